@@ -1,0 +1,289 @@
+"""Column mapping: a mapping file (YAML), and automatic mapping from headers and values.
+
+A mapping says, for one canonical table, which source column(s) feed each field, plus optional
+``formats`` (strptime per field), ``values`` (source value -> canonical value per field),
+``missing`` (source values meaning "missing" per field), ``drop_rows`` (source column -> values
+whose rows are set aside on purpose), ``constants`` (field -> a value for every row, e.g. the
+channel of a phone-only export), ``units`` (duration unit per field: s, min, h, ms),
+``scales`` (score field -> [low, high]), ``items`` (evaluation grid-item columns) and ``read``
+(sheet, encoding, separator).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from kpis.errors import MappingError
+from kpis.io.parsers import is_missing, parse_bool, parse_datetime, parse_number
+from kpis.io.text import fold
+from kpis.schema import TABLES, Table
+
+KEYS = ("table", "columns", "formats", "values", "missing", "drop_rows", "constants", "units",
+        "scales", "items", "read", "name", "description", "match")
+
+# synonyms whose column holds the opposite of the field (an abandon flag feeds `answered`)
+INVERTED = {"answered": {"abandon", "abandonne", "abandoned", "abandon y n"}}
+# header words too vague to match a field on their own ("Time" is not "Hold time")
+GENERIC = {"time", "date", "id", "type", "name", "number", "code", "nb", "de", "du", "la", "le",
+           "d", "s", "in", "of", "the", "en", "a", "l", "par", "by", "avg", "total", "nom"}
+TIME_WORDS = {"time", "heure", "hour", "start", "started", "debut", "heure debut"}
+THRESHOLD = 0.55
+
+
+@dataclass
+class Mapping:
+    table: str = "contacts"
+    columns: dict[str, str | list[str]] = field(default_factory=dict)
+    formats: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict] = field(default_factory=dict)
+    missing: dict[str, list] = field(default_factory=dict)
+    drop_rows: dict[str, list] = field(default_factory=dict)
+    constants: dict[str, object] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    scales: dict[str, list[float]] = field(default_factory=dict)
+    items: list[str] = field(default_factory=list)
+    read: dict = field(default_factory=dict)
+    name: str = ""
+    description: str = ""
+    match: list[str] = field(default_factory=list)  # headers that identify a preset's export
+    confidence: dict[str, float] = field(default_factory=dict)
+    source: str = "auto"  # auto | file | preset:<name> | user
+
+    def sources(self, fld: str) -> list[str]:
+        col = self.columns.get(fld)
+        if col is None:
+            return []
+        return [col] if isinstance(col, str) else list(col)
+
+    def to_yaml(self) -> str:
+        data = {k: v for k, v in asdict(self).items() if v and k not in ("confidence", "source")}
+        data["table"] = self.table
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+    @property
+    def table_def(self) -> Table:
+        return TABLES[self.table]
+
+
+def mapping_from_dict(data: dict, origin: str = "mapping") -> Mapping:
+    """Validate a parsed YAML document and build a Mapping (typed errors on any problem)."""
+    if not isinstance(data, dict):
+        raise MappingError("le fichier de mapping doit être un dictionnaire YAML.",
+                           "the mapping file must be a YAML mapping.", file=origin)
+    unknown = set(data) - set(KEYS)
+    if unknown:
+        raise MappingError(
+            f"clés inconnues : {', '.join(sorted(unknown))}. Clés valides : {', '.join(KEYS)}.",
+            f"unknown keys: {', '.join(sorted(unknown))}. Valid keys: {', '.join(KEYS)}.",
+            file=origin)
+    table = data.get("table", "contacts")
+    if table not in TABLES:
+        raise MappingError(f"table « {table} » inconnue ({', '.join(TABLES)}).",
+                           f"unknown table '{table}' ({', '.join(TABLES)}).", file=origin)
+    fields = set(TABLES[table].names)
+    columns = data.get("columns") or {}
+    for section in ("columns", "formats", "values", "missing", "constants", "units", "scales"):
+        bad = set(data.get(section) or {}) - fields
+        if bad:
+            raise MappingError(
+                f"section « {section} » : champs inconnus pour la table {table} : "
+                f"{', '.join(sorted(bad))}.",
+                f"section '{section}': unknown fields for table {table}: "
+                f"{', '.join(sorted(bad))}.", file=origin)
+    m = Mapping(
+        table=table,
+        columns={k: v for k, v in columns.items() if v},
+        formats=dict(data.get("formats") or {}),
+        values={k: dict(v) for k, v in (data.get("values") or {}).items()},
+        missing={k: [str(x) for x in v] for k, v in (data.get("missing") or {}).items()},
+        drop_rows={k: [str(x) for x in v] for k, v in (data.get("drop_rows") or {}).items()},
+        constants=dict(data.get("constants") or {}),
+        units=dict(data.get("units") or {}),
+        scales={k: list(v) for k, v in (data.get("scales") or {}).items()},
+        items=list(data.get("items") or []),
+        read=dict(data.get("read") or {}),
+        name=str(data.get("name") or ""),
+        description=str(data.get("description") or ""),
+        match=list(data.get("match") or []),
+        source="file",
+    )
+    m.confidence = dict.fromkeys(m.columns, 1.0)
+    return m
+
+
+def load_mapping(path_or_text: str | Path) -> Mapping:
+    """Read a YAML mapping from a path, or from YAML text."""
+    origin = str(path_or_text)
+    text = path_or_text
+    if isinstance(path_or_text, Path) or (
+        isinstance(path_or_text, str) and "\n" not in path_or_text
+        and path_or_text.endswith((".yaml", ".yml"))
+    ):
+        try:
+            text = Path(path_or_text).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise MappingError(f"fichier de mapping illisible ({exc.strerror}).",
+                               f"unreadable mapping file ({exc.strerror}).", file=origin) from exc
+    else:
+        origin = "mapping"
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MappingError(f"YAML invalide : {exc}", f"invalid YAML: {exc}", file=origin) from exc
+    return mapping_from_dict(data, origin)
+
+
+# ---------------------------------------------------------------- automatic mapping
+
+
+def _name_score(header: str, fld, table: Table) -> tuple[float, str]:
+    """How well a folded header matches a field's name and synonyms (0..1), and the synonym."""
+    h = fold(header)
+    if not h:
+        return 0.0, ""
+    names = [fold(fld.name)] + [fold(s) for s in fld.synonyms] + [fold(fld.label_fr),
+                                                                  fold(fld.label_en)]
+    best, best_syn = 0.0, ""
+    htoks = set(h.split())
+    for syn in names:
+        if not syn:
+            continue
+        if h == syn:
+            return 1.0, syn
+        stoks = set(syn.split())
+        if stoks and stoks <= htoks:
+            # every word of the synonym is in the header ("Durée de communication (s)")
+            score = 0.6 + 0.35 * len(stoks) / len(htoks)
+        elif htoks and htoks <= stoks and not htoks <= GENERIC:
+            score = 0.55 + 0.3 * len(htoks) / len(stoks)
+        else:
+            inter = len(htoks & stoks)
+            score = 0.6 * inter / len(htoks | stoks) if inter else 0.0
+        if score > best:
+            best, best_syn = score, syn
+    return min(best, 0.97), best_syn
+
+
+def _id_fit(s: pd.Series, fname: str) -> float:
+    """Identifiers are short tokens; contact ids are unique; a 1..n counter is no customer."""
+    text = s.astype("str").str.strip()
+    tokenish = float((~text.str.contains(r"\s", regex=True) & (text.str.len() <= 40)).mean())
+    distinct = s.nunique() / len(s)
+    if fname == "contact_id":
+        return tokenish * distinct
+    if fname == "customer_id":
+        num = pd.to_numeric(text, errors="coerce")
+        if num.notna().all() and num.min() <= 1 and num.max() <= 2 * len(s):
+            return 0.2
+    return tokenish * (1.0 if distinct > 0.3 else 0.3)
+
+
+def _value_fit(series: pd.Series, kind: str, fname: str = "") -> float:
+    """Share of a column's non-missing sample that parses as ``kind`` (1.0 for free kinds)."""
+    s = series[~is_missing(series)].head(300)
+    if s.empty:
+        return 0.5
+    if kind == "datetime":
+        p = parse_datetime(s)
+        ok = 1 - p.invalid.mean()
+        return float(ok) * (0.2 if p.info.get("order") == "time" else 1.0)
+    if kind in ("duration", "score", "number"):
+        from kpis.io.parsers import parse_duration
+
+        if kind == "duration":
+            p = parse_duration(s)
+        else:
+            lead = s.astype("str").str.extract(r"^\s*(-?\d+(?:[.,]\d+)?)\s*[-–:]\s*\D",
+                                               expand=False)
+            p = parse_number(lead.fillna(s.astype("str")))
+        return float(1 - p.invalid.mean())
+    if kind == "id":
+        return _id_fit(s, fname)
+    if kind == "bool":
+        p = parse_bool(s)
+        ok = float(1 - p.invalid.mean())
+        return ok if ok > 0.9 else ok * 0.5
+    if kind == "category":
+        n = s.nunique()
+        return 1.0 if n <= max(50, len(s) * 0.5) else 0.4
+    return 1.0
+
+
+def auto_map(frame: pd.DataFrame, table: str = "contacts") -> Mapping:
+    """Map source columns to canonical fields from headers, checked against the values.
+
+    Each candidate pair gets header score × value fit; pairs are assigned greedily, best first,
+    one column per field. A date column without time of day gets a time column joined to it.
+    """
+    tdef = TABLES[table]
+    cols = [c for c in frame.columns if c != "_row" and not str(c).startswith("_")]
+    pairs = []
+    for col in cols:
+        for fld in tdef.fields:
+            score, syn = _name_score(col, fld, tdef)
+            if score < 0.4:
+                continue
+            fit = _value_fit(frame[col], fld.kind, fld.name)
+            pairs.append((score * (0.5 + 0.5 * fit), fld.name, col, syn))
+    pairs.sort(key=lambda p: (-p[0], cols.index(p[2])))
+    m = Mapping(table=table, source="auto")
+    used: set[str] = set()
+    for score, fname, col, syn in pairs:
+        if score < THRESHOLD or fname in m.columns or col in used:
+            continue
+        m.columns[fname] = col
+        m.confidence[fname] = round(score, 2)
+        used.add(col)
+        if syn in INVERTED.get(fname, set()):
+            m.values[fname] = _inverted_values(frame[col])
+    _join_time_column(frame, m, cols, used)
+    return m
+
+
+def _inverted_values(series: pd.Series) -> dict:
+    out = {}
+    for v in pd.unique(series[~is_missing(series)].astype(str))[:20]:
+        b = parse_bool(pd.Series([v])).values.iloc[0]
+        if b is not pd.NA:
+            out[v] = not bool(b)
+    return out
+
+
+def _join_time_column(frame: pd.DataFrame, m: Mapping, cols: list[str], used: set[str]) -> None:
+    for fname in [f.name for f in m.table_def.fields if f.kind == "datetime"]:
+        src = m.columns.get(fname)
+        if not isinstance(src, str):
+            continue
+        parsed = parse_datetime(frame[src].head(300))
+        has_time = parsed.values.dropna().dt.time.astype(str).ne("00:00:00").any()
+        if has_time or parsed.info.get("time_only"):
+            continue
+        fld = m.table_def.get(fname)
+        for col in cols:
+            words = set(fold(col).split())
+            if col in used or not (words & TIME_WORDS or _name_score(col, fld, m.table_def)[0]
+                                   >= 0.6):
+                continue
+            tp = parse_datetime(frame[col].head(300))
+            if tp.info.get("order") == "time" and tp.invalid.mean() < 0.1:
+                m.columns[fname] = [src, col]
+                used.add(col)
+                break
+
+
+def candidates_for(frame: pd.DataFrame, table: str, fname: str, k: int = 3) -> list[str]:
+    """The k source columns that look most like ``fname`` (for error messages)."""
+    fld = TABLES[table].get(fname)
+    scored = []
+    for col in frame.columns:
+        if col == "_row":
+            continue
+        score, _ = _name_score(col, fld, TABLES[table])
+        fit = _value_fit(frame[col], fld.kind, fld.name)
+        scored.append((score * 0.6 + fit * 0.4, col))
+    scored.sort(key=lambda x: -x[0])
+    return [c for s, c in scored[:k] if s > 0.3]

@@ -1,0 +1,304 @@
+"""Value parsers: dates, durations, booleans and numbers, vectorised.
+
+Each parser takes a Series (text or native values) and returns a ``Parsed``: the values, a mask
+of cells that held something but could not be read (so the pipeline can set those rows aside
+with a reason), and what it detected (format, day/month order, decimal mark).
+Missing cells (empty text, None, NaN) are missing, never invalid.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import product
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpis.io.text import fold
+from kpis.schema import FALSE_VALUES, TRUE_VALUES
+
+
+@dataclass
+class Parsed:
+    values: pd.Series
+    invalid: pd.Series  # bool mask: a value was there but could not be read
+    info: dict = field(default_factory=dict)
+
+
+def is_missing(s: pd.Series) -> pd.Series:
+    """Missing = NA, or text that is empty or blank."""
+    miss = s.isna()
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        text = s.astype("str")
+        miss = miss | text.str.strip().eq("").fillna(True)
+    return miss.astype(bool)
+
+
+def _to_text(s: pd.Series) -> pd.Series:
+    """Text view of a column; native floats that are whole print without '.0'."""
+    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
+        return s.str.strip()
+
+    def cell(v):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, pd.Timestamp):
+            return v.isoformat(sep=" ")
+        return str(v).strip()
+
+    return s.map(cell).astype("str")
+
+
+# ---------------------------------------------------------------- dates
+
+_DATE_PARTS = {
+    "iso": ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"],
+    "dayfirst": ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d-%m-%y"],
+    "monthfirst": ["%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y"],
+}
+_TIME_PARTS = [
+    "", " %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M:%SZ", "T%H:%M:%S%z", " %H:%M:%S%z",
+    " %I:%M:%S %p", " %I:%M %p", " %I.%M.%S %p", " %H.%M.%S", "%H%M%S",
+]
+_OTHER_FORMATS = [
+    ("twitter", "%a %b %d %H:%M:%S %z %Y"),
+    ("time", "%H:%M:%S"),
+    ("time", "%I:%M:%S %p"),
+    ("time", "%I.%M.%S %p"),
+    ("time", "%H:%M"),
+]
+CANDIDATES: list[tuple[str, str]] = [
+    (order, d + t)
+    for order, parts in _DATE_PARTS.items()
+    for d, t in product(parts, _TIME_PARTS)
+    if not (t == "%H%M%S" and d != "%Y%m%d")
+] + _OTHER_FORMATS
+
+_FRACTION = re.compile(r"(\d{1,2}[:.]\d{2}[:.]\d{2})[.,]\d+")
+_TZ_WORDS = re.compile(r"\s*(UTC|GMT)$")
+
+
+def _normalise_text(arr: pa.Array) -> pa.Array:
+    arr = pc.utf8_trim_whitespace(arr)
+    arr = pc.replace_substring_regex(arr, _FRACTION.pattern, r"\1")
+    arr = pc.replace_substring_regex(arr, r"\s+", " ")
+    return pc.replace_substring_regex(arr, _TZ_WORDS.pattern, "")
+
+
+def _strptime(arr: pa.Array, fmt: str) -> pa.Array:
+    out = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
+    if pa.types.is_timestamp(out.type) and out.type.tz is not None:
+        out = pc.local_timestamp(out)  # keep wall-clock time; UTC stays as written
+    return out
+
+
+def _numeric_dates(num: pd.Series, present: pd.Series) -> tuple[pd.Series, str] | None:
+    """Excel serials (days since 1899-12-30) or Unix epoch seconds / milliseconds."""
+    vals = num[present]
+    if vals.empty or vals.isna().any():
+        return None
+    lo, hi = vals.min(), vals.max()
+    if 20000 <= lo and hi <= 80000:
+        return pd.to_datetime(num, unit="D", origin="1899-12-30").dt.round("s"), "excel_serial"
+    if 5e8 <= lo and hi <= 5e9:
+        return pd.to_datetime(num, unit="s"), "epoch_s"
+    if 5e11 <= lo and hi <= 5e12:
+        return pd.to_datetime(num, unit="ms"), "epoch_ms"
+    return None
+
+
+def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
+    """Dates and timestamps; the format is chosen from the whole column.
+
+    Tries every candidate format on a sample, keeps those that read something, then decides on
+    the whole column, so day-first vs month-first is settled by the values that only one order
+    can read (13/01 vs 01/13). When every value fits both, day-first is chosen (French default)
+    and the report says the order was ambiguous.
+    """
+    present = ~is_missing(s)
+    n_present = int(present.sum())
+    info: dict = {}
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        values = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) else s
+        return Parsed(values.astype("datetime64[ns]"), pd.Series(False, index=s.index),
+                      {"format": "native"})
+    if pd.api.types.is_numeric_dtype(s.dtype) or (s.dtype == object and n_present and
+                                                  s[present].map(lambda v: isinstance(
+                                                      v, (int, float))).all()):
+        num = pd.to_numeric(s, errors="coerce")
+        found = _numeric_dates(num, present)
+        if found is not None:
+            values, kind = found
+            return Parsed(values.astype("datetime64[ns]"), present & values.isna(),
+                          {"format": kind})
+    if s.dtype == object and n_present:
+        is_ts = s[present].map(lambda v: isinstance(v, pd.Timestamp))
+        if is_ts.all():
+            values = pd.to_datetime(s, errors="coerce")
+            return Parsed(values.astype("datetime64[ns]"), present & values.isna(),
+                          {"format": "native"})
+    text = _to_text(s)
+    arr = _normalise_text(pa.array(text.to_numpy(dtype=object), type=pa.string()))
+    if fmt:
+        out = _strptime(arr, fmt)
+        values = pd.Series(out.to_pandas(), index=s.index).astype("datetime64[ns]")
+        return Parsed(values, present & values.isna(), {"format": fmt, "order": "explicit"})
+    if n_present == 0:
+        return Parsed(pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"),
+                      pd.Series(False, index=s.index), {"format": None})
+    # all-digit text: serials or epochs
+    digits = text[present].str.fullmatch(r"\d+(\.\d+)?")
+    if bool(digits.all()) and not text[present].str.fullmatch(r"\d{8}(\d{6})?").all():
+        num = pd.to_numeric(text, errors="coerce")
+        found = _numeric_dates(num, present)
+        if found is not None:
+            values, kind = found
+            return Parsed(values.astype("datetime64[ns]"), present & values.isna(),
+                          {"format": kind})
+    sample_idx = np.flatnonzero(present.to_numpy())
+    if len(sample_idx) > 2000:
+        sample_idx = np.unique(np.concatenate([sample_idx[:1000], sample_idx[-500:],
+                                               sample_idx[:: max(1, len(sample_idx) // 500)]]))
+    sample = arr.take(pa.array(sample_idx))
+    scored = []
+    for order, cand in CANDIDATES:
+        hits = len(sample) - _strptime(sample, cand).null_count
+        if hits:
+            scored.append((hits, order, cand))
+    if not scored:
+        return Parsed(pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), present,
+                      {"format": None})
+    scored.sort(key=lambda x: -x[0])
+    top_hits = scored[0][0]
+    finalists = [c for c in scored if c[0] >= top_hits * 0.5] or scored[:1]
+    best = None
+    for _hits, order, cand in finalists:
+        out = _strptime(arr, cand)
+        n_ok = len(out) - out.null_count
+        key = (n_ok, order == "dayfirst", order == "iso")
+        if best is None or key > best[0]:
+            best = (key, order, cand, out)
+    (_n_ok, _, _), order, chosen, out = best
+    info = {"format": chosen, "order": order}
+    orders = {o for h, o, c in finalists if h == top_hits}
+    if order == "dayfirst" and "monthfirst" in orders:
+        info["order_note"] = "ambiguous: every value fits day-first and month-first; chose day-first"
+    values_arr = out
+    # mixed formats inside one column: fill what the chosen format missed with the others
+    if values_arr.null_count > arr.null_count:
+        for _hits, _order, cand in scored:
+            if cand == chosen:
+                continue
+            if _order in ("dayfirst", "monthfirst") and _order != order and order != "iso":
+                continue  # never mix day-first and month-first in one column
+            alt = _strptime(arr, cand)
+            values_arr = pc.if_else(pc.is_null(values_arr), alt, values_arr)
+            if values_arr.null_count == arr.null_count:
+                break
+    values = pd.Series(values_arr.to_pandas(), index=s.index).astype("datetime64[ns]")
+    if order == "time":
+        info["time_only"] = True
+    return Parsed(values, present & values.isna(), info)
+
+
+# ---------------------------------------------------------------- numbers
+
+_NUM_CLEAN = re.compile(r"[\s\u00a0\u202f%€$£]")
+
+
+def parse_number(s: pd.Series, decimal: str | None = None) -> Parsed:
+    """Numbers with '.' or ',' decimals, spaces/dots as thousands separators, a trailing %."""
+    present = ~is_missing(s)
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        values = s.astype("float64")
+        return Parsed(values, pd.Series(False, index=s.index), {"decimal": "native"})
+    text = _to_text(s).str.replace(_NUM_CLEAN, "", regex=True)
+    if decimal is None:
+        has_comma = text.str.contains(",", regex=False).fillna(False)
+        comma_dec = text.str.fullmatch(r"[-+]?\d*(\.\d{3})*,\d+").fillna(False)
+        decimal = "," if bool(has_comma.any()) and bool(comma_dec[has_comma].mean() > 0.5) else "."
+    if decimal == ",":
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        text = text.str.replace(r",(?=\d{3}(\D|$))", "", regex=True)
+    values = pd.to_numeric(text, errors="coerce").astype("float64")
+    return Parsed(values, present & values.isna(), {"decimal": decimal})
+
+
+# ---------------------------------------------------------------- durations
+
+_HMS = re.compile(r"^(?:(\d+) days? )?(-)?(\d+):(\d{1,2})(?::(\d{1,2}(?:[.,]\d+)?))?$")
+
+
+def parse_duration(s: pd.Series, unit: str = "s", decimal: str | None = None) -> Parsed:
+    """Durations in seconds from seconds, 'HH:MM:SS', 'MM:SS', '0 days 00:06:12', or numbers in
+    ``unit`` ('s', 'min', 'h', 'ms'); decimal minutes with a comma when ``unit='min'``."""
+    present = ~is_missing(s)
+    factor = {"s": 1.0, "min": 60.0, "h": 3600.0, "ms": 0.001, "d": 86400.0}[unit]
+    if pd.api.types.is_timedelta64_dtype(s.dtype):
+        return Parsed(s.dt.total_seconds(), pd.Series(False, index=s.index), {"form": "native"})
+    text = _to_text(s)
+    parts = text.str.extract(_HMS)
+    is_hms = parts[2].notna()
+    values = pd.Series(np.nan, index=s.index, dtype="float64")
+    info: dict = {"unit": unit}
+    if bool(is_hms.any()):
+        a = parts[2].astype("float64")
+        b = parts[3].astype("float64")
+        c = parts[4].str.replace(",", ".", regex=False).astype("float64")
+        days = parts[0].astype("float64").fillna(0)
+        sign = np.where(parts[1].eq("-").fillna(False), -1.0, 1.0)
+        # with seconds: H:M:S; without: M:S for durations (a call of 2:30 is 2 min 30 s)
+        secs = np.where(c.notna(), a * 3600 + b * 60 + c.fillna(0), a * 60 + b)
+        values = values.mask(is_hms, sign * (secs + days * 86400))
+        info["form"] = "hh:mm:ss"
+    rest = present & ~is_hms
+    if bool(rest.any()):
+        if pd.api.types.is_numeric_dtype(s.dtype):
+            num = s.astype("float64")
+        elif s.dtype == object and s[rest].map(lambda v: hasattr(v, "hour")).all():
+            num = s[rest].map(lambda v: v.hour * 3600 + v.minute * 60 + v.second) / factor
+        else:
+            num = parse_number(s.where(rest), decimal).values
+        values = values.mask(rest, num * factor)
+        info.setdefault("form", "number")
+    return Parsed(values, present & values.isna(), info)
+
+
+# ---------------------------------------------------------------- booleans
+
+
+def parse_bool(s: pd.Series, mapping: dict | None = None) -> Parsed:
+    """Y/N, oui/non, yes/no, vrai/faux, 1/0, true/false (any case, accents ignored).
+
+    ``mapping`` (source value -> bool) comes first, matched on the folded text.
+    """
+    present = ~is_missing(s)
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return Parsed(s.astype("boolean"), pd.Series(False, index=s.index), {})
+    text = _to_text(s)
+    uniques = pd.unique(text[present])
+    table: dict = {}
+    user = {fold(k): v for k, v in (mapping or {}).items()}
+    for u in uniques:
+        f = fold(u)
+        if f in user:
+            table[u] = _as_bool(user[f])
+        elif f in TRUE_VALUES:
+            table[u] = True
+        elif f in FALSE_VALUES:
+            table[u] = False
+    values = text.map(table).astype("boolean")
+    return Parsed(values, present & values.isna(), {})
+
+
+def _as_bool(v) -> bool | None:
+    if isinstance(v, bool) or v is None:
+        return v
+    f = fold(v)
+    return True if f in TRUE_VALUES else False if f in FALSE_VALUES else None

@@ -1,0 +1,66 @@
+"""Pseudonymisation of customer identifiers: a keyed hash, one key per workspace.
+
+The same raw identifier gives the same integer key within a workspace (so recontacts are found)
+and an unrelated one in another workspace. Raw identifiers are never kept. Only the distinct
+values are hashed, so a 5M-row column costs one hash per customer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+
+import numpy as np
+import pandas as pd
+
+ENV_KEY = "PILOTE_WORKSPACE_KEY"
+_PROCESS_KEY = secrets.token_bytes(32)
+
+
+def new_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def default_key() -> bytes:
+    """The key from PILOTE_WORKSPACE_KEY (hex) when set, else one random key per process."""
+    env = os.environ.get(ENV_KEY)
+    if env:
+        try:
+            return bytes.fromhex(env)
+        except ValueError:
+            return hashlib.sha256(env.encode()).digest()
+    return _PROCESS_KEY
+
+
+def normalise_id(text: pd.Series) -> pd.Series:
+    """Trim, and drop a float artefact ('4587.0' -> '4587') so one customer keeps one key."""
+    return text.str.strip().str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+
+
+def pseudonymise(values: pd.Series, key: bytes | None = None) -> pd.Series:
+    """Keyed BLAKE2b (8 bytes) of each identifier, as a nullable Int64; missing stays missing."""
+    key = key or default_key()
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    hashed = np.fromiter(
+        (
+            int.from_bytes(
+                hashlib.blake2b(str(u).encode("utf-8"), digest_size=8, key=key).digest(),
+                "big",
+                signed=True,
+            )
+            for u in uniques
+        ),
+        dtype=np.int64,
+        count=len(uniques),
+    )
+    out = pd.array(np.where(codes >= 0, hashed[np.maximum(codes, 0)] if len(hashed) else 0, 0),
+                   dtype="Int64")
+    out[codes < 0] = pd.NA
+    return pd.Series(out, index=values.index, name=values.name)
+
+
+def token(values: pd.Series, key: bytes | None = None) -> pd.Series:
+    """Text form of the pseudonym, for set-aside rows shown to the user ('pid:…')."""
+    ids = pseudonymise(values, key)
+    return ids.map(lambda v: f"pid:{int(v) & 0xFFFFFFFFFFFFFFFF:016x}" if pd.notna(v) else "")

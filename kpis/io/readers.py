@@ -1,0 +1,346 @@
+"""Read an export (CSV/TXT, XLSX, Parquet) into a raw frame, detecting its format.
+
+The raw frame keeps every record: all CSV cells as text (empty cells as ""), XLSX/Parquet cells
+with their native types. Each record carries ``_row``, its row number as a spreadsheet shows it
+(the header is row 1). Records the CSV parser cannot split into the header's columns are not
+dropped: they come back in ``RawTable.bad_rows`` with their line and text, and the pipeline sets
+them aside. Blank lines are not records and are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from kpis.errors import ImportFailed
+
+SEPARATORS = (",", ";", "\t", "|")
+SEP_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
+SPACES = "spaces"
+SAMPLE_BYTES = 1 << 20
+
+
+@dataclass
+class BadRow:
+    row: int
+    text: str
+    reason: str = "malformed_line"
+
+
+@dataclass
+class RawTable:
+    """What a reader returns: the frame, the detected format, and records it could not split."""
+
+    frame: pd.DataFrame
+    file: str
+    info: dict = field(default_factory=dict)
+    bad_rows: list[BadRow] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c != "_row"]
+
+
+def detect_kind(data: bytes, filename: str) -> str:
+    """File kind from magic bytes first, then the extension."""
+    if data[:4] == b"PAR1":
+        return "parquet"
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls"
+    ext = Path(filename).suffix.lower()
+    if ext in (".parquet", ".pq"):
+        return "parquet"
+    if ext in (".xlsx", ".xlsm"):
+        return "xlsx"
+    return "csv"
+
+
+def detect_encoding(data: bytes) -> str:
+    """BOM first; else UTF-8 if the sample decodes strictly; else cp1252, or latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:SAMPLE_BYTES]
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut by the sample's end is still UTF-8
+        if len(data) > SAMPLE_BYTES and exc.start >= len(sample) - 3:
+            return "utf-8"
+    try:
+        sample.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control / len(sample) > 0.05
+
+
+def detect_separator(text: str) -> str:
+    """The delimiter whose split gives the most consistent field count (>1) over the sample.
+
+    Parsing with the csv module respects quotes and quoted line breaks. When no single
+    character works, runs of spaces are tried.
+    """
+    lines = text.splitlines()[:200]
+    sample = "\n".join(lines)
+    best, best_score = None, (0.0, 0)
+    for sep in SEPARATORS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=sep) if r]
+        except csv.Error:
+            continue
+        if len(rows) > 1 and len(lines) == len(sample.splitlines()):
+            rows = rows[:-1]  # the last record may be cut by the sample
+        counts = Counter(len(r) for r in rows)
+        if not counts:
+            continue
+        width, freq = counts.most_common(1)[0]
+        if width < 2:
+            continue
+        header_ok = len(rows[0]) == width
+        score = (freq / len(rows) + (0.5 if header_ok else 0.0), width)
+        if score > best_score:
+            best, best_score = sep, score
+    if best is not None:
+        return best
+    widths = Counter(len(re.split(r" {2,}|\t", ln.strip())) for ln in lines if ln.strip())
+    if widths and widths.most_common(1)[0][0] > 1:
+        return SPACES
+    widths = Counter(len(ln.split()) for ln in lines if ln.strip())
+    if widths and widths.most_common(1)[0][0] > 1:
+        return SPACES
+    return ","
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: Counter = Counter()
+    out = []
+    for i, raw in enumerate(names):
+        name = raw.strip() or f"colonne_{i + 1}"
+        seen[name] += 1
+        out.append(name if seen[name] == 1 else f"{name}.{seen[name] - 1}")
+    return out
+
+
+def _read_csv_arrow(data: bytes, encoding: str, sep: str, header: list[str]):
+    """Fast path. Returns None when some record does not fit the header (slow path then)."""
+    bad = []
+    read = pacsv.ReadOptions(
+        encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
+        column_names=header,
+        skip_rows=1,
+        block_size=1 << 24,
+    )
+    parse = pacsv.ParseOptions(
+        delimiter=sep,
+        quote_char='"',
+        double_quote=True,
+        newlines_in_values=True,
+        ignore_empty_lines=True,
+        invalid_row_handler=lambda row: (bad.append(row.number), "skip")[1],
+    )
+    conv = pacsv.ConvertOptions(
+        column_types={h: pa.string() for h in header},
+        strings_can_be_null=False,
+        null_values=[],
+        quoted_strings_can_be_null=False,
+    )
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    table = pacsv.read_csv(io.BytesIO(body), read_options=read, parse_options=parse,
+                           convert_options=conv)
+    if bad:
+        return None
+    frame = table.to_pandas()
+    frame.insert(0, "_row", pd.RangeIndex(2, len(frame) + 2))
+    return frame
+
+
+def _read_csv_python(text: str, sep: str, header: list[str]):
+    """Exact path: one record at a time, keeping every record that does not fit."""
+    rows, numbers, bad = [], [], []
+    width = len(header)
+    if sep == SPACES:
+        records = (
+            (i + 1, re.split(r" {2,}|\t| +", ln.strip())) for i, ln in enumerate(text.splitlines())
+        )
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        records = ((reader.line_num, rec) for rec in reader)
+    rec_no = 0  # records as a spreadsheet numbers them: header = 1, blank lines not counted
+    for _line, rec in records:
+        if not rec or (len(rec) == 1 and rec[0].strip() == ""):
+            continue  # blank line
+        rec_no += 1
+        if rec_no == 1:
+            continue
+        line = rec_no
+        if len(rec) == width:
+            rows.append(rec)
+            numbers.append(line)
+        elif len(rec) < width and sep != SPACES and all(c == "" for c in rec):
+            rows.append([""] * width)
+            numbers.append(line)
+        else:
+            bad.append(BadRow(line, sep.join(rec) if sep != SPACES else " ".join(rec)))
+    frame = pd.DataFrame(rows, columns=header, dtype="str")
+    frame.insert(0, "_row", numbers)
+    return frame, bad
+
+
+def read_csv(data: bytes, filename: str, encoding: str | None = None,
+             sep: str | None = None) -> RawTable:
+    if _looks_binary(data):
+        raise ImportFailed(
+            "le fichier n'est pas un texte lisible (CSV/TXT), ni un classeur XLSX ou Parquet.",
+            "the file is not readable text (CSV/TXT), nor an XLSX workbook or Parquet file.",
+            file=filename,
+            hint_fr="Exportez-le en CSV, XLSX ou Parquet.",
+            hint_en="Export it as CSV, XLSX or Parquet.",
+        )
+    encoding = encoding or detect_encoding(data)
+    try:
+        head_text = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
+    except LookupError as exc:
+        raise ImportFailed(f"encodage inconnu « {encoding} ».", f"unknown encoding '{encoding}'.",
+                           file=filename) from exc
+    if head_text.startswith("\ufeff"):
+        head_text = head_text[1:]
+    if not head_text.strip():
+        raise ImportFailed("le fichier est vide.", "the file is empty.", file=filename)
+    sep = sep or detect_separator(head_text)
+    first = next((ln for ln in head_text.splitlines() if ln.strip()), "")
+    if sep == SPACES:
+        header = re.split(r" {2,}|\t| +", first.strip())
+    else:
+        header = next(csv.reader(io.StringIO(first), delimiter=sep))
+    header = _dedupe(header)
+    info = {"format": "csv", "encoding": encoding, "separator": sep,
+            "separator_name": SEP_NAMES.get(sep, "espaces")}
+    frame = None
+    if sep != SPACES and not head_text.startswith(("\n", "\r")):
+        try:
+            frame = _read_csv_arrow(data, encoding, sep, header)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+            frame = None
+    bad: list[BadRow] = []
+    if frame is None:
+        text = _decode_all(data, encoding, filename)
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        text = text.lstrip("\r\n")
+        frame, bad = _read_csv_python(text, sep, header)
+    if len(header) == 1 and len(frame) == 0 and not bad:
+        raise ImportFailed("le fichier ne contient qu'un en-tête, sans données.",
+                           "the file holds a header and no data.", file=filename)
+    return RawTable(frame, filename, info, bad)
+
+
+def _decode_all(data: bytes, encoding: str, filename: str) -> str:
+    for enc in (encoding, "cp1252", "latin-1"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFailed("encodage illisible.", "unreadable encoding.", file=filename)
+
+
+def _cell_text(value) -> object:
+    """XLSX cells keep their type, except that a time of day becomes 'HH:MM:SS' text."""
+    import datetime as dt
+
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S")
+    return value
+
+
+def read_xlsx(data: bytes, filename: str, sheet: str | int | None = None) -> RawTable:
+    try:
+        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for a broken archive
+        raise ImportFailed("classeur XLSX illisible ou endommagé.",
+                           "unreadable or damaged XLSX workbook.", file=filename) from exc
+    sheets = book.sheet_names
+    chosen = sheets[0] if sheet is None else sheet
+    if isinstance(chosen, int):
+        if not 0 <= chosen < len(sheets):
+            chosen = None
+        else:
+            chosen = sheets[chosen]
+    if chosen not in sheets:
+        raise ImportFailed(
+            f"la feuille « {sheet} » n'existe pas. Feuilles : {', '.join(sheets)}.",
+            f"sheet '{sheet}' does not exist. Sheets: {', '.join(sheets)}.",
+            file=filename,
+        )
+    frame = book.parse(chosen, dtype=object, header=0)
+    frame.columns = _dedupe([str(c) for c in frame.columns])
+    frame = frame.map(_cell_text) if len(frame) else frame
+    frame.insert(0, "_row", range(2, len(frame) + 2))
+    info = {"format": "xlsx", "sheet": chosen, "sheets": sheets}
+    return RawTable(frame.reset_index(drop=True), filename, info, [])
+
+
+def read_parquet(data: bytes, filename: str) -> RawTable:
+    try:
+        frame = pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises ArrowInvalid / OSError on damage
+        raise ImportFailed("fichier Parquet illisible ou endommagé.",
+                           "unreadable or damaged Parquet file.", file=filename) from exc
+    frame = frame.reset_index(drop=True)
+    frame.columns = _dedupe([str(c) for c in frame.columns])
+    frame.insert(0, "_row", range(2, len(frame) + 2))
+    return RawTable(frame, filename, {"format": "parquet"}, [])
+
+
+def read_any(source, filename: str | None = None, *, sheet=None, encoding=None,
+             sep=None) -> RawTable:
+    """Read a path or bytes; the kind is detected from content and name."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        filename = filename or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ImportFailed(f"fichier introuvable ou illisible ({exc.strerror}).",
+                               f"file not found or unreadable ({exc.strerror}).",
+                               file=str(source)) from exc
+    else:
+        data = bytes(source)
+        filename = filename or "upload"
+    if not data.strip():
+        raise ImportFailed("le fichier est vide.", "the file is empty.", file=filename)
+    kind = detect_kind(data, filename)
+    if kind == "xls":
+        raise ImportFailed(
+            "ancien format Excel .xls non pris en charge.",
+            "old Excel .xls format is not supported.",
+            file=filename,
+            hint_fr="Enregistrez-le en .xlsx ou .csv.",
+            hint_en="Save it as .xlsx or .csv.",
+        )
+    if kind == "xlsx":
+        return read_xlsx(data, filename, sheet)
+    if kind == "parquet":
+        return read_parquet(data, filename)
+    return read_csv(data, filename, encoding, sep)
