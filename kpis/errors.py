@@ -73,7 +73,7 @@ class MissingRequiredField(PiloteError):
             f"required field '{field}' (table {table}) has no source column. "
             f"Best candidate columns: {cand}.",
             file=file,
-            hint_fr="Indiquez la colonne dans le tableau de correspondance ou un fichier de mapping.",
+            hint_fr="Indiquez la colonne dans le tableau de correspondance ou un mapping.",
             hint_en="Pick the column in the mapping table or in a mapping file.",
         )
         self.field, self.candidates = field, candidates

@@ -5,8 +5,11 @@ A mapping says, for one canonical table, which source column(s) feed each field,
 ``missing`` (source values meaning "missing" per field), ``drop_rows`` (source column -> values
 whose rows are set aside on purpose), ``constants`` (field -> a value for every row, e.g. the
 channel of a phone-only export), ``units`` (duration unit per field: s, min, h, ms),
-``scales`` (score field -> [low, high]), ``items`` (evaluation grid-item columns) and ``read``
-(sheet, encoding, separator).
+``scales`` (score field -> [low, high]), ``items`` (evaluation grid-item columns), ``read``
+(sheet, encoding, separator) and ``derive`` (a field computed from other columns:
+``{diff: [end_col, start_col]}`` gives seconds between two timestamps, ``{present: col}`` gives
+true where the column has a value). In ``values`` of a yes/no field, the key ``""`` gives the
+value of empty cells and ``"*"`` that of any value not listed.
 """
 
 from __future__ import annotations
@@ -22,14 +25,54 @@ from kpis.io.parsers import is_missing, parse_bool, parse_datetime, parse_number
 from kpis.io.text import fold
 from kpis.schema import TABLES, Table
 
-KEYS = ("table", "columns", "formats", "values", "missing", "drop_rows", "constants", "units",
-        "scales", "items", "read", "name", "description", "match")
+KEYS = (
+    "table",
+    "columns",
+    "formats",
+    "values",
+    "missing",
+    "drop_rows",
+    "constants",
+    "units",
+    "scales",
+    "items",
+    "read",
+    "name",
+    "description",
+    "match",
+    "derive",
+)
 
 # synonyms whose column holds the opposite of the field (an abandon flag feeds `answered`)
 INVERTED = {"answered": {"abandon", "abandonne", "abandoned", "abandon y n"}}
 # header words too vague to match a field on their own ("Time" is not "Hold time")
-GENERIC = {"time", "date", "id", "type", "name", "number", "code", "nb", "de", "du", "la", "le",
-           "d", "s", "in", "of", "the", "en", "a", "l", "par", "by", "avg", "total", "nom"}
+GENERIC = {
+    "time",
+    "date",
+    "id",
+    "type",
+    "name",
+    "number",
+    "code",
+    "nb",
+    "de",
+    "du",
+    "la",
+    "le",
+    "d",
+    "s",
+    "in",
+    "of",
+    "the",
+    "en",
+    "a",
+    "l",
+    "par",
+    "by",
+    "avg",
+    "total",
+    "nom",
+}
 TIME_WORDS = {"time", "heure", "hour", "start", "started", "debut", "heure debut"}
 THRESHOLD = 0.55
 
@@ -50,8 +93,17 @@ class Mapping:
     name: str = ""
     description: str = ""
     match: list[str] = field(default_factory=list)  # headers that identify a preset's export
+    derive: dict[str, dict] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)
     source: str = "auto"  # auto | file | preset:<name> | user
+    skipped: dict[str, str] = field(default_factory=dict)  # preset field -> its absent column
+
+    def derived_sources(self) -> list[str]:
+        out = []
+        for spec in self.derive.values():
+            for v in spec.values():
+                out.extend([v] if isinstance(v, str) else v)
+        return out
 
     def sources(self, fld: str) -> list[str]:
         col = self.columns.get(fld)
@@ -60,7 +112,8 @@ class Mapping:
         return [col] if isinstance(col, str) else list(col)
 
     def to_yaml(self) -> str:
-        data = {k: v for k, v in asdict(self).items() if v and k not in ("confidence", "source")}
+        internal = ("confidence", "source", "skipped")
+        data = {k: v for k, v in asdict(self).items() if v and k not in internal}
         data["table"] = self.table
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
@@ -72,33 +125,50 @@ class Mapping:
 def mapping_from_dict(data: dict, origin: str = "mapping") -> Mapping:
     """Validate a parsed YAML document and build a Mapping (typed errors on any problem)."""
     if not isinstance(data, dict):
-        raise MappingError("le fichier de mapping doit être un dictionnaire YAML.",
-                           "the mapping file must be a YAML mapping.", file=origin)
+        raise MappingError(
+            "le fichier de mapping doit être un dictionnaire YAML.",
+            "the mapping file must be a YAML mapping.",
+            file=origin,
+        )
     unknown = set(data) - set(KEYS)
     if unknown:
         raise MappingError(
             f"clés inconnues : {', '.join(sorted(unknown))}. Clés valides : {', '.join(KEYS)}.",
             f"unknown keys: {', '.join(sorted(unknown))}. Valid keys: {', '.join(KEYS)}.",
-            file=origin)
+            file=origin,
+        )
     table = data.get("table", "contacts")
     if table not in TABLES:
-        raise MappingError(f"table « {table} » inconnue ({', '.join(TABLES)}).",
-                           f"unknown table '{table}' ({', '.join(TABLES)}).", file=origin)
+        raise MappingError(
+            f"table « {table} » inconnue ({', '.join(TABLES)}).",
+            f"unknown table '{table}' ({', '.join(TABLES)}).",
+            file=origin,
+        )
     fields = set(TABLES[table].names)
     columns = data.get("columns") or {}
-    for section in ("columns", "formats", "values", "missing", "constants", "units", "scales"):
+    for section in (
+        "columns",
+        "formats",
+        "values",
+        "missing",
+        "constants",
+        "units",
+        "scales",
+        "derive",
+    ):
         bad = set(data.get(section) or {}) - fields
         if bad:
             raise MappingError(
                 f"section « {section} » : champs inconnus pour la table {table} : "
                 f"{', '.join(sorted(bad))}.",
-                f"section '{section}': unknown fields for table {table}: "
-                f"{', '.join(sorted(bad))}.", file=origin)
+                f"section '{section}': unknown fields for table {table}: {', '.join(sorted(bad))}.",
+                file=origin,
+            )
     m = Mapping(
         table=table,
         columns={k: v for k, v in columns.items() if v},
         formats=dict(data.get("formats") or {}),
-        values={k: dict(v) for k, v in (data.get("values") or {}).items()},
+        values={k: _str_keys(v) for k, v in (data.get("values") or {}).items()},
         missing={k: [str(x) for x in v] for k, v in (data.get("missing") or {}).items()},
         drop_rows={k: [str(x) for x in v] for k, v in (data.get("drop_rows") or {}).items()},
         constants=dict(data.get("constants") or {}),
@@ -109,10 +179,33 @@ def mapping_from_dict(data: dict, origin: str = "mapping") -> Mapping:
         name=str(data.get("name") or ""),
         description=str(data.get("description") or ""),
         match=list(data.get("match") or []),
+        derive={k: dict(v) for k, v in (data.get("derive") or {}).items()},
         source="file",
     )
+    for fld, spec in m.derive.items():
+        if set(spec) - {"diff", "present"} or len(spec) != 1:
+            raise MappingError(
+                f"derive.{fld} : utilisez « diff: [fin, début] » ou « present: colonne ».",
+                f"derive.{fld}: use 'diff: [end, start]' or 'present: column'.",
+                file=origin,
+            )
     m.confidence = dict.fromkeys(m.columns, 1.0)
     return m
+
+
+def _str_keys(values: dict) -> dict:
+    """YAML reads ``{0: a, True: b}`` with int/bool keys; source cells are text, so keys are too
+    (a bool key becomes "true"/"false", matched case-insensitively)."""
+    if not isinstance(values, dict):
+        raise MappingError(
+            "chaque entrée de « values » doit être un dictionnaire valeur source -> valeur.",
+            "each 'values' entry must be a mapping source value -> value.",
+        )
+    out = {}
+    for k, v in values.items():
+        key = ("true" if k else "false") if isinstance(k, bool) else "" if k is None else str(k)
+        out[key] = v
+    return out
 
 
 def load_mapping(path_or_text: str | Path) -> Mapping:
@@ -120,14 +213,18 @@ def load_mapping(path_or_text: str | Path) -> Mapping:
     origin = str(path_or_text)
     text = path_or_text
     if isinstance(path_or_text, Path) or (
-        isinstance(path_or_text, str) and "\n" not in path_or_text
+        isinstance(path_or_text, str)
+        and "\n" not in path_or_text
         and path_or_text.endswith((".yaml", ".yml"))
     ):
         try:
             text = Path(path_or_text).read_text(encoding="utf-8")
         except OSError as exc:
-            raise MappingError(f"fichier de mapping illisible ({exc.strerror}).",
-                               f"unreadable mapping file ({exc.strerror}).", file=origin) from exc
+            raise MappingError(
+                f"fichier de mapping illisible ({exc.strerror}).",
+                f"unreadable mapping file ({exc.strerror}).",
+                file=origin,
+            ) from exc
     else:
         origin = "mapping"
     try:
@@ -145,15 +242,20 @@ def _name_score(header: str, fld, table: Table) -> tuple[float, str]:
     h = fold(header)
     if not h:
         return 0.0, ""
-    names = [fold(fld.name)] + [fold(s) for s in fld.synonyms] + [fold(fld.label_fr),
-                                                                  fold(fld.label_en)]
+    names = (
+        [fold(fld.name)]
+        + [fold(s) for s in fld.synonyms]
+        + [fold(fld.label_fr), fold(fld.label_en)]
+    )
     best, best_syn = 0.0, ""
     htoks = set(h.split())
-    for syn in names:
+    for rank, syn in enumerate(names):
         if not syn:
             continue
         if h == syn:
-            return 1.0, syn
+            # exact: earlier synonyms are the more specific ones, so they win a tie
+            # ("surveyed_at" over "created_at" for the date a survey was answered)
+            return 1.0 - 0.0001 * min(rank, 100), syn
         stoks = set(syn.split())
         if stoks and stoks <= htoks:
             # every word of the synonym is in the header ("Durée de communication (s)")
@@ -197,8 +299,9 @@ def _value_fit(series: pd.Series, kind: str, fname: str = "") -> float:
         if kind == "duration":
             p = parse_duration(s)
         else:
-            lead = s.astype("str").str.extract(r"^\s*(-?\d+(?:[.,]\d+)?)\s*[-–:]\s*\D",
-                                               expand=False)
+            lead = s.astype("str").str.extract(
+                r"^\s*(-?\d+(?:[.,]\d+)?)\s*[-–:]\s*\D", expand=False
+            )
             p = parse_number(lead.fillna(s.astype("str")))
         return float(1 - p.invalid.mean())
     if kind == "id":
@@ -241,7 +344,37 @@ def auto_map(frame: pd.DataFrame, table: str = "contacts") -> Mapping:
         if syn in INVERTED.get(fname, set()):
             m.values[fname] = _inverted_values(frame[col])
     _join_time_column(frame, m, cols, used)
+    _units_from_headers(m)
     return m
+
+
+_UNIT_WORDS = {
+    "min": "min",
+    "mins": "min",
+    "minute": "min",
+    "minutes": "min",
+    "mn": "min",
+    "h": "h",
+    "heure": "h",
+    "heures": "h",
+    "hours": "h",
+    "hrs": "h",
+    "ms": "ms",
+    "millisecondes": "ms",
+    "milliseconds": "ms",
+}
+
+
+def _units_from_headers(m: Mapping) -> None:
+    """A duration header that names its unit ("Durée (min)", "wait_time_in_minutes") sets it."""
+    for fld in m.table_def.fields:
+        src = m.columns.get(fld.name)
+        if fld.kind != "duration" or not isinstance(src, str) or fld.name in m.units:
+            continue
+        words = fold(src).split()
+        unit = next((_UNIT_WORDS[w] for w in reversed(words) if w in _UNIT_WORDS), None)
+        if unit:
+            m.units[fld.name] = unit
 
 
 def _inverted_values(series: pd.Series) -> dict:
@@ -265,8 +398,9 @@ def _join_time_column(frame: pd.DataFrame, m: Mapping, cols: list[str], used: se
         fld = m.table_def.get(fname)
         for col in cols:
             words = set(fold(col).split())
-            if col in used or not (words & TIME_WORDS or _name_score(col, fld, m.table_def)[0]
-                                   >= 0.6):
+            if col in used or not (
+                words & TIME_WORDS or _name_score(col, fld, m.table_def)[0] >= 0.6
+            ):
                 continue
             tp = parse_datetime(frame[col].head(300))
             if tp.info.get("order") == "time" and tp.invalid.mean() < 0.1:
@@ -286,4 +420,4 @@ def candidates_for(frame: pd.DataFrame, table: str, fname: str, k: int = 3) -> l
         fit = _value_fit(frame[col], fld.kind, fld.name)
         scored.append((score * 0.6 + fit * 0.4, col))
     scored.sort(key=lambda x: -x[0])
-    return [c for s, c in scored[:k] if s > 0.3]
+    return [c for s, c in scored[:k] if s > 0]

@@ -62,8 +62,18 @@ _DATE_PARTS = {
     "monthfirst": ["%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y"],
 }
 _TIME_PARTS = [
-    "", " %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M:%SZ", "T%H:%M:%S%z", " %H:%M:%S%z",
-    " %I:%M:%S %p", " %I:%M %p", " %I.%M.%S %p", " %H.%M.%S", "%H%M%S",
+    "",
+    " %H:%M:%S",
+    " %H:%M",
+    "T%H:%M:%S",
+    "T%H:%M:%SZ",
+    "T%H:%M:%S%z",
+    " %H:%M:%S%z",
+    " %I:%M:%S %p",
+    " %I:%M %p",
+    " %I.%M.%S %p",
+    " %H.%M.%S",
+    "%H%M%S",
 ]
 _OTHER_FORMATS = [
     ("twitter", "%a %b %d %H:%M:%S %z %Y"),
@@ -90,11 +100,42 @@ def _normalise_text(arr: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(arr, _TZ_WORDS.pattern, "")
 
 
+_LOW = pa.scalar(pd.Timestamp("1900-01-01").to_pydatetime(), type=pa.timestamp("s"))
+_HIGH = pa.scalar(pd.Timestamp("2200-01-01").to_pydatetime(), type=pa.timestamp("s"))
+
+
 def _strptime(arr: pa.Array, fmt: str) -> pa.Array:
+    """strptime with nulls for failures and for dates outside 1900–2199 (year 26 is a typo)."""
     out = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
     if pa.types.is_timestamp(out.type) and out.type.tz is not None:
         out = pc.local_timestamp(out)  # keep wall-clock time; UTC stays as written
-    return out
+    out = out.cast(pa.timestamp("s"))
+    bad = np.asarray(
+        pc.fill_null(pc.or_(pc.less(out, _LOW), pc.greater_equal(out, _HIGH)), False)
+    ).copy()
+    if _ROUND_TRIP.fullmatch(fmt) and "%d" in fmt:
+        # strptime rolls 31/02 over to 03/03: such a date must print back as it was written.
+        # Only days 1–3 can come from a roll-over, so only those are printed back.
+        suspect = np.flatnonzero(np.asarray(pc.fill_null(pc.less_equal(pc.day(out), 3), False)))
+        if len(suspect):
+            idx = pa.array(suspect)
+            back = pc.strftime(out.take(idx), format=fmt)
+            differs = np.asarray(
+                pc.fill_null(pc.not_equal(_canon(back), _canon(arr.take(idx))), False)
+            )
+            bad[suspect[differs]] = True
+    if not bad.any():
+        return out
+    return pc.if_else(pa.array(bad), pa.scalar(None, type=pa.timestamp("s")), out)
+
+
+_ROUND_TRIP = re.compile(r"(%[dmYyHMSIp]|[-/. :T])+")
+
+
+def _canon(arr: pa.Array) -> pa.Array:
+    """Lower case, no leading zeros in numbers: '01/2/2026 08:00 AM' == '1/2/2026 8:00 am'."""
+    arr = pc.utf8_lower(arr)
+    return pc.replace_substring_regex(arr, r"(^|[^0-9])0+([0-9])", r"\1\2")
 
 
 def _numeric_dates(num: pd.Series, present: pd.Series) -> tuple[pd.Series, str] | None:
@@ -112,6 +153,25 @@ def _numeric_dates(num: pd.Series, present: pd.Series) -> tuple[pd.Series, str] 
     return None
 
 
+def _fill_with_normalised(arr: pa.Array, out: pa.Array, formats: list[str]) -> pa.Array:
+    """Re-read the values ``out`` missed, after normalising their text, with each format."""
+    missed = np.flatnonzero(np.asarray(pc.and_(pc.is_null(out), pc.is_valid(arr))))
+    if not len(missed):
+        return out
+    idx = pa.array(missed)
+    sub = _normalise_text(arr.take(idx))
+    got = pa.nulls(len(sub), type=pa.timestamp("s"))
+    for cand in formats:
+        got = pc.coalesce(got, _strptime(sub, cand))
+        if got.null_count == 0:
+            break
+    filled = np.asarray(out.cast(pa.int64()).fill_null(np.iinfo(np.int64).min)).copy()
+    got_i = np.asarray(got.cast(pa.int64()).fill_null(np.iinfo(np.int64).min))
+    filled[missed] = got_i
+    result = pa.array(filled, mask=filled == np.iinfo(np.int64).min)
+    return result.cast(pa.timestamp("s"))
+
+
 def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
     """Dates and timestamps; the format is chosen from the whole column.
 
@@ -125,32 +185,40 @@ def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
     info: dict = {}
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         values = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) else s
-        return Parsed(values.astype("datetime64[ns]"), pd.Series(False, index=s.index),
-                      {"format": "native"})
-    if pd.api.types.is_numeric_dtype(s.dtype) or (s.dtype == object and n_present and
-                                                  s[present].map(lambda v: isinstance(
-                                                      v, (int, float))).all()):
+        return Parsed(
+            values.astype("datetime64[ns]"), pd.Series(False, index=s.index), {"format": "native"}
+        )
+    if pd.api.types.is_numeric_dtype(s.dtype) or (
+        s.dtype == object
+        and n_present
+        and s[present].map(lambda v: isinstance(v, (int, float))).all()
+    ):
         num = pd.to_numeric(s, errors="coerce")
         found = _numeric_dates(num, present)
         if found is not None:
             values, kind = found
-            return Parsed(values.astype("datetime64[ns]"), present & values.isna(),
-                          {"format": kind})
+            return Parsed(
+                values.astype("datetime64[ns]"), present & values.isna(), {"format": kind}
+            )
     if s.dtype == object and n_present:
         is_ts = s[present].map(lambda v: isinstance(v, pd.Timestamp))
         if is_ts.all():
             values = pd.to_datetime(s, errors="coerce")
-            return Parsed(values.astype("datetime64[ns]"), present & values.isna(),
-                          {"format": "native"})
+            return Parsed(
+                values.astype("datetime64[ns]"), present & values.isna(), {"format": "native"}
+            )
     text = _to_text(s)
-    arr = _normalise_text(pa.array(text.to_numpy(dtype=object), type=pa.string()))
+    arr = pc.utf8_trim_whitespace(pa.array(text, type=pa.string(), from_pandas=True))
     if fmt:
-        out = _strptime(arr, fmt)
+        out = _fill_with_normalised(arr, _strptime(arr, fmt), [fmt])
         values = pd.Series(out.to_pandas(), index=s.index).astype("datetime64[ns]")
         return Parsed(values, present & values.isna(), {"format": fmt, "order": "explicit"})
     if n_present == 0:
-        return Parsed(pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"),
-                      pd.Series(False, index=s.index), {"format": None})
+        return Parsed(
+            pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"),
+            pd.Series(False, index=s.index),
+            {"format": None},
+        )
     # all-digit text: serials or epochs
     digits = text[present].str.fullmatch(r"\d+(\.\d+)?")
     if bool(digits.all()) and not text[present].str.fullmatch(r"\d{8}(\d{6})?").all():
@@ -158,21 +226,30 @@ def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
         found = _numeric_dates(num, present)
         if found is not None:
             values, kind = found
-            return Parsed(values.astype("datetime64[ns]"), present & values.isna(),
-                          {"format": kind})
+            return Parsed(
+                values.astype("datetime64[ns]"), present & values.isna(), {"format": kind}
+            )
     sample_idx = np.flatnonzero(present.to_numpy())
     if len(sample_idx) > 2000:
-        sample_idx = np.unique(np.concatenate([sample_idx[:1000], sample_idx[-500:],
-                                               sample_idx[:: max(1, len(sample_idx) // 500)]]))
-    sample = arr.take(pa.array(sample_idx))
+        sample_idx = np.unique(
+            np.concatenate(
+                [
+                    sample_idx[:1000],
+                    sample_idx[-500:],
+                    sample_idx[:: max(1, len(sample_idx) // 500)],
+                ]
+            )
+        )
+    sample = _normalise_text(arr.take(pa.array(sample_idx)))
     scored = []
     for order, cand in CANDIDATES:
         hits = len(sample) - _strptime(sample, cand).null_count
         if hits:
             scored.append((hits, order, cand))
     if not scored:
-        return Parsed(pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), present,
-                      {"format": None})
+        return Parsed(
+            pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), present, {"format": None}
+        )
     scored.sort(key=lambda x: -x[0])
     top_hits = scored[0][0]
     finalists = [c for c in scored if c[0] >= top_hits * 0.5] or scored[:1]
@@ -187,19 +264,17 @@ def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
     info = {"format": chosen, "order": order}
     orders = {o for h, o, c in finalists if h == top_hits}
     if order == "dayfirst" and "monthfirst" in orders:
-        info["order_note"] = "ambiguous: every value fits day-first and month-first; chose day-first"
-    values_arr = out
-    # mixed formats inside one column: fill what the chosen format missed with the others
-    if values_arr.null_count > arr.null_count:
-        for _hits, _order, cand in scored:
-            if cand == chosen:
-                continue
-            if _order in ("dayfirst", "monthfirst") and _order != order and order != "iso":
-                continue  # never mix day-first and month-first in one column
-            alt = _strptime(arr, cand)
-            values_arr = pc.if_else(pc.is_null(values_arr), alt, values_arr)
-            if values_arr.null_count == arr.null_count:
-                break
+        info["order_note"] = (
+            "ambiguous: every value fits day-first and month-first; chose day-first"
+        )
+    # what the chosen format missed: normalised text (fractions of seconds, spaces, UTC), then
+    # the other formats — never mixing day-first and month-first in one column
+    others = [
+        cand
+        for _h, o, cand in scored
+        if cand != chosen and not (o in ("dayfirst", "monthfirst") and o != order)
+    ]
+    values_arr = _fill_with_normalised(arr, out, [chosen, *others])
     values = pd.Series(values_arr.to_pandas(), index=s.index).astype("datetime64[ns]")
     if order == "time":
         info["time_only"] = True
@@ -284,16 +359,24 @@ def parse_bool(s: pd.Series, mapping: dict | None = None) -> Parsed:
     text = _to_text(s)
     uniques = pd.unique(text[present])
     table: dict = {}
-    user = {fold(k): v for k, v in (mapping or {}).items()}
+    user = {fold(k): v for k, v in (mapping or {}).items() if k not in ("", "*")}
+    other = (mapping or {}).get("*")
+    counts = all(str(u).isdigit() for u in uniques) and len(uniques) > 0
     for u in uniques:
         f = fold(u)
         if f in user:
             table[u] = _as_bool(user[f])
+        elif other is not None:
+            table[u] = _as_bool(other)
         elif f in TRUE_VALUES:
             table[u] = True
         elif f in FALSE_VALUES:
             table[u] = False
+        elif counts:
+            table[u] = int(u) > 0  # a count column ("reopens: 2") means "at least once"
     values = text.map(table).astype("boolean")
+    if mapping and "" in mapping:
+        values = values.mask(~present, _as_bool(mapping[""]))
     return Parsed(values, present & values.isna(), {})
 
 

@@ -9,9 +9,7 @@ rows_in = rows_used + rows_set_aside. Every problem of every row is looked for b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from kpis.errors import MappingError, MissingRequiredField
@@ -27,7 +25,7 @@ from kpis.io.presets import detect_preset
 from kpis.io.pseudonym import normalise_id, pseudonymise, token
 from kpis.io.readers import RawTable, read_any
 from kpis.io.text import fold
-from kpis.schema import CANAL_VALUES, NIVEAU_VALUES, TABLES
+from kpis.schema import CANAL_VALUES, DIRECTION_VALUES, NIVEAU_VALUES, TABLES
 
 MAX_DURATION_S = 86_400.0
 DEFAULT_SCALES = {"nps_score": (0, 10), "ces_score": (1, 7), "csat_score": (0, 10)}
@@ -102,9 +100,29 @@ def _score_text(s: pd.Series) -> pd.Series:
     return lead.fillna(text).where(s.notna())
 
 
+def _map_values(src: pd.Series, value_map: dict) -> pd.Series:
+    """Source value -> mapped value: exact text first, then folded (case, accents ignored);
+    values not listed are kept."""
+    folded = {fold(k): v for k, v in value_map.items()}
+
+    def one(v):
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+            return v
+        t = str(v).strip()
+        if t in value_map:
+            return value_map[t]
+        return folded.get(fold(t), v)
+
+    uniques = pd.unique(src.dropna())
+    lookup = {u: one(u) for u in uniques}
+    return src.map(lambda v: lookup.get(v, v))
+
+
 def _normalise_category(values: pd.Series, fname: str) -> pd.Series:
     text = values.astype("str").str.strip()
-    table = {"canal": CANAL_VALUES, "niveau": NIVEAU_VALUES}.get(fname)
+    table = {"canal": CANAL_VALUES, "niveau": NIVEAU_VALUES, "direction": DIRECTION_VALUES}.get(
+        fname
+    )
     if table:
         uniques = pd.unique(text.dropna())
         lookup = {u: table.get(fold(u), u) for u in uniques}
@@ -114,9 +132,21 @@ def _normalise_category(values: pd.Series, fname: str) -> pd.Series:
 
 def choose_table(frame: pd.DataFrame) -> tuple[str, Mapping]:
     """The canonical table whose distinctive fields the columns fill best."""
-    generic = {"started_at", "answered_at", "evaluated_at", "contact_id", "customer_id",
-               "agent_id", "canal", "motif", "team", "provider", "csat_score", "period_start",
-               "period_index"}
+    generic = {
+        "started_at",
+        "answered_at",
+        "evaluated_at",
+        "contact_id",
+        "customer_id",
+        "agent_id",
+        "canal",
+        "motif",
+        "team",
+        "provider",
+        "csat_score",
+        "period_start",
+        "period_index",
+    }
     best = None
     for name in ("contacts", "surveys", "evaluations", "periods"):
         m = auto_map(frame, name)
@@ -140,24 +170,43 @@ def resolve_mapping(raw: RawTable, mapping=None, table: str | None = None) -> Ma
     return choose_table(raw.frame)[1]
 
 
-def import_file(source, filename: str | None = None, *, mapping=None, table: str | None = None,
-                sheet=None, key: bytes | None = None, provider: str | None = None) -> ImportResult:
+def import_file(
+    source,
+    filename: str | None = None,
+    *,
+    mapping=None,
+    table: str | None = None,
+    sheet=None,
+    key: bytes | None = None,
+    provider: str | None = None,
+) -> ImportResult:
     """Read one export and turn it into a canonical table (see module docstring)."""
     pre = mapping if isinstance(mapping, Mapping) else (load_mapping(mapping) if mapping else None)
     read_opts = dict(pre.read) if pre else {}
-    raw = read_any(source, filename, sheet=sheet if sheet is not None else read_opts.get("sheet"),
-                   encoding=read_opts.get("encoding"), sep=read_opts.get("separator"))
+    raw = read_any(
+        source,
+        filename,
+        sheet=sheet if sheet is not None else read_opts.get("sheet"),
+        encoding=read_opts.get("encoding"),
+        sep=read_opts.get("separator"),
+    )
     m = resolve_mapping(raw, pre, table)
     return apply_mapping(raw, m, key=key, provider=provider)
 
 
-def apply_mapping(raw: RawTable, m: Mapping, *, key: bytes | None = None,
-                  provider: str | None = None) -> ImportResult:
+def apply_mapping(
+    raw: RawTable, m: Mapping, *, key: bytes | None = None, provider: str | None = None
+) -> ImportResult:
     frame = raw.frame
     tdef = TABLES[m.table]
     fname = raw.file
     # every named column must exist
-    named = [c for f in m.columns for c in m.sources(f)] + list(m.drop_rows) + list(m.items)
+    named = (
+        [c for f in m.columns for c in m.sources(f)]
+        + list(m.drop_rows)
+        + list(m.items)
+        + m.derived_sources()
+    )
     absent = [c for c in named if c not in frame.columns]
     if absent:
         raise MappingError(
@@ -165,18 +214,24 @@ def apply_mapping(raw: RawTable, m: Mapping, *, key: bytes | None = None,
             f"Colonnes présentes : {', '.join(raw.columns)}.",
             f"columns missing from the file: {', '.join(absent)}. "
             f"Columns present: {', '.join(raw.columns)}.",
-            file=fname, column=absent[0])
+            file=fname,
+            column=absent[0],
+        )
     for req in tdef.required:
-        if req not in m.columns and req not in m.constants:
-            raise MissingRequiredField(req, file=fname, table=m.table,
-                                       candidates=candidates_for(frame, m.table, req))
+        if req not in m.columns and req not in m.constants and req not in m.derive:
+            raise MissingRequiredField(
+                req, file=fname, table=m.table, candidates=candidates_for(frame, m.table, req)
+            )
     reasons = _Reasons(frame.index)
     source_cols = [c for c in frame.columns if c != "_row"]
     if source_cols:
         empty = pd.concat([is_missing(frame[c]) for c in source_cols], axis=1).all(axis=1)
         reasons.flag(empty, "empty_row")
     for col, vals in m.drop_rows.items():
-        hit = frame[col].astype("str").str.strip().isin([str(v) for v in vals])
+        cell = frame[col].astype("str").str.strip()
+        hit = cell.isin([str(v) for v in vals]) | cell.map(fold, na_action="ignore").isin(
+            [fold(v) for v in vals]
+        )
         reasons.flag(hit, "dropped_by_mapping", f"{col} ∈ {vals}")
 
     out = pd.DataFrame(index=frame.index)
@@ -211,7 +266,7 @@ def apply_mapping(raw: RawTable, m: Mapping, *, key: bytes | None = None,
             out[fld.name] = p.values
         elif fld.kind in ("score", "number"):
             if value_map:
-                src = src.map(lambda v, vm=value_map: vm.get(v, vm.get(str(v).strip(), v)))
+                src = _map_values(src, value_map)
             p = parse_number(_score_text(src) if fld.kind == "score" else src)
             bad_txt = f"{fld.name} ({label}): '" + raw_text + "'"
             reasons.flag(p.invalid, "unparseable_number", bad_txt)
@@ -225,18 +280,25 @@ def apply_mapping(raw: RawTable, m: Mapping, *, key: bytes | None = None,
         elif fld.kind == "category":
             text = src.astype("str").str.strip().where(~is_missing(src))
             if value_map:
-                text = text.map(lambda v, vm=value_map: vm.get(v, v) if isinstance(v, str) else v)
+                text = _map_values(text, value_map)
             out[fld.name] = _normalise_category(text, fld.name)
         elif fld.kind == "id":
             text = normalise_id(src.astype("str")).where(~is_missing(src))
             out[fld.name] = pseudonymise(text, key) if fld.personal else text.astype("str")
         else:  # text
             out[fld.name] = src.astype("str").where(~is_missing(src))
+    for fname_d, spec in m.derive.items():
+        out[fname_d] = _derive(frame, fname_d, spec, m, reasons, parse_info)
     for fname_c, value in m.constants.items():
         kind = tdef.get(fname_c).kind
         const = pd.Series(value, index=frame.index)
-        out[fname_c] = (_normalise_category(const, fname_c) if kind == "category" else
-                        parse_bool(const).values if kind == "bool" else const)
+        out[fname_c] = (
+            _normalise_category(const, fname_c)
+            if kind == "category"
+            else parse_bool(const).values
+            if kind == "bool"
+            else const
+        )
     if provider and "provider" in tdef.names and "provider" not in out:
         out["provider"] = pd.Series(provider, index=frame.index, dtype="category")
     for req in tdef.required:
@@ -245,14 +307,16 @@ def apply_mapping(raw: RawTable, m: Mapping, *, key: bytes | None = None,
     items = _evaluation_items(frame, m)
     for col in items:
         p = parse_number(frame[col])
-        reasons.flag(p.invalid, "unparseable_number", f"item {col}: '" + frame[col].astype(
-            "str") + "'")
+        reasons.flag(
+            p.invalid, "unparseable_number", f"item {col}: '" + frame[col].astype("str") + "'"
+        )
         out[f"item:{col}"] = p.values
     if "contact_id" in out and m.table == "contacts":
         ok = reasons.code.isna() & out["contact_id"].notna()
         dup = out["contact_id"].where(ok).duplicated(keep="first") & ok
-        reasons.flag(dup, "duplicate_contact_id", "contact_id: '" + out["contact_id"].astype(
-            "str") + "'")
+        reasons.flag(
+            dup, "duplicate_contact_id", "contact_id: '" + out["contact_id"].astype("str") + "'"
+        )
     out["_file"] = pd.Categorical([fname] * len(out)) if len(out) else pd.Categorical([])
 
     used_mask = reasons.code.isna()
@@ -275,10 +339,66 @@ def apply_mapping(raw: RawTable, m: Mapping, *, key: bytes | None = None,
         "items": items,
         "parsing": parse_info,
         "unmapped_columns": [c for c in raw.columns if c not in set(named) | set(items)],
+        "warnings": _warnings(m, raw),
     }
     if report["rows_used"] + report["rows_set_aside"] != rows_in:  # pragma: no cover - invariant
         raise AssertionError("rows in != rows used + rows set aside")
     return ImportResult(m.table, data, set_aside, report, m, raw)
+
+
+def _warnings(m: Mapping, raw: RawTable) -> list[dict]:
+    out = []
+    if m.source == "auto" and len(m.columns) < 3:
+        out.append(
+            {
+                "code": "few_fields",
+                "fr": f"seuls {len(m.columns)} champs reconnus : ce fichier ressemble peu à un "
+                f"export de la table {m.table}. Vérifiez la correspondance des colonnes.",
+                "en": f"only {len(m.columns)} fields recognised: this file does not look much like "
+                f"a {m.table} export. Check the column mapping.",
+            }
+        )
+    if m.skipped:
+        skipped = ", ".join(f"{f} ({c})" for f, c in m.skipped.items())
+        out.append(
+            {
+                "code": "preset_columns_absent",
+                "fields": list(m.skipped),
+                "fr": f"colonnes facultatives du modèle absentes, champs non remplis : {skipped}.",
+                "en": f"optional preset columns absent, fields left empty: {skipped}.",
+            }
+        )
+    low = [f for f, c in m.confidence.items() if c < 0.7]
+    if m.source == "auto" and low:
+        out.append(
+            {
+                "code": "low_confidence",
+                "fields": low,
+                "fr": f"correspondance peu sûre pour : {', '.join(low)}.",
+                "en": f"uncertain mapping for: {', '.join(low)}.",
+            }
+        )
+    return out
+
+
+def _derive(frame, fname, spec, m, reasons, parse_info) -> pd.Series:
+    """A field computed from other columns: a duration between two timestamps, or presence."""
+    if "present" in spec:
+        return (~is_missing(frame[spec["present"]])).astype("boolean")
+    end_col, start_col = spec["diff"]
+    # a format given for the derived field applies to both timestamps
+    end = parse_datetime(frame[end_col], m.formats.get(end_col) or m.formats.get(fname))
+    start = parse_datetime(frame[start_col], m.formats.get(start_col) or m.formats.get(fname))
+    parse_info[fname] = {"derived": f"{end_col} - {start_col}"}
+    for p, col in ((end, end_col), (start, start_col)):
+        reasons.flag(
+            p.invalid, "unparseable_date", f"{fname} ({col}): '" + frame[col].astype("str") + "'"
+        )
+    seconds = (end.values - start.values).dt.total_seconds()
+    txt = f"{fname} ({end_col} - {start_col}): " + seconds.astype("str") + " s"
+    reasons.flag(seconds < 0, "negative_duration", txt)
+    reasons.flag(seconds > MAX_DURATION_S, "absurd_duration", txt)
+    return seconds
 
 
 def _evaluation_items(frame: pd.DataFrame, m: Mapping) -> list[str]:
@@ -287,8 +407,9 @@ def _evaluation_items(frame: pd.DataFrame, m: Mapping) -> list[str]:
     return list(m.items)
 
 
-def _set_aside_frame(raw: RawTable, m: Mapping, reasons: _Reasons, used: pd.Series,
-                     key: bytes | None) -> pd.DataFrame:
+def _set_aside_frame(
+    raw: RawTable, m: Mapping, reasons: _Reasons, used: pd.Series, key: bytes | None
+) -> pd.DataFrame:
     """Rows set aside, with their source cells (customer ids replaced by their pseudonym)."""
     aside = raw.frame[~used].copy()
     for col in m.sources("customer_id"):
@@ -297,11 +418,13 @@ def _set_aside_frame(raw: RawTable, m: Mapping, reasons: _Reasons, used: pd.Seri
     aside["reason"] = reasons.code[~used]
     aside["detail"] = reasons.detail[~used]
     if raw.bad_rows:
-        bad = pd.DataFrame({
-            "_row": [b.row for b in raw.bad_rows],
-            "reason": [b.reason for b in raw.bad_rows],
-            "detail": [b.text[:500] for b in raw.bad_rows],
-        })
+        bad = pd.DataFrame(
+            {
+                "_row": [b.row for b in raw.bad_rows],
+                "reason": [b.reason for b in raw.bad_rows],
+                "detail": [b.text[:500] for b in raw.bad_rows],
+            }
+        )
         if m.sources("customer_id"):
             bad["detail"] = "(texte masqué : la ligne peut contenir un identifiant client)"
         aside = pd.concat([aside, bad], ignore_index=True)
@@ -320,9 +443,9 @@ def combine(results: list[ImportResult]) -> dict[str, pd.DataFrame]:
         if len(frames) == 1:
             out[name] = frames[0]
             continue
-        cats = set().union(*[{c for c in f.columns if isinstance(f[c].dtype,
-                                                                  pd.CategoricalDtype)}
-                             for f in frames])
+        cats = set().union(
+            *[{c for c in f.columns if isinstance(f[c].dtype, pd.CategoricalDtype)} for f in frames]
+        )
         merged = pd.concat(frames, ignore_index=True)
         for c in cats:
             merged[c] = merged[c].astype("category")
@@ -330,8 +453,9 @@ def combine(results: list[ImportResult]) -> dict[str, pd.DataFrame]:
     return out
 
 
-def import_files(paths: list, mapping=None, *, table: str | None = None,
-                 key: bytes | None = None) -> tuple[dict[str, pd.DataFrame], dict]:
+def import_files(
+    paths: list, mapping=None, *, table: str | None = None, key: bytes | None = None
+) -> tuple[dict[str, pd.DataFrame], dict]:
     """Import several files with one optional mapping; returns the tables and the report."""
     results = [import_file(p, mapping=mapping, table=table, key=key) for p in paths]
     return combine(results), combined_report(results)
@@ -354,9 +478,12 @@ def combined_report(results: list[ImportResult]) -> dict:
     }
 
 
-def source_path_name(source) -> str:
-    return Path(source).name if isinstance(source, (str, Path)) else "upload"
-
-
-__all__ = ["ImportResult", "import_file", "import_files", "apply_mapping", "combine",
-           "reason_label", "REASONS", "np"]
+__all__ = [
+    "ImportResult",
+    "import_file",
+    "import_files",
+    "apply_mapping",
+    "combine",
+    "reason_label",
+    "REASONS",
+]

@@ -54,8 +54,9 @@ def pseudonymise(values: pd.Series, key: bytes | None = None) -> pd.Series:
         dtype=np.int64,
         count=len(uniques),
     )
-    out = pd.array(np.where(codes >= 0, hashed[np.maximum(codes, 0)] if len(hashed) else 0, 0),
-                   dtype="Int64")
+    out = pd.array(
+        np.where(codes >= 0, hashed[np.maximum(codes, 0)] if len(hashed) else 0, 0), dtype="Int64"
+    )
     out[codes < 0] = pd.NA
     return pd.Series(out, index=values.index, name=values.name)
 

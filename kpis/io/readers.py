@@ -24,7 +24,9 @@ from kpis.errors import ImportFailed
 
 SEPARATORS = (",", ";", "\t", "|")
 SEP_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
-SPACES = "spaces"
+SPACES = "spaces"  # runs of two or more spaces (or tabs): single spaces stay inside values
+SPACE = "space"  # any run of whitespace
+SPLITTERS = {SPACES: re.compile(r" {2,}|\t"), SPACE: re.compile(r"\s+")}
 SAMPLE_BYTES = 1 << 20
 
 
@@ -124,12 +126,12 @@ def detect_separator(text: str) -> str:
             best, best_score = sep, score
     if best is not None:
         return best
-    widths = Counter(len(re.split(r" {2,}|\t", ln.strip())) for ln in lines if ln.strip())
-    if widths and widths.most_common(1)[0][0] > 1:
-        return SPACES
-    widths = Counter(len(ln.split()) for ln in lines if ln.strip())
-    if widths and widths.most_common(1)[0][0] > 1:
-        return SPACES
+    for name in (SPACES, SPACE):
+        widths = Counter(len(SPLITTERS[name].split(ln.strip())) for ln in lines if ln.strip())
+        if widths:
+            width, freq = widths.most_common(1)[0]
+            if width > 1 and freq >= 0.8 * sum(widths.values()):
+                return name
     return ","
 
 
@@ -167,8 +169,9 @@ def _read_csv_arrow(data: bytes, encoding: str, sep: str, header: list[str]):
         quoted_strings_can_be_null=False,
     )
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    table = pacsv.read_csv(io.BytesIO(body), read_options=read, parse_options=parse,
-                           convert_options=conv)
+    table = pacsv.read_csv(
+        io.BytesIO(body), read_options=read, parse_options=parse, convert_options=conv
+    )
     if bad:
         return None
     frame = table.to_pandas()
@@ -180,9 +183,9 @@ def _read_csv_python(text: str, sep: str, header: list[str]):
     """Exact path: one record at a time, keeping every record that does not fit."""
     rows, numbers, bad = [], [], []
     width = len(header)
-    if sep == SPACES:
+    if sep in SPLITTERS:
         records = (
-            (i + 1, re.split(r" {2,}|\t| +", ln.strip())) for i, ln in enumerate(text.splitlines())
+            (i + 1, SPLITTERS[sep].split(ln.strip())) for i, ln in enumerate(text.splitlines())
         )
     else:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
@@ -198,18 +201,19 @@ def _read_csv_python(text: str, sep: str, header: list[str]):
         if len(rec) == width:
             rows.append(rec)
             numbers.append(line)
-        elif len(rec) < width and sep != SPACES and all(c == "" for c in rec):
+        elif len(rec) < width and sep not in SPLITTERS and all(c == "" for c in rec):
             rows.append([""] * width)
             numbers.append(line)
         else:
-            bad.append(BadRow(line, sep.join(rec) if sep != SPACES else " ".join(rec)))
+            bad.append(BadRow(line, " ".join(rec) if sep in SPLITTERS else sep.join(rec)))
     frame = pd.DataFrame(rows, columns=header, dtype="str")
     frame.insert(0, "_row", numbers)
     return frame, bad
 
 
-def read_csv(data: bytes, filename: str, encoding: str | None = None,
-             sep: str | None = None) -> RawTable:
+def read_csv(
+    data: bytes, filename: str, encoding: str | None = None, sep: str | None = None
+) -> RawTable:
     if _looks_binary(data):
         raise ImportFailed(
             "le fichier n'est pas un texte lisible (CSV/TXT), ni un classeur XLSX ou Parquet.",
@@ -219,26 +223,33 @@ def read_csv(data: bytes, filename: str, encoding: str | None = None,
             hint_en="Export it as CSV, XLSX or Parquet.",
         )
     encoding = encoding or detect_encoding(data)
+    if not encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
+        data = _bare_cr_to_space(data)
     try:
         head_text = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
     except LookupError as exc:
-        raise ImportFailed(f"encodage inconnu « {encoding} ».", f"unknown encoding '{encoding}'.",
-                           file=filename) from exc
+        raise ImportFailed(
+            f"encodage inconnu « {encoding} ».", f"unknown encoding '{encoding}'.", file=filename
+        ) from exc
     if head_text.startswith("\ufeff"):
         head_text = head_text[1:]
     if not head_text.strip():
         raise ImportFailed("le fichier est vide.", "the file is empty.", file=filename)
     sep = sep or detect_separator(head_text)
     first = next((ln for ln in head_text.splitlines() if ln.strip()), "")
-    if sep == SPACES:
-        header = re.split(r" {2,}|\t| +", first.strip())
+    if sep in SPLITTERS:
+        header = SPLITTERS[sep].split(first.strip())
     else:
         header = next(csv.reader(io.StringIO(first), delimiter=sep))
     header = _dedupe(header)
-    info = {"format": "csv", "encoding": encoding, "separator": sep,
-            "separator_name": SEP_NAMES.get(sep, "espaces")}
+    info = {
+        "format": "csv",
+        "encoding": encoding,
+        "separator": sep,
+        "separator_name": SEP_NAMES.get(sep, "espaces"),
+    }
     frame = None
-    if sep != SPACES and not head_text.startswith(("\n", "\r")):
+    if sep not in SPLITTERS and not head_text.startswith(("\n", "\r")):
         try:
             frame = _read_csv_arrow(data, encoding, sep, header)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
@@ -251,9 +262,24 @@ def read_csv(data: bytes, filename: str, encoding: str | None = None,
         text = text.lstrip("\r\n")
         frame, bad = _read_csv_python(text, sep, header)
     if len(header) == 1 and len(frame) == 0 and not bad:
-        raise ImportFailed("le fichier ne contient qu'un en-tête, sans données.",
-                           "the file holds a header and no data.", file=filename)
+        raise ImportFailed(
+            "le fichier ne contient qu'un en-tête, sans données.",
+            "the file holds a header and no data.",
+            file=filename,
+        )
     return RawTable(frame, filename, info, bad)
+
+
+_BARE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _bare_cr_to_space(data: bytes) -> bytes:
+    """In a file whose lines end with LF or CRLF, a lone CR is text (a pasted message), not a
+    line end: it becomes a space, so the record is not cut in two. Old Mac files (CR only) keep
+    their CRs."""
+    if b"\n" in data and b"\r" in data and _BARE_CR.search(data):
+        return _BARE_CR.sub(b" ", data)
+    return data
 
 
 def _decode_all(data: bytes, encoding: str, filename: str) -> str:
@@ -278,8 +304,11 @@ def read_xlsx(data: bytes, filename: str, sheet: str | int | None = None) -> Raw
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for a broken archive
-        raise ImportFailed("classeur XLSX illisible ou endommagé.",
-                           "unreadable or damaged XLSX workbook.", file=filename) from exc
+        raise ImportFailed(
+            "classeur XLSX illisible ou endommagé.",
+            "unreadable or damaged XLSX workbook.",
+            file=filename,
+        ) from exc
     sheets = book.sheet_names
     chosen = sheets[0] if sheet is None else sheet
     if isinstance(chosen, int):
@@ -293,7 +322,7 @@ def read_xlsx(data: bytes, filename: str, sheet: str | int | None = None) -> Raw
             f"sheet '{sheet}' does not exist. Sheets: {', '.join(sheets)}.",
             file=filename,
         )
-    frame = book.parse(chosen, dtype=object, header=0)
+    frame = pd.read_excel(book, sheet_name=chosen, dtype=object, header=0)
     frame.columns = _dedupe([str(c) for c in frame.columns])
     frame = frame.map(_cell_text) if len(frame) else frame
     frame.insert(0, "_row", range(2, len(frame) + 2))
@@ -305,16 +334,20 @@ def read_parquet(data: bytes, filename: str) -> RawTable:
     try:
         frame = pd.read_parquet(io.BytesIO(data))
     except Exception as exc:  # pyarrow raises ArrowInvalid / OSError on damage
-        raise ImportFailed("fichier Parquet illisible ou endommagé.",
-                           "unreadable or damaged Parquet file.", file=filename) from exc
+        raise ImportFailed(
+            "fichier Parquet illisible ou endommagé.",
+            "unreadable or damaged Parquet file.",
+            file=filename,
+        ) from exc
     frame = frame.reset_index(drop=True)
     frame.columns = _dedupe([str(c) for c in frame.columns])
     frame.insert(0, "_row", range(2, len(frame) + 2))
     return RawTable(frame, filename, {"format": "parquet"}, [])
 
 
-def read_any(source, filename: str | None = None, *, sheet=None, encoding=None,
-             sep=None) -> RawTable:
+def read_any(
+    source, filename: str | None = None, *, sheet=None, encoding=None, sep=None
+) -> RawTable:
     """Read a path or bytes; the kind is detected from content and name."""
     if isinstance(source, (str, Path)):
         path = Path(source)
@@ -322,9 +355,11 @@ def read_any(source, filename: str | None = None, *, sheet=None, encoding=None,
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise ImportFailed(f"fichier introuvable ou illisible ({exc.strerror}).",
-                               f"file not found or unreadable ({exc.strerror}).",
-                               file=str(source)) from exc
+            raise ImportFailed(
+                f"fichier introuvable ou illisible ({exc.strerror}).",
+                f"file not found or unreadable ({exc.strerror}).",
+                file=str(source),
+            ) from exc
     else:
         data = bytes(source)
         filename = filename or "upload"

@@ -29,8 +29,12 @@ def _load_all() -> dict[str, dict]:
 def list_presets() -> list[dict]:
     """Name, table and description of every preset."""
     return [
-        {"id": k, "name": v.get("name", k), "table": v.get("table", "contacts"),
-         "description": v.get("description", "")}
+        {
+            "id": k,
+            "name": v.get("name", k),
+            "table": v.get("table", "contacts"),
+            "description": v.get("description", ""),
+        }
         for k, v in _load_all().items()
     ]
 
@@ -43,7 +47,12 @@ def load_preset(preset_id: str) -> Mapping:
 
 
 def detect_preset(columns: list[str], table: str | None = None) -> Mapping | None:
-    """The preset whose ``match`` headers are all present (most specific first)."""
+    """The preset whose ``match`` headers are all present (most specific first).
+
+    Columns a preset names beyond its ``match`` headers are optional (an export may leave out a
+    flattened object column): a field whose column is absent is left out of the mapping and
+    listed in ``Mapping.skipped``.
+    """
     have = {fold(c) for c in columns}
     best = None
     for pid, data in _load_all().items():
@@ -65,4 +74,26 @@ def detect_preset(columns: list[str], table: str | None = None) -> Mapping | Non
             m.columns[fld] = [by_fold.get(fold(c), c) for c in cols]
     m.drop_rows = {by_fold.get(fold(c), c): v for c, v in m.drop_rows.items()}
     m.items = [by_fold.get(fold(c), c) for c in m.items]
+    for spec in m.derive.values():
+        for key, cols in spec.items():
+            spec[key] = (
+                by_fold.get(fold(cols), cols)
+                if isinstance(cols, str)
+                else [by_fold.get(fold(c), c) for c in cols]
+            )
+    have_cols = set(columns)
+    for fld in list(m.columns):
+        absent = [c for c in m.sources(fld) if c not in have_cols]
+        if absent:
+            m.skipped[fld] = ", ".join(absent)
+            del m.columns[fld]
+            m.confidence.pop(fld, None)
+    for fld, spec in list(m.derive.items()):
+        cols = [c for v in spec.values() for c in ([v] if isinstance(v, str) else v)]
+        absent = [c for c in cols if c not in have_cols]
+        if absent:
+            m.skipped[fld] = ", ".join(absent)
+            del m.derive[fld]
+    m.drop_rows = {c: v for c, v in m.drop_rows.items() if c in have_cols}
+    m.items = [c for c in m.items if c in have_cols]
     return m

@@ -1,0 +1,231 @@
+"""Command line: ``pilote`` (= ``python -m kpis``).
+
+Sub-commands: ``check`` (import report), ``kpis`` (the registry), ``compute`` (KPI values).
+Exit codes: 0 when the files were read (even with rows set aside), 2 when a file cannot be
+read or a request is invalid (a readable message on stderr, never a traceback).
+JSON output is one document on stdout and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from kpis.errors import PiloteError
+
+
+def _json_default(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _clean(value):
+    """NaN/NA -> None, recursively, so the JSON is valid."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    return value
+
+
+def dump_json(doc) -> str:
+    return json.dumps(_clean(doc), ensure_ascii=False, indent=2, default=_json_default)
+
+
+def _load(args):
+    from kpis.io.pipeline import combine, combined_report, import_file
+
+    results = [import_file(Path(f), mapping=args.mapping, table=args.table) for f in args.files]
+    return combine(results), combined_report(results), results
+
+
+def _params(pairs: list[str] | None) -> dict:
+    out = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise PiloteError(
+                f"paramètre « {pair} » : attendu NOM=VALEUR.",
+                f"parameter '{pair}': expected NAME=VALUE.",
+            )
+        name, raw = pair.split("=", 1)
+        try:
+            out[name.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            low = raw.strip().lower()
+            out[name.strip()] = {"true": True, "false": False}.get(low, raw)
+    return out
+
+
+# ---------------------------------------------------------------- check
+
+
+def _text_report(rep: dict, lang: str) -> str:
+    from kpis.io.pipeline import reason_label
+
+    fr = lang == "fr"
+    if "files" in rep:
+        return "\n\n".join(_text_report(r, lang) for r in rep["files"])
+    fmt = rep.get("format", {})
+    lines = [
+        f"{'Fichier' if fr else 'File'} : {rep['file']}  →  table {rep['table']}",
+        f"  format : {fmt.get('format')}"
+        + (f", encodage {fmt.get('encoding')}" if fmt.get("encoding") else "")
+        + (f", séparateur {fmt.get('separator_name')}" if fmt.get("separator") else "")
+        + (f", feuille {fmt.get('sheet')}" if fmt.get("sheet") else ""),
+        f"  {'lignes lues' if fr else 'rows in'} : {rep['rows_in']}"
+        f"   {'utilisées' if fr else 'used'} : {rep['rows_used']}"
+        f"   {'mises de côté' if fr else 'set aside'} : {rep['rows_set_aside']}",
+    ]
+    for code, n in rep["set_aside"].items():
+        lines.append(f"    - {reason_label(code, lang)} : {n}")
+    lines.append(f"  {'correspondance' if fr else 'mapping'} ({rep['mapping_source']}) :")
+    for field, src in rep["mapping"].items():
+        conf = rep["confidence"].get(field, 1.0)
+        info = rep["parsing"].get(field, {})
+        extra = ""
+        if info.get("format"):
+            extra = f"  [{info['format']}, {info.get('order', '')}]"
+            if info.get("order_note"):
+                extra += f" ({info['order_note']})"
+        src_txt = " + ".join(src) if isinstance(src, list) else src
+        lines.append(f"    {field:<24} ← {src_txt}  ({conf:.0%}){extra}")
+    for field, value in rep.get("constants", {}).items():
+        lines.append(f"    {field:<24} = {value}")
+    if rep.get("unmapped_columns"):
+        lines.append(
+            f"  {'colonnes non utilisées' if fr else 'unused columns'} : "
+            + ", ".join(rep["unmapped_columns"])
+        )
+    for w in rep.get("warnings", []):
+        lines.append(f"  ⚠ {w['fr'] if fr else w['en']}")
+    return "\n".join(lines)
+
+
+def cmd_check(args) -> int:
+    _tables, report, _ = _load(args)
+    if args.format == "json":
+        print(dump_json({"import": report}))
+    else:
+        print(_text_report(report, args.lang))
+    return 0
+
+
+# ---------------------------------------------------------------- registry and compute
+
+
+def cmd_kpis(args) -> int:
+    from kpis.engine import registry_records
+
+    records = registry_records(args.lang)
+    if args.format == "json":
+        print(dump_json({"kpis": records}))
+    else:
+        for r in records:
+            print(f"{r['id']:<36} {r['name']:<48} {r['unit']:<8} {r['direction']}")
+    return 0
+
+
+def cmd_compute(args) -> int:
+    from kpis.engine import compute, registry_records
+
+    tables, report, _ = _load(args)
+    if args.kpi in (None, "all"):
+        kpi_ids = [r["id"] for r in registry_records("en")]
+    else:
+        kpi_ids = [k.strip() for k in args.kpi.split(",") if k.strip()]
+    by = [b.strip() for b in args.by.split(",")] if args.by else []
+    result = compute(tables, kpi_ids, by=by, period=args.period, params=_params(args.param))
+    if args.format == "csv":
+        sys.stdout.write(result.to_csv(index=False))
+        return 0
+    rows = []
+    seg_cols = [*by, *(["period"] if args.period else [])]
+    for rec in result.to_dict("records"):
+        row = {
+            "kpi": rec["kpi"],
+            "segment": {c: rec.get(c) for c in seg_cols},
+        }
+        row.update({k: v for k, v in rec.items() if k not in seg_cols and k != "kpi"})
+        rows.append(row)
+    if args.format == "json":
+        print(dump_json({"import": report, "results": rows}))
+    else:
+        print(result.to_string(index=False))
+    return 0
+
+
+# ---------------------------------------------------------------- main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pilote", description="Pilote — KPI de la relation client")
+    p.add_argument("--lang", choices=["fr", "en"], default="fr")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def files(sp):
+        sp.add_argument("files", nargs="+", help="export files (CSV/TXT, XLSX, Parquet)")
+        sp.add_argument("--mapping", help="mapping YAML file")
+        sp.add_argument("--table", choices=["contacts", "surveys", "evaluations", "periods"])
+
+    c = sub.add_parser("check", help="import report / rapport d'import")
+    files(c)
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.set_defaults(func=cmd_check)
+
+    k = sub.add_parser("kpis", help="KPI registry / catalogue des indicateurs")
+    k.add_argument("--format", choices=["text", "json"], default="text")
+    k.add_argument("--json", dest="format", action="store_const", const="json")
+    k.set_defaults(func=cmd_kpis)
+
+    m = sub.add_parser("compute", help="compute KPIs / calculer des indicateurs")
+    files(m)
+    m.add_argument("--kpi", help="ID,ID,… or all")
+    m.add_argument("--by", help="FIELD,FIELD,…")
+    m.add_argument("--period", choices=["day", "week", "month"])
+    m.add_argument("--param", action="append", metavar="NAME=VALUE")
+    m.add_argument("--format", choices=["text", "json", "csv"], default="json")
+    m.set_defaults(func=cmd_compute)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = getattr(args, "lang", "fr")
+    try:
+        return args.func(args)
+    except PiloteError as exc:
+        if args.debug:
+            raise
+        print(exc.message(lang), file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bad file must never show a traceback
+        if args.debug:
+            raise
+        msg = (
+            f"Erreur inattendue ({type(exc).__name__}) : {exc}. Relancez avec --debug."
+            if lang == "fr"
+            else f"Unexpected error ({type(exc).__name__}): {exc}. Run again with --debug."
+        )
+        print(msg, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
