@@ -380,3 +380,19 @@ def test_combine_stacks_same_table_files():
         "Prestataire A": 3,
         "Prestataire B": 3,
     }
+
+
+def test_set_aside_rows_mask_personal_columns_but_keep_the_rest():
+    data = (
+        b"date,motif,telephone,contact,note\n"
+        b"2026-01-05,A,06 12 34 56 78,jean.dupont@example.com,ok\n"
+        b"pas une date,B,0698765432,marie@example.org,ko\n"
+    )
+    res = import_file(data, "x.csv", table="contacts", key=KEY)
+    aside = res.set_aside
+    assert res.report["set_aside"] == {"unparseable_date": 1}
+    blob = aside.to_csv()
+    assert "0698765432" not in blob and "marie@example.org" not in blob
+    assert aside["telephone"].iloc[0].startswith("pid:")
+    # the cells a user needs to fix the row stay readable
+    assert aside["date"].iloc[0] == "pas une date" and aside["note"].iloc[0] == "ko"

@@ -8,8 +8,9 @@ channel of a phone-only export), ``units`` (duration unit per field: s, min, h, 
 ``scales`` (score field -> [low, high]), ``items`` (evaluation grid-item columns), ``read``
 (sheet, encoding, separator) and ``derive`` (a field computed from other columns:
 ``{diff: [end_col, start_col]}`` gives seconds between two timestamps, ``{present: col}`` gives
-true where the column has a value). In ``values`` of a yes/no field, the key ``""`` gives the
-value of empty cells and ``"*"`` that of any value not listed.
+true where the column has a value). In ``values``, the key ``"*"`` gives the value of any
+value not listed, and (yes/no fields) the key ``""`` that of empty cells. Source values are
+matched as text, then case- and accent-insensitively.
 """
 
 from __future__ import annotations
@@ -249,13 +250,11 @@ def _name_score(header: str, fld, table: Table) -> tuple[float, str]:
     )
     best, best_syn = 0.0, ""
     htoks = set(h.split())
-    for rank, syn in enumerate(names):
+    for syn in names:
         if not syn:
             continue
         if h == syn:
-            # exact: earlier synonyms are the more specific ones, so they win a tie
-            # ("surveyed_at" over "created_at" for the date a survey was answered)
-            return 1.0 - 0.0001 * min(rank, 100), syn
+            return 1.0, syn
         stoks = set(syn.split())
         if stoks and stoks <= htoks:
             # every word of the synonym is in the header ("Durée de communication (s)")
@@ -268,6 +267,12 @@ def _name_score(header: str, fld, table: Table) -> tuple[float, str]:
         if score > best:
             best, best_syn = score, syn
     return min(best, 0.97), best_syn
+
+
+def _synonym_rank(fld, syn: str) -> int:
+    """Position of a matched synonym in the field's list (the field's own name first)."""
+    names = [fold(fld.name)] + [fold(x) for x in fld.synonyms]
+    return names.index(syn) if syn in names else len(names)
 
 
 def _id_fit(s: pd.Series, fname: str) -> float:
@@ -320,22 +325,26 @@ def auto_map(frame: pd.DataFrame, table: str = "contacts") -> Mapping:
     """Map source columns to canonical fields from headers, checked against the values.
 
     Each candidate pair gets header score × value fit; pairs are assigned greedily, best first,
-    one column per field. A date column without time of day gets a time column joined to it.
+    one column per field. Ties go to the field listed first in the schema, then, between columns
+    competing for one field, to the one matching an earlier synonym (synonyms are listed most
+    specific first: "surveyed_at" beats "created_at" for the date a survey was answered), then
+    to the leftmost column. A date column without time of day gets a time column joined to it.
     """
     tdef = TABLES[table]
     cols = [c for c in frame.columns if c != "_row" and not str(c).startswith("_")]
     pairs = []
     for col in cols:
-        for fld in tdef.fields:
+        for fld_rank, fld in enumerate(tdef.fields):
             score, syn = _name_score(col, fld, tdef)
             if score < 0.4:
                 continue
             fit = _value_fit(frame[col], fld.kind, fld.name)
-            pairs.append((score * (0.5 + 0.5 * fit), fld.name, col, syn))
-    pairs.sort(key=lambda p: (-p[0], cols.index(p[2])))
+            syn_rank = _synonym_rank(fld, syn)
+            pairs.append((score * (0.5 + 0.5 * fit), fld.name, col, syn, fld_rank, syn_rank))
+    pairs.sort(key=lambda p: (-round(p[0], 6), p[4], p[5], cols.index(p[2])))
     m = Mapping(table=table, source="auto")
     used: set[str] = set()
-    for score, fname, col, syn in pairs:
+    for score, fname, col, syn, _fr, _sr in pairs:
         if score < THRESHOLD or fname in m.columns or col in used:
             continue
         m.columns[fname] = col

@@ -102,16 +102,19 @@ def _score_text(s: pd.Series) -> pd.Series:
 
 def _map_values(src: pd.Series, value_map: dict) -> pd.Series:
     """Source value -> mapped value: exact text first, then folded (case, accents ignored);
-    values not listed are kept."""
-    folded = {fold(k): v for k, v in value_map.items()}
+    values not listed are kept, or given the value of the key ``"*"`` when there is one."""
+    folded = {fold(k): v for k, v in value_map.items() if k != "*"}
+    other = value_map.get("*")
 
     def one(v):
         if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
             return v
         t = str(v).strip()
-        if t in value_map:
+        if t in value_map and t != "*":
             return value_map[t]
-        return folded.get(fold(t), v)
+        if fold(t) in folded:
+            return folded[fold(t)]
+        return v if other is None or t == "" else other
 
     uniques = pd.unique(src.dropna())
     lookup = {u: one(u) for u in uniques}
@@ -407,12 +410,65 @@ def _evaluation_items(frame: pd.DataFrame, m: Mapping) -> list[str]:
     return list(m.items)
 
 
+_PERSONAL_WORDS = {
+    "phone",
+    "telephone",
+    "tel",
+    "mobile",
+    "portable",
+    "email",
+    "mail",
+    "courriel",
+    "name",
+    "nom",
+    "prenom",
+    "fname",
+    "lname",
+    "first",
+    "last",
+    "middle",
+    "address",
+    "adresse",
+    "ssn",
+    "social",
+    "ani",
+    "caller",
+    "appelant",
+    "iban",
+    "phonefinal",
+    "raw",
+    "digits",
+    "requester",
+    "author",
+    "client",
+    "customer",
+}
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
+_PHONE = r"^\+?[\d .\-()]+$"
+
+
+def _personal_columns(frame: pd.DataFrame) -> set[str]:
+    """Source columns that look like personal data (by header words or by their values)."""
+    out = set()
+    for col in frame.columns:
+        if col == "_row":
+            continue
+        words = set(fold(col).split())
+        values = frame[col].dropna().astype("str").str.strip()
+        phone = values.str.match(_PHONE) & (values.str.count(r"\d") >= 9)
+        looks = bool(len(values)) and (values.str.match(_EMAIL, case=False) | phone).mean() > 0.5
+        if words & _PERSONAL_WORDS or looks:
+            out.add(col)
+    return out
+
+
 def _set_aside_frame(
     raw: RawTable, m: Mapping, reasons: _Reasons, used: pd.Series, key: bytes | None
 ) -> pd.DataFrame:
-    """Rows set aside, with their source cells (customer ids replaced by their pseudonym)."""
+    """Rows set aside, with their source cells; customer ids and columns that look personal
+    (phone, e-mail, name, address…) are replaced by their pseudonym."""
     aside = raw.frame[~used].copy()
-    for col in m.sources("customer_id"):
+    for col in set(m.sources("customer_id")) | _personal_columns(aside):
         if col in aside:
             aside[col] = token(normalise_id(aside[col].astype("str")), key)
     aside["reason"] = reasons.code[~used]
