@@ -1,6 +1,7 @@
 """Command line: ``pilote`` (= ``python -m kpis``).
 
-Sub-commands: ``check`` (import report), ``kpis`` (the registry), ``compute`` (KPI values).
+Sub-commands: ``check`` (import report), ``kpis`` (the registry), ``compute`` (KPI values),
+``findings`` (interpretation rules).
 Exit codes: 0 when the files were read (even with rows set aside), 2 when a file cannot be
 read or a request is invalid (a readable message on stderr, never a traceback).
 JSON output is one document on stdout and nothing else.
@@ -169,6 +170,24 @@ def cmd_compute(args) -> int:
     return 0
 
 
+def cmd_findings(args) -> int:
+    from kpis.interpret import cli_findings
+
+    tables, report, _ = _load(args)
+    try:
+        doc = cli_findings(tables, _params(args.param))
+    except ValueError as exc:
+        raise PiloteError(f"paramètre invalide : {exc}", f"invalid parameter: {exc}") from exc
+    if args.format == "json":
+        print(dump_json({**doc, "import": report}))
+        return 0
+    fr = args.lang == "fr"
+    for f in doc["findings"]:
+        text = f["text_fr"] if fr else f["text_en"]
+        print(f"[{f['severity']}] {f['rule']} {f.get('segment') or ''}\n  {text}\n")
+    return 0
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -201,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--param", action="append", metavar="NAME=VALUE")
     m.add_argument("--format", choices=["text", "json", "csv"], default="json")
     m.set_defaults(func=cmd_compute)
+    f = sub.add_parser("findings", help="interpretation findings / pistes d'analyse")
+    files(f)
+    f.add_argument("--param", action="append", metavar="NAME=VALUE")
+    f.add_argument("--format", choices=["text", "json"], default="json")
+    f.set_defaults(func=cmd_findings)
     return p
 
 

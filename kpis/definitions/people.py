@@ -1,0 +1,261 @@
+"""People and productivity (KPI_REFERENCE.md section 5).
+
+Period inputs (typed or uploaded by the user):
+
+- ``hours``: ``agent_id, period_start, planned_h, absent_h`` and optional ``worked_days``
+  (one row per agent and period);
+- ``headcount``: ``period_start, period_end, avg_headcount, leavers`` (one row per period).
+
+Segments and filters on a field these tables lack make the KPI ``not_computable``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpis.definitions._base import Agg, NotComputable
+from kpis.registry import KPI, Param
+from kpis.segments import PERIOD_COLUMN
+
+G = "people"
+
+
+def align(keys_a: pd.DataFrame, keys_b: pd.DataFrame, values_b: np.ndarray) -> np.ndarray:
+    """values_b (one per row of keys_b) placed on the rows of keys_a (0 where absent)."""
+    cols = list(keys_a.columns)
+    if not cols:
+        return np.asarray(values_b, dtype="float64")[:1] if len(values_b) else np.zeros(1)
+
+    def norm(k):
+        k = k.reset_index(drop=True).copy()
+        for c in cols:
+            k[c] = pd.to_datetime(k[c]) if c == PERIOD_COLUMN else k[c].astype("object")
+        return k
+
+    b = norm(keys_b)
+    b["_v"] = np.asarray(values_b, dtype="float64")
+    b = b.groupby(cols, dropna=False, sort=False)["_v"].sum().reset_index()
+    merged = norm(keys_a).merge(b, how="left", on=cols)
+    return merged["_v"].fillna(0.0).to_numpy("float64")
+
+
+def absenteeism(env, p):
+    v = env.view("hours", ("planned_h", "absent_h"))
+    return Agg(
+        "rate",
+        num=v.seg.sum(v.values("absent_h")),
+        den=v.seg.sum(v.values("planned_h")),
+        keys=v.seg.groups,
+        detail="Σ absent_h ÷ Σ planned_h (hours table)",
+        empty="no planned hours",
+    )
+
+
+def _handled_mask(v) -> tuple[np.ndarray, str]:
+    if v.has("answered"):
+        return v.true("answered") & v.known("agent_id"), "handled = answered contacts"
+    return v.known("agent_id"), "handled = every contact (no answered field)"
+
+
+def _agent_days_contacts(env):
+    """Distinct (agent, day) pairs with a handled contact, per segment (memoised per call)."""
+    v = env.view("contacts", ("agent_id", "started_at"))
+
+    def make():
+        mask, how = _handled_mask(v)
+        mask = mask & v.known("started_at")
+        agent = v.df["agent_id"]
+        if isinstance(agent.dtype, pd.CategoricalDtype):
+            acodes = agent.cat.codes.to_numpy().astype(np.int64)
+            na = len(agent.cat.categories)
+        else:
+            acodes, uniq = pd.factorize(agent)
+            acodes, na = acodes.astype(np.int64), len(uniq)
+        day = v.df["started_at"].to_numpy("datetime64[ns]").astype("datetime64[D]")
+        day = day.view(np.int64)
+        d0 = int(day[mask].min()) if mask.any() else 0
+        entity = np.where(mask, (day - d0) * max(na, 1) + acodes, 0)
+        days = v.seg.count_distinct(entity, mask)
+        return days, f"distinct (agent, day) with a handled contact; {how}"
+
+    days, how = v.memo("agent_days", make)
+    return v, days, how
+
+
+def _use_hours(env, p) -> bool:
+    src = str(p.get("agent_days_source", "auto"))
+    h = env.table("hours")
+    has = h is not None and "worked_days" in h.columns
+    if src == "hours":
+        if not has:
+            raise NotComputable(["hours.worked_days"], "agent_days_source=hours needs it")
+        return True
+    if src == "contacts":
+        return False
+    if src != "auto":
+        raise ValueError("agent_days_source must be 'auto', 'hours' or 'contacts'")
+    if not has:
+        return False
+    try:
+        env.view("hours", ("worked_days",))
+    except NotComputable:
+        return False
+    return True
+
+
+def agent_days(env, p):
+    if _use_hours(env, p):
+        v = env.view("hours", ("worked_days",))
+        return Agg(
+            "count",
+            num=v.seg.sum(v.values("worked_days")),
+            keys=v.seg.groups,
+            detail="Σ worked_days (hours table)",
+        )
+    v, days, how = _agent_days_contacts(env)
+    return Agg("count", num=days, keys=v.seg.groups, detail=how)
+
+
+def productivity(env, p):
+    v = env.view("contacts", ("agent_id", "started_at"))
+    mask, how = _handled_mask(v)
+    handled = v.seg.count(mask)
+    per = str(p.get("per", "day"))
+    if per == "hour":
+        h = env.view("hours", ("planned_h", "absent_h"))
+        worked = h.seg.sum(h.values("planned_h")) - h.seg.sum(h.values("absent_h"))
+        den = align(v.seg.groups, h.seg.groups, worked)
+        detail = f"handled contacts ÷ (planned_h − absent_h); {how}"
+    elif per == "day":
+        if _use_hours(env, p):
+            h = env.view("hours", ("worked_days",))
+            den = align(v.seg.groups, h.seg.groups, h.seg.sum(h.values("worked_days")))
+            detail = f"handled contacts ÷ Σ worked_days (hours table); {how}"
+        else:
+            _, den, dhow = _agent_days_contacts(env)
+            detail = f"handled contacts ÷ agent-days ({dhow})"
+    else:
+        raise ValueError("per must be 'day' or 'hour'")
+    return Agg(
+        "per",
+        num=handled,
+        den=den,
+        n=handled,
+        keys=v.seg.groups,
+        detail=detail,
+        empty="no agent-day",
+    )
+
+
+def attrition(env, p):
+    v = env.view("headcount", ("period_start", "avg_headcount", "leavers"))
+    hc = v.values("avg_headcount")
+    known = ~np.isnan(hc)
+    # rows split by provider/team add up within a period; the mean runs over distinct periods
+    pcodes, _ = pd.factorize(v.df["period_start"])
+    periods = v.seg.count_distinct(np.maximum(pcodes, 0), known & (pcodes >= 0))
+    total = v.seg.sum(hc)
+    mean_hc = np.divide(total, periods, out=np.zeros(len(periods)), where=periods > 0)
+    return Agg(
+        "ratio",
+        num=v.seg.sum(v.values("leavers")),
+        den=mean_hc,
+        keys=v.seg.groups,
+        detail="Σ leavers ÷ mean over periods of Σ avg_headcount (headcount table)",
+        empty="no headcount",
+    )
+
+
+KPIS = [
+    KPI(
+        "absenteeism",
+        "Taux d'absentéisme",
+        "Absenteeism rate",
+        G,
+        "Heures d'absence ÷ heures théoriques planifiées × 100 (table hours : agent_id, "
+        "period_start, planned_h, absent_h).",
+        "Absence hours ÷ planned (theoretical) hours × 100 (hours table: agent_id, "
+        "period_start, planned_h, absent_h).",
+        "100 × Σ absent_h ÷ Σ planned_h",
+        "%",
+        "lower",
+        5.0,
+        {"hours": ("agent_id", "period_start", "planned_h", "absent_h")},
+        {},
+        "custom",
+        compute=absenteeism,
+    ),
+    KPI(
+        "agent_days",
+        "Jours agents travaillés",
+        "Agent-days worked",
+        G,
+        "Jours-agents travaillés : Σ worked_days de la table hours quand elle l'a, sinon couples "
+        "distincts (conseiller, jour) avec au moins un contact traité (décroché).",
+        "Agent-days worked: Σ worked_days of the hours table when it has it, else distinct "
+        "(agent, day) pairs with at least one handled (answered) contact.",
+        "Σ worked_days, or count distinct (agent_id, day of started_at | answered)",
+        "count",
+        "neutral",
+        440.0,
+        {"contacts": ("agent_id", "started_at")},
+        {
+            "agent_days_source": Param(
+                "auto",
+                "'auto', 'hours' (worked_days) or 'contacts'.",
+                "« auto », « hours » ou « contacts ».",
+            )
+        },
+        "custom",
+        target_note="Placeholder: 20 agents × 22 days a month.",
+        compute=agent_days,
+    ),
+    KPI(
+        "productivity",
+        "Productivité (contacts par jour-agent)",
+        "Productivity (contacts per agent-day)",
+        G,
+        "Contacts traités (décrochés, avec conseiller) ÷ jours-agents travaillés ; per=hour : "
+        "÷ heures travaillées (planned_h − absent_h de la table hours).",
+        "Handled contacts (answered, with an agent) ÷ agent-days worked; per=hour: ÷ worked "
+        "hours (planned_h − absent_h of the hours table).",
+        "count(answered with agent_id) ÷ agent_days",
+        "per_agent_day",
+        "higher",
+        60.0,
+        {"contacts": ("agent_id", "started_at")},
+        {
+            "per": Param(
+                "day",
+                "'day' (per agent-day) or 'hour' (per worked hour).",
+                "« day » (par jour-agent) ou « hour » (par heure travaillée).",
+            ),
+            "agent_days_source": Param("auto", "'auto', 'hours' or 'contacts'."),
+        },
+        "custom",
+        target_note="Depends on the channel: calls, emails and chats differ.",
+        compute=productivity,
+    ),
+    KPI(
+        "attrition",
+        "Taux d'attrition",
+        "Attrition rate",
+        G,
+        "Départs ÷ effectif moyen × 100 (table headcount : period_start, period_end, "
+        "avg_headcount, leavers ; sur plusieurs périodes, Σ départs ÷ moyenne par période des "
+        "effectifs sommés).",
+        "Leavers ÷ average headcount × 100 (headcount table: period_start, period_end, "
+        "avg_headcount, leavers; over several periods, Σ leavers ÷ mean over periods of the "
+        "summed headcount).",
+        "100 × Σ leavers ÷ mean(avg_headcount)",
+        "%",
+        "lower",
+        3.0,
+        {"headcount": ("period_start", "avg_headcount", "leavers")},
+        {},
+        "custom",
+        target_note="Per month; about 30 % a year is common in contact centres.",
+        compute=attrition,
+    ),
+]

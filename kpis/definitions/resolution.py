@@ -1,0 +1,521 @@
+"""Resolution and journey (KPI_REFERENCE.md section 3).
+
+Recontact flags (``kpis.recontact``) are computed once on the whole contacts table per window and
+reused: a contact is *followed* when the customer's next contact (same motif by default) starts
+within ``window_days``; contacts without a customer id are outside; with ``exclude_censored``,
+contacts whose window runs past the last timestamp leave numerator and denominator.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpis.definitions._base import (
+    ITEMS,
+    MIN_N,
+    RECONTACT_PARAMS,
+    Agg,
+    NotComputable,
+    as_list,
+    in_values,
+    items_mask,
+    mean_agg,
+    ratio_agg,
+)
+from kpis.recontact import _int_codes
+from kpis.registry import KPI, Param
+
+G = "resolution"
+NS = 1e9
+
+
+def _window_note(p) -> str:
+    parts = [f"window {float(p['window_days']):g} days"]
+    parts.append("same motif" if p["same_motif"] else "any motif")
+    if p["exclude_censored"]:
+        parts.append("contacts with an incomplete window excluded")
+    return "; ".join(parts)
+
+
+def fcr(env, p):
+    v = env.view("contacts", ("resolved_first_contact",))
+    return ratio_agg(
+        v,
+        v.true("resolved_first_contact"),
+        v.known("resolved_first_contact"),
+        detail="declared by the agent",
+        empty="no contact with a known flag",
+    )
+
+
+def fcr_measured(env, p):
+    v = env.view("contacts", ("customer_id", "started_at"))
+    flags = env.recontact(p)
+    base = flags["eligible"].to_numpy()
+    note = _window_note(p)
+    if v.has("answered"):
+        base = base & v.true("answered")
+    else:
+        note += "; no answered field: all contacts"
+    return ratio_agg(
+        v, base & ~flags["followed"].to_numpy(), base, detail=note, empty="no eligible contact"
+    )
+
+
+def fcr_survey(env, p):
+    v = env.view("surveys", ("resolved_declared",))
+    return ratio_agg(
+        v,
+        v.true("resolved_declared"),
+        v.known("resolved_declared"),
+        detail="customer's answer in surveys" + (f"; {v.note}" if v.note else ""),
+        empty="no answer",
+    )
+
+
+def recontact_rate(env, p):
+    v = env.view("contacts", ("customer_id", "started_at"))
+    flags = env.recontact(p)
+    eligible = flags["eligible"].to_numpy()
+    followed = eligible & flags["followed"].to_numpy()
+    if v.seg.ngroups == 1:
+        cust, _ = _int_codes(v.df["customer_id"])  # raw keys: no factorisation needed
+    else:
+        cust = v.memo("customer_codes", lambda: pd.factorize(v.df["customer_id"])[0])
+    den, num = v.seg.distinct_any(cust, eligible, followed)
+    return Agg(
+        "ratio",
+        num=num,
+        den=den,
+        keys=v.seg.groups,
+        detail="per customer; " + _window_note(p),
+        empty="no eligible customer",
+    )
+
+
+def recontact_rate_contacts(env, p):
+    v = env.view("contacts", ("customer_id", "started_at"))
+    flags = env.recontact(p)
+    eligible = flags["eligible"].to_numpy()
+    return ratio_agg(
+        v,
+        eligible & flags["followed"].to_numpy(),
+        eligible,
+        detail="per contact; " + _window_note(p),
+        empty="no eligible contact",
+    )
+
+
+def transfer_rate(env, p):
+    v = env.view("contacts", ("transferred",))
+    known = v.known("transferred")
+    if p["level1_only"] and v.has("niveau"):
+        base = known & in_values(v.df["niveau"], p["level1_label"])
+        how = f"over level-1 contacts (niveau = {p['level1_label']})"
+    else:
+        base = known
+        how = "over all contacts with a known transfer flag" + (
+            " (no niveau field)" if not v.has("niveau") else ""
+        )
+    return ratio_agg(v, v.true("transferred"), base, detail=how, empty="no level-1 contact")
+
+
+def avoidable_rate(env, p):
+    motifs = as_list(p.get("avoidable_motifs"))
+    if motifs:
+        v = env.view("contacts", ("motif",))
+        return ratio_agg(
+            v,
+            in_values(v.df["motif"], motifs),
+            v.known("motif"),
+            detail=f"avoidable motifs: {', '.join(map(str, motifs))}",
+            empty="no contact with a motif",
+        )
+    v = env.table("contacts")
+    if v is not None and "avoidable" not in v.columns and "motif" in v.columns:
+        raise NotComputable(
+            ["contacts.avoidable"], "needs contacts.avoidable or the avoidable_motifs parameter"
+        )
+    v = env.view("contacts", ("avoidable",))
+    return ratio_agg(
+        v,
+        v.true("avoidable"),
+        v.known("avoidable"),
+        detail="avoidable flag",
+        empty="no contact with a known flag",
+    )
+
+
+def selfcare_rate(env, p):
+    canals = as_list(p.get("selfcare_canals"))
+    if canals:
+        v = env.view("contacts", ("canal",))
+        return ratio_agg(
+            v,
+            in_values(v.df["canal"], canals),
+            v.known("canal"),
+            detail=f"self-care channels: {', '.join(map(str, canals))}",
+            empty="no contact",
+        )
+    v = env.view("contacts", ("selfcare_redirected",))
+    return ratio_agg(
+        v,
+        v.true("selfcare_redirected"),
+        v.known("selfcare_redirected"),
+        detail="selfcare_redirected flag",
+        empty="no contact with a known flag",
+    )
+
+
+def _durations(v) -> np.ndarray:
+    d = (v.values("resolved_at") - v.values("started_at")) / NS
+    d[d < 0] = np.nan  # resolved before it started: data error, left out
+    return d
+
+
+def mttr(env, p):
+    v = env.view("contacts", ("started_at", "resolved_at"))
+    d = _durations(v)
+    items, how = items_mask(v, p)
+    d[~items] = np.nan
+    agg = mean_agg(v, d, items, empty="no resolved item")
+    ok = ~np.isnan(d)
+    med = pd.Series(d[ok]).groupby(v.seg.codes[ok]).median()
+    medians = med.reindex(range(v.seg.ngroups)).to_numpy()
+    agg.detail = np.array(
+        [
+            f"over resolved items; {how}" + ("" if np.isnan(m) else f"; median {m:.0f} s")
+            for m in medians
+        ],
+        dtype=object,
+    )
+    return agg
+
+
+def _sla_seconds(v, sla) -> np.ndarray:
+    """SLA per row in seconds: a number of hours, or {canal: hours, 'default': hours}."""
+    n = len(v.df)
+    if isinstance(sla, dict):
+        default = float(sla.get("default", sla.get("*", 24)))
+        out = np.full(n, default * 3600.0)
+        if v.has("canal"):
+            for canal, hours in sla.items():
+                if canal in ("default", "*"):
+                    continue
+                out[in_values(v.df["canal"], [canal])] = float(hours) * 3600.0
+        return out
+    return np.full(n, float(sla) * 3600.0)
+
+
+def sla_compliance(env, p):
+    v = env.view("contacts", ("started_at", "resolved_at"))
+    d = _durations(v)
+    sla = _sla_seconds(v, p["sla_hours"])
+    start = v.values("started_at")
+    resolved = ~np.isnan(d)
+    at = v.full["started_at"].max()
+    at_ns = float(pd.Timestamp(at).value) if pd.notna(at) else np.nan
+    still_open = np.isnan(v.values("resolved_at")) & ~np.isnan(start)
+    late_open = still_open & ((at_ns - start) / NS > sla)
+    items, how = items_mask(v, p)
+    den = (resolved | late_open) & items
+    num = resolved & (d <= sla)
+    return ratio_agg(
+        v,
+        num,
+        den,
+        empty="no item with a known outcome",
+        detail="resolved within SLA ÷ (resolved + still open past SLA at the last timestamp); "
+        + how,
+    )
+
+
+def motifs(env, p):
+    v = env.view("contacts", ("motif",))
+    if "motif" in env.by:
+        agg = ratio_agg(
+            v,
+            v.known("motif"),
+            v.known("motif"),
+            empty="no contact with a motif",
+            detail="segmented by motif: share within itself",
+        )
+        return agg
+    known = v.known("motif")
+    mcodes = v.df["motif"].cat.codes.to_numpy() if hasattr(v.df["motif"], "cat") else None
+    if mcodes is None:
+        mcodes, muniq = pd.factorize(v.df["motif"], sort=True)
+        cats = pd.Index(muniq)
+    else:
+        cats = v.df["motif"].cat.categories
+    totals = v.seg.count(known)
+    g = v.seg.codes[known]
+    m = mcodes[known].astype(np.int64)
+    k = max(len(cats), 1)
+    counts = np.bincount(g * k + m, minlength=v.seg.ngroups * k)
+    nz = np.flatnonzero(counts)
+    gi, mi = nz // k, nz % k
+    keys = v.seg.groups.iloc[gi].reset_index(drop=True)
+    motif_col = pd.Series(pd.Categorical.from_codes(mi, categories=cats))
+    order = np.lexsort((-counts[nz], gi))  # within a segment: largest share first (Pareto)
+    keys = keys.iloc[order].reset_index(drop=True)
+    return Agg(
+        "ratio",
+        num=counts[nz][order].astype(float),
+        den=totals[gi][order],
+        keys=keys,
+        extra={"motif": motif_col.iloc[order].reset_index(drop=True)},
+        detail="share of contacts with a known motif (within the segment)",
+        empty="no contact with a motif",
+    )
+
+
+RC = "recontact"
+KPIS = [
+    KPI(
+        "fcr",
+        "FCR déclaré (résolu au premier contact selon le conseiller)",
+        "FCR declared (agent's flag)",
+        G,
+        "Contacts marqués résolus au premier contact ÷ contacts dont le drapeau est connu × 100.",
+        "Contacts flagged resolved at first contact ÷ contacts with a known flag × 100.",
+        "100 × count(resolved_first_contact) ÷ count(resolved_first_contact known)",
+        "%",
+        "higher",
+        75.0,
+        {"contacts": ("resolved_first_contact",)},
+        {"min_n": MIN_N},
+        "ratio",
+        compute=fcr,
+    ),
+    KPI(
+        "fcr_measured",
+        "FCR mesuré (pas de recontact dans la fenêtre)",
+        "FCR measured (no recontact within the window)",
+        G,
+        "Contacts décrochés avec identifiant client non suivis d'un autre contact du même "
+        "client (même motif par défaut) dans window_days jours ÷ ces contacts × 100 ; les "
+        "contacts dont la fenêtre dépasse la fin des données sont écartés. Sans champ answered, "
+        "tous les contacts.",
+        "Answered contacts with a customer id not followed by another contact of the customer "
+        "(same motif by default) within window_days ÷ such contacts × 100; contacts whose "
+        "window runs past the data end are left out. Without an answered field, all contacts.",
+        "100 × count(eligible and answered and not followed) ÷ count(eligible and answered)",
+        "%",
+        "higher",
+        75.0,
+        {"contacts": ("customer_id", "started_at", "motif")},
+        {**RECONTACT_PARAMS, "min_n": MIN_N},
+        "ratio",
+        variant_of="fcr",
+        compute=fcr_measured,
+    ),
+    KPI(
+        "fcr_survey",
+        "FCR enquête (résolu selon le client)",
+        "FCR survey (customer says)",
+        G,
+        "Réponses « demande résolue » ÷ réponses à la question × 100 (enquêtes).",
+        "Survey answers 'request resolved' ÷ answers to that question × 100.",
+        "100 × count(resolved_declared) ÷ count(resolved_declared known)",
+        "%",
+        "higher",
+        75.0,
+        {"surveys": ("resolved_declared",)},
+        {"min_n": MIN_N},
+        "ratio",
+        variant_of="fcr",
+        compute=fcr_survey,
+    ),
+    KPI(
+        "recontact_rate",
+        "Taux de recontact (par client)",
+        "Recontact rate (per customer)",
+        G,
+        "Clients ayant au moins un contact suivi d'un autre contact du même client dans "
+        "window_days jours (même motif par défaut) ÷ clients ayant contacté × 100. Les contacts "
+        "sans identifiant client sont hors calcul ; ceux dont la fenêtre dépasse la fin des "
+        "données aussi (exclude_censored). Un client compte dans chaque segment où il a un "
+        "contact : les segments ne s'additionnent pas.",
+        "Customers with at least one contact followed by another of theirs within window_days "
+        "(same motif by default) ÷ customers who contacted × 100. Contacts without a customer "
+        "id are outside; so are contacts whose window runs past the data end "
+        "(exclude_censored). A customer counts in every segment where they have a contact, so "
+        "segments do not add up.",
+        "100 × distinct customers(followed) ÷ distinct customers(eligible)",
+        "%",
+        "lower",
+        15.0,
+        {"contacts": ("customer_id", "started_at", "motif")},
+        {**RECONTACT_PARAMS, "min_n": MIN_N},
+        "custom",
+        compute=recontact_rate,
+    ),
+    KPI(
+        "recontact_rate_contacts",
+        "Taux de recontact (par contact)",
+        "Recontact rate (per contact)",
+        G,
+        "Contacts suivis d'un autre contact du même client dans window_days jours (même motif "
+        "par défaut) ÷ contacts avec identifiant client × 100 (mêmes règles de fenêtre).",
+        "Contacts followed by another contact of the customer within window_days (same motif "
+        "by default) ÷ contacts with a customer id × 100 (same window rules).",
+        "100 × count(eligible and followed) ÷ count(eligible)",
+        "%",
+        "lower",
+        15.0,
+        {"contacts": ("customer_id", "started_at", "motif")},
+        {**RECONTACT_PARAMS, "min_n": MIN_N},
+        "ratio",
+        variant_of="recontact_rate",
+        compute=recontact_rate_contacts,
+    ),
+    KPI(
+        "transfer_rate",
+        "Taux de transfert / escalade",
+        "Transfer rate",
+        G,
+        "Contacts transférés ÷ contacts de niveau 1 au drapeau connu × 100 ; sans champ niveau "
+        "(ou level1_only=false), ÷ tous les contacts au drapeau connu.",
+        "Transferred ÷ level-1 contacts with a known flag × 100; without a niveau field (or "
+        "level1_only=false), ÷ all contacts with a known flag.",
+        "100 × count(transferred and N1) ÷ count(transferred known and N1)",
+        "%",
+        "lower",
+        15.0,
+        {"contacts": ("transferred",)},
+        {
+            "level1_only": Param(
+                True,
+                "Only level-1 contacts when niveau is present.",
+                "Seulement les contacts de niveau 1.",
+            ),
+            "level1_label": Param(
+                "N1", "Value of niveau meaning level 1.", "Valeur de niveau pour le niveau 1."
+            ),
+            "min_n": MIN_N,
+        },
+        "ratio",
+        target_note="A high value is not a problem in itself.",
+        compute=transfer_rate,
+    ),
+    KPI(
+        "avoidable_rate",
+        "Taux de contacts évitables",
+        "Avoidable contact rate",
+        G,
+        "Contacts évitables ÷ contacts × 100 : drapeau avoidable, ou motifs listés dans "
+        "avoidable_motifs (÷ contacts au motif connu) quand le paramètre est renseigné.",
+        "Avoidable contacts ÷ contacts × 100: the avoidable flag, or the motifs listed in "
+        "avoidable_motifs (÷ contacts with a known motif) when that parameter is set.",
+        "100 × count(avoidable) ÷ count(avoidable known)",
+        "%",
+        "lower",
+        20.0,
+        {"contacts": ("avoidable",)},
+        {
+            "avoidable_motifs": Param(
+                [],
+                "Motifs counted avoidable (overrides the flag).",
+                "Motifs considérés évitables (prime sur le drapeau).",
+            ),
+            "min_n": MIN_N,
+        },
+        "ratio",
+        compute=avoidable_rate,
+    ),
+    KPI(
+        "selfcare_rate",
+        "Taux de redirection vers le selfcare",
+        "Self-care redirection rate",
+        G,
+        "Contacts redirigés vers le selfcare ÷ contacts au drapeau connu × 100 ; ou, avec "
+        "selfcare_canals, contacts sur ces canaux ÷ contacts au canal connu.",
+        "Contacts redirected to self-care ÷ contacts with a known flag × 100; or, with "
+        "selfcare_canals, contacts on those channels ÷ contacts with a known channel.",
+        "100 × count(selfcare_redirected) ÷ count(selfcare_redirected known)",
+        "%",
+        "higher",
+        20.0,
+        {"contacts": ("selfcare_redirected",)},
+        {
+            "selfcare_canals": Param(
+                [],
+                "Channels counted as self-care (instead of the flag).",
+                "Canaux comptés comme selfcare.",
+            ),
+            "min_n": MIN_N,
+        },
+        "ratio",
+        compute=selfcare_rate,
+    ),
+    KPI(
+        "mttr",
+        "Délai moyen de résolution (MTTR)",
+        "Mean time to resolve (MTTR)",
+        G,
+        "Moyenne de (resolved_at − started_at) en secondes sur les éléments résolus (médiane "
+        "dans le détail) ; éléments = lignes avec un ticket_id quand ce champ existe ; une "
+        "résolution antérieure au début est écartée.",
+        "Mean (resolved_at − started_at) in seconds over resolved items (median in the "
+        "detail); items = rows with a ticket_id when that field exists; a resolution before "
+        "the start is left out.",
+        "mean(resolved_at − started_at)",
+        "s",
+        "lower",
+        86400.0,
+        {"contacts": ("started_at", "resolved_at")},
+        {"items": ITEMS, "min_n": MIN_N},
+        "mean",
+        compute=mttr,
+    ),
+    KPI(
+        "sla_compliance",
+        "Respect des SLA",
+        "SLA compliance",
+        G,
+        "Éléments résolus dans le délai (sla_hours, défaut 24 h, dictionnaire par canal "
+        "possible) ÷ éléments à l'issue connue × 100 ; issue connue = résolu, ou encore ouvert "
+        "et déjà hors délai à la dernière date des données. Éléments = lignes avec un ticket_id "
+        "quand ce champ existe.",
+        "Items resolved within sla_hours (default 24 h; a dict per canal allowed) ÷ items with "
+        "a known outcome × 100; known outcome = resolved, or still open and already past the "
+        "SLA at the last timestamp. Items = rows with a ticket_id when that field exists.",
+        "100 × count(resolved within SLA) ÷ count(resolved or open past SLA)",
+        "%",
+        "higher",
+        90.0,
+        {"contacts": ("started_at", "resolved_at")},
+        {
+            "sla_hours": Param(
+                24,
+                "SLA in hours, or {canal: hours, 'default': hours}.",
+                "SLA en heures, ou {canal: heures, 'default': heures}.",
+            ),
+            "items": ITEMS,
+            "min_n": MIN_N,
+        },
+        "ratio",
+        compute=sla_compliance,
+    ),
+    KPI(
+        "motifs",
+        "Motifs de contact",
+        "Contact reasons",
+        G,
+        "Une ligne par motif : nombre de contacts du motif ÷ contacts au motif connu × 100 "
+        "(dans chaque segment), du plus fréquent au moins fréquent (Pareto).",
+        "One row per motif: contacts of the motif ÷ contacts with a known motif × 100 (within "
+        "each segment), largest first (Pareto).",
+        "100 × count(motif = m) ÷ count(motif known)",
+        "%",
+        "neutral",
+        20.0,
+        {"contacts": ("motif",)},
+        {},
+        "custom",
+        target_note="Watch when one motif carries more than ~20 % of the volume.",
+        compute=motifs,
+    ),
+]

@@ -1,0 +1,773 @@
+"""Telephony and contact-centre operations (KPI_REFERENCE.md section 4).
+
+Offered = contacts with a known ``answered`` value (answered or abandoned). Short abandons
+(``short_abandon_s``) are abandons with ``wait_s`` below the threshold; they leave both numerator
+and denominator of the abandon rate, the abandoned count and the service level (not the answer
+rate: answer + abandon = 100 % only when the threshold is 0).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from kpis.definitions._base import (
+    ITEMS,
+    MIN_N,
+    SHORT_ABANDON_S,
+    SL_SECONDS,
+    Agg,
+    NotComputable,
+    count_agg,
+    items_mask,
+    mean_agg,
+    ratio_agg,
+)
+from kpis.registry import KPI, Param
+
+G = "telephony"
+SPLIT_FIELDS = ("provider", "site", "team", "canal", "queue", "agent_id")
+
+
+def _call_masks(v, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """offered (answered known), answered, short abandons (to remove)."""
+    offered, answered = v.known("answered"), v.true("answered")
+    short = np.zeros(len(v.df), dtype=bool)
+    s = float(p.get("short_abandon_s") or 0)
+    if s > 0:
+        if not v.has("wait_s"):
+            raise NotComputable(["contacts.wait_s"], "short_abandon_s > 0 needs contacts.wait_s")
+        short = offered & ~answered & (v.values("wait_s") < s)
+    return offered, answered, short
+
+
+def _short_note(p) -> str:
+    s = float(p.get("short_abandon_s") or 0)
+    return f"abandons under {s:g} s excluded" if s > 0 else ""
+
+
+def offered(env, p):
+    v = env.view("contacts", ("answered",))
+    return count_agg(v, v.known("answered"), detail="contacts with a known answered value")
+
+
+def handled(env, p):
+    v = env.view("contacts", ("answered",))
+    return count_agg(v, v.true("answered"), detail="answered contacts")
+
+
+def abandoned(env, p):
+    v = env.view("contacts", ("answered",))
+    off, ans, short = _call_masks(v, p)
+    return count_agg(v, off & ~ans & ~short, detail=_short_note(p))
+
+
+def volume(env, p):
+    v = env.view("contacts", ("started_at",))
+    return count_agg(v, v.ones(), detail="all contacts (rows)")
+
+
+def answer_rate(env, p):
+    v = env.view("contacts", ("answered",))
+    off, ans, _ = _call_masks(v, {})
+    return ratio_agg(v, ans, off, empty="no offered contacts")
+
+
+def abandon_rate(env, p):
+    v = env.view("contacts", ("answered",))
+    off, ans, short = _call_masks(v, p)
+    den = off & ~short
+    return ratio_agg(v, den & ~ans, den, empty="no offered contacts", detail=_short_note(p))
+
+
+def service_level(env, p):
+    v = env.view("contacts", ("answered", "wait_s"))
+    off, ans, short = _call_masks(v, p)
+    in_sl = ans & (v.values("wait_s") <= float(p["sl_seconds"]))
+    mode = str(p.get("abandons_in_sl", "counted"))
+    if mode not in ("counted", "excluded"):
+        raise ValueError("abandons_in_sl must be 'counted' or 'excluded'")
+    den = (off & ~short) if mode == "counted" else ans
+    notes = [f"threshold {float(p['sl_seconds']):g} s", f"abandons {mode}", _short_note(p)]
+    return ratio_agg(
+        v, in_sl, den, empty="no offered contacts", detail="; ".join(n for n in notes if n)
+    )
+
+
+def asa(env, p):
+    v = env.view("contacts", ("answered", "wait_s"))
+    return mean_agg(
+        v,
+        v.values("wait_s"),
+        v.true("answered"),
+        empty="no answered contact",
+        detail="over answered contacts",
+    )
+
+
+def avg_wait(env, p):
+    v = env.view("contacts", ("answered", "wait_s"))
+    return mean_agg(
+        v,
+        v.values("wait_s"),
+        v.known("answered"),
+        empty="no offered contact",
+        detail="over offered contacts (answered and abandoned)",
+    )
+
+
+def _duration_mean(env, components: tuple[str, ...]) -> Agg:
+    """mean(Σ components) over answered contacts; a missing component column counts as absent."""
+    v = env.view("contacts")
+    used = [c for c in components if v.has(c)]
+    if not used:
+        raise NotComputable(
+            [f"contacts.{c}" for c in components],
+            f"needs one of contacts.{', contacts.'.join(components)}",
+        )
+    absent = [c for c in components if c not in used]
+    vals = [v.values(c) for c in used]
+    any_known = np.zeros(len(v.df), dtype=bool)
+    for x in vals:
+        any_known |= ~np.isnan(x)
+    total = np.zeros(len(v.df))
+    for x in vals:
+        total += np.where(np.isnan(x), 0.0, x)
+    total[~any_known] = np.nan
+    if v.has("answered"):
+        base, over = v.true("answered"), "over answered contacts"
+    else:
+        base, over = np.ones(len(v.df), dtype=bool), "over all contacts (no answered field)"
+    detail = f"components used: {' + '.join(used)}"
+    if absent:
+        detail += f"; absent: {', '.join(absent)}"
+    detail += f"; {over}; a missing value in a used component counts 0"
+    return mean_agg(v, total, base, detail=detail, empty="no answered contact")
+
+
+def dmc(env, p):
+    return _duration_mean(env, ("talk_s", "hold_s"))
+
+
+def acw(env, p):
+    return _duration_mean(env, ("acw_s",))
+
+
+def dmt(env, p):
+    return _duration_mean(env, ("talk_s", "hold_s", "acw_s"))
+
+
+def dmt_no_hold(env, p):
+    return _duration_mean(env, ("talk_s", "acw_s"))
+
+
+def qos_rate(env, p):
+    v = env.view("contacts", ("answered",))
+    if v.has("offered"):
+        presented, how = v.true("offered"), "presented = offered flag true"
+    else:
+        presented, how = v.known("answered"), "presented = contacts with a known answered value"
+    return ratio_agg(
+        v, presented & v.true("answered"), presented, detail=how, empty="no presented contact"
+    )
+
+
+def conversion_rate(env, p):
+    v = env.view("contacts", ("converted",))
+    mode = str(p.get("conversion_denominator", "known"))
+    if mode == "answered":
+        if not v.has("answered"):
+            raise NotComputable(["contacts.answered"], "conversion_denominator=answered needs it")
+        den, how = v.true("answered"), "over answered contacts (unknown = not converted)"
+    elif mode == "known":
+        den, how = v.known("converted"), "over contacts with a known converted value"
+    else:
+        raise ValueError("conversion_denominator must be 'known' or 'answered'")
+    return ratio_agg(v, v.true("converted"), den, detail=how, empty="no contact")
+
+
+# Opening hours ----------------------------------------------------------------------------------
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FR_DAYS = {
+    "lun": "mon",
+    "mar": "tue",
+    "mer": "wed",
+    "jeu": "thu",
+    "ven": "fri",
+    "sam": "sat",
+    "dim": "sun",
+}
+
+
+def _day(text: str) -> int:
+    t = text.strip().lower()[:3]
+    t = _FR_DAYS.get(t, t)
+    if t not in DAYS:
+        raise ValueError(f"unknown day {text!r} in opening hours")
+    return DAYS.index(t)
+
+
+def _minutes(text: str) -> int:
+    h, _, m = text.strip().replace("h", ":").partition(":")
+    return int(h) * 60 + int(m or 0)
+
+
+def parse_opening_hours(spec) -> dict[int, list[tuple[int, int]]]:
+    """Opening hours → {weekday (0 = Monday): [(start minute, end minute), …]}.
+
+    Accepts a string like ``"mon-fri 08:00-19:00; sat 09:00-12:00"`` (French day names too) or a
+    dict ``{"mon-fri": "08:00-19:00", "sat": ["09:00-12:00"]}``. Start inclusive, end exclusive.
+    """
+    if isinstance(spec, str):
+        items = []
+        for part in re.split(r"[;\n]", spec):
+            part = part.strip()
+            if not part:
+                continue
+            days, _, hours = part.partition(" ")
+            items.append((days, hours))
+    elif isinstance(spec, dict):
+        items = []
+        for days, hours in spec.items():
+            for h in [hours] if isinstance(hours, str) else list(hours):
+                items.append((days, h))
+    else:
+        raise ValueError("opening_hours must be a string or a dict")
+    out: dict[int, list[tuple[int, int]]] = {}
+    for days, hours in items:
+        for dpart in days.split(","):
+            a, _, b = dpart.partition("-")
+            lo, hi = _day(a), _day(b) if b else _day(a)
+            day_list = range(lo, hi + 1) if lo <= hi else [*range(lo, 7), *range(0, hi + 1)]
+            for hpart in str(hours).split(","):
+                s, _, e = hpart.strip().partition("-")
+                for d in day_list:
+                    out.setdefault(d, []).append((_minutes(s), _minutes(e)))
+    return out
+
+
+def outside_hours(t: pd.Series, spec) -> np.ndarray:
+    """True where a timestamp falls outside the opening hours (missing → False)."""
+    hours = parse_opening_hours(spec)
+    v = t.to_numpy(dtype="datetime64[ns]")
+    nat = np.isnat(v)
+    minutes = v.astype("datetime64[m]").view(np.int64)
+    days = np.floor_divide(minutes, 1440)
+    minute = minutes - days * 1440
+    weekday = (days + 3) % 7
+    inside = np.zeros(len(v), dtype=bool)
+    for d, spans in hours.items():
+        on_day = weekday == d
+        for s, e in spans:
+            inside |= on_day & (minute >= s) & (minute < e)
+    return ~inside & ~nat
+
+
+def ho_hno(env, p):
+    v = env.view("contacts", ("started_at",))
+    hno = outside_hours(v.df["started_at"], p["opening_hours"])
+    known = v.known("started_at")
+    return ratio_agg(
+        v, hno, known, detail=f"opening hours: {p['opening_hours']}", empty="no contact"
+    )
+
+
+# Backlog ---------------------------------------------------------------------------------------
+
+
+def backlog(env, p):
+    v = env.view("contacts", ("started_at", "resolved_at"))
+    start = v.values("started_at")
+    res = v.values("resolved_at")
+    full_t = v.full["started_at"]
+    at = p.get("at")
+    at_ts = pd.Timestamp(at) if at not in (None, "") else full_t.max()
+    if pd.isna(at_ts):
+        return count_agg(v, np.zeros(len(v.df), dtype=bool), detail="no timestamp")
+    at_ns = float(at_ts.value)
+    if env.period is None:
+        at_row = np.full(len(v.df), at_ns)
+        detail = f"open at {at_ts}"
+    else:
+        # Per period: open at the end of the period (or at `at` if earlier).
+        ps = v.seg.groups["period"]
+        ends = []
+        for s in ps:
+            if pd.isna(s):
+                ends.append(at_ns)
+                continue
+            nxt = s + (
+                pd.offsets.MonthBegin(1)
+                if env.period == "month"
+                else pd.Timedelta(days=7 if env.period == "week" else 1)
+            )
+            ends.append(min(float((nxt - pd.Timedelta(1, "ns")).value), at_ns))
+        at_row = np.asarray(ends)[v.seg.codes]
+        detail = f"open at the end of each period (at most {at_ts})"
+    items, how = items_mask(v, p)
+    open_ = items & (start <= at_row) & (np.isnan(res) | (res > at_row))
+    return count_agg(v, open_, detail=f"{detail}; {how}")
+
+
+# Cost per contact -------------------------------------------------------------------------------
+
+
+def cost_per_contact(env, p):
+    costs = env.view("costs", ("period_start", "period_end", "cost"))
+    contacts = env.view("contacts", ("started_at",))
+    base = str(p.get("cost_base", "contacts"))
+    if base == "handled":
+        if not contacts.has("answered"):
+            raise NotComputable(["contacts.answered"], "cost_base=handled needs it")
+        cmask = contacts.true("answered")
+    elif base == "contacts":
+        cmask = np.ones(len(contacts.df), dtype=bool)
+    else:
+        raise ValueError("cost_base must be 'contacts' or 'handled'")
+    cd = costs.df
+    # Cost rows split by a field that contacts also carry (provider, team…) count that split's
+    # contacts; several cost rows on one split and period (cost items) count the contacts once.
+    split = list(env.by) + [
+        f for f in SPLIT_FIELDS if f in cd.columns and f in contacts.df.columns and f not in env.by
+    ]
+    cdf = contacts.df.loc[cmask, [*split, "started_at"]]
+    cdf = cdf[cdf["started_at"].notna()]
+    groups = {}
+    if split:
+        for key, part in cdf.groupby(split, observed=True, dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            t = part["started_at"].to_numpy("datetime64[ns]").view(np.int64)
+            groups[tuple(str(k) for k in key)] = np.sort(t)
+    else:
+        groups[()] = np.sort(cdf["started_at"].to_numpy("datetime64[ns]").view(np.int64))
+    ps_raw = cd["period_start"].to_numpy("datetime64[ns]")
+    ps = ps_raw.view(np.int64)
+    pe_raw = pd.to_datetime(cd["period_end"])
+    pe = pe_raw.to_numpy("datetime64[ns]").view(np.int64).copy()
+    midnight = (pe_raw == pe_raw.dt.normalize()).to_numpy()
+    pe = np.where(midnight, pe + 86_400 * 10**9 - 1, pe)  # a date means the whole end day
+    counts = np.zeros(len(cd))
+    seen = set()
+    for i in range(len(cd)):
+        key = tuple(str(cd[b].iloc[i]) for b in split)
+        t = groups.get(key)
+        if t is None or np.isnat(ps_raw[i]) or (key, ps[i], pe[i]) in seen:
+            continue
+        seen.add((key, ps[i], pe[i]))
+        counts[i] = np.searchsorted(t, pe[i], "right") - np.searchsorted(t, ps[i], "left")
+    cost = cd["cost"].to_numpy("float64", na_value=np.nan)
+    seg = costs.seg
+    num = seg.sum(np.nan_to_num(cost))
+    den = seg.sum(counts)
+    detail = (
+        f"costs ÷ {'answered ' if base == 'handled' else ''}contacts started in the cost periods"
+    )
+    extra = [f for f in split if f not in env.by]
+    if extra:
+        detail += f"; costs split by {', '.join(extra)}"
+    return Agg(
+        "per",
+        num=num,
+        den=den,
+        n=den,
+        keys=seg.groups,
+        detail=detail,
+        empty="no contact in the cost periods",
+    )
+
+
+def _p_short():
+    return {"short_abandon_s": SHORT_ABANDON_S}
+
+
+KPIS = [
+    KPI(
+        "offered",
+        "Appels présentés",
+        "Offered calls",
+        G,
+        "Nombre de contacts présentés : contacts dont on sait s'ils ont été décrochés ou non.",
+        "Count of offered contacts: contacts with a known answered value (answered or abandoned).",
+        "count(answered is known)",
+        "count",
+        "neutral",
+        10000.0,
+        {"contacts": ("answered",)},
+        {},
+        "count",
+        target_note="Placeholder volume: set your forecast.",
+        compute=offered,
+    ),
+    KPI(
+        "handled",
+        "Appels traités",
+        "Handled calls",
+        G,
+        "Nombre de contacts décrochés par un conseiller.",
+        "Count of contacts answered by an agent.",
+        "count(answered = true)",
+        "count",
+        "higher",
+        9000.0,
+        {"contacts": ("answered",)},
+        {},
+        "count",
+        target_note="Placeholder volume: set your forecast.",
+        compute=handled,
+    ),
+    KPI(
+        "abandoned",
+        "Appels abandonnés",
+        "Abandoned calls",
+        G,
+        "Nombre de contacts présentés non décrochés ; les abandons courts (< short_abandon_s) "
+        "peuvent être exclus.",
+        "Count of offered contacts not answered; short abandons (wait_s < short_abandon_s) can "
+        "be excluded.",
+        "count(answered = false and not short)",
+        "count",
+        "lower",
+        500.0,
+        {"contacts": ("answered",)},
+        _p_short(),
+        "count",
+        target_note="Placeholder: about 5 % of the forecast volume.",
+        compute=abandoned,
+    ),
+    KPI(
+        "volume",
+        "Volume de contacts",
+        "Contact volume",
+        G,
+        "Nombre de contacts ou tickets (toutes lignes), à découper par canal et par motif.",
+        "Count of contacts or tickets (all rows), split by channel and by motif.",
+        "count(rows)",
+        "count",
+        "neutral",
+        10000.0,
+        {"contacts": ("started_at",)},
+        {},
+        "count",
+        target_note="Placeholder volume: set your forecast.",
+        compute=volume,
+    ),
+    KPI(
+        "answer_rate",
+        "Taux de décroché",
+        "Answer rate",
+        G,
+        "Contacts décrochés ÷ contacts présentés (réponse connue) × 100.",
+        "Answered ÷ offered (contacts with a known answered value) × 100.",
+        "100 × count(answered) ÷ count(answered known)",
+        "%",
+        "higher",
+        90.0,
+        {"contacts": ("answered",)},
+        {"min_n": MIN_N},
+        "ratio",
+        compute=answer_rate,
+    ),
+    KPI(
+        "abandon_rate",
+        "Taux d'abandon",
+        "Abandon rate",
+        G,
+        "(Présentés − décrochés) ÷ présentés × 100 ; les abandons de moins de short_abandon_s "
+        "secondes sortent du numérateur et du dénominateur.",
+        "(Offered − answered) ÷ offered × 100; abandons with wait_s < short_abandon_s leave "
+        "both numerator and denominator.",
+        "100 × (offered − answered − short) ÷ (offered − short)",
+        "%",
+        "lower",
+        10.0,
+        {"contacts": ("answered",)},
+        {**_p_short(), "min_n": MIN_N},
+        "ratio",
+        compute=abandon_rate,
+    ),
+    KPI(
+        "service_level",
+        "Niveau de service",
+        "Service level",
+        G,
+        "Contacts décrochés en sl_seconds secondes ou moins ÷ contacts présentés × 100. Les "
+        "abandons comptent au dénominateur (paramètre abandons_in_sl) ; une attente inconnue "
+        "ne compte pas comme dans le délai.",
+        "Answered with wait_s ≤ sl_seconds ÷ offered × 100. Abandons count in the denominator "
+        "(param abandons_in_sl); an unknown wait does not count as within the threshold.",
+        "100 × count(answered and wait_s ≤ X) ÷ (offered − short abandons)",
+        "%",
+        "higher",
+        80.0,
+        {"contacts": ("answered", "wait_s")},
+        {
+            "sl_seconds": SL_SECONDS,
+            **_p_short(),
+            "abandons_in_sl": Param(
+                "counted",
+                "'counted' (abandons in the denominator) or "
+                "'excluded' (denominator = answered only).",
+                "« counted » ou « excluded » (abandons hors dénominateur).",
+            ),
+            "min_n": MIN_N,
+        },
+        "ratio",
+        compute=service_level,
+    ),
+    KPI(
+        "service_level_excl_short_abandons",
+        "Niveau de service (hors abandons courts < 5 s)",
+        "Service level (short abandons < 5 s excluded)",
+        G,
+        "Variante du niveau de service : les abandons de moins de 5 s (short_abandon_s) sortent "
+        "du numérateur et du dénominateur.",
+        "Service level variant: abandons with wait_s under 5 s (short_abandon_s) leave both "
+        "numerator and denominator.",
+        "100 × count(answered and wait_s ≤ X) ÷ (offered − abandons under 5 s)",
+        "%",
+        "higher",
+        80.0,
+        {"contacts": ("answered", "wait_s")},
+        {
+            "sl_seconds": SL_SECONDS,
+            "short_abandon_s": Param(
+                5, SHORT_ABANDON_S.description_en, SHORT_ABANDON_S.description_fr
+            ),
+            "abandons_in_sl": Param("counted", "'counted' or 'excluded'."),
+            "min_n": MIN_N,
+        },
+        "ratio",
+        variant_of="service_level",
+        compute=service_level,
+    ),
+    KPI(
+        "asa",
+        "Vitesse moyenne de réponse (ASA)",
+        "Average speed of answer (ASA)",
+        G,
+        "Moyenne de wait_s sur les contacts décrochés (file d'attente incluse).",
+        "Mean wait_s over answered contacts (queue included).",
+        "mean(wait_s | answered)",
+        "s",
+        "lower",
+        30.0,
+        {"contacts": ("answered", "wait_s")},
+        {"min_n": MIN_N},
+        "mean",
+        compute=asa,
+    ),
+    KPI(
+        "avg_wait",
+        "Temps moyen d'attente",
+        "Average wait",
+        G,
+        "Moyenne de wait_s sur les contacts présentés (décrochés et abandonnés).",
+        "Mean wait_s over offered contacts (answered and abandoned).",
+        "mean(wait_s | answered known)",
+        "s",
+        "lower",
+        45.0,
+        {"contacts": ("answered", "wait_s")},
+        {"min_n": MIN_N},
+        "mean",
+        compute=avg_wait,
+    ),
+    KPI(
+        "dmc",
+        "DMC (durée moyenne de communication)",
+        "Average talk time (talk + hold)",
+        G,
+        "Moyenne de (talk_s + hold_s) sur les contacts décrochés ; une colonne absente est "
+        "ignorée et le détail dit quelles composantes ont servi.",
+        "Mean of (talk_s + hold_s) over answered contacts; an absent column is left out and "
+        "the detail says which components were used.",
+        "mean(talk_s + hold_s | answered)",
+        "s",
+        "lower",
+        240.0,
+        {"contacts": ("talk_s",)},
+        {"min_n": MIN_N},
+        "mean",
+        target_note="Compare within a motif: it depends on the question type.",
+        compute=dmc,
+    ),
+    KPI(
+        "acw",
+        "Post-appel",
+        "After-call work",
+        G,
+        "Moyenne du temps de post-appel (acw_s) sur les contacts décrochés.",
+        "Mean after-call work (acw_s) over answered contacts.",
+        "mean(acw_s | answered)",
+        "s",
+        "lower",
+        60.0,
+        {"contacts": ("acw_s",)},
+        {"min_n": MIN_N},
+        "mean",
+        compute=acw,
+    ),
+    KPI(
+        "dmt",
+        "DMT (durée moyenne de traitement)",
+        "Average handle time (AHT)",
+        G,
+        "Moyenne de (talk_s + hold_s + acw_s) sur les contacts décrochés = DMC + post-appel "
+        "moyen ; une colonne absente est ignorée et le détail le dit.",
+        "Mean of (talk_s + hold_s + acw_s) over answered contacts = DMC + mean ACW; an absent "
+        "column is left out and the detail says so.",
+        "mean(talk_s + hold_s + acw_s | answered)",
+        "s",
+        "lower",
+        300.0,
+        {"contacts": ("talk_s",)},
+        {"min_n": MIN_N},
+        "mean",
+        target_note="Debated KPI: compare within a motif.",
+        compute=dmt,
+    ),
+    KPI(
+        "dmt_no_hold",
+        "DMT hors mise en attente",
+        "Handle time without hold",
+        G,
+        "Variante de la DMT sans la mise en attente : moyenne de (talk_s + acw_s) sur les "
+        "contacts décrochés.",
+        "Handle-time variant without hold: mean of (talk_s + acw_s) over answered contacts.",
+        "mean(talk_s + acw_s | answered)",
+        "s",
+        "lower",
+        280.0,
+        {"contacts": ("talk_s",)},
+        {"min_n": MIN_N},
+        "mean",
+        variant_of="dmt",
+        compute=dmt_no_hold,
+    ),
+    KPI(
+        "qos_rate",
+        "Taux de qualité de service",
+        "Quality-of-service rate",
+        G,
+        "Contacts traités ÷ contacts présentés × 100 (norme NF 345 : 90 %). Présentés = "
+        "drapeau offered quand il existe, sinon contacts dont la réponse est connue (égal alors "
+        "au taux de décroché).",
+        "Handled ÷ presented × 100 (NF 345 threshold: 90 %). Presented = the offered flag when "
+        "present, else contacts with a known answered value (then equal to the answer rate).",
+        "100 × count(presented and answered) ÷ count(presented)",
+        "%",
+        "higher",
+        90.0,
+        {"contacts": ("answered",)},
+        {"min_n": MIN_N},
+        "ratio",
+        compute=qos_rate,
+    ),
+    KPI(
+        "conversion_rate",
+        "Conversion d'appels",
+        "Call conversion rate",
+        G,
+        "Contacts convertis en vente ÷ contacts dont la conversion est connue × 100 "
+        "(paramètre conversion_denominator=answered : ÷ contacts décrochés).",
+        "Contacts converted into a sale ÷ contacts with a known converted value × 100 "
+        "(conversion_denominator=answered: ÷ answered contacts).",
+        "100 × count(converted) ÷ count(converted known)",
+        "%",
+        "higher",
+        15.0,
+        {"contacts": ("converted",)},
+        {
+            "conversion_denominator": Param(
+                "known", "'known' (converted known) or 'answered'.", "« known » ou « answered »."
+            ),
+            "min_n": MIN_N,
+        },
+        "ratio",
+        compute=conversion_rate,
+    ),
+    KPI(
+        "cost_per_contact",
+        "Coût par contact",
+        "Cost per contact",
+        G,
+        "Coûts totaux du centre ÷ nombre de contacts démarrés dans les mêmes périodes (table "
+        "costs : period_start, period_end, cost ; une date de fin couvre tout le jour). "
+        "On divise les coûts par les contacts (la source l'écrit à l'envers).",
+        "Total centre costs ÷ contacts started within the same periods (costs table: "
+        "period_start, period_end, cost; an end date covers the whole day). Costs ÷ contacts "
+        "(the seed writes it upside down).",
+        "Σ cost ÷ count(contacts with period_start ≤ started_at ≤ period_end)",
+        "currency",
+        "lower",
+        5.0,
+        {"costs": ("period_start", "period_end", "cost"), "contacts": ("started_at",)},
+        {
+            "cost_base": Param(
+                "contacts",
+                "'contacts' (all) or 'handled' (answered only).",
+                "« contacts » (tous) ou « handled » (décrochés).",
+            )
+        },
+        "custom",
+        target_note="Placeholder in your currency.",
+        compute=cost_per_contact,
+    ),
+    KPI(
+        "ho_hno",
+        "HO / HNO (hors heures d'ouverture)",
+        "Outside opening hours (HNO)",
+        G,
+        "Part des contacts arrivés hors des heures d'ouverture (défaut lun.–ven. 08:00–19:00) ; "
+        "numérateur = nombre de contacts HNO.",
+        "Share of contacts started outside opening hours (default Mon–Fri 08:00–19:00); "
+        "numerator = HNO count.",
+        "100 × count(started_at outside hours) ÷ count(started_at known)",
+        "%",
+        "lower",
+        10.0,
+        {"contacts": ("started_at",)},
+        {
+            "opening_hours": Param(
+                "mon-fri 08:00-19:00",
+                "Opening hours, e.g. 'mon-fri 08:00-19:00; sat 09:00-12:00' "
+                "or a dict {days: 'HH:MM-HH:MM'}.",
+                "Heures d'ouverture, ex. « lun-ven 08:00-19:00 ».",
+            ),
+            "min_n": MIN_N,
+        },
+        "ratio",
+        compute=ho_hno,
+    ),
+    KPI(
+        "backlog",
+        "Encours",
+        "Backlog",
+        G,
+        "Éléments ouverts à un instant donné (paramètre at, défaut dernière date) : "
+        "started_at ≤ at et (resolved_at absent ou > at). Par période : ouverts à la fin de "
+        "chaque période. Éléments = lignes avec un ticket_id quand ce champ existe.",
+        "Items open at a point in time (param at, default last timestamp): started_at ≤ at and "
+        "(resolved_at missing or > at). With a period: open at each period's end. Items = rows "
+        "with a ticket_id when that field exists.",
+        "count(started_at ≤ at and (resolved_at missing or resolved_at > at))",
+        "count",
+        "lower",
+        100.0,
+        {"contacts": ("started_at", "resolved_at")},
+        {
+            "at": Param(
+                None,
+                "Point in time (default: last started_at of the data).",
+                "Instant (défaut : dernière date des données).",
+            ),
+            "items": ITEMS,
+        },
+        "count",
+        target_note="Placeholder: about one day of volume.",
+        compute=backlog,
+    ),
+]

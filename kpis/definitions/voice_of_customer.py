@@ -1,0 +1,266 @@
+"""Voice of the customer (KPI_REFERENCE.md section 1): CSAT, NPS, CES.
+
+Scores come from the ``surveys`` table. CSAT also works from contacts: some exports hold the
+score on the contact row, so when surveys are absent (or have no ``csat_score``), ``csat`` and
+``csat_mean`` read ``contacts.csat_score`` and say so in the detail.
+
+The CSAT scale is inferred once from the whole, unfiltered score column (so every segment uses
+the same top box) unless ``csat_scale`` is given: max ≤ 1 → yes/no (top box 1), ≤ 3 → 3 levels
+(3), ≤ 4 → 4 levels (3–4, the two "oui"), ≤ 5 → 1–5 (4–5), else 0–10 (9–10).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kpis.definitions._base import MIN_N, Agg, NotComputable, mean_agg, ratio_agg
+from kpis.registry import KPI, Param
+
+G = "voice_of_customer"
+
+CSAT_SCALES = {"0-1": 1.0, "1-3": 3.0, "1-4": 3.0, "1-5": 4.0, "0-10": 9.0, "1-10": 9.0}
+
+
+def _csat_view(env):
+    s = env.table("surveys")
+    if s is not None and "csat_score" in s.columns:
+        v = env.view("surveys", ("csat_score",))
+        return v, "surveys" + (f"; {v.note}" if v.note else "")
+    c = env.table("contacts")
+    if c is not None and "csat_score" in c.columns:
+        return env.view("contacts", ("csat_score",)), "contacts.csat_score (no survey table)"
+    raise NotComputable(["surveys.csat_score"], "needs surveys.csat_score (or contacts.csat_score)")
+
+
+def csat_scale(full_scores, scale: str = "auto") -> str:
+    """The CSAT scale: given, or inferred from the maximum of the whole score column."""
+    if scale != "auto":
+        if scale not in CSAT_SCALES:
+            raise ValueError(f"csat_scale must be 'auto' or one of {list(CSAT_SCALES)}")
+        return scale
+    x = np.asarray(full_scores, dtype="float64")
+    hi = np.nanmax(x) if np.isfinite(x).any() else 5.0
+    for name, top in (("0-1", 1), ("1-3", 3), ("1-4", 4), ("1-5", 5)):
+        if hi <= top:
+            return name
+    return "0-10"
+
+
+def csat(env, p):
+    v, source = _csat_view(env)
+    scores = v.values("csat_score")
+    top = p.get("csat_top_box")
+    if top in (None, ""):
+        full = v.full["csat_score"].to_numpy("float64", na_value=np.nan)
+        scale = csat_scale(full, str(p.get("csat_scale", "auto")))
+        top = CSAT_SCALES[scale]
+        how = f"scale {scale}, top box ≥ {top:g}"
+    else:
+        top = float(top)
+        how = f"top box ≥ {top:g}"
+    known = ~np.isnan(scores)
+    return ratio_agg(
+        v, known & (scores >= top), known, detail=f"{how}; source {source}", empty="no answer"
+    )
+
+
+def csat_mean(env, p):
+    v, source = _csat_view(env)
+    return mean_agg(
+        v,
+        v.values("csat_score"),
+        np.ones(len(v.df), dtype=bool),
+        detail=f"mean score; source {source}",
+        empty="no answer",
+    )
+
+
+def nps(env, p):
+    v = env.view("surveys", ("nps_score",))
+    s = v.values("nps_score")
+    known = ~np.isnan(s)
+    note = "promoters 9–10, detractors 0–6" + (f"; {v.note}" if v.note else "")
+    return Agg(
+        "nps",
+        num=None,
+        den=v.seg.count(known),
+        pro=v.seg.count(known & (s >= 9)),
+        det=v.seg.count(known & (s <= 6)),
+        keys=v.seg.groups,
+        detail=note,
+        empty="no answer",
+    )
+
+
+def _ces_scale(v, p) -> int:
+    scale = p.get("ces_scale", "auto")
+    if scale in ("auto", None, ""):
+        full = v.full["ces_score"].to_numpy("float64", na_value=np.nan)
+        hi = np.nanmax(full) if np.isfinite(full).any() else 5
+        return 5 if hi <= 5 else 7
+    scale = int(scale)
+    if scale not in (5, 7):
+        raise ValueError("ces_scale must be 5, 7 or 'auto'")
+    return scale
+
+
+def ces(env, p):
+    v = env.view("surveys", ("ces_score",))
+    scale = _ces_scale(v, p)
+    orient = "high = more effort" if p["ces_high_is_effort"] else "high = less effort"
+    return mean_agg(
+        v,
+        v.values("ces_score"),
+        np.ones(len(v.df), dtype=bool),
+        detail=f"mean on 1–{scale}; {orient}",
+        empty="no answer",
+    )
+
+
+def ces_low_effort(env, p):
+    v = env.view("surveys", ("ces_score",))
+    scale = _ces_scale(v, p)
+    boxes = p.get("ces_low_effort_boxes")
+    boxes = int(boxes) if boxes not in (None, "") else (2 if scale == 5 else 3)
+    s = v.values("ces_score")
+    known = ~np.isnan(s)
+    if p["ces_high_is_effort"]:
+        low, how = s <= boxes, f"scores 1–{boxes} of 1–{scale} (high = more effort)"
+    else:
+        low, how = s >= scale - boxes + 1, f"scores {scale - boxes + 1}–{scale} of 1–{scale}"
+    return ratio_agg(v, known & low, known, detail=how, empty="no answer")
+
+
+CES_PARAMS = {
+    "ces_scale": Param(
+        "auto",
+        "Effort scale: 5, 7 or 'auto' (7 when a score exceeds 5).",
+        "Échelle d'effort : 5, 7 ou « auto ».",
+    ),
+    "ces_high_is_effort": Param(
+        True,
+        "True when a high score means more effort (worse).",
+        "Vrai quand une note haute signifie plus d'effort.",
+    ),
+}
+CSAT_PARAMS = {
+    "csat_scale": Param(
+        "auto",
+        f"CSAT scale: 'auto' or one of {', '.join(CSAT_SCALES)}.",
+        "Échelle CSAT : « auto » ou l'une des échelles connues.",
+    ),
+}
+
+KPIS = [
+    KPI(
+        "csat",
+        "CSAT (satisfaction client)",
+        "CSAT (customer satisfaction)",
+        G,
+        "Réponses satisfaites (top box) ÷ réponses × 100. Top box par échelle : oui/non → oui ; "
+        "4 niveaux → les deux « oui » (3–4) ; 3 niveaux → bonne (3) ; 1–5 → 4–5 ; 0–10 → 9–10 "
+        "(paramètre csat_top_box : seuil). Lit contacts.csat_score quand il n'y a pas "
+        "d'enquêtes.",
+        "Satisfied (top-box) answers ÷ answers × 100. Top box by scale: yes/no → yes; 4 levels "
+        "→ the two 'yes' (3–4); 3 levels → good (3); 1–5 → 4–5; 0–10 → 9–10 (param "
+        "csat_top_box: a threshold). Reads contacts.csat_score when there is no survey table.",
+        "100 × count(score ≥ top box) ÷ count(score known)",
+        "%",
+        "higher",
+        85.0,
+        {"surveys": ("csat_score",)},
+        {
+            "csat_top_box": Param(
+                None,
+                "Lowest satisfied score (default: by scale).",
+                "Note minimale « satisfait » (défaut : selon l'échelle).",
+            ),
+            **CSAT_PARAMS,
+            "min_n": MIN_N,
+        },
+        "ratio",
+        compute=csat,
+    ),
+    KPI(
+        "csat_mean",
+        "CSAT note moyenne",
+        "CSAT mean score",
+        G,
+        "Moyenne des notes de satisfaction (même source que le CSAT).",
+        "Mean satisfaction score (same source as CSAT).",
+        "mean(csat_score)",
+        "score",
+        "higher",
+        4.0,
+        {"surveys": ("csat_score",)},
+        {"min_n": MIN_N},
+        "mean",
+        variant_of="csat",
+        target_note="On a 1–5 scale; rescale for other scales.",
+        compute=csat_mean,
+    ),
+    KPI(
+        "nps",
+        "NPS (Net Promoter Score)",
+        "NPS (Net Promoter Score)",
+        G,
+        "% promoteurs (9–10) − % détracteurs (0–6), de −100 à +100 ; les notes 1–10 sont "
+        "acceptées (mêmes classes).",
+        "% promoters (9–10) − % detractors (0–6), from −100 to +100; 1–10 data accepted "
+        "(same classes).",
+        "100 × (count(score ≥ 9) − count(score ≤ 6)) ÷ count(score known)",
+        "points",
+        "higher",
+        30.0,
+        {"surveys": ("nps_score",)},
+        {"min_n": MIN_N},
+        "nps",
+        compute=nps,
+    ),
+    KPI(
+        "ces",
+        "CES (effort client, note moyenne)",
+        "CES (customer effort, mean score)",
+        G,
+        "Moyenne de la note d'effort (échelle 1–5 ou 1–7). Par défaut une note haute = plus "
+        "d'effort = moins bien (paramètre ces_high_is_effort).",
+        "Mean effort score (1–5 or 1–7). By default a high score = more effort = worse (param "
+        "ces_high_is_effort).",
+        "mean(ces_score)",
+        "score",
+        "lower",
+        2.0,
+        {"surveys": ("ces_score",)},
+        {**CES_PARAMS, "min_n": MIN_N},
+        "mean",
+        target_note="On 1–5 with high = more effort; flip direction when high = less effort.",
+        compute=ces,
+    ),
+    KPI(
+        "ces_low_effort",
+        "CES % effort faible",
+        "CES % low effort",
+        G,
+        "Part des réponses à l'extrémité « effort faible » : 1–2 sur 1–5, 1–3 sur 1–7 (ou les "
+        "notes hautes quand ces_high_is_effort=false) ÷ réponses × 100.",
+        "Share of answers at the low-effort end: 1–2 on 1–5, 1–3 on 1–7 (the top scores when "
+        "ces_high_is_effort=false) ÷ answers × 100.",
+        "100 × count(score in low-effort boxes) ÷ count(score known)",
+        "%",
+        "higher",
+        70.0,
+        {"surveys": ("ces_score",)},
+        {
+            **CES_PARAMS,
+            "ces_low_effort_boxes": Param(
+                None,
+                "Number of boxes at the low-effort end (default 2 on 1–5, 3 on 1–7).",
+                "Nombre de cases « effort faible ».",
+            ),
+            "min_n": MIN_N,
+        },
+        "ratio",
+        variant_of="ces",
+        compute=ces_low_effort,
+    ),
+]

@@ -1,0 +1,195 @@
+"""Group-by engine: one factorisation of the segment keys, then a bincount per measure.
+
+``Segmenter`` turns the segment fields (and an optional period: day, week, month) of a table into
+one integer group code per row, once. Every ratio or mean KPI is then a handful of
+``np.bincount(codes, weights)`` calls over per-row 0/1 and value columns (Σnumerator,
+Σdenominator, Σx, Σx²): one group-by serves all KPIs and the intervals come from the same sums.
+Missing key values form their own segment, so segment sums always add up to the overall ones.
+Groups come out sorted by key (category order for categoricals, missing last).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+PERIODS = ("day", "week", "month")
+PERIOD_COLUMN = "period"
+
+
+def period_start(t: pd.Series, period: str) -> np.ndarray:
+    """Start of the day, ISO week (Monday) or month of each timestamp, as datetime64[ns]."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS} or None, not {period!r}")
+    v = t.to_numpy(dtype="datetime64[ns]")
+    nat = np.isnat(v)
+    if period == "month":
+        out = v.astype("datetime64[M]").astype("datetime64[ns]")
+    else:
+        d = v.astype("datetime64[D]")
+        if period == "week":
+            days = d.view(np.int64)
+            # 1970-01-01 was a Thursday: (days + 3) % 7 is 0 on Mondays.
+            d = (days - np.where(nat, 0, (days + 3) % 7)).view("datetime64[D]")
+        out = d.astype("datetime64[ns]")
+    out[nat] = np.datetime64("NaT")
+    return out
+
+
+def _key_codes(s: pd.Series) -> tuple[np.ndarray, int, object]:
+    """Codes 0..k (k = missing) for one key column, the number of codes, and a decoder."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories
+        codes = s.cat.codes.to_numpy().astype(np.int64)
+        k = len(cats)
+        codes[codes < 0] = k
+        return codes, k + 1, ("cat", s.dtype)
+    codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=True)
+    codes = codes.astype(np.int64)
+    k = len(uniques)
+    codes[codes < 0] = k
+    return codes, k + 1, ("plain", uniques, s.dtype)
+
+
+def _decode(codes: np.ndarray, size: int, decoder, name: str) -> pd.Series:
+    missing = codes == size - 1
+    if decoder[0] == "cat":
+        c = np.where(missing, -1, codes)
+        return pd.Series(pd.Categorical.from_codes(c, dtype=decoder[1]), name=name)
+    uniques, dtype = decoder[1], decoder[2]
+    c = np.where(missing, -1, codes)
+    vals = uniques.take(c, allow_fill=True)
+    out = pd.Series(vals, name=name)
+    try:
+        return out.astype(dtype)
+    except (TypeError, ValueError):
+        return out
+
+
+class Segmenter:
+    """Group codes of a table's rows by ``keys`` (+ ``period`` of ``time_field``)."""
+
+    def __init__(
+        self,
+        df: pd.DataFrame,
+        keys: Sequence[str] = (),
+        period: str | None = None,
+        time_field: str | None = None,
+    ) -> None:
+        self.keys = list(keys)
+        self.period = period
+        self._counts: dict[int, tuple] = {}
+        n = len(df)
+        self.n_rows = n
+        cols: list[tuple[str, pd.Series]] = [(k, df[k]) for k in self.keys]
+        if period is not None:
+            if time_field is None or time_field not in df.columns:
+                raise KeyError(time_field)
+            ps = pd.Series(period_start(df[time_field], period), index=df.index)
+            cols.append((PERIOD_COLUMN, ps))
+        self.columns = [c for c, _ in cols]
+        if not cols:
+            self.codes = np.zeros(n, dtype=np.int64)
+            self.ngroups = 1
+            self.groups = pd.DataFrame(index=pd.RangeIndex(1))
+            return
+        parts = [_key_codes(s) for _, s in cols]
+        sizes = [p[1] for p in parts]
+        if float(np.prod([float(s) for s in sizes])) < 2**62:
+            combined = np.zeros(n, dtype=np.int64)
+            for codes, size, _ in parts:
+                combined = combined * size + codes
+            self.codes, uniq = pd.factorize(combined, sort=True)
+            self.codes = self.codes.astype(np.int64)
+            self.ngroups = len(uniq)
+            per_key = []
+            rest = np.asarray(uniq, dtype=np.int64)
+            for size in reversed(sizes):
+                per_key.append(rest % size)
+                rest = rest // size
+            per_key.reverse()
+        else:  # too many combinations for one int64: factorise the code tuples
+            frame = pd.DataFrame({i: p[0] for i, p in enumerate(parts)})
+            uniq = frame.drop_duplicates().sort_values(list(frame.columns))
+            uniq = uniq.reset_index(drop=True)
+            merged = frame.merge(uniq.reset_index(), how="left", on=list(frame.columns))
+            self.codes = merged["index"].to_numpy(dtype=np.int64)
+            self.ngroups = len(uniq)
+            per_key = [uniq[i].to_numpy() for i in range(len(parts))]
+        self.groups = pd.DataFrame(
+            {
+                name: _decode(codes, size, dec, name)
+                for (name, _), codes, (_, size, dec) in zip(cols, per_key, parts, strict=True)
+            }
+        )
+
+    def sum(self, values, mask: np.ndarray | None = None) -> np.ndarray:
+        """Σ values per group (missing values count as 0), optionally over rows where mask."""
+        v = np.asarray(values)
+        if v.dtype == bool:
+            return self.count(v if mask is None else (v & mask))
+        v = v.astype("float64", copy=False)
+        if mask is not None:
+            v = np.where(mask, v, 0.0)
+        if self.ngroups == 1:
+            return np.array([np.nansum(v)]) if len(v) else np.zeros(1)
+        v = np.where(np.isnan(v), 0.0, v)
+        return np.bincount(self.codes, weights=v, minlength=self.ngroups)
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        """Number of rows where mask, per group (memoised on the mask object)."""
+        hit = self._counts.get(id(mask))
+        if hit is not None and hit[0]() is mask:
+            return hit[1].copy()
+        m = np.asarray(mask, dtype=bool)
+        if self.ngroups == 1:
+            out = np.array([float(np.count_nonzero(m))])
+        else:
+            out = np.bincount(self.codes[m], minlength=self.ngroups).astype("float64")
+        try:  # a weak reference: the memo must not keep temporary masks alive
+            self._counts[id(mask)] = (weakref.ref(mask), out)
+        except TypeError:
+            pass
+        return out.copy()
+
+    def count_distinct(self, entity: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Number of distinct entity codes (non-negative ints) among rows where mask, per group."""
+        mask = np.asarray(mask, dtype=bool)
+        g = self.codes[mask]
+        e = np.asarray(entity, dtype=np.int64)[mask]
+        if len(g) == 0:
+            return np.zeros(self.ngroups)
+        m = int(e.max()) + 1
+        if float(self.ngroups) * m < 2**62:
+            pairs = pd.unique(g * m + e)
+            return np.bincount(pairs // m, minlength=self.ngroups).astype("float64")
+        pairs = pd.DataFrame({"g": g, "e": e}).drop_duplicates()
+        return np.bincount(pairs["g"].to_numpy(), minlength=self.ngroups).astype("float64")
+
+    def distinct_any(
+        self, entity: np.ndarray, mask: np.ndarray, flag: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per group: distinct entities among rows where mask, and how many of them have at
+        least one such row where flag (one factorisation serves both counts)."""
+        mask = np.asarray(mask, dtype=bool)
+        e = np.asarray(entity, dtype=np.int64)[mask]
+        f = np.asarray(flag, dtype=bool)[mask]
+        if len(e) == 0:
+            return np.zeros(self.ngroups), np.zeros(self.ngroups)
+        if self.ngroups == 1:
+            codes, uniq = pd.factorize(e)
+            grp = np.zeros(len(uniq), dtype=np.int64)
+        else:
+            m = int(e.max()) + 1
+            codes, uniq = pd.factorize(self.codes[mask] * m + e)
+            grp = np.asarray(uniq, dtype=np.int64) // m
+        hit = np.bincount(codes[f], minlength=len(uniq)) > 0
+        den = np.bincount(grp, minlength=self.ngroups).astype("float64")
+        num = np.bincount(grp[hit], minlength=self.ngroups).astype("float64")
+        return den, num
+
+    def keys_frame(self) -> pd.DataFrame:
+        return self.groups.copy()

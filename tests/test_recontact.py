@@ -1,0 +1,90 @@
+"""Recontact windowing (kpis.recontact): flags, ties, censoring, cache."""
+
+import pandas as pd
+import pytest
+
+from kpis import recontact
+
+T0 = pd.Timestamp("2024-01-01")
+
+
+def journeys(rows):
+    """rows: (customer or None, day offset, motif) in file order."""
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array([r[0] for r in rows], dtype="Int64"),
+            "started_at": pd.to_datetime([T0 + pd.Timedelta(days=r[1]) for r in rows]),
+            "motif": pd.Categorical([r[2] for r in rows]),
+            "_row": range(1, len(rows) + 1),
+        }
+    )
+
+
+BASE = [
+    (1, 0, "A"),  # 0: followed by 1 (2 days)
+    (1, 2, "A"),  # 1: next is 18 days later
+    (1, 20, "A"),  # 2: no next
+    (2, 1, "A"),  # 3: next is motif B → followed only with same_motif=False
+    (2, 3, "B"),  # 4
+    (None, 4, "A"),  # 5: no customer → outside
+    (3, 30, "A"),  # 6: last timestamp; censored for any window > 0
+]
+
+
+def test_flags_default():
+    f = recontact.recontact_flags(journeys(BASE))
+    assert list(f["followed"]) == [True, False, False, False, False, False, False]
+    assert list(f["has_customer"]) == [True, True, True, True, True, False, True]
+    # censored: day + 7 > 30 → day > 23: row 6 only
+    assert list(f["censored"]) == [False] * 6 + [True]
+    assert list(f["eligible"]) == [True, True, True, True, True, False, False]
+    assert f["recontact"].isna().tolist() == [False] * 5 + [True, True]
+
+
+def test_flags_any_motif_and_window():
+    f = recontact.recontact_flags(journeys(BASE), same_motif=False)
+    assert list(f["followed"])[:5] == [True, False, False, True, False]
+    f = recontact.recontact_flags(journeys(BASE), window_days=18)
+    assert list(f["followed"])[:3] == [True, True, False]  # 18 days ≤ 18
+    # censored with 18 days: day > 12 → rows 2 (day 20) and 6
+    assert list(f["censored"]) == [False, False, True, False, False, False, True]
+
+
+def test_exclude_censored_false_keeps_them():
+    f = recontact.recontact_flags(journeys(BASE), exclude_censored=False)
+    assert list(f["eligible"]) == [True] * 5 + [False, True]
+
+
+def test_tie_counts_only_when_later_in_file():
+    # two contacts of customer 9 at the same instant: the earlier file row is followed
+    df = journeys([(9, 0, "A"), (9, 0, "A"), (8, 40, "A")])
+    f = recontact.recontact_flags(df)
+    assert list(f["followed"]) == [True, False, False]
+    # the same rows given in the other order but keeping their file rows: same answer
+    g = df.iloc[[1, 0, 2]]
+    f2 = recontact.recontact_flags(g)
+    assert f2.loc[0, "followed"] and not f2.loc[1, "followed"]
+
+
+def test_missing_motif_never_matches():
+    f = recontact.recontact_flags(journeys([(1, 0, None), (1, 1, None), (2, 40, "A")]))
+    assert list(f["followed"]) == [False, False, False]
+    assert list(f["eligible"]) == [True, True, False]  # still in the denominator
+
+
+def test_missing_field_raises():
+    with pytest.raises(KeyError):
+        recontact.recontact_flags(journeys(BASE).drop(columns="motif"))
+    recontact.recontact_flags(journeys(BASE).drop(columns="motif"), same_motif=False)
+
+
+def test_cache_reused_and_not_confused():
+    recontact.clear_cache()
+    df = journeys(BASE)
+    a = recontact.recontact_flags(df)
+    b = recontact.recontact_flags(df)
+    assert a["followed"].equals(b["followed"])
+    assert len(recontact._CACHE) == 1
+    other = journeys(BASE[:3])
+    c = recontact.recontact_flags(other)
+    assert len(c) == 3 and len(recontact._CACHE) == 2
