@@ -1,0 +1,312 @@
+"""UI strings, French first then English: ``t("key", lang)``; unknown keys come back as-is."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # navigation and sidebar
+    "app_title": ("Pilote — indicateurs de la relation client", "Pilote — customer-service KPIs"),
+    "nav_home": ("Accueil", "Home"),
+    "nav_import": ("Import", "Import"),
+    "nav_dashboard": ("Tableau de bord", "Dashboard"),
+    "nav_explorer": ("Explorer", "Explorer"),
+    "nav_quality": ("Qualité", "Quality"),
+    "nav_verbatims": ("Verbatims", "Verbatims"),
+    "nav_settings": ("Paramètres", "Settings"),
+    "nav_glossary": ("Glossaire", "Glossary"),
+    "nav_cross": ("Analyses croisées", "Cross-analyses"),
+    "language": ("Langue", "Language"),
+    "dataset": ("Données", "Data"),
+    "sample_banner": (
+        "Données d'exemple : centre de contacts fictif. Importez vos exports dans la page Import.",
+        "Sample data (données d'exemple): a fictitious contact centre. Import your exports on "
+        "the Import page.",
+    ),
+    "sample_name": ("données d'exemple", "sample data"),
+    "user_data": ("vos données", "your data"),
+    "back_to_sample": ("Revenir aux données d'exemple", "Back to the sample data"),
+    "filters": ("Filtres (toutes les pages)", "Filters (every page)"),
+    "period": ("Période", "Period"),
+    "reset_filters": ("Effacer les filtres", "Clear filters"),
+    "rows_table": ("{table} : {n} lignes", "{table}: {n} rows"),
+    "all": ("tous", "all"),
+    "no_contacts": (
+        "Aucune table de contacts chargée : importez un export dans la page Import.",
+        "No contacts table loaded: import an export on the Import page.",
+    ),
+    "no_surveys": (
+        "Aucune table d'enquêtes chargée : importez des réponses d'enquête.",
+        "No survey table loaded: import survey answers.",
+    ),
+    "no_evaluations": (
+        "Aucune grille d'évaluation chargée : importez un export de notes d'écoute / picking.",
+        "No evaluation grid loaded: import a call-monitoring / picking export.",
+    ),
+    "no_rows": ("Aucune ligne ne correspond aux filtres.", "No row matches the filters."),
+    "engine_missing": (
+        "Le moteur d'indicateurs n'est pas disponible : {err}",
+        "The KPI engine is not available: {err}",
+    ),
+    # home
+    "home_intro": (
+        "Pilote calcule les indicateurs de la relation client (CSAT, NPS, FCR, taux de rappel, "
+        "décroché, DMT, qualité…) à partir de vos exports, avec pour chaque chiffre son effectif "
+        "(n) et son intervalle de confiance.",
+        "Pilote computes customer-service KPIs (CSAT, NPS, FCR, recontact rate, answer rate, "
+        "AHT, quality…) from your exports, each number with its sample size (n) and its "
+        "confidence interval.",
+    ),
+    "home_steps": (
+        "1. **Import** : déposez vos fichiers, vérifiez la correspondance des colonnes.\n"
+        "2. **Tableau de bord** : les indicateurs par famille, face à leurs cibles.\n"
+        "3. **Explorer** : un indicateur par segment et par période, avec le détail des contacts.\n"
+        "4. **Qualité**, **Verbatims** : grilles d'évaluation et commentaires clients.\n"
+        "5. **Paramètres**, **Glossaire** : règles de calcul et définitions.",
+        "1. **Import**: drop your files, check the column mapping.\n"
+        "2. **Dashboard**: KPIs by family, against their targets.\n"
+        "3. **Explorer**: one KPI by segment and period, with the contacts behind it.\n"
+        "4. **Quality**, **Verbatims**: evaluation grids and customer comments.\n"
+        "5. **Settings**, **Glossary**: calculation rules and definitions.",
+    ),
+    "loaded_tables": ("Tables chargées", "Loaded tables"),
+    "table": ("Table", "Table"),
+    "rows": ("Lignes", "Rows"),
+    "from": ("Du", "From"),
+    "to": ("Au", "To"),
+    "files": ("Fichiers", "Files"),
+    # import
+    "import_title": ("Import des exports", "Import exports"),
+    "upload": (
+        "Déposez un ou plusieurs fichiers (CSV, TXT, XLSX, Parquet)",
+        "Drop one or several files (CSV, TXT, XLSX, Parquet)",
+    ),
+    "upload_help": (
+        "Contacts / tickets, réponses d'enquête, grilles d'évaluation, ou agrégats par période.",
+        "Contacts / tickets, survey answers, evaluation grids, or per-period aggregates.",
+    ),
+    "no_upload": (
+        "Aucun fichier déposé : l'application utilise les données en cours.",
+        "No file dropped: the app keeps using the current data.",
+    ),
+    "provider_label": ("Prestataire (facultatif)", "Provider (optional)"),
+    "table_kind": ("Type de table", "Table type"),
+    "auto": ("détection automatique", "automatic detection"),
+    "sheet": ("Feuille", "Sheet"),
+    "detected": ("Format détecté", "Detected format"),
+    "mapping": ("Correspondance des colonnes", "Column mapping"),
+    "mapping_help": (
+        "Choisissez la colonne source de chaque champ ; la confiance indique la sûreté de la "
+        "détection automatique.",
+        "Pick the source column of each field; confidence tells how sure the automatic mapping is.",
+    ),
+    "field": ("Champ", "Field"),
+    "label": ("Libellé", "Label"),
+    "source_column": ("Colonne source", "Source column"),
+    "confidence": ("Confiance", "Confidence"),
+    "required": ("Obligatoire", "Required"),
+    "values_title": ("Normalisation des valeurs", "Value normalisation"),
+    "source_value": ("Valeur source", "Source value"),
+    "canonical_value": ("Valeur retenue", "Canonical value"),
+    "mapping_yaml": ("Mapping YAML", "Mapping YAML"),
+    "load_yaml": ("Charger un mapping (YAML)", "Load a mapping (YAML)"),
+    "save_yaml": ("Enregistrer le mapping (YAML)", "Save the mapping (YAML)"),
+    "report": ("Rapport de validation", "Validation report"),
+    "rows_in": ("Lignes lues", "Rows read"),
+    "rows_used": ("Lignes retenues", "Rows used"),
+    "rows_aside": ("Lignes écartées", "Rows set aside"),
+    "reason": ("Motif de rejet", "Reason"),
+    "count": ("Nombre", "Count"),
+    "download_aside": (
+        "Télécharger les lignes écartées (CSV)",
+        "Download the set-aside rows (CSV)",
+    ),
+    "confirm": ("Utiliser ces données", "Use this data"),
+    "confirmed": (
+        "Données chargées : {n} fichier(s). Les pages utilisent maintenant vos données.",
+        "Data loaded: {n} file(s). Every page now uses your data.",
+    ),
+    "reading": ("Lecture de « {file} »…", "Reading '{file}'…"),
+    "computing": ("Contrôle et calcul…", "Checking and computing…"),
+    "done": ("Terminé", "Done"),
+    "import_failed_keep": (
+        "Les données déjà chargées restent utilisées.",
+        "The data already loaded stays in use.",
+    ),
+    "unmapped": ("Colonnes non utilisées", "Unused columns"),
+    "preview": ("Aperçu des lignes retenues", "Preview of the rows used"),
+    # dashboard
+    "dash_title": ("Tableau de bord", "Dashboard"),
+    "target": ("cible", "target"),
+    "targets_edit": ("Modifier les cibles", "Edit targets"),
+    "ci": ("IC 95 %", "95% CI"),
+    "low_sample": ("échantillon insuffisant", "sample too small"),
+    "unavailable": ("Indicateurs non calculables", "KPIs that cannot be computed"),
+    "needs": ("Nécessite", "Needs"),
+    "detail": ("Détail (moteur)", "Detail (engine)"),
+    "kpi": ("Indicateur", "KPI"),
+    "value": ("Valeur", "Value"),
+    "no_data": ("pas de donnée", "no data"),
+    "on_target": ("conforme à la cible", "on target"),
+    "off_target": ("en dehors de la cible", "off target"),
+    "trend": ("Tendance mensuelle", "Monthly trend"),
+    # explorer
+    "explorer_title": ("Explorer un indicateur", "Explore a KPI"),
+    "pick_kpis": ("Indicateurs", "KPIs"),
+    "segment1": ("Segment 1", "Segment 1"),
+    "segment2": ("Segment 2", "Segment 2"),
+    "none": ("aucun", "none"),
+    "period_none": ("toute la période", "whole period"),
+    "day": ("jour", "day"),
+    "week": ("semaine", "week"),
+    "month": ("mois", "month"),
+    "sort": ("Tri", "Sort"),
+    "sort_segment": ("par segment", "by segment"),
+    "sort_value_desc": ("valeur décroissante", "value, descending"),
+    "sort_value_asc": ("valeur croissante", "value, ascending"),
+    "drill": ("Contacts du segment sélectionné", "Contacts of the selected segment"),
+    "drill_hint": (
+        "Sélectionnez une ligne du tableau (ou une barre du graphique) pour voir les contacts.",
+        "Select a table row (or a chart bar) to see the contacts behind it.",
+    ),
+    "first_rows": ("{n} lignes, {shown} premières affichées", "{n} rows, first {shown} shown"),
+    "download_csv": ("Télécharger (CSV)", "Download (CSV)"),
+    "download_xlsx": ("Télécharger (XLSX)", "Download (XLSX)"),
+    "download_drill": ("Télécharger ces contacts (CSV)", "Download these contacts (CSV)"),
+    "pick_one": ("Choisissez au moins un indicateur.", "Pick at least one KPI."),
+    "ci_low": ("IC bas", "CI low"),
+    "ci_high": ("IC haut", "CI high"),
+    "status": ("Statut", "Status"),
+    "pct": ("% du max", "% of max"),
+    "low": ("Faible", "Low"),
+    "below_target": ("Sous la cible (en rouge)", "Below target (in red)"),
+    # quality
+    "quality_title": (
+        "Qualité : notes d'écoute et picking",
+        "Quality: call monitoring and picking",
+    ),
+    "grid": ("Grille", "Grid"),
+    "by_item": ("Note moyenne par item de grille", "Mean score by grid item"),
+    "by_agent": ("Par conseiller", "By agent"),
+    "by_evaluator": ("Par évaluateur", "By evaluator"),
+    "per_agent_period": (
+        "Évaluations par conseiller et par mois",
+        "Evaluations per agent per month",
+    ),
+    "distribution": ("Distribution des notes (% du maximum)", "Score distribution (% of maximum)"),
+    "low_items": (
+        "Items les plus faibles (sous {th} % du maximum) : {items}",
+        "Weakest items (under {th}% of maximum): {items}",
+    ),
+    "item": ("Item", "Item"),
+    "mean": ("Moyenne", "Mean"),
+    "score_pct": ("Note (% du max)", "Score (% of max)"),
+    "evaluations": ("Évaluations", "Evaluations"),
+    # verbatims
+    "verbatims_title": ("Verbatims", "Verbatims"),
+    "score_used": ("Note utilisée", "Score used"),
+    "recurring": ("Termes récurrents", "Recurring terms"),
+    "overrep": (
+        "Termes sur-représentés chez les détracteurs (vs promoteurs)",
+        "Terms over-represented among detractors (vs promoters)",
+    ),
+    "term": ("Terme", "Term"),
+    "docs": ("Commentaires", "Comments"),
+    "detractors": ("Détracteurs", "Detractors"),
+    "promoters": ("Promoteurs", "Promoters"),
+    "examples": ("Exemples de commentaires", "Example comments"),
+    "pick_term": ("Terme", "Term"),
+    "segment_filter": ("Segment", "Segment"),
+    "no_comments": ("Aucun commentaire dans la sélection.", "No comment in the selection."),
+    "comments_n": (
+        "{n} commentaires ({det} détracteurs, {pro} promoteurs)",
+        "{n} comments ({det} detractors, {pro} promoters)",
+    ),
+    # settings
+    "settings_title": ("Paramètres de calcul", "Calculation settings"),
+    "settings_saved": (
+        "Paramètres appliqués à toutes les pages.",
+        "Settings applied to every page.",
+    ),
+    "apply": ("Appliquer", "Apply"),
+    "reset": ("Valeurs par défaut", "Defaults"),
+    "opening_hours": ("Heures d'ouverture (HO / HNO)", "Opening hours (HO / HNO)"),
+    "recontact": ("Rappels et résolution", "Recontact and resolution"),
+    "telephony": ("Téléphonie", "Telephony"),
+    "surveys": ("Enquêtes", "Surveys"),
+    "avoidable": ("Motifs évitables", "Avoidable motifs"),
+    "period_inputs": ("Données par période", "Per-period inputs"),
+    "targets": ("Cibles", "Targets"),
+    "other_params": ("Autres paramètres", "Other parameters"),
+    # glossary
+    "glossary_title": ("Glossaire des indicateurs", "KPI glossary"),
+    "definition": ("Définition", "Definition"),
+    "formula": ("Formule", "Formula"),
+    "unit": ("Unité", "Unit"),
+    "direction": ("Sens", "Direction"),
+    "params": ("Paramètres", "Parameters"),
+    "variant_of": ("Variante de", "Variant of"),
+    "higher": ("plus haut = mieux", "higher is better"),
+    "lower": ("plus bas = mieux", "lower is better"),
+    "neutral": ("neutre (à lire en contexte)", "neutral (read in context)"),
+    "search": ("Rechercher", "Search"),
+    # groups
+    "voice_of_customer": ("Voix du client", "Voice of the customer"),
+    "resolution": ("Résolution et parcours", "Resolution and journey"),
+    "telephony_group": ("Téléphonie", "Telephony"),
+    "quality": ("Qualité", "Quality"),
+    "people": ("RH et productivité", "People and productivity"),
+    "business": ("Business (base clients)", "Business (customer base)"),
+}
+
+PARAM_LABELS: dict[str, tuple[str, str]] = {
+    "opening_hours": ("Heures d'ouverture", "Opening hours"),
+    "window_days": ("Fenêtre de recontact (jours)", "Recontact window (days)"),
+    "same_motif": ("« Même problème » = même motif", "'Same problem' = same motif"),
+    "exclude_censored": ("Écarter les fenêtres incomplètes", "Leave out incomplete windows"),
+    "sla_hours": ("SLA de résolution (heures)", "Resolution SLA (hours)"),
+    "sl_seconds": ("Niveau de service : seuil (s)", "Service level: threshold (s)"),
+    "short_abandon_s": ("Abandons courts : seuil (s)", "Short abandons: threshold (s)"),
+    "abandons_in_sl": ("Abandons dans le niveau de service", "Abandons in the service level"),
+    "level1_only": ("Transferts : niveau 1 seulement", "Transfers: level 1 only"),
+    "level1_label": ("Valeur du niveau 1", "Level-1 value"),
+    "conversion_denominator": ("Conversion : dénominateur", "Conversion: denominator"),
+    "cost_base": ("Coût par contact : base", "Cost per contact: base"),
+    "csat_scale": ("Échelle CSAT", "CSAT scale"),
+    "csat_top_box": ("CSAT : note minimale « satisfait »", "CSAT: lowest satisfied score"),
+    "ces_scale": ("Échelle CES", "CES scale"),
+    "ces_high_is_effort": (
+        "CES : une note haute = plus d'effort",
+        "CES: a high score = more effort",
+    ),
+    "ces_low_effort_boxes": ("CES : cases « effort faible »", "CES: low-effort boxes"),
+    "min_n": ("Échantillon minimal (n)", "Minimum sample (n)"),
+    "avoidable_motifs": ("Motifs évitables", "Avoidable motifs"),
+    "selfcare_canals": ("Canaux selfcare", "Self-care channels"),
+    "call_canals": ("Canaux « appels »", "Call channels"),
+    "written_canals": ("Canaux « écrits »", "Written channels"),
+}
+
+
+def param_label(name: str, lang: str = "fr") -> str:
+    pair = PARAM_LABELS.get(name)
+    return name if pair is None else pair[0 if lang == "fr" else 1]
+
+
+GROUP_KEYS = {
+    "voice_of_customer": "voice_of_customer",
+    "resolution": "resolution",
+    "telephony": "telephony_group",
+    "quality": "quality",
+    "people": "people",
+    "business": "business",
+}
+
+
+def t(key: str, lang: str = "fr", **kwargs) -> str:
+    """The UI string ``key`` in ``lang`` (fr/en), formatted with ``kwargs``."""
+    pair = STRINGS.get(key)
+    text = key if pair is None else (pair[0] if lang == "fr" else pair[1])
+    return text.format(**kwargs) if kwargs else text
+
+
+def group_label(group: str, lang: str = "fr") -> str:
+    return t(GROUP_KEYS.get(group, group), lang)

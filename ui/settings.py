@@ -1,0 +1,216 @@
+"""Settings page pieces: one widget per engine parameter, the period-input editors, targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from ui.i18n import param_label
+from ui.state import Ctx, default_params, registry
+
+SECTIONS = {
+    "opening_hours": ("opening_hours",),
+    "recontact": ("window_days", "same_motif", "exclude_censored", "sla_hours"),
+    "telephony": (
+        "sl_seconds",
+        "short_abandon_s",
+        "abandons_in_sl",
+        "level1_only",
+        "level1_label",
+        "conversion_denominator",
+        "cost_base",
+    ),
+    "surveys": (
+        "csat_scale",
+        "csat_top_box",
+        "ces_scale",
+        "ces_high_is_effort",
+        "ces_low_effort_boxes",
+        "min_n",
+    ),
+    "avoidable": ("avoidable_motifs", "selfcare_canals"),
+}
+CHOICES = {
+    "abandons_in_sl": ["counted", "excluded"],
+    "conversion_denominator": ["known", "answered"],
+    "cost_base": ["contacts", "handled"],
+    "csat_scale": ["auto", "0-1", "1-3", "1-4", "1-5", "0-10", "1-10"],
+    "ces_scale": ["auto", 5, 7],
+    "agent_days_source": ["auto", "hours", "contacts"],
+    "per": ["day", "hour"],
+}
+LIST_OPTIONS = {  # list parameters pick among the values of a field
+    "avoidable_motifs": "motif",
+    "selfcare_canals": "canal",
+    "call_canals": "canal",
+    "written_canals": "canal",
+}
+PERIOD_COLUMNS = {
+    "costs": ["period_start", "period_end", "provider", "cost"],
+    "hours": [
+        "period_start",
+        "period_end",
+        "agent_id",
+        "team",
+        "provider",
+        "planned_h",
+        "absent_h",
+        "worked_days",
+    ],
+    "customer_base": [
+        "period_start",
+        "period_end",
+        "start",
+        "new",
+        "lost",
+        "end",
+        "renewals_due",
+        "renewed",
+    ],
+    "headcount": ["period_start", "period_end", "provider", "avg_headcount", "leavers"],
+}
+PERIOD_LABELS = {
+    "costs": ("Coûts par période", "Costs per period"),
+    "hours": ("Heures planifiées et d'absence", "Planned and absent hours"),
+    "customer_base": ("Base clients", "Customer base"),
+    "headcount": ("Effectifs", "Headcount"),
+}
+
+
+def descriptions(lang: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for k in registry():
+        for name, p in k.params.items():
+            out.setdefault(name, p.description(lang))
+    return out
+
+
+def _values(ctx: Ctx, fld: str) -> list[str]:
+    vals: set[str] = set()
+    for df in ctx.data.tables.values():
+        if fld in df.columns:
+            vals.update(df[fld].dropna().astype("str").unique())
+    return sorted(vals)
+
+
+def param_widget(ctx: Ctx, name: str, default, current, help_text: str):
+    """A widget matching the parameter's default type; returns the chosen value."""
+    key = "p_" + name
+    label = param_label(name, ctx.lang)
+    if name in CHOICES:
+        opts = CHOICES[name]
+        return st.selectbox(
+            label,
+            opts,
+            index=opts.index(current) if current in opts else 0,
+            key=key,
+            help=help_text,
+        )
+    if name in LIST_OPTIONS:
+        opts = sorted(set(_values(ctx, LIST_OPTIONS[name])) | set(current or []))
+        return st.multiselect(
+            label,
+            opts,
+            default=list(current or []),
+            key=key,
+            help=help_text,
+            placeholder=ctx.t("none"),
+        )
+    if isinstance(default, bool):
+        return st.checkbox(label, value=bool(current), key=key, help=help_text)
+    if name in ("csat_top_box", "ces_low_effort_boxes", "min_n", "sla_hours") or isinstance(
+        default, int | float
+    ):
+        value = current if isinstance(current, int | float) else None
+        return st.number_input(
+            label,
+            value=value,
+            min_value=0.0 if value is None else None,
+            key=key,
+            help=help_text,
+            placeholder="auto",
+        )
+    if name == "at":
+        return st.date_input(label, value=current, key=key, help=help_text)
+    return st.text_input(
+        label, value="" if current is None else str(current), key=key, help=help_text
+    )
+
+
+def clean(name: str, value, default):
+    """The widget value in the parameter's type (ints stay ints, empty text means default)."""
+    if value is None or value == "":
+        return default
+    if isinstance(default, int) and not isinstance(default, bool) and isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dt.date):
+        return pd.Timestamp(value)
+    return value
+
+
+def overrides(chosen: dict) -> dict:
+    defaults = default_params()
+    return {k: v for k, v in chosen.items() if v != defaults.get(k)}
+
+
+def period_frame(ctx: Ctx, kind: str) -> pd.DataFrame:
+    frame = ctx.period_inputs.get(kind)
+    if frame is None:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in PERIOD_COLUMNS[kind]})
+    return frame
+
+
+def period_editor(ctx: Ctx, kind: str) -> pd.DataFrame:
+    frame = period_frame(ctx, kind)
+    config = {
+        c: st.column_config.DateColumn(c, format="DD/MM/YYYY")
+        for c in ("period_start", "period_end")
+        if c in frame.columns
+    }
+    return st.data_editor(
+        frame, key=f"period_{kind}", num_rows="dynamic", hide_index=True, column_config=config
+    )
+
+
+def store_period_inputs(ctx: Ctx, edited: dict[str, pd.DataFrame]) -> None:
+    out = {}
+    for kind, frame in edited.items():
+        frame = frame.dropna(how="all")
+        for c in ("period_start", "period_end"):
+            if c in frame.columns:
+                frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
+        for c in ("provider", "team", "agent_id"):
+            if c in frame.columns:
+                frame[c] = frame[c].astype("category")
+        if len(frame):
+            out[kind] = frame.reset_index(drop=True)
+    ss = st.session_state
+    ss["period_inputs"] = out
+    ss["period_inputs_for"] = ctx.data.id
+    ss["period_version"] = ss.get("period_version", 0) + 1
+
+
+def targets_editor(ctx: Ctx, key: str) -> None:
+    """Editable targets (kept in the session; every page reads them)."""
+    reg = registry()
+    table = pd.DataFrame(
+        {
+            "id": reg.ids,
+            "name": [k.name(ctx.lang) for k in reg],
+            "unit": [k.unit for k in reg],
+            "direction": [ctx.t(k.direction) for k in reg],
+            "target": [ctx.targets.get(k.id) for k in reg],
+        }
+    )
+    labels = {c: ctx.t(c if c != "name" else "kpi") for c in ("name", "unit", "direction")}
+    config = {c: st.column_config.TextColumn(label) for c, label in labels.items()}
+    config["target"] = st.column_config.NumberColumn(ctx.t("target"))
+    edited = st.data_editor(
+        table, key=key, hide_index=True, disabled=["id", *labels], column_config=config
+    )
+    if st.button(ctx.t("apply"), key=key + "_apply"):
+        new = dict(zip(edited["id"], edited["target"], strict=True))
+        st.session_state["targets"] = {k: float(v) for k, v in new.items() if pd.notna(v)}
+        st.rerun()

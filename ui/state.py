@@ -1,0 +1,469 @@
+"""Shared page setup: session state, the sidebar (pages, language, dataset, filters), loaders and
+cached engine calls. Every page starts with ``ctx = setup("key")``.
+
+Big imported frames are held once (``st.cache_resource`` for the sample data and for raw reads,
+session state for the user's confirmed import); engine results are small and cached with
+``st.cache_data`` on dataset id + KPIs + segments + filters + params.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kpis.io.pipeline import ImportResult, apply_mapping, combine, import_file
+from kpis.io.pseudonym import new_key
+from kpis.io.readers import RawTable, read_any
+from kpis.schema import TABLES
+from ui.errors import md_escape
+from ui.format import fmt_n
+from ui.i18n import t
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "sample_data"
+SAMPLE_FILES = ("contacts.csv", "enquetes.csv", "evaluations.csv")
+FILTER_FIELDS = ("canal", "motif", "niveau", "provider", "team", "agent_id")
+TIME_FIELDS = {"contacts": "started_at", "surveys": "answered_at", "evaluations": "evaluated_at"}
+PAGES = (
+    ("app.py", "nav_home", ":material/home:"),
+    ("pages/1_Import.py", "nav_import", ":material/upload_file:"),
+    ("pages/2_Tableau_de_bord.py", "nav_dashboard", ":material/dashboard:"),
+    ("pages/3_Explorer.py", "nav_explorer", ":material/query_stats:"),
+    ("pages/4_Qualite.py", "nav_quality", ":material/headset_mic:"),
+    ("pages/5_Verbatims.py", "nav_verbatims", ":material/forum:"),
+    ("pages/6_Parametres.py", "nav_settings", ":material/settings:"),
+    ("pages/7_Glossaire.py", "nav_glossary", ":material/menu_book:"),
+    ("pages/8_Analyses_croisees.py", "nav_cross", ":material/scatter_plot:"),
+)
+
+
+@dataclass
+class Dataset:
+    """The tables in use: canonical frames by table name, plus the import results behind them."""
+
+    id: str
+    kind: str  # "sample" | "user"
+    results: list[ImportResult]
+    tables: dict[str, pd.DataFrame]
+    period_inputs: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def files(self) -> list[str]:
+        return [r.report["file"] for r in self.results]
+
+
+@dataclass
+class Ctx:
+    """What a page needs: language, dataset, global filters, parameters and targets."""
+
+    lang: str
+    data: Dataset
+    filters: dict
+    date_range: tuple[dt.date, dt.date] | None
+    params: dict  # the user's overrides; ``param()`` falls back to the KPI defaults
+    targets: dict
+
+    def param(self, name: str, default=None):
+        return self.params.get(name, default_params().get(name, default))
+
+    def t(self, key: str, **kwargs) -> str:
+        return t(key, self.lang, **kwargs)
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        return self.data.tables.get(name)
+
+    def filtered(self, name: str) -> pd.DataFrame | None:
+        """Rows of table ``name`` that pass the global filters. Like the engine, surveys and
+        evaluations borrow a filter field they lack from contacts via ``contact_id``; a field
+        still missing is ignored."""
+        df = self.table(name)
+        if df is None:
+            return None
+        contacts = self.table("contacts")
+        lacking = [f for f in self.filters if f not in df.columns]
+        if lacking and name != "contacts" and contacts is not None and "contact_id" in df:
+            got = [f for f in lacking if f in contacts.columns]
+            lookup = contacts[["contact_id", *got]].dropna(subset=["contact_id"])
+            lookup = lookup.drop_duplicates("contact_id")
+            lookup = lookup.set_index("contact_id")
+            df = df.assign(**{f: df["contact_id"].map(lookup[f]) for f in got})
+        return filter_frame(df, self.filters, self.date_range, name)
+
+    @property
+    def period_inputs(self) -> dict[str, pd.DataFrame]:
+        """Costs, hours, customer base, headcount: the user's edits, else the dataset's."""
+        ss = st.session_state
+        if ss.get("period_inputs_for") == self.data.id:
+            return ss["period_inputs"]
+        return self.data.period_inputs
+
+    def compute(self, kpi_ids, by=(), period=None, extra_filters=None) -> pd.DataFrame:
+        filters = {**self.filters, **(extra_filters or {})}
+        version = st.session_state.get("period_version", 0)
+        return cached_compute(
+            f"{self.data.id}#{version}",
+            tuple(kpi_ids),
+            tuple(by),
+            period,
+            filters,
+            self.date_range,
+            _engine_params(self.params, self.data),
+            _tables={**self.data.tables, **self.period_inputs},
+        )
+
+
+def table_label(name: str, lang: str = "fr") -> str:
+    tdef = TABLES.get(name)
+    if tdef is None:
+        return name
+    return tdef.label_fr if lang == "fr" else tdef.label_en
+
+
+def field_label(name: str, lang: str = "fr") -> str:
+    """A canonical field's label (first table that declares it), else the name itself."""
+    if name == "period":
+        return t("period", lang)
+    for tdef in TABLES.values():
+        if name in tdef.names:
+            return tdef.get(name).label(lang)
+    return name
+
+
+# ---------------------------------------------------------------- loaders
+
+
+# sample generator column names -> the engine's period-input columns
+PERIOD_RENAME = {
+    "total_cost": "cost",
+    "planned_hours": "planned_h",
+    "absence_hours": "absent_h",
+    "customers_start": "start",
+    "new_customers": "new",
+    "lost_customers": "lost",
+    "customers_end": "end",
+    "renewals_done": "renewed",
+}
+
+
+def _sample_period_inputs() -> dict[str, pd.DataFrame]:
+    """The sample period files (costs, hours, customer base, headcount) with the engine's
+    column names: ``period_start``/``period_end`` (one month), ``cost``, ``planned_h``, …"""
+    from sample_data.generator import PERIOD_FR
+
+    out = {}
+    for key, (filename, headers) in PERIOD_FR.items():
+        path = SAMPLE_DIR / filename
+        if not path.exists():
+            continue
+        frame = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8")
+        frame = frame.rename(columns={v: k for k, v in headers.items()}).rename(
+            columns=PERIOD_RENAME
+        )
+        if "month" in frame:
+            start = pd.to_datetime(frame.pop("month"), format="%d/%m/%Y").astype("datetime64[ns]")
+            frame.insert(0, "period_start", start)
+            frame.insert(1, "period_end", start + pd.offsets.MonthEnd(0))
+        for col in ("provider", "team", "agent_id"):
+            if col in frame:
+                frame[col] = frame[col].astype("category")
+        out[key] = frame
+    return out
+
+
+@st.cache_resource(show_spinner=False)
+def sample_dataset() -> Dataset:
+    """The bundled sample files, imported through the pipeline with their mapping files (once
+    per process: the data is fictitious, so one pseudonymisation key serves every session)."""
+    key = new_key()
+    results = []
+    for name in SAMPLE_FILES:
+        path = SAMPLE_DIR / name
+        mapping = path.with_name(path.stem + ".mapping.yaml")
+        if path.exists():
+            results.append(import_file(path, name, mapping=mapping, key=key))
+    return Dataset("sample", "sample", results, combine(results), _sample_period_inputs())
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def upload_digest(upload) -> str:
+    """Digest of an uploaded file, computed once per upload (a 1 GB file takes a second)."""
+    memo = st.session_state.setdefault("_upload_digests", {})
+    fid = getattr(upload, "file_id", None) or upload.name
+    if fid not in memo:
+        memo[fid] = file_digest(upload.getvalue())
+    return memo[fid]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def read_raw(digest: str, filename: str, sheet, _data: bytes) -> RawTable:
+    """One uploaded file read once (keyed on its content digest), kept for mapping edits."""
+    return read_any(_data, filename, sheet=sheet)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def apply_cached(
+    digest: str, sheet, mapping_yaml: str, provider: str, _raw: RawTable, _mapping, _key: bytes
+) -> ImportResult:
+    """The pipeline on a raw table with one mapping (re-run only when the mapping changes)."""
+    return apply_mapping(_raw, _mapping, key=_key, provider=provider or None)
+
+
+def user_dataset(results: list[ImportResult], ids: list[str]) -> Dataset:
+    return Dataset("user:" + "|".join(ids), "user", results, combine(results), {})
+
+
+def session_key() -> bytes:
+    """The session's pseudonymisation key (one per session/workspace)."""
+    if "pseudo_key" not in st.session_state:
+        st.session_state["pseudo_key"] = new_key()
+    return st.session_state["pseudo_key"]
+
+
+def current_dataset() -> Dataset:
+    ds = st.session_state.get("dataset")
+    return ds if ds is not None else sample_dataset()
+
+
+# ---------------------------------------------------------------- filters
+
+
+def filter_frame(
+    df: pd.DataFrame, filters: dict, date_range: tuple | None, table: str = "contacts"
+) -> pd.DataFrame:
+    mask = pd.Series(True, index=df.index)
+    for fld, values in filters.items():
+        if fld in df.columns and values:
+            vals = values if isinstance(values, list | tuple | set) else [values]
+            col = df[fld]
+            if not isinstance(col.dtype, pd.CategoricalDtype):
+                col = col.astype("str")
+            mask &= col.isin([str(v) for v in vals]).to_numpy(dtype=bool, na_value=False)
+    tf = TIME_FIELDS.get(table)
+    if date_range and tf in df.columns:
+        start = pd.Timestamp(date_range[0])
+        end = pd.Timestamp(date_range[1]) + pd.Timedelta(days=1)
+        mask &= (df[tf] >= start) & (df[tf] < end)
+    return df[mask] if not bool(mask.all()) else df
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _sidebar_meta(data_id: str, _data: Dataset) -> tuple[dict, tuple | None]:
+    """Filter options and date bounds of a dataset (computed once per dataset)."""
+    return {f: _options(_data, f) for f in FILTER_FIELDS}, _date_bounds(_data)
+
+
+def _options(data: Dataset, fld: str) -> list[str]:
+    values: set[str] = set()
+    for df in data.tables.values():
+        if fld in df.columns:
+            s = df[fld]
+            uniq = s.cat.categories if isinstance(s.dtype, pd.CategoricalDtype) else s.dropna()
+            values.update(str(v) for v in pd.unique(pd.Series(uniq)))
+    return sorted(values)
+
+
+def _date_bounds(data: Dataset) -> tuple[dt.date, dt.date] | None:
+    lows, highs = [], []
+    for name, tf in TIME_FIELDS.items():
+        df = data.tables.get(name)
+        if df is not None and tf in df.columns and df[tf].notna().any():
+            lows.append(df[tf].min().date())
+            highs.append(df[tf].max().date())
+    return (min(lows), max(highs)) if lows else None
+
+
+def _keep(key: str) -> None:
+    """on_change: keep a copy of the widget's value under a plain session key."""
+    st.session_state["_keep_" + key] = st.session_state[key]
+
+
+def _restore(key: str, default, valid=None) -> None:
+    """Widget values survive page switches: the kept copy is put back before the widget is
+    drawn (Streamlit drops the state of widgets that a page run does not draw)."""
+    value = st.session_state.get("_keep_" + key, default)
+    st.session_state[key] = valid(value) if valid is not None else value
+
+
+def _clear_filters() -> None:
+    for fld in (*FILTER_FIELDS, "date"):
+        st.session_state.pop("f_" + fld, None)
+        st.session_state.pop("_keep_f_" + fld, None)
+
+
+# ---------------------------------------------------------------- params
+
+
+def registry():
+    from kpis.definitions import REGISTRY
+
+    return REGISTRY
+
+
+def default_params() -> dict:
+    """Every parameter name with its default (the first KPI declaring it gives the default)."""
+    out: dict = {}
+    for k in registry():
+        for name, value in k.defaults.items():
+            out.setdefault(name, value)
+    return out
+
+
+def default_targets() -> dict:
+    return {k.id: k.default_target for k in registry()}
+
+
+def kpi_name(kpi_id: str, lang: str = "fr") -> str:
+    reg = registry()
+    return reg.get(kpi_id).name(lang) if kpi_id in reg else kpi_id
+
+
+SEGMENT_FIELDS = (
+    "canal",
+    "motif",
+    "sous_motif",
+    "niveau",
+    "provider",
+    "team",
+    "agent_id",
+    "site",
+    "queue",
+    "direction",
+    "transfer_to",
+    "evaluator",
+    "grid",
+)
+
+
+def segment_fields(data: Dataset) -> list[str]:
+    """Segment fields present in at least one loaded table, in a fixed order."""
+    present = {c for df in data.tables.values() for c in df.columns}
+    return [f for f in SEGMENT_FIELDS if f in present]
+
+
+def _engine_params(params: dict, data: Dataset) -> dict:
+    """Only the user's overrides go to the engine (each KPI keeps its own defaults)."""
+    known = set(default_params())
+    return {k: v for k, v in params.items() if k in known}
+
+
+# ---------------------------------------------------------------- engine
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_compute(
+    dataset_id: str, kpi_ids, by, period, filters, date_range, params, _tables: dict
+) -> pd.DataFrame:
+    from kpis.engine import compute
+
+    eng_filters = {k: list(v) for k, v in filters.items() if v}
+    if date_range:
+        eng_filters["date"] = (pd.Timestamp(date_range[0]), pd.Timestamp(date_range[1]))
+    return compute(
+        _tables,
+        list(kpi_ids),
+        by=list(by) or None,
+        period=period,
+        filters=eng_filters or None,
+        params=params or None,
+    )
+
+
+# ---------------------------------------------------------------- setup
+
+
+def setup(page: str) -> Ctx:
+    """Page config, state defaults and the shared sidebar; returns the page's context."""
+    st.set_page_config(
+        page_title=f"Pilote — {t(page)}", page_icon=":material/support_agent:", layout="wide"
+    )
+    ss = st.session_state
+    ss.setdefault("params", {})
+    ss.setdefault("targets", {})
+    session_key()
+    data = current_dataset()
+    if ss.get("_filters_for") != data.id:  # another dataset: its values differ
+        _clear_filters()
+        ss["_filters_for"] = data.id
+    sb = st.sidebar
+    _restore("lang", "fr", lambda v: v if v in ("fr", "en") else "fr")
+    lang = sb.radio(
+        "Langue / Language",
+        ["fr", "en"],
+        key="lang",
+        horizontal=True,
+        format_func=lambda x: {"fr": "Français", "en": "English"}[x],
+        on_change=_keep,
+        args=("lang",),
+    )
+    for path, key, icon in PAGES:
+        if (ROOT / path).exists():
+            sb.page_link(path, label=t(key, lang), icon=icon)
+    sb.divider()
+    sb.subheader(t("dataset", lang))
+    if data.kind == "sample":
+        sb.warning(t("sample_banner", lang), icon=":material/science:")
+    else:
+        sb.caption(md_escape(", ".join(data.files)))
+        if sb.button(t("back_to_sample", lang)):
+            ss.pop("dataset", None)
+            st.rerun()
+    for name, df in data.tables.items():
+        sb.caption(t("rows_table", lang, table=table_label(name, lang), n=fmt_n(len(df), lang)))
+    sb.divider()
+    sb.subheader(t("filters", lang))
+    options, bounds = _sidebar_meta(data.id, _data=data)
+    date_range = None
+    if bounds:
+
+        def _valid_dates(v):
+            if not isinstance(v, tuple | list) or len(v) != 2:
+                return bounds
+            lo = min(max(v[0], bounds[0]), bounds[1])
+            return (lo, min(max(v[1], lo), bounds[1]))
+
+        _restore("f_date", bounds, _valid_dates)
+        picked = sb.date_input(
+            t("period", lang),
+            key="f_date",
+            min_value=bounds[0],
+            max_value=bounds[1],
+            format="DD/MM/YYYY",
+            on_change=_keep,
+            args=("f_date",),
+        )
+        if isinstance(picked, tuple | list) and len(picked) == 2 and tuple(picked) != bounds:
+            date_range = (picked[0], picked[1])
+    filters = {}
+    for fld in FILTER_FIELDS:
+        opts = options[fld]
+        if not opts:
+            continue
+        key = "f_" + fld
+        _restore(key, [], lambda v, o=opts: [x for x in v if x in o])
+        chosen = sb.multiselect(
+            field_label(fld, lang),
+            opts,
+            key=key,
+            placeholder=t("all", lang),
+            on_change=_keep,
+            args=(key,),
+        )
+        if chosen:
+            filters[fld] = list(chosen)
+    sb.button(t("reset_filters", lang), on_click=_clear_filters)
+    return Ctx(
+        lang=lang,
+        data=data,
+        filters=filters,
+        date_range=date_range,
+        params=dict(ss["params"]),
+        targets={**default_targets(), **ss["targets"]},
+    )
