@@ -1,7 +1,7 @@
 """Command line: ``pilote`` (= ``python -m kpis``).
 
 Sub-commands: ``check`` (import report), ``kpis`` (the registry), ``compute`` (KPI values),
-``findings`` (interpretation rules).
+``findings`` (interpretation rules), ``report`` (Excel / HTML / PowerPoint deliverable).
 Exit codes: 0 when the files were read (even with rows set aside), 2 when a file cannot be
 read or a request is invalid (a readable message on stderr, never a traceback).
 JSON output is one document on stdout and nothing else.
@@ -150,7 +150,11 @@ def cmd_compute(args) -> int:
     else:
         kpi_ids = [k.strip() for k in args.kpi.split(",") if k.strip()]
     by = [b.strip() for b in args.by.split(",")] if args.by else []
-    result = compute(tables, kpi_ids, by=by, period=args.period, params=_params(args.param))
+    try:
+        result = compute(tables, kpi_ids, by=by, period=args.period, params=_params(args.param))
+    except (KeyError, ValueError) as exc:  # unknown KPI id or parameter: say which are valid
+        text = str(exc.args[0] if exc.args else exc)
+        raise PiloteError(f"requête invalide : {text}", f"invalid request: {text}") from exc
     if args.format == "csv":
         sys.stdout.write(result.to_csv(index=False))
         return 0
@@ -186,6 +190,20 @@ def cmd_findings(args) -> int:
         text = f["text_fr"] if fr else f["text_en"]
         print(f"[{f['severity']}] {f['rule']} {f.get('segment') or ''}\n  {text}\n")
     return 0
+
+
+def cmd_report(args) -> int:
+    from kpis.report import cli_report
+
+    return cli_report(
+        args.files,
+        args.out,
+        mapping=args.mapping,
+        workspace_path=args.workspace,
+        params=_params(args.param),
+        table=args.table,
+        lang=args.lang,
+    )
 
 
 # ---------------------------------------------------------------- main
@@ -225,6 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--param", action="append", metavar="NAME=VALUE")
     f.add_argument("--format", choices=["text", "json"], default="json")
     f.set_defaults(func=cmd_findings)
+
+    r = sub.add_parser("report", help="deliverable / livrable (.xlsx, .html, .pptx)")
+    files(r)
+    r.add_argument("--workspace", help="workspace JSON (mappings, settings, targets, cells)")
+    r.add_argument("--param", action="append", metavar="NAME=VALUE")
+    r.add_argument("--out", required=True, help="OUT.xlsx | OUT.html | OUT.pptx")
+    r.set_defaults(func=cmd_report)
     return p
 
 

@@ -486,6 +486,11 @@ def compute(
     by = [by] if isinstance(by, str) else list(by or [])
     if period is not None and period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS} or None, not {period!r}")
+    if "contacts" not in tables and "periods" in tables:
+        # only per-period totals and averages (an ACD report): see kpis/aggregates.py
+        from kpis.aggregates import compute_from_periods
+
+        return compute_from_periods(tables["periods"], [k.id for k in kpis], by, period, filters)
     env = Env(tables, by, period, filters)
     parts = []
     extra_cols: list[str] = []
