@@ -12,6 +12,7 @@ from ui.settings import (
     overrides,
     param_widget,
     period_editor,
+    period_upload,
     store_period_inputs,
     targets_editor,
 )
@@ -51,6 +52,10 @@ st.header(ctx.t("period_inputs"))
 edited = {}
 for kind in PERIOD_COLUMNS:
     with st.expander(PERIOD_LABELS[kind][0 if ctx.lang == "fr" else 1]):
+        loaded = period_upload(ctx, kind)
+        if loaded is not None:
+            store_period_inputs(ctx, {**ctx.period_inputs, kind: loaded})
+            st.rerun()
         edited[kind] = period_editor(ctx, kind)
 if st.button(ctx.t("apply"), key="period_apply"):
     store_period_inputs(ctx, edited)

@@ -234,6 +234,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "surveys": ("Enquêtes", "Surveys"),
     "avoidable": ("Motifs évitables", "Avoidable motifs"),
     "period_inputs": ("Données par période", "Per-period inputs"),
+    "period_upload": ("Charger un fichier (CSV, XLSX…)", "Load a file (CSV, XLSX…)"),
+    "period_upload_report": (
+        "{file} : {rows_in} lignes lues, {rows_used} utilisées, {rows_set_aside} mises de côté.",
+        "{file}: {rows_in} rows in, {rows_used} used, {rows_set_aside} set aside.",
+    ),
+    "period_upload_use": ("Utiliser ce fichier", "Use this file"),
     "targets": ("Cibles", "Targets"),
     "other_params": ("Autres paramètres", "Other parameters"),
     # glossary

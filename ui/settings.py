@@ -7,6 +7,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from kpis.errors import PiloteError
+from kpis.io.period_inputs import read_period_input
+from ui.errors import show_error
 from ui.i18n import param_label
 from ui.state import Ctx, default_params, registry
 
@@ -172,6 +175,27 @@ def period_editor(ctx: Ctx, kind: str) -> pd.DataFrame:
     return st.data_editor(
         frame, key=f"period_{kind}", num_rows="dynamic", hide_index=True, column_config=config
     )
+
+
+def period_upload(ctx: Ctx, kind: str) -> pd.DataFrame | None:
+    """A period-input file read like an export (report shown, rows set aside by reason);
+    returns the table when the user chooses to use it."""
+    upload = st.file_uploader(
+        ctx.t("period_upload"), type=["csv", "txt", "xlsx", "parquet"], key=f"pu_{kind}"
+    )
+    if upload is None:
+        return None
+    try:
+        frame, report = read_period_input(upload.getvalue(), kind, upload.name)
+    except PiloteError as exc:
+        show_error(exc, ctx.lang)
+        return None
+    st.caption(ctx.t("period_upload_report", **report))
+    if report["set_aside"]:
+        st.dataframe(pd.Series(report["set_aside"], name="n"))
+    if st.button(ctx.t("period_upload_use"), key=f"pu_use_{kind}"):
+        return frame
+    return None
 
 
 def store_period_inputs(ctx: Ctx, edited: dict[str, pd.DataFrame]) -> None:

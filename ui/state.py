@@ -16,17 +16,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpis.io.pipeline import ImportResult, apply_mapping, combine, import_file
+from kpis.io.pipeline import ImportResult, apply_mapping, combine
 from kpis.io.pseudonym import new_key
 from kpis.io.readers import RawTable, read_any
+from kpis.io.sample import sample_imports, sample_period_inputs
 from kpis.schema import TABLES
 from ui.errors import md_escape
 from ui.format import fmt_n
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_DIR = ROOT / "sample_data"
-SAMPLE_FILES = ("contacts.csv", "enquetes.csv", "evaluations.csv")
 FILTER_FIELDS = ("canal", "motif", "niveau", "provider", "team", "agent_id")
 TIME_FIELDS = {"contacts": "started_at", "surveys": "answered_at", "evaluations": "evaluated_at"}
 PAGES = (
@@ -137,56 +136,13 @@ def field_label(name: str, lang: str = "fr") -> str:
 # ---------------------------------------------------------------- loaders
 
 
-# sample generator column names -> the engine's period-input columns
-PERIOD_RENAME = {
-    "total_cost": "cost",
-    "planned_hours": "planned_h",
-    "absence_hours": "absent_h",
-    "customers_start": "start",
-    "new_customers": "new",
-    "lost_customers": "lost",
-    "customers_end": "end",
-    "renewals_done": "renewed",
-}
-
-
-def _sample_period_inputs() -> dict[str, pd.DataFrame]:
-    """The sample period files (costs, hours, customer base, headcount) with the engine's
-    column names: ``period_start``/``period_end`` (one month), ``cost``, ``planned_h``, …"""
-    from sample_data.generator import PERIOD_FR
-
-    out = {}
-    for key, (filename, headers) in PERIOD_FR.items():
-        path = SAMPLE_DIR / filename
-        if not path.exists():
-            continue
-        frame = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8")
-        frame = frame.rename(columns={v: k for k, v in headers.items()}).rename(
-            columns=PERIOD_RENAME
-        )
-        if "month" in frame:
-            start = pd.to_datetime(frame.pop("month"), format="%d/%m/%Y").astype("datetime64[ns]")
-            frame.insert(0, "period_start", start)
-            frame.insert(1, "period_end", start + pd.offsets.MonthEnd(0))
-        for col in ("provider", "team", "agent_id"):
-            if col in frame:
-                frame[col] = frame[col].astype("category")
-        out[key] = frame
-    return out
-
-
 @st.cache_resource(show_spinner=False)
 def sample_dataset() -> Dataset:
     """The bundled sample files, imported through the pipeline with their mapping files (once
     per process: the data is fictitious, so one pseudonymisation key serves every session)."""
-    key = new_key()
-    results = []
-    for name in SAMPLE_FILES:
-        path = SAMPLE_DIR / name
-        mapping = path.with_name(path.stem + ".mapping.yaml")
-        if path.exists():
-            results.append(import_file(path, name, mapping=mapping, key=key))
-    return Dataset("sample", "sample", results, combine(results), _sample_period_inputs())
+    results = sample_imports(new_key())
+    periods, _reports = sample_period_inputs()
+    return Dataset("sample", "sample", results, combine(results), periods)
 
 
 def file_digest(data: bytes) -> str:
