@@ -213,7 +213,6 @@ def store_period_inputs(ctx: Ctx, edited: dict[str, pd.DataFrame]) -> None:
     ss = st.session_state
     ss["period_inputs"] = out
     ss["period_inputs_for"] = ctx.data.id
-    ss["period_version"] = ss.get("period_version", 0) + 1
 
 
 def targets_editor(ctx: Ctx, key: str) -> None:

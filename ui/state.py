@@ -103,9 +103,8 @@ class Ctx:
 
     def compute(self, kpi_ids, by=(), period=None, extra_filters=None) -> pd.DataFrame:
         filters = {**self.filters, **(extra_filters or {})}
-        version = st.session_state.get("period_version", 0)
         return cached_compute(
-            f"{self.data.id}#{version}",
+            f"{self.data.id}#{period_inputs_digest(self.period_inputs)}",
             tuple(kpi_ids),
             tuple(by),
             period,
@@ -114,6 +113,16 @@ class Ctx:
             _engine_params(self.params, self.data),
             _tables={**self.data.tables, **self.period_inputs},
         )
+
+
+def period_inputs_digest(inputs: dict[str, pd.DataFrame]) -> str:
+    """A digest of the period inputs' content: the engine cache is keyed on what the tables
+    hold, so two sessions with different costs never share a cached result."""
+    h = hashlib.blake2b(digest_size=12)
+    for kind in sorted(inputs):
+        h.update(kind.encode())
+        h.update(pd.util.hash_pandas_object(inputs[kind], index=False).to_numpy().tobytes())
+    return h.hexdigest()
 
 
 def table_label(name: str, lang: str = "fr") -> str:
