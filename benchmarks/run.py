@@ -203,9 +203,7 @@ def duckdb_suite(con, grouping: dict, where: str = "") -> int:
 
 def duckdb_check(con, pilote) -> dict:
     """A few overall figures from DuckDB beside Pilote's (same numerators and denominators)."""
-    row = con.execute(
-        f"SELECT {CONTACT_AGGS} FROM cf"
-    ).fetchdf().iloc[0]
+    row = con.execute(f"SELECT {CONTACT_AGGS} FROM cf").fetchdf().iloc[0]
     got = pilote.set_index("kpi")
     pairs = {
         "answer_rate": ("handled", "offered"),
@@ -226,7 +224,7 @@ def duckdb_check(con, pilote) -> dict:
     return out
 
 
-# One size ------------------------------------------------------------------------------------------
+# One size --------------------------------------------------------------------------------------
 
 
 def best_of(fn, repeat: int) -> float:
@@ -248,9 +246,7 @@ def run_size(n: int, repeat: int) -> dict:
     contacts = synthetic.contacts(n)
     surveys = synthetic.surveys(contacts)
     tables = {"contacts": contacts, "surveys": surveys}
-    data_mb = (
-        contacts.memory_usage(deep=True).sum() + surveys.memory_usage(deep=True).sum()
-    ) / 1e6
+    data_mb = (contacts.memory_usage(deep=True).sum() + surveys.memory_usage(deep=True).sum()) / 1e6
 
     def suite():
         recontact.clear_cache()
@@ -343,8 +339,10 @@ def main(argv=None) -> int:
     print(table(results))
     print()
     for r in results:
-        print(f"{r['n']:,}: per grouping (s) {r['pilote_s']}; same figures as DuckDB: "
-              f"{all(r['same_figures_as_duckdb'].values())} {r['same_figures_as_duckdb']}")
+        print(
+            f"{r['n']:,}: per grouping (s) {r['pilote_s']}; same figures as DuckDB: "
+            f"{all(r['same_figures_as_duckdb'].values())} {r['same_figures_as_duckdb']}"
+        )
     return 0
 
 

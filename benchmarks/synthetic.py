@@ -1,4 +1,4 @@
-"""Synthetic contacts in the canonical dtypes (categoricals, Int64 customer keys), for benchmarks."""
+"""Synthetic contacts in canonical dtypes (categoricals, Int64 customer keys) for benchmarks."""
 
 from __future__ import annotations
 
@@ -67,8 +67,7 @@ def surveys(c: pd.DataFrame, share: float = 0.1, seed: int = 1) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "_row": np.arange(n) + 2,
-            "answered_at": c["started_at"].to_numpy()[pick]
-            + np.timedelta64(2, "h"),
+            "answered_at": c["started_at"].to_numpy()[pick] + np.timedelta64(2, "h"),
             "contact_id": c["contact_id"].iloc[pick].to_numpy(),
             "canal": c["canal"].iloc[pick].to_numpy(),
             "motif": c["motif"].iloc[pick].to_numpy(),

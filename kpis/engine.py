@@ -139,6 +139,8 @@ def _float(s: pd.Series) -> np.ndarray:
         out = v.view(np.int64).astype("float64")
         out[np.isnat(v)] = np.nan
         return out
+    if s.dtype == np.float64:
+        return s.to_numpy()  # a view of the column: no copy (never written to)
     if pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype):
         return s.to_numpy(dtype="float64", na_value=np.nan)
     return pd.to_numeric(s.astype("str"), errors="coerce").to_numpy(
@@ -155,7 +157,7 @@ class Env:
         self.period = period
         self.filters = dict(filters or {})
         self._views: dict[str, View] = {}
-        self._errors: dict[str, NotComputable] = {}
+        self._errors: dict[str, tuple[list[str], str]] = {}
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
@@ -169,9 +171,12 @@ class Env:
             try:
                 self._views[name] = self._make_view(name)
             except NotComputable as e:
-                self._errors[name] = e
+                # keep the text only: a stored exception's traceback would hold the frames,
+                # hence this Env and its big arrays, in a reference cycle
+                self._errors[name] = (e.needs, e.detail)
         if name in self._errors:
-            raise self._errors[name]
+            needs, detail = self._errors[name]
+            raise NotComputable(needs, detail)
         v = self._views[name]
         missing = [f"{name}.{f}" for f in needs if f not in v.df.columns]
         if missing:
@@ -247,10 +252,17 @@ def _contact_positions(frame: pd.DataFrame, contacts: pd.DataFrame) -> np.ndarra
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        known = pa.array(contacts["contact_id"].astype("str").array)
-        wanted = pa.array(frame["contact_id"].astype("str").array).cast(known.type)
-        found = pc.index_in(wanted, value_set=known, skip_nulls=True).fill_null(-1)
-        pos = found.to_numpy(zero_copy_only=False).astype(np.int64)
+        # Hash the (few) distinct ids of the small table, then probe the big one: memory stays
+        # proportional to the survey/evaluation ids, not to the 5M contacts.
+        codes, uniq = pd.factorize(frame["contact_id"].astype("str"), use_na_sentinel=True)
+        wanted = pa.array(pd.Series(uniq, dtype="str").array)
+        probe = pa.array(contacts["contact_id"].astype("str").array).cast(wanted.type)
+        hit = pc.index_in(probe, value_set=wanted, skip_nulls=True).fill_null(-1)
+        hit = hit.to_numpy(zero_copy_only=False).astype(np.int64)
+        rows = np.flatnonzero(hit >= 0)
+        first = np.full(len(uniq), -1, dtype=np.int64)
+        first[hit[rows][::-1]] = rows[::-1]  # last write wins: reversed → first contact row
+        pos = np.where(codes >= 0, first[np.maximum(codes, 0)], -1)
     except (ImportError, TypeError, ValueError, NotImplementedError):
         ids = contacts["contact_id"]
         keep = ids.notna().to_numpy() & ~ids.duplicated().to_numpy()
@@ -275,7 +287,7 @@ def _borrow(name, frame, fields, contacts):
     if not got:
         return frame, []
     pos = _contact_positions(frame, contacts)
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: only the added columns are new
     for f in got:
         frame[f] = pd.api.extensions.take(contacts[f].array, pos, allow_fill=True)
     return frame, got

@@ -31,6 +31,7 @@ NS_PER_DAY = 86_400 * 10**9
 
 def clear_cache() -> None:
     _CACHE.clear()
+    _CODES.clear()
 
 
 def _fingerprint(df: pd.DataFrame) -> tuple:
@@ -47,6 +48,22 @@ def _int_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return s.to_numpy(dtype="int64", na_value=0), known
     codes, _ = pd.factorize(s, use_na_sentinel=True)
     return codes.astype(np.int64), codes >= 0
+
+
+_CODES: OrderedDict[tuple, tuple[pd.DataFrame, np.ndarray]] = OrderedDict()
+
+
+def customer_codes(contacts: pd.DataFrame) -> np.ndarray:
+    """Dense codes 0..k−1 of ``customer_id`` (−1 when missing), cached per dataset."""
+    key = _fingerprint(contacts)
+    hit = _CODES.get(key)
+    if hit is not None and hit[0] is contacts:
+        return hit[1]
+    codes = pd.factorize(contacts["customer_id"], use_na_sentinel=True)[0].astype(np.int64)
+    _CODES[key] = (contacts, codes)
+    while len(_CODES) > 4:
+        _CODES.popitem(last=False)
+    return codes
 
 
 def file_order(df: pd.DataFrame) -> np.ndarray:
@@ -141,6 +158,7 @@ def _compute(df: pd.DataFrame, window_days: float, same_motif: bool) -> pd.DataF
         dt, dfo = np.diff(ti), np.diff(forder)
         if not np.all((dt > 0) | ((dt == 0) & (dfo > 0))):
             idx = idx[np.lexsort((forder, ti))]
+        del forder, ti, dt, dfo  # free before the sorts (memory peak at 5M rows)
         if same_motif:
             m = motif[idx]
             m = m.astype(np.uint16) if m.max() < 2**16 else m  # radix sort for small codes

@@ -54,8 +54,40 @@ def _key_codes(s: pd.Series) -> tuple[np.ndarray, int, object]:
     return codes, k + 1, ("plain", uniques, s.dtype)
 
 
+def _period_codes(t: pd.Series, period: str) -> tuple[np.ndarray, int, object]:
+    """Dense codes of the period of each timestamp (no hashing): index − first index."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS} or None, not {period!r}")
+    v = t.to_numpy(dtype="datetime64[ns]")
+    nat = np.isnat(v)
+    if period == "month":
+        idx = v.astype("datetime64[M]").view(np.int64)
+    else:
+        idx = v.astype("datetime64[D]").view(np.int64)
+        if period == "week":
+            idx = (idx + 3) // 7  # weeks starting on Monday (1970-01-01 was a Thursday)
+    if nat.all():
+        return np.zeros(len(v), dtype=np.int64), 1, ("period", 0, period)
+    lo = int(idx[~nat].min())
+    k = int(idx[~nat].max()) - lo + 1
+    codes = np.where(nat, k, idx - lo)
+    return codes, k + 1, ("period", lo, period)
+
+
 def _decode(codes: np.ndarray, size: int, decoder, name: str) -> pd.Series:
     missing = codes == size - 1
+    if decoder[0] == "period":
+        lo, period = decoder[1], decoder[2]
+        idx = codes + lo
+        if period == "month":
+            vals = idx.astype("datetime64[M]")
+        elif period == "week":
+            vals = (idx * 7 - 3).astype("datetime64[D]")
+        else:
+            vals = idx.astype("datetime64[D]")
+        vals = vals.astype("datetime64[ns]")
+        vals[missing] = np.datetime64("NaT")
+        return pd.Series(vals, name=name)
     if decoder[0] == "cat":
         c = np.where(missing, -1, codes)
         return pd.Series(pd.Categorical.from_codes(c, dtype=decoder[1]), name=name)
@@ -85,25 +117,36 @@ class Segmenter:
         n = len(df)
         self.n_rows = n
         cols: list[tuple[str, pd.Series]] = [(k, df[k]) for k in self.keys]
+        parts = [_key_codes(s) for _, s in cols]
         if period is not None:
             if time_field is None or time_field not in df.columns:
                 raise KeyError(time_field)
-            ps = pd.Series(period_start(df[time_field], period), index=df.index)
-            cols.append((PERIOD_COLUMN, ps))
+            cols.append((PERIOD_COLUMN, df[time_field]))
+            parts.append(_period_codes(df[time_field], period))
         self.columns = [c for c, _ in cols]
         if not cols:
             self.codes = np.zeros(n, dtype=np.int64)
             self.ngroups = 1
             self.groups = pd.DataFrame(index=pd.RangeIndex(1))
             return
-        parts = [_key_codes(s) for _, s in cols]
         sizes = [p[1] for p in parts]
-        if float(np.prod([float(s) for s in sizes])) < 2**62:
+        space = float(np.prod([float(s) for s in sizes]))
+        if space < 2**62:
             combined = np.zeros(n, dtype=np.int64)
-            for codes, size, _ in parts:
-                combined = combined * size + codes
-            self.codes, uniq = pd.factorize(combined, sort=True)
-            self.codes = self.codes.astype(np.int64)
+            for i, (codes, size, dec) in enumerate(parts):
+                combined *= size
+                combined += codes
+                parts[i] = (None, size, dec)  # free the key's codes (memory at 5M rows)
+            del codes
+            if space <= max(4.0 * n, 1e6):  # dense key space: a lookup table, no hashing
+                present = np.bincount(combined, minlength=int(space)) > 0
+                uniq = np.flatnonzero(present)
+                lut = np.full(int(space), -1, dtype=np.int64)
+                lut[uniq] = np.arange(len(uniq))
+                self.codes = lut[combined]
+            else:
+                self.codes, uniq = pd.factorize(combined, sort=True)
+                self.codes = self.codes.astype(np.int64)
             self.ngroups = len(uniq)
             per_key = []
             rest = np.asarray(uniq, dtype=np.int64)
@@ -126,17 +169,19 @@ class Segmenter:
             }
         )
 
-    def sum(self, values, mask: np.ndarray | None = None) -> np.ndarray:
-        """Σ values per group (missing values count as 0), optionally over rows where mask."""
+    def sum(self, values, mask: np.ndarray | None = None, clean: bool = False) -> np.ndarray:
+        """Σ values per group (missing values count as 0), optionally over rows where mask.
+
+        ``clean``: the caller vouches there is no NaN and no mask (no temporary copy)."""
         v = np.asarray(values)
         if v.dtype == bool:
             return self.count(v if mask is None else (v & mask))
         v = v.astype("float64", copy=False)
-        if mask is not None:
-            v = np.where(mask, v, 0.0)
+        if not clean:
+            keep = ~np.isnan(v) if mask is None else (mask & ~np.isnan(v))
+            v = np.where(keep, v, 0.0)
         if self.ngroups == 1:
-            return np.array([np.nansum(v)]) if len(v) else np.zeros(1)
-        v = np.where(np.isnan(v), 0.0, v)
+            return np.array([v.sum()]) if len(v) else np.zeros(1)
         return np.bincount(self.codes, weights=v, minlength=self.ngroups)
 
     def count(self, mask: np.ndarray) -> np.ndarray:
@@ -163,7 +208,12 @@ class Segmenter:
         if len(g) == 0:
             return np.zeros(self.ngroups)
         m = int(e.max()) + 1
-        if float(self.ngroups) * m < 2**62:
+        space = float(self.ngroups) * m
+        if space <= min(max(16.0 * len(g), 1e7), 1.2e8):  # dense: a presence table, no hash
+            present = np.zeros(int(space), dtype=bool)
+            present[g * m + e] = True
+            return present.reshape(self.ngroups, m).sum(axis=1).astype("float64")
+        if space < 2**62:
             pairs = pd.unique(g * m + e)
             return np.bincount(pairs // m, minlength=self.ngroups).astype("float64")
         pairs = pd.DataFrame({"g": g, "e": e}).drop_duplicates()
@@ -179,11 +229,22 @@ class Segmenter:
         f = np.asarray(flag, dtype=bool)[mask]
         if len(e) == 0:
             return np.zeros(self.ngroups), np.zeros(self.ngroups)
+        m = int(e.max()) + 1
+        space = float(self.ngroups) * m
+        if e.min() >= 0 and space <= max(4.0 * len(e), 1e7):  # dense codes: presence tables
+            key = e if self.ngroups == 1 else self.codes[mask] * m + e
+            seen = np.zeros(int(space), dtype=bool)
+            seen[key] = True
+            hit = np.zeros(int(space), dtype=bool)
+            hit[key[f]] = True
+            return (
+                seen.reshape(self.ngroups, m).sum(axis=1).astype("float64"),
+                hit.reshape(self.ngroups, m).sum(axis=1).astype("float64"),
+            )
         if self.ngroups == 1:
             codes, uniq = pd.factorize(e)
             grp = np.zeros(len(uniq), dtype=np.int64)
         else:
-            m = int(e.max()) + 1
             codes, uniq = pd.factorize(self.codes[mask] * m + e)
             grp = np.asarray(uniq, dtype=np.int64) // m
         hit = np.bincount(codes[f], minlength=len(uniq)) > 0

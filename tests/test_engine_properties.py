@@ -11,9 +11,7 @@ from kpis.definitions import REGISTRY
 from kpis.engine import compute
 
 D0 = pd.Timestamp("2024-03-01")
-SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ADDITIVE = [k.id for k in REGISTRY if k.aggregation in ("ratio", "mean", "nps", "count")]
 MIN_N0 = {"min_n": 0}
 

@@ -92,11 +92,13 @@ def mean_agg(v, values: np.ndarray, mask: np.ndarray, **kw) -> Agg:
     """Mean of ``values`` over rows where mask and the value is known: Σx, n, Σx² per segment."""
     m = mask & ~np.isnan(values)
     x = np.where(m, values, 0.0)
+    total = v.seg.sum(x, clean=True)
+    np.multiply(x, x, out=x)  # reuse the buffer for Σx² (one temporary, not two)
     return Agg(
         "mean",
-        num=v.seg.sum(x),
+        num=total,
         den=v.seg.count(m),
-        sq=v.seg.sum(x * x),
+        sq=v.seg.sum(x, clean=True),
         keys=v.seg.groups,
         **kw,
     )

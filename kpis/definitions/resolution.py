@@ -23,7 +23,7 @@ from kpis.definitions._base import (
     mean_agg,
     ratio_agg,
 )
-from kpis.recontact import _int_codes
+from kpis.recontact import customer_codes
 from kpis.registry import KPI, Param
 
 G = "resolution"
@@ -79,10 +79,9 @@ def recontact_rate(env, p):
     flags = env.recontact(p)
     eligible = flags["eligible"].to_numpy()
     followed = eligible & flags["followed"].to_numpy()
-    if v.seg.ngroups == 1:
-        cust, _ = _int_codes(v.df["customer_id"])  # raw keys: no factorisation needed
-    else:
-        cust = v.memo("customer_codes", lambda: pd.factorize(v.df["customer_id"])[0])
+    cust = customer_codes(v.full)  # dense codes of the whole table, cached per dataset
+    if v.mask is not None:
+        cust = cust[v.mask]
     den, num = v.seg.distinct_any(cust, eligible, followed)
     return Agg(
         "ratio",

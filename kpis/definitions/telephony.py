@@ -254,15 +254,14 @@ def outside_hours(t: pd.Series, spec) -> np.ndarray:
     hours = parse_opening_hours(spec)
     v = t.to_numpy(dtype="datetime64[ns]")
     nat = np.isnat(v)
-    minutes = v.astype("datetime64[m]").view(np.int64)
-    days = np.floor_divide(minutes, 1440)
-    minute = minutes - days * 1440
-    weekday = (days + 3) % 7
-    inside = np.zeros(len(v), dtype=bool)
+    minutes = v.view(np.int64) // 60_000_000_000
+    # one lookup table over the week's 10 080 minutes (Monday 00:00 = 0)
+    week = np.zeros(7 * 1440, dtype=bool)
     for d, spans in hours.items():
-        on_day = weekday == d
         for s, e in spans:
-            inside |= on_day & (minute >= s) & (minute < e)
+            week[d * 1440 + s : d * 1440 + e] = True
+    # 1970-01-01 was a Thursday: minute 0 of the epoch is minute 3 × 1440 of its week
+    inside = week[(minutes + 3 * 1440) % (7 * 1440)]
     return ~inside & ~nat
 
 
