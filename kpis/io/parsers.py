@@ -283,7 +283,38 @@ def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
 
 # ---------------------------------------------------------------- numbers
 
-_NUM_CLEAN = re.compile(r"[\s\u00a0\u202f%€$£]")
+_NUM_CLEAN = r"[\s\x{00a0}\x{202f}%€$£]"
+_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """The column as an Arrow string array, trimmed (missing stays null)."""
+    return pc.utf8_trim_whitespace(pa.array(_to_text(s), type=pa.string(), from_pandas=True))
+
+
+def _arrow_to_float(arr: pa.Array) -> np.ndarray:
+    """Plain decimal text → float64; anything else → NaN (all in Arrow, no Python loop)."""
+    ok = pc.fill_null(pc.match_substring_regex(arr, _NUMBER), False)
+    clean = pc.if_else(ok, arr, pa.scalar(None, type=pa.string()))
+    return np.asarray(pc.cast(clean, pa.float64()).to_numpy(zero_copy_only=False), dtype="f8")
+
+
+def _numbers_from_text(arr: pa.Array, decimal: str | None) -> tuple[np.ndarray, str]:
+    if pc.any(pc.match_substring_regex(arr, _NUM_CLEAN)).as_py():
+        arr = pc.replace_substring_regex(arr, _NUM_CLEAN, "")
+    has_comma = pc.fill_null(pc.match_substring(arr, ","), False)
+    if decimal is None:
+        decimal = "."
+        if pc.any(has_comma).as_py():
+            commas = arr.filter(has_comma)
+            dec = pc.match_substring_regex(commas, r"^[-+]?\d*(\.\d{3})*,\d+$")
+            if pc.mean(pc.cast(dec, pa.int8())).as_py() > 0.5:
+                decimal = ","
+    if decimal == ",":
+        arr = pc.replace_substring(pc.replace_substring(arr, ".", ""), ",", ".")
+    elif pc.any(has_comma).as_py():
+        arr = pc.replace_substring_regex(arr, r",(\d{3})", r"\1")  # thousands: 1,234.5
+    return _arrow_to_float(arr), decimal
 
 
 def parse_number(s: pd.Series, decimal: str | None = None) -> Parsed:
@@ -292,22 +323,32 @@ def parse_number(s: pd.Series, decimal: str | None = None) -> Parsed:
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         values = s.astype("float64")
         return Parsed(values, pd.Series(False, index=s.index), {"decimal": "native"})
-    text = _to_text(s).str.replace(_NUM_CLEAN, "", regex=True)
-    if decimal is None:
-        has_comma = text.str.contains(",", regex=False).fillna(False)
-        comma_dec = text.str.fullmatch(r"[-+]?\d*(\.\d{3})*,\d+").fillna(False)
-        decimal = "," if bool(has_comma.any()) and bool(comma_dec[has_comma].mean() > 0.5) else "."
-    if decimal == ",":
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        text = text.str.replace(r",(?=\d{3}(\D|$))", "", regex=True)
-    values = pd.to_numeric(text, errors="coerce").astype("float64")
+    nums, decimal = _numbers_from_text(_arrow_text(s), decimal)
+    values = pd.Series(nums, index=s.index, dtype="float64")
     return Parsed(values, present & values.isna(), {"decimal": decimal})
 
 
 # ---------------------------------------------------------------- durations
 
-_HMS = re.compile(r"^(?:(\d+) days? )?(-)?(\d+):(\d{1,2})(?::(\d{1,2}(?:[.,]\d+)?))?$")
+_HMS = (
+    r"^(?:(?P<d>\d+) days? )?(?P<sign>-)?(?P<a>\d+):(?P<b>\d{1,2})(?::(?P<c>\d{1,2}(?:[.,]\d+)?))?$"
+)
+
+
+def _hms_seconds(arr: pa.Array) -> np.ndarray:
+    """'HH:MM:SS', 'MM:SS', '0 days 00:06:12' → seconds (NaN where the text is not such)."""
+    parts = pc.extract_regex(arr, _HMS)
+    field = {name: parts.field(name) for name in ("d", "sign", "a", "b", "c")}
+
+    def num(name):
+        col = pc.replace_substring(field[name], ",", ".")
+        return _arrow_to_float(pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col))
+
+    a, b, c, d = num("a"), num("b"), num("c"), np.nan_to_num(num("d"))
+    sign = np.where(np.asarray(pc.fill_null(pc.equal(field["sign"], "-"), False)), -1.0, 1.0)
+    # with seconds: H:M:S; without: M:S (a call of 2:30 is 2 min 30 s)
+    secs = np.where(np.isnan(c), a * 60 + b, a * 3600 + b * 60 + np.nan_to_num(c))
+    return sign * (secs + d * 86400)
 
 
 def parse_duration(s: pd.Series, unit: str = "s", decimal: str | None = None) -> Parsed:
@@ -315,34 +356,31 @@ def parse_duration(s: pd.Series, unit: str = "s", decimal: str | None = None) ->
     ``unit`` ('s', 'min', 'h', 'ms'); decimal minutes with a comma when ``unit='min'``."""
     present = ~is_missing(s)
     factor = {"s": 1.0, "min": 60.0, "h": 3600.0, "ms": 0.001, "d": 86400.0}[unit]
+    info: dict = {"unit": unit}
     if pd.api.types.is_timedelta64_dtype(s.dtype):
         return Parsed(s.dt.total_seconds(), pd.Series(False, index=s.index), {"form": "native"})
-    text = _to_text(s)
-    parts = text.str.extract(_HMS)
-    is_hms = parts[2].notna()
-    values = pd.Series(np.nan, index=s.index, dtype="float64")
-    info: dict = {"unit": unit}
-    if bool(is_hms.any()):
-        a = parts[2].astype("float64")
-        b = parts[3].astype("float64")
-        c = parts[4].str.replace(",", ".", regex=False).astype("float64")
-        days = parts[0].astype("float64").fillna(0)
-        sign = np.where(parts[1].eq("-").fillna(False), -1.0, 1.0)
-        # with seconds: H:M:S; without: M:S for durations (a call of 2:30 is 2 min 30 s)
-        secs = np.where(c.notna(), a * 3600 + b * 60 + c.fillna(0), a * 60 + b)
-        values = values.mask(is_hms, sign * (secs + days * 86400))
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        values = s.astype("float64") * factor
+        return Parsed(values, pd.Series(False, index=s.index), {**info, "form": "number"})
+    if s.dtype == object and present.any() and s[present].map(lambda v: hasattr(v, "hour")).all():
+        secs = s.map(
+            lambda v: v.hour * 3600 + v.minute * 60 + v.second if hasattr(v, "hour") else np.nan
+        ).astype("float64")  # Excel time-of-day cells
+        return Parsed(secs, present & secs.isna(), {**info, "form": "time cell"})
+    arr = _arrow_text(s)
+    values = np.full(len(s), np.nan)
+    colon = np.asarray(pc.fill_null(pc.match_substring(arr, ":"), False))
+    if colon.any():
+        idx = np.flatnonzero(colon)
+        values[idx] = _hms_seconds(arr.take(pa.array(idx)))
         info["form"] = "hh:mm:ss"
-    rest = present & ~is_hms
-    if bool(rest.any()):
-        if pd.api.types.is_numeric_dtype(s.dtype):
-            num = s.astype("float64")
-        elif s.dtype == object and s[rest].map(lambda v: hasattr(v, "hour")).all():
-            num = s[rest].map(lambda v: v.hour * 3600 + v.minute * 60 + v.second) / factor
-        else:
-            num = parse_number(s.where(rest), decimal).values
-        values = values.mask(rest, num * factor)
+    rest = np.flatnonzero(~colon & present.to_numpy())
+    if len(rest):
+        nums, _dec = _numbers_from_text(arr.take(pa.array(rest)), decimal)
+        values[rest] = nums * factor
         info.setdefault("form", "number")
-    return Parsed(values, present & values.isna(), info)
+    out = pd.Series(values, index=s.index, dtype="float64")
+    return Parsed(out, present & out.isna(), info)
 
 
 # ---------------------------------------------------------------- booleans

@@ -363,7 +363,7 @@ def read_any(
     else:
         data = bytes(source)
         filename = filename or "upload"
-    if not data.strip():
+    if not data or (len(data) < SAMPLE_BYTES and not data.strip()):
         raise ImportFailed("le fichier est vide.", "the file is empty.", file=filename)
     kind = detect_kind(data, filename)
     if kind == "xls":
