@@ -32,7 +32,9 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m benchmarks.run --repeat 3
+	$(BIN)/python -m benchmarks.import_bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info
