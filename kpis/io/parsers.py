@@ -395,12 +395,13 @@ def parse_bool(s: pd.Series, mapping: dict | None = None) -> Parsed:
     if pd.api.types.is_bool_dtype(s.dtype):
         return Parsed(s.astype("boolean"), pd.Series(False, index=s.index), {})
     text = _to_text(s)
-    uniques = pd.unique(text[present])
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
     table: dict = {}
     user = {fold(k): v for k, v in (mapping or {}).items() if k not in ("", "*")}
     other = (mapping or {}).get("*")
-    counts = all(str(u).isdigit() for u in uniques) and len(uniques) > 0
-    for u in uniques:
+    filled = [u for u in uniques if str(u).strip()]  # blanks are missing, not values
+    counts = bool(filled) and all(str(u).isdigit() for u in filled)
+    for u in filled:
         f = fold(u)
         if f in user:
             table[u] = _as_bool(user[f])
@@ -412,7 +413,8 @@ def parse_bool(s: pd.Series, mapping: dict | None = None) -> Parsed:
             table[u] = False
         elif counts:
             table[u] = int(u) > 0  # a count column ("reopens: 2") means "at least once"
-    values = text.map(table).astype("boolean")
+    lut = pd.array([table.get(u) for u in uniques] + [None], dtype="boolean")
+    values = pd.Series(lut[codes], index=s.index)  # code -1 (missing) takes the last: NA
     if mapping and "" in mapping:
         values = values.mask(~present, _as_bool(mapping[""]))
     return Parsed(values, present & values.isna(), {})

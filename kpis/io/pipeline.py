@@ -69,13 +69,19 @@ class _Reasons:
         self.detail = pd.Series(None, index=index, dtype=object)
         self.counts: dict[str, int] = {}
 
-    def flag(self, mask: pd.Series, code: str, detail: pd.Series | str = "") -> None:
+    def flag(self, mask: pd.Series, code: str, detail: tuple | str = "") -> None:
+        """Give ``code`` to the rows of ``mask`` that have no reason yet. ``detail`` is text, or
+        (prefix, cells[, suffix]): the cells are quoted, built only for the flagged rows."""
         mask = mask.fillna(False).astype(bool)
         new = mask & self.code.isna()
         if not bool(new.any()):
             return
         self.code[new] = code
-        self.detail[new] = detail[new] if isinstance(detail, pd.Series) else detail
+        if isinstance(detail, tuple):
+            prefix, cells, suffix = (*detail, "")[:3]
+            self.detail[new] = prefix + "'" + cells[new].astype("str") + "'" + suffix
+        else:
+            self.detail[new] = detail
 
 
 def _source_text(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
@@ -249,35 +255,33 @@ def apply_mapping(
         if miss_vals:
             src = src.where(~src.astype("str").str.strip().isin([str(v) for v in miss_vals]))
         value_map = m.values.get(fld.name)
-        raw_text = src.astype("str")
         label = "+".join(cols)
+        cells = (f"{fld.name} ({label}): ", src)
         if fld.kind == "bool":
             p = parse_bool(src, value_map)
-            reasons.flag(p.invalid, "unparseable_bool", f"{fld.name} ({label}): '" + raw_text + "'")
+            reasons.flag(p.invalid, "unparseable_bool", cells)
             out[fld.name] = p.values
         elif fld.kind == "datetime":
             p = parse_datetime(src, m.formats.get(fld.name))
             parse_info[fld.name] = p.info
-            reasons.flag(p.invalid, "unparseable_date", f"{fld.name} ({label}): '" + raw_text + "'")
+            reasons.flag(p.invalid, "unparseable_date", cells)
             out[fld.name] = p.values
         elif fld.kind == "duration":
             p = parse_duration(src, unit=m.units.get(fld.name, "s"))
-            bad_txt = f"{fld.name} ({label}): '" + raw_text + "'"
-            reasons.flag(p.invalid, "unparseable_duration", bad_txt)
-            reasons.flag(p.values < 0, "negative_duration", bad_txt)
-            reasons.flag(p.values > MAX_DURATION_S, "absurd_duration", bad_txt)
+            reasons.flag(p.invalid, "unparseable_duration", cells)
+            reasons.flag(p.values < 0, "negative_duration", cells)
+            reasons.flag(p.values > MAX_DURATION_S, "absurd_duration", cells)
             out[fld.name] = p.values
         elif fld.kind in ("score", "number"):
             if value_map:
                 src = _map_values(src, value_map)
             p = parse_number(_score_text(src) if fld.kind == "score" else src)
-            bad_txt = f"{fld.name} ({label}): '" + raw_text + "'"
-            reasons.flag(p.invalid, "unparseable_number", bad_txt)
+            reasons.flag(p.invalid, "unparseable_number", cells)
             if fld.kind == "score":
                 lo, hi = m.scales.get(fld.name, DEFAULT_SCALES.get(fld.name, (None, None)))
                 if lo is not None:
                     outside = (p.values < lo) | (p.values > hi)
-                    reasons.flag(outside, "score_out_of_scale", bad_txt + f" ∉ [{lo}, {hi}]")
+                    reasons.flag(outside, "score_out_of_scale", (*cells, f" ∉ [{lo}, {hi}]"))
                 parse_info[fld.name] = {"scale": [lo, hi]}
             out[fld.name] = p.values
         elif fld.kind == "category":
@@ -310,16 +314,12 @@ def apply_mapping(
     items = _evaluation_items(frame, m)
     for col in items:
         p = parse_number(frame[col])
-        reasons.flag(
-            p.invalid, "unparseable_number", f"item {col}: '" + frame[col].astype("str") + "'"
-        )
+        reasons.flag(p.invalid, "unparseable_number", (f"item {col}: ", frame[col]))
         out[f"item:{col}"] = p.values
     if "contact_id" in out and m.table == "contacts":
         ok = reasons.code.isna() & out["contact_id"].notna()
         dup = out["contact_id"].where(ok).duplicated(keep="first") & ok
-        reasons.flag(
-            dup, "duplicate_contact_id", "contact_id: '" + out["contact_id"].astype("str") + "'"
-        )
+        reasons.flag(dup, "duplicate_contact_id", ("contact_id: ", out["contact_id"]))
     out["_file"] = pd.Categorical([fname] * len(out)) if len(out) else pd.Categorical([])
 
     used_mask = reasons.code.isna()
@@ -394,11 +394,9 @@ def _derive(frame, fname, spec, m, reasons, parse_info) -> pd.Series:
     start = parse_datetime(frame[start_col], m.formats.get(start_col) or m.formats.get(fname))
     parse_info[fname] = {"derived": f"{end_col} - {start_col}"}
     for p, col in ((end, end_col), (start, start_col)):
-        reasons.flag(
-            p.invalid, "unparseable_date", f"{fname} ({col}): '" + frame[col].astype("str") + "'"
-        )
+        reasons.flag(p.invalid, "unparseable_date", (f"{fname} ({col}): ", frame[col]))
     seconds = (end.values - start.values).dt.total_seconds()
-    txt = f"{fname} ({end_col} - {start_col}): " + seconds.astype("str") + " s"
+    txt = (f"{fname} ({end_col} - {start_col}): ", seconds, " s")
     reasons.flag(seconds < 0, "negative_duration", txt)
     reasons.flag(seconds > MAX_DURATION_S, "absurd_duration", txt)
     return seconds
