@@ -9,7 +9,8 @@ errors).
 
 ``run_cell(cell, tables, settings)`` recomputes a cell on the current data and returns a
 ``CellResult`` (title, table, Vega-Lite chart spec, findings, key numbers) for the views that need
-no Streamlit: dashboard, explorer (KPI × segments × period), cross-analysis, provider comparison,
+no Streamlit: dashboard, explorer (KPI × segments × period), cross-analysis (the ready-made
+analyses of ``kpis.crossviews``), provider comparison,
 quality, verbatims and findings (``kpis.interpret`` when present). ``standard_audit(tables)``
 lists the cells of the default audit written by ``pilote report`` without a workspace.
 """
@@ -674,54 +675,165 @@ def _view_explorer(cell: Cell, tables, settings, lang) -> CellResult:
     return CellResult(title=name, table=table, chart=chart, numbers=numbers)
 
 
-def _view_crossview(cell: Cell, tables, settings, lang) -> CellResult:
-    """Two KPIs side by side per segment (e.g. declared vs measured FCR by motif)."""
-    from kpis.engine import compute
+def _filtered_tables(tables, filters: Mapping) -> dict:
+    """Every table restricted by the filters, as the cross-analyses page does before calling
+    ``kpis.crossviews`` (which takes no filters); a table lacking a filtered field (costs,
+    hours…) is kept whole."""
+    if not filters:
+        return dict(tables)
+    from kpis.definitions._base import NotComputable
+    from kpis.engine import Env
 
-    kpis = list(cell.params.get("kpis") or ["fcr", "fcr_measured"])
-    by = cell.params.get("by", "motif")
-    period = cell.params.get("period")
-    by_list = [by] if isinstance(by, str) else list(by or [])
-    res = compute(
-        tables, kpis, by=by_list, period=period, filters=cell.filters, params=settings["params"]
+    env = Env(tables, [], None, filters)
+    out = {}
+    for name, df in tables.items():
+        try:
+            out[name] = env.view(name).df
+        except NotComputable:
+            out[name] = df
+    return out
+
+
+def _scatter(df: pd.DataFrame, label: str, x_title: str, y_title: str, title: str):
+    import altair as alt
+
+    data = _chart_frame(df.assign(_label=df[label].map(_text)))
+    return (
+        alt.Chart(data)
+        .mark_circle(opacity=0.75)
+        .encode(
+            x=alt.X("x_value:Q", title=x_title, scale=alt.Scale(zero=False)),
+            y=alt.Y("y_value:Q", title=y_title, scale=alt.Scale(zero=False)),
+            size=alt.Size("n:Q", title="n"),
+            tooltip=["_label:N", "x_value:Q", "y_value:Q", "n:Q"],
+        )
+        .properties(title=title, width=480, height=320)
     )
-    keys = [*by_list, *(["period"] if period else [])]
-    res = _kpi_rows(res, keys)
-    res = res[res["status"] != "not_computable"]
-    names = {k: _kpi_name(k, lang) for k in kpis}
-    table = res[["kpi", *keys, "value", "ci_low", "ci_high", "n", "unit", "status"]].copy()
-    table.insert(1, "indicateur", table["kpi"].map(names))
-    table = table.reset_index(drop=True)
-    chart = None
-    ok = table[table["value"].notna()]
-    title = " / ".join(names.values())
-    if len(ok) and ok["unit"].nunique() > 1 and (period or by_list):
-        chart = _spec(_faceted(ok, by_list[0] if by_list else None, period, title))
-    elif len(ok):
-        if period:
-            chart = _spec(_line(ok, title, "indicateur"))
-        elif by_list:
-            chart = _spec(_bar_with_ci(ok, by_list[0], title, "indicateur"))
+
+
+def _heat(df: pd.DataFrame, x: str, y: str, value: str, title: str):
+    import altair as alt
+
+    data = _chart_frame(df)
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X(f"{x}:O"),
+            y=alt.Y(f"{y}:O"),
+            color=alt.Color(f"{value}:Q", scale=alt.Scale(scheme="blues")),
+            tooltip=[f"{x}:O", f"{y}:O", f"{value}:Q", "n:Q"],
+        )
+        .properties(title=title, width=480)
+    )
+
+
+def _cross_params(p: Mapping) -> tuple[str, dict]:
+    """The analysis id and its options; cells written before the ready-made analyses (``kpis``:
+    two KPIs, ``by``, ``period``) become the free pairing of those two KPIs."""
+    if p.get("analysis"):
+        return str(p["analysis"]), dict(p)
+    kpis = list(p.get("kpis") or [])
+    if len(kpis) >= 2:
+        by = p.get("by", "motif")
+        by = by if isinstance(by, str) else (list(by)[0] if by else None)
+        return "free", {"x": kpis[0], "y": kpis[1], "by": by, "period": p.get("period")}
+    return "declared_measured", {"by": p.get("by", "motif")}
+
+
+# analyses whose segment field the user picks; the free pairing's KPIs and their defaults
+CROSS_BY = {
+    "fcr_recontact": "motif",
+    "declared_measured": "provider",
+    "dmt_motif": "motif",
+    "csat_fcr": "motif",
+}
+CROSS_FREE = (("x", "fcr"), ("y", "recontact_rate_contacts"))
+
+
+def _view_crossview(cell: Cell, tables, settings, lang) -> CellResult:
+    """A ready-made cross-analysis of ``kpis.crossviews`` (params: ``analysis``, and ``by``, or
+    ``x``, ``y``, ``by``, ``period`` for the free pairing), with the findings of its rules."""
+    from kpis import crossviews as cv
+
+    analysis, p = _cross_params(cell.params)
+    if analysis != "free" and analysis not in cv.ANALYSES:
+        raise ValueError(
+            f"unknown cross-analysis '{analysis}': {', '.join([*cv.ANALYSES, 'free'])}"
+        )
+    t = _filtered_tables(tables, cell.filters)
+    params = settings["params"]
+    if "contacts" not in t:
+        raise _NotAvailable("pas de table de contacts", "no contacts table")
+    title = default_title(cell, lang)
+    fr = lang == "fr"
+    extra: dict[str, pd.DataFrame] = {}
+    if analysis in ("fcr_recontact", "csat_fcr", "free"):
+        if analysis == "fcr_recontact":
+            by = p.get("by") or CROSS_BY[analysis]
+            kx, ky = "fcr", "recontact_rate_contacts"
+            df = cv.fcr_recontact(t, by, params)
+            label = "period" if by == "week" else by
+        elif analysis == "csat_fcr":
+            label = p.get("by") or CROSS_BY[analysis]
+            kx, ky = "fcr_survey", "csat"
+            df = cv.csat_fcr(t, label, params)
+        else:
+            kx, ky = (p.get(k) or d for k, d in CROSS_FREE)
+            label = p.get("by")
+            df = cv.pairing(t, kx, ky, label, params, p.get("period"))
+            label = label or "period"
+        chart = (
+            _scatter(df, label, _kpi_name(kx, lang), _kpi_name(ky, lang), title)
+            if len(df) and label in df.columns
+            else None
+        )
+    elif analysis == "declared_measured":
+        by = p.get("by") or CROSS_BY[analysis]
+        df = cv.declared_measured(t, by, params)
+        df.insert(1, "indicateur", df["kpi"].map(lambda k: _kpi_name(k, lang)))
+        chart = _bar_with_ci(df, by, title, "indicateur", "%") if len(df) else None
+    elif analysis == "wait_abandon":
+        df = cv.wait_abandon(t)
+        chart = _heat(df, "hour", "weekday", "abandon_rate", title) if len(df) else None
+    elif analysis == "volume_recontact":
+        df, lags = cv.volume_recontact(t, params)
+        extra["Corrélation par décalage" if fr else "Correlation by lag"] = lags
+        long = df.rename(columns={"recontact": "value"}).assign(
+            indicateur=_kpi_name("recontact_rate_contacts", lang)
+        )
+        chart = _line(long, title, None, "%") if len(long) else None
+    elif analysis == "dmt_motif":
+        by = p.get("by") or CROSS_BY[analysis]
+        df = cv.dmt_by(t, by)
+        chart = _bar_with_ci(df, by, title, unit="s") if len(df) else None
+    elif analysis == "transfer_motif":
+        df = cv.transfer_motif(t, params)
+        plot = df.drop_duplicates("motif")
+        chart = _bar_with_ci(plot, "motif", title, unit="%") if len(plot) else None
+    elif analysis == "avoidable_pareto":
+        df = cv.avoidable_pareto(t, params)
+        chart = _bar_with_ci(df.assign(value=df["share"]), "motif", title, unit="%")
+    else:  # ho_hno
+        df = cv.ho_hno(t, params)
+        chart = _bar_with_ci(df, "canal", title, unit="%") if len(df) else None
+    rules = set(cv.ANALYSES[analysis][2]) if analysis in cv.ANALYSES else set()
     findings = []
-    if len(ok) and set(kpis) == {"fcr", "fcr_measured"} and not period:
-        wide = ok.pivot_table(index=by_list[0], columns="kpi", values="value", observed=True)
-        if {"fcr", "fcr_measured"} <= set(wide.columns):
-            gap = (wide["fcr"] - wide["fcr_measured"]).dropna().sort_values(ascending=False)
-            if len(gap):
-                seg, g = gap.index[0], float(gap.iloc[0])
-                findings.append(
-                    {
-                        "rule": "fcr_declared_vs_measured",
-                        "severity": "info",
-                        "segment": {by_list[0]: _text(seg)},
-                        "text_fr": f"Plus grand écart FCR déclaré − mesuré : {_text(seg)} "
-                        f"({_diff(g, lang='fr')}).",
-                        "text_en": f"Largest declared − measured FCR gap: {_text(seg)} "
-                        f"({_diff(g, lang='en')}).",
-                        "evidence": {"gap_points": g},
-                    }
-                )
-    return CellResult(title=title, table=table, chart=chart, findings=findings)
+    if rules:
+        try:
+            findings = [f for f in run_findings(t, params, settings) if f["rule"] in rules]
+        except _NotAvailable:
+            findings = []
+    unit = ("semaines" if fr else "weeks") if analysis == "volume_recontact" else "segments"
+    numbers = {unit: str(len(df))}
+    return CellResult(
+        title=title,
+        table=df.reset_index(drop=True),
+        chart=_spec(chart) if chart is not None else None,
+        findings=findings,
+        numbers=numbers,
+        extra_tables=extra,
+    )
 
 
 def _diff(v: float, unit: str = "%", lang: str = "fr") -> str:
@@ -1028,9 +1140,18 @@ def default_title(cell: Cell, lang: str = "fr") -> str:
         name = _kpi_name(p.get("kpi") or "fcr", lang)
         return f"{name} {split(p.get('by'), p.get('period'))}".strip()
     if cell.view == "crossview":
-        names = " / ".join(_kpi_name(k, lang) for k in p.get("kpis") or ["fcr", "fcr_measured"])
-        how = split(p.get("by", "motif"), p.get("period"))
-        return f"{base} : {names}" + (f" ({how})" if how else "")
+        from kpis.crossviews import ANALYSES
+
+        analysis, q = _cross_params(p)
+        if analysis in ANALYSES:
+            name = ANALYSES[analysis][0 if lang == "fr" else 1]
+            by = (q.get("by") or CROSS_BY[analysis]) if analysis in CROSS_BY else None
+            by = PERIOD_FR.get(by, by) if lang == "fr" else by
+        else:
+            name = " / ".join(_kpi_name(q.get(k) or d, lang) for k, d in CROSS_FREE)
+            by = q.get("by")
+        how = split(by, q.get("period"))
+        return f"{base} : {name}" + (f" ({how})" if how else "")
     return base
 
 
@@ -1090,7 +1211,8 @@ def standard_audit(
     if _has(tables, "contacts", "motif"):
         cells.append(Cell("explorer", {"kpi": "volume", "by": ["motif"]}))
         if _has(tables, "contacts", "resolved_first_contact", "customer_id"):
-            cells.append(Cell("crossview", {"kpis": ["fcr", "fcr_measured"], "by": "motif"}))
+            cells.append(Cell("crossview", {"analysis": "declared_measured", "by": "motif"}))
+            cells.append(Cell("crossview", {"analysis": "fcr_recontact", "by": "motif"}))
         if _has(tables, "contacts", "customer_id"):
             cells.append(Cell("explorer", {"kpi": "recontact_rate", "by": ["motif"]}))
         if _has(tables, "contacts", "talk_s"):
@@ -1098,11 +1220,7 @@ def standard_audit(
     if _has(tables, "contacts", "started_at"):
         cells.append(Cell("explorer", {"kpi": "volume", "by": [], "period": "month"}))
         if _has(tables, "contacts", "customer_id", "motif"):
-            cells.append(
-                Cell(
-                    "crossview", {"kpis": ["volume", "recontact_rate"], "by": [], "period": "month"}
-                )
-            )
+            cells.append(Cell("crossview", {"analysis": "volume_recontact"}))
     if _has(tables, "contacts", "canal", "answered"):
         cells.append(Cell("explorer", {"kpi": "answer_rate", "by": ["canal"]}))
     if _has(tables, "surveys", "csat_score") and _has(tables, "surveys", "motif"):

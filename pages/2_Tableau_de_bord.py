@@ -7,6 +7,7 @@ from kpis.registry import GROUPS
 from ui.cards import kpi_card
 from ui.format import fmt_value
 from ui.i18n import group_label
+from ui.notebook import add_to_notebook
 from ui.settings import targets_editor
 from ui.state import kpi_name, registry, setup
 
@@ -76,3 +77,5 @@ if len(missing_rows):
 
 with st.expander(ctx.t("targets_edit")):
     targets_editor(ctx, "targets_editor")
+
+add_to_notebook(ctx, "dashboard")

@@ -8,6 +8,7 @@ from ui import charts
 from ui.errors import md_escape
 from ui.explore import drill_down, result_table, selected_segment
 from ui.format import result_columns
+from ui.notebook import add_to_notebook
 from ui.state import field_label, kpi_name, registry, segment_fields, setup
 
 ctx = setup("nav_explorer")
@@ -129,6 +130,8 @@ d2.download_button(
     file_name="pilote_explorer.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
+
+add_to_notebook(ctx, "explorer", [{"kpi": k, "by": by, "period": period} for k in kpi_ids])
 
 st.subheader(ctx.t("drill"))
 rows = (picked or {}).get("selection", {}).get("rows", [])

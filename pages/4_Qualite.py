@@ -6,6 +6,7 @@ from ui import charts
 from ui.cards import kpi_card
 from ui.errors import md_escape
 from ui.format import result_columns
+from ui.notebook import add_to_notebook
 from ui.quality import item_scores
 from ui.state import field_label, kpi_name, registry, setup
 
@@ -83,3 +84,7 @@ if {"score", "max_score"} <= set(evals.columns):
     pct = 100 * evals["score"] / evals["max_score"]
     st.altair_chart(charts.histogram(pct, title=ctx.t("score_pct")))
     st.caption(f"n = {pct.notna().sum()}")
+
+add_to_notebook(
+    ctx, "quality", {"kpis": [kpi_id, "eval_coverage"], "by": "agent_id"}, extra_filters=extra
+)

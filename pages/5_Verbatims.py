@@ -5,6 +5,7 @@ import streamlit as st
 
 from kpis.verbatims import examples, nps_group, over_represented, term_table
 from ui import charts
+from ui.notebook import add_to_notebook
 from ui.state import field_label, setup
 
 ctx = setup("nav_verbatims")
@@ -86,6 +87,13 @@ with right:
     over = over_represented(table, k=25)
     st.dataframe(over[list(labels) + ["z"]].rename(columns=labels).round(1), hide_index=True)
     st.caption("z ≥ 1,96 : écart significatif à 95 % (log odds ratio) / significant at 95%")
+
+add_to_notebook(
+    ctx,
+    "verbatims",
+    {"lang": text_lang, "top": 25},
+    extra_filters={seg: [value]} if seg != "*" else None,
+)
 
 st.subheader(ctx.t("examples"))
 choices = list(dict.fromkeys([*over["term"], *table["term"].head(30)]))

@@ -7,6 +7,7 @@ import streamlit as st
 from kpis import crossviews as cv
 from kpis.interpret import run_rules
 from ui.cross_charts import bars_ci, finding_chart, heatmap, lines, quadrant_scatter
+from ui.notebook import add_to_notebook
 from ui.state import filter_frame, kpi_name, registry, segment_fields, setup
 
 ctx = setup("nav_cross")
@@ -157,3 +158,10 @@ for f in panel:
             st.altair_chart(fig)
         if f.table is not None:
             st.dataframe(pd.DataFrame(f.table), hide_index=True)
+
+view = {"analysis": choice}
+if choice == "fcr_recontact":
+    view["by"] = by
+elif choice == "free":
+    view.update(x=kx, y=ky, by=seg)
+add_to_notebook(ctx, "crossview", view)

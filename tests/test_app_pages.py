@@ -37,6 +37,8 @@ HEADINGS = {
     "pages/6_Parametres.py": ("Paramètres de calcul", "Calculation settings"),
     "pages/7_Glossaire.py": ("Glossaire des indicateurs", "KPI glossary"),
     "pages/8_Analyses_croisees.py": ("Analyses croisées", "Cross-analyses"),
+    "pages/9_Comparaison_prestataires.py": ("Comparaison prestataires", "Provider comparison"),
+    "pages/10_Carnet_d_audit.py": ("Carnet d'audit", "Audit notebook"),
 }
 
 

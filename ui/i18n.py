@@ -14,6 +14,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_settings": ("Paramètres", "Settings"),
     "nav_glossary": ("Glossaire", "Glossary"),
     "nav_cross": ("Analyses croisées", "Cross-analyses"),
+    "nav_compare": ("Comparaison prestataires", "Provider comparison"),
+    "nav_notebook": ("Carnet d'audit", "Audit notebook"),
     "language": ("Langue", "Language"),
     "dataset": ("Données", "Data"),
     "sample_banner": (
@@ -254,6 +256,136 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lower": ("plus bas = mieux", "lower is better"),
     "neutral": ("neutre (à lire en contexte)", "neutral (read in context)"),
     "search": ("Rechercher", "Search"),
+    # notebook widget (every view)
+    "nb_add": ("Ajouter au carnet", "Add to notebook"),
+    "nb_comment_new": ("Commentaire pour le carnet (facultatif)", "Notebook comment (optional)"),
+    "nb_added": (
+        "Ajouté au carnet d'audit ({n} cellule(s) au total).",
+        "Added to the audit notebook ({n} cell(s) in all).",
+    ),
+    # provider comparison
+    "cmp_title": ("Comparaison prestataires", "Provider comparison"),
+    "cmp_no_provider": (
+        "Les données n'ont pas de champ prestataire : importez une colonne « Prestataire », ou un "
+        "fichier par prestataire en donnant son libellé à l'import.",
+        "The data has no provider field: import a 'provider' column, or one file per provider "
+        "with its label given at import.",
+    ),
+    "cmp_too_few": (
+        "La comparaison demande au moins deux prestataires (trouvés : {found}).",
+        "The comparison needs at least two providers (found: {found}).",
+    ),
+    "cmp_intro": (
+        "Chaque valeur brute est donnée à côté de sa valeur ajustée au mix commun motif × canal "
+        "(standardisation directe) : un prestataire qui traite plus de motifs difficiles n'est "
+        "pas pénalisé.",
+        "Each raw value is shown next to its value adjusted to the pooled motif × channel mix "
+        "(direct standardisation): a provider handling harder motifs is not penalised.",
+    ),
+    "cmp_min_cell": ("Effectif minimal par cellule motif × canal", "Minimum units per cell"),
+    "cmp_correction": ("Correction des tests multiples", "Multiple-comparison correction"),
+    "cmp_table": ("Brut et ajusté au mix commun", "Raw and adjusted to the pooled mix"),
+    "cmp_provider": ("Prestataire", "Provider"),
+    "cmp_raw": ("Brut", "Raw"),
+    "cmp_raw_low": ("Brut : IC bas", "Raw: CI low"),
+    "cmp_raw_high": ("Brut : IC haut", "Raw: CI high"),
+    "cmp_std": ("Ajusté mix", "Mix-adjusted"),
+    "cmp_std_low": ("Ajusté : IC bas", "Adjusted: CI low"),
+    "cmp_std_high": ("Ajusté : IC haut", "Adjusted: CI high"),
+    "cmp_coverage": ("Couverture du mix (%)", "Mix coverage (%)"),
+    "cmp_pooled": ("Valeur commune", "Pooled value"),
+    "cmp_diff": ("Écart ajusté à la valeur commune", "Adjusted gap to pooled"),
+    "cmp_p_adj": ("p ajusté", "adjusted p"),
+    "cmp_significant": ("Significatif", "Significant"),
+    "cmp_merges": (
+        "Cellules trop petites regroupées : {detail}. Détail dans « Méthode et regroupements ».",
+        "Cells too small were merged: {detail}. Details under 'Method and merges'.",
+    ),
+    "cmp_no_merge": ("Aucune cellule regroupée.", "No cell merged."),
+    "cmp_method": ("Méthode et regroupements", "Method and merges"),
+    "cmp_merged_into": ("Regroupées dans", "Merged into"),
+    "cmp_cells": ("Cellules", "Cells"),
+    "cmp_short": ("Trop petites chez", "Too small for"),
+    "cmp_chart": ("Brut et ajusté, intervalles à 95 %", "Raw and adjusted, 95% intervals"),
+    "cmp_findings": ("Ce que disent les tests", "What the tests say"),
+    "cmp_pairwise": ("Comparaisons deux à deux", "Pairwise comparisons"),
+    "cmp_scorecard": ("Tableau de score pondéré", "Weighted scorecard"),
+    "cmp_score_help": (
+        "Poids et seuils contractuels (SLA, qualité de service NF 345, niveau de service…) : "
+        "note de 50 au seuil, 100 une tolérance au-dessus, 0 une tolérance en dessous. Le rang "
+        "est rééchantillonné {n} fois.",
+        "Weights and contract thresholds (SLA, NF 345 quality of service, service level…): "
+        "score 50 at the threshold, 100 one tolerance better, 0 one tolerance worse. The ranking "
+        "is resampled {n} times.",
+    ),
+    "cmp_weight": ("Poids", "Weight"),
+    "cmp_threshold": ("Seuil contractuel", "Contract threshold"),
+    "cmp_threshold_label": ("Référence", "Reference"),
+    "cmp_score": ("Score", "Score"),
+    "cmp_rank": ("Rang", "Rank"),
+    "cmp_p_first": ("P(1er) %", "P(1st) %"),
+    "cmp_rank_range": ("Rangs possibles (95 %)", "Rank range (95%)"),
+    "cmp_met": ("Seuils atteints", "Thresholds met"),
+    "cmp_no_weight": (
+        "Donnez un poids positif à au moins un indicateur.",
+        "Give at least one KPI a positive weight.",
+    ),
+    # notebook page
+    "nb_title": ("Carnet d'audit", "Audit notebook"),
+    "nb_intro": (
+        "Les vues ajoutées avec « Ajouter au carnet ». Chaque cellule est recalculée sur les "
+        "données actuelles avec ses propres paramètres et filtres (les filtres de la barre "
+        "latérale ne s'appliquent pas ici) : un nouvel export mensuel rafraîchit tout l'audit.",
+        "The views added with 'Add to notebook'. Each cell is recomputed on the current data "
+        "with its own parameters and filters (the sidebar filters do not apply here): a new "
+        "monthly export refreshes the whole audit.",
+    ),
+    "nb_empty": (
+        "Le carnet est vide : ajoutez des vues avec « Ajouter au carnet » sur les autres pages, "
+        "partez de l'audit standard ou chargez un espace de travail.",
+        "The notebook is empty: add views with 'Add to notebook' on the other pages, start "
+        "from the standard audit or load a workspace.",
+    ),
+    "nb_standard": ("Ajouter l'audit standard", "Add the standard audit"),
+    "nb_standard_added": (
+        "Audit standard ajouté : {n} cellule(s).",
+        "Standard audit added: {n} cell(s).",
+    ),
+    "nb_up": ("Monter", "Move up"),
+    "nb_down": ("Descendre", "Move down"),
+    "nb_delete": ("Supprimer", "Delete"),
+    "nb_comment": ("Commentaire", "Comment"),
+    "nb_view": ("Vue", "View"),
+    "nb_filters": ("Filtres", "Filters"),
+    "nb_no_filter": ("aucun filtre", "no filter"),
+    "nb_params": ("Paramètres", "Parameters"),
+    "nb_findings": ("Constats", "Findings"),
+    "nb_more_tables": ("Tableaux complémentaires", "More tables"),
+    "nb_workspace": ("Espace de travail", "Workspace"),
+    "nb_save": ("Enregistrer l'espace de travail (JSON)", "Save the workspace (JSON)"),
+    "nb_save_help": (
+        "Mappings des fichiers, paramètres, filtres, cibles et cellules du carnet — jamais les "
+        "données.",
+        "File mappings, settings, filters, targets and notebook cells — never the data.",
+    ),
+    "nb_load": ("Charger un espace de travail (JSON)", "Load a workspace (JSON)"),
+    "nb_load_summary": (
+        "« {file} » : {cells} cellule(s), {maps} mapping(s), {targets} cible(s).",
+        "'{file}': {cells} cell(s), {maps} mapping(s), {targets} target(s).",
+    ),
+    "nb_load_apply": ("Remplacer le carnet par ce fichier", "Replace the notebook with this file"),
+    "nb_loaded": (
+        "Espace de travail chargé : {n} cellule(s) ; paramètres, cibles et filtres appliqués.",
+        "Workspace loaded: {n} cell(s); settings, targets and filters applied.",
+    ),
+    "nb_mappings": (
+        "Mappings de l'espace de travail (à charger dans la page Import)",
+        "Workspace mappings (load them on the Import page)",
+    ),
+    "nb_deliverables": ("Livrables du carnet", "Notebook deliverables"),
+    "nb_xlsx": ("Télécharger l'audit (Excel)", "Download the audit (Excel)"),
+    "nb_html": ("Télécharger l'audit (HTML)", "Download the audit (HTML)"),
+    "nb_pptx": ("Télécharger l'audit (PowerPoint)", "Download the audit (PowerPoint)"),
     # groups
     "voice_of_customer": ("Voix du client", "Voice of the customer"),
     "resolution": ("Résolution et parcours", "Resolution and journey"),

@@ -38,6 +38,8 @@ PAGES = (
     ("pages/6_Parametres.py", "nav_settings", ":material/settings:"),
     ("pages/7_Glossaire.py", "nav_glossary", ":material/menu_book:"),
     ("pages/8_Analyses_croisees.py", "nav_cross", ":material/scatter_plot:"),
+    ("pages/9_Comparaison_prestataires.py", "nav_compare", ":material/compare_arrows:"),
+    ("pages/10_Carnet_d_audit.py", "nav_notebook", ":material/book:"),
 )
 
 
@@ -352,6 +354,10 @@ def setup(page: str) -> Ctx:
     ss = st.session_state
     ss.setdefault("params", {})
     ss.setdefault("targets", {})
+    if "notebook" not in ss:  # the audit notebook's cells (ui.notebook)
+        from kpis.workspace import Workspace
+
+        ss["notebook"] = Workspace()
     session_key()
     data = current_dataset()
     if ss.get("_filters_for") != data.id:  # another dataset: its values differ

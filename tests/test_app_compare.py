@@ -1,0 +1,99 @@
+"""AppTest of the provider comparison page on the bundled sample data: the values on screen are
+``kpis.compare`` called directly on the same tables and settings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from kpis.compare import compare_providers, scorecard
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `ui` sits beside app.py (Streamlit puts that folder on the path)
+    sys.path.insert(0, str(ROOT))
+from ui.compare_view import N_BOOT, PAGE_KPIS, score_key  # noqa: E402
+from ui.state import Dataset, sample_dataset  # noqa: E402
+
+APP = str(ROOT / "app.py")
+PAGE = "pages/9_Comparaison_prestataires.py"
+
+
+def _page(at: AppTest | None = None) -> AppTest:
+    if at is None:
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def _tables() -> dict:
+    ds = sample_dataset()
+    return {**ds.tables, **ds.period_inputs}
+
+
+def _table(at: AppTest):
+    return next(d.value for d in at.dataframe if "Ajusté mix" in d.value.columns)
+
+
+def test_page_shows_raw_and_standardised_values_as_compare_providers():
+    at = _page()
+    assert at.multiselect(key="cmp_kpis").value == list(PAGE_KPIS)  # all computable here
+    comp = compare_providers(_tables(), list(PAGE_KPIS))
+    shown = _table(at)
+    assert list(shown["Prestataire"]) == list(comp.table["provider"])
+    np.testing.assert_allclose(shown["Ajusté mix"], comp.table["std_value"], equal_nan=True)
+    np.testing.assert_allclose(shown["Ajusté : IC bas"], comp.table["std_ci_low"], equal_nan=True)
+    np.testing.assert_allclose(shown["Brut"], comp.table["value"], equal_nan=True)
+    np.testing.assert_allclose(shown["n"], comp.table["n"])
+    assert list(shown["Significatif"]) == list(comp.table["std_significant"])
+    # the merges are stated, the tests are said in words, one chart per KPI
+    assert any(c.value.startswith("Cellules trop petites regroupées") for c in at.caption)
+    said = " ".join(m.value for m in at.markdown)
+    assert "significativement" in said and "Holm" in said
+    assert len(at.get("vega_lite_chart")) == len(PAGE_KPIS)
+    # scorecard: P(rank 1) from the bootstrap, as kpis.compare.scorecard says
+    sc = scorecard(comp, {k: 1.0 for k in PAGE_KPIS}, None, n_boot=N_BOOT)  # targets
+    ranking = next(d.value for d in at.dataframe if "P(1er) %" in d.value.columns)
+    assert list(ranking["Prestataire"]) == list(sc.table["provider"])
+    assert abs(ranking["P(1er) %"].sum() - 100) < 0.5
+    assert {b.label for b in at.button} >= {"Ajouter au carnet"}
+
+
+def test_settings_and_weights_change_the_results():
+    at = _page()
+    kpis = ["fcr_measured", "dmt", "csat"]
+    at.multiselect(key="cmp_kpis").set_value(kpis).run()
+    at.number_input(key="cmp_min_cell").set_value(100).run()
+    at.selectbox(key="cmp_correction").set_value("bh").run()
+    assert not at.exception
+    comp = compare_providers(_tables(), kpis, min_cell=100, correction="bh")
+    np.testing.assert_allclose(_table(at)["Ajusté mix"], comp.table["std_value"], equal_nan=True)
+    # only CSAT weighted, with a contract threshold of 60 %
+    at.session_state[score_key(kpis)] = {
+        "edited_rows": {0: {"weight": 0.0}, 1: {"weight": 0.0}, 2: {"threshold": 60.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    sc = scorecard(comp, {"csat": 1.0}, {"csat": {"value": 60.0, "label": ""}}, n_boot=N_BOOT)
+    ranking = next(d.value for d in at.dataframe if "P(1er) %" in d.value.columns)
+    np.testing.assert_allclose(ranking["Score"], sc.table["score"].round(1))
+    np.testing.assert_allclose(ranking["P(1er) %"], (100 * sc.table["p_first"]).round(1))
+
+
+def test_guards_without_provider_field_or_with_one_provider():
+    at = _page()
+    at.sidebar.multiselect(key="f_provider").set_value(["Interne"]).run()
+    assert any("au moins deux prestataires" in i.value for i in at.info)
+    ds = sample_dataset()
+    tables = {k: v.drop(columns="provider", errors="ignore") for k, v in ds.tables.items()}
+    at.session_state["dataset"] = Dataset("no-provider", "user", ds.results, tables)
+    at.run()
+    assert not at.exception
+    assert any("pas de champ prestataire" in i.value for i in at.info)
