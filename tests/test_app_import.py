@@ -194,3 +194,16 @@ def test_user_strings_are_not_rendered_as_markup(at):
     heading = next(s.value for s in at.subheader)
     assert heading == md_escape(name) and "\\<img" in heading and "\\*\\*gras" in heading
     assert md_escape(":red[rouge]") == "\\:red\\[rouge\\]"
+
+
+def test_loaded_workspace_mapping_applies_to_a_file_of_the_same_name(at):
+    # the workspace maps started_at to the recall date: only the 20 rows with one are kept
+    at.session_state["nb_mappings"] = {
+        "appels.csv": "table: contacts\ncolumns:\n  started_at: Date de rappel\n  motif: Motif\n"
+    }
+    _upload(at, ("appels.csv", _calls_csv(), "text/csv"))
+    assert any("espace de travail" in c.value for c in at.caption)
+    mapping = at.data_editor(key="map_0_contacts").value.set_index("field")
+    assert mapping.loc["started_at", "column"] == "Date de rappel"
+    assert _metric(at, "Lignes retenues") == "20"
+    assert _metric(at, "Lignes écartées") == "20"

@@ -236,6 +236,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "surveys": ("Enquêtes", "Surveys"),
     "avoidable": ("Motifs évitables", "Avoidable motifs"),
     "period_inputs": ("Données par période", "Per-period inputs"),
+    "mapping_from_workspace": (
+        "Correspondance reprise de l'espace de travail chargé.",
+        "Mapping taken from the loaded workspace.",
+    ),
     "period_upload": ("Charger un fichier (CSV, XLSX…)", "Load a file (CSV, XLSX…)"),
     "period_upload_report": (
         "{file} : {rows_in} lignes lues, {rows_used} utilisées, {rows_set_aside} mises de côté.",

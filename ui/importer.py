@@ -234,6 +234,10 @@ def file_panel(
         )
         yaml_up = c3.file_uploader(ctx.t("load_yaml"), type=["yaml", "yml"], key=f"yaml_{idx}")
         yaml_text = yaml_up.getvalue().decode("utf-8", errors="replace") if yaml_up else ""
+        if not yaml_text:  # a loaded workspace's mapping for this file name, if any
+            yaml_text = (st.session_state.get("nb_mappings") or {}).get(name, "")
+            if yaml_text:
+                st.caption(ctx.t("mapping_from_workspace"))
         base = _base_mapping(digest, sheet, table, yaml_text, _raw=raw)
         st.markdown(f"**{ctx.t('mapping')}**", help=ctx.t("mapping_help"))
         m = _mapping_editor(ctx, base, raw, idx)
