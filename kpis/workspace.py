@@ -50,7 +50,7 @@ MAX_LIST = 200  # values in one filter or parameter list: more looks like data, 
 MAX_TEXT = 10_000  # characters in one comment or mapping
 TOP_KEYS = ("format", "version", "saved_at", "mappings", "settings", "targets", "cells")
 CELL_KEYS = ("id", "view", "title", "params", "filters", "comment", "created_at")
-SETTINGS_KEYS = ("params", "filters", "lang", "provider_field", "rules", "note")
+SETTINGS_KEYS = ("params", "filters", "lang", "provider_field", "rules", "note", "pseudonym_key")
 DASHBOARD_KPIS = (
     "volume",
     "answer_rate",

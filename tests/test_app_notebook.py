@@ -135,6 +135,9 @@ def test_add_reorder_comment_delete_save_and_load(downloads):
         (c["id"], c["view"], c["params"], c["filters"], c["comment"]) for c in doc["cells"]
     ]
     assert fresh.sidebar.multiselect(key="f_niveau").value == ["N1"]  # the filters came too
+    # the pseudonymisation key came too: next month's files get the same customer pseudonyms
+    assert fresh.session_state["pseudo_key"].hex() == doc["settings"]["pseudonym_key"]
+    assert at.session_state["pseudo_key"].hex() == doc["settings"]["pseudonym_key"]
 
 
 def test_bad_workspace_files_give_readable_errors():

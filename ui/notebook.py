@@ -24,6 +24,7 @@ from ui.state import (
     Ctx,
     _engine_params,
     period_inputs_digest,
+    session_key,
 )
 
 NB_KEY = "notebook"
@@ -149,6 +150,9 @@ def current_workspace(ctx: Ctx) -> Workspace:
     mappings = dict(ss.get(MAPPINGS_KEY) or {})
     mappings.update({r.report["file"]: r.mapping.to_yaml() for r in ctx.data.results})
     settings = {"params": dict(ss.get("params") or {}), "lang": ctx.lang}
+    # the pseudonymisation key travels with the workspace, so next month's exports give the same
+    # customers the same pseudonyms (the key reveals no identifier; the workspace holds no data)
+    settings["pseudonym_key"] = session_key().hex()
     filters = view_filters(ctx)
     if filters:
         settings["filters"] = filters
@@ -168,6 +172,9 @@ def apply_workspace(ws: Workspace) -> None:
         del ss[k]
     ss[NB_KEY] = Workspace(cells=list(ws.cells))
     ss["params"] = dict(ws.settings.get("params") or {})
+    key = str(ws.settings.get("pseudonym_key") or "")
+    if len(key) == 64 and all(c in "0123456789abcdef" for c in key):
+        ss["pseudo_key"] = bytes.fromhex(key)  # applies to the files imported from now on
     ss["targets"] = {k: float(v) for k, v in ws.targets.items()}
     ss[MAPPINGS_KEY] = dict(ws.mappings)
     filters = dict(ws.settings.get("filters") or {})
