@@ -938,12 +938,16 @@ def cli_report(
     from kpis.workspace import Workspace
 
     ws_maps: dict[str, str] = {}
+    key = None
     if workspace_path:
-        ws_maps = Workspace.load(workspace_path).mappings
+        ws = Workspace.load(workspace_path)
+        ws_maps = ws.mappings
+        hex_key = str(ws.settings.get("pseudonym_key") or "")
+        key = bytes.fromhex(hex_key) if len(hex_key) == 64 else None  # same pseudonyms as the app
     results = []
     for f in files:
         m = mapping if mapping else ws_maps.get(Path(f).name)
-        results.append(import_file(Path(f), mapping=m, table=table))
+        results.append(import_file(Path(f), mapping=m, table=table, key=key))
     tables = combine(results)
     report_from_tables(
         tables, combined_report(results), workspace_path, out_path, params=params, lang=lang
