@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 
 from kpis.errors import MappingError
-from kpis.io.parsers import is_missing, parse_bool, parse_datetime, parse_number
+from kpis.io.parsers import is_missing, parse_bool, parse_datetime, parse_number, score_text
 from kpis.io.text import fold
 from kpis.schema import TABLES, Table
 
@@ -304,10 +304,7 @@ def _value_fit(series: pd.Series, kind: str, fname: str = "") -> float:
         if kind == "duration":
             p = parse_duration(s)
         else:
-            lead = s.astype("str").str.extract(
-                r"^\s*(-?\d+(?:[.,]\d+)?)\s*[-–:]\s*\D", expand=False
-            )
-            p = parse_number(lead.fillna(s.astype("str")))
+            p = parse_number(score_text(s.astype("str")))
         return float(1 - p.invalid.mean())
     if kind == "id":
         return _id_fit(s, fname)

@@ -328,6 +328,16 @@ def parse_number(s: pd.Series, decimal: str | None = None) -> Parsed:
     return Parsed(values, present & values.isna(), {"decimal": decimal})
 
 
+def score_text(s: pd.Series) -> pd.Series:
+    """'2 - Satisfied' -> '2': the leading number of a 'N - label' scale value (other values
+    unchanged)."""
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return s
+    text = s.astype("str")
+    lead = text.str.extract(r"^\s*(-?\d+(?:[.,]\d+)?)\s*[-–:]\s*\D", expand=False)
+    return lead.fillna(text).where(s.notna())
+
+
 # ---------------------------------------------------------------- durations
 
 _HMS = (

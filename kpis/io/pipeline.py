@@ -20,6 +20,7 @@ from kpis.io.parsers import (
     parse_datetime,
     parse_duration,
     parse_number,
+    score_text,
 )
 from kpis.io.presets import detect_preset
 from kpis.io.pseudonym import normalise_id, pseudonymise, token
@@ -95,15 +96,6 @@ def _source_text(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
     for p in parts[1:]:
         joined = joined.str.cat(p, sep=" ")
     return joined.str.strip()
-
-
-def _score_text(s: pd.Series) -> pd.Series:
-    """'2 - Satisfied' -> '2': the leading number of a 'N - label' scale value."""
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        return s
-    text = s.astype("str")
-    lead = text.str.extract(r"^\s*(-?\d+(?:[.,]\d+)?)\s*[-–:]\s*\D", expand=False)
-    return lead.fillna(text).where(s.notna())
 
 
 def _map_values(src: pd.Series, value_map: dict) -> pd.Series:
@@ -275,7 +267,7 @@ def apply_mapping(
         elif fld.kind in ("score", "number"):
             if value_map:
                 src = _map_values(src, value_map)
-            p = parse_number(_score_text(src) if fld.kind == "score" else src)
+            p = parse_number(score_text(src) if fld.kind == "score" else src)
             reasons.flag(p.invalid, "unparseable_number", cells)
             if fld.kind == "score":
                 lo, hi = m.scales.get(fld.name, DEFAULT_SCALES.get(fld.name, (None, None)))
