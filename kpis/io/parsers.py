@@ -30,6 +30,13 @@ class Parsed:
 
 def is_missing(s: pd.Series) -> pd.Series:
     """Missing = NA, or text that is empty or blank."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        arr = pa.array(s)  # Arrow kernels, no copy of the text: empty, or only whitespace
+        blank = pc.or_kleene(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
+        return pd.Series(
+            np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False), dtype=bool),
+            index=s.index,
+        )
     miss = s.isna()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         text = s.astype("str")
@@ -289,7 +296,10 @@ _NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
 def _arrow_text(s: pd.Series) -> pa.Array:
     """The column as an Arrow string array, trimmed (missing stays null)."""
-    return pc.utf8_trim_whitespace(pa.array(_to_text(s), type=pa.string(), from_pandas=True))
+    arr = pa.array(_to_text(s), type=pa.string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):  # pandas' Arrow-backed text comes in chunks
+        arr = arr.combine_chunks()
+    return pc.utf8_trim_whitespace(arr)
 
 
 def _arrow_to_float(arr: pa.Array) -> np.ndarray:

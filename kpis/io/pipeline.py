@@ -8,28 +8,33 @@ rows_in = rows_used + rows_set_aside. Every problem of every row is looked for b
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from kpis.errors import MappingError, MissingRequiredField
+from kpis.io.fields import (
+    MAX_DURATION_S,
+    duplicated_among,
+    normalise_category,
+    parse_field,
+)
 from kpis.io.mapping import Mapping, auto_map, candidates_for, load_mapping
 from kpis.io.parsers import (
     is_missing,
     parse_bool,
     parse_datetime,
-    parse_duration,
     parse_number,
-    score_text,
 )
 from kpis.io.presets import detect_preset
-from kpis.io.pseudonym import normalise_id, pseudonymise, token
+from kpis.io.pseudonym import normalise_id, token
 from kpis.io.readers import RawTable, read_any
 from kpis.io.text import fold
-from kpis.schema import CANAL_VALUES, DIRECTION_VALUES, NIVEAU_VALUES, TABLES
-
-MAX_DURATION_S = 86_400.0
-DEFAULT_SCALES = {"nps_score": (0, 10), "ces_score": (1, 7), "csat_score": (0, 10)}
+from kpis.schema import TABLES
 
 REASONS = {
     "malformed_line": ("ligne mal formée (nombre de colonnes)", "malformed line (column count)"),
@@ -66,23 +71,68 @@ class _Reasons:
     """First reason per row, with a detail; every check still runs on every row."""
 
     def __init__(self, index: pd.Index) -> None:
-        self.code = pd.Series(None, index=index, dtype=object)
-        self.detail = pd.Series(None, index=index, dtype=object)
-        self.counts: dict[str, int] = {}
+        self.index = index
+        self.flagged = np.zeros(len(index), dtype=bool)
+        self._code = np.full(len(index), None, dtype=object)
+        self._detail = np.full(len(index), None, dtype=object)
 
-    def flag(self, mask: pd.Series, code: str, detail: tuple | str = "") -> None:
+    @property
+    def code(self) -> pd.Series:
+        return pd.Series(self._code, index=self.index, dtype=object)
+
+    @property
+    def detail(self) -> pd.Series:
+        return pd.Series(self._detail, index=self.index, dtype=object)
+
+    def flag(self, mask, code: str, detail: tuple | str = "") -> None:
         """Give ``code`` to the rows of ``mask`` that have no reason yet. ``detail`` is text, or
         (prefix, cells[, suffix]): the cells are quoted, built only for the flagged rows."""
-        mask = mask.fillna(False).astype(bool)
-        new = mask & self.code.isna()
-        if not bool(new.any()):
+        if isinstance(mask, pd.Series):
+            mask = mask.fillna(False).to_numpy(dtype=bool)
+        new = np.asarray(mask, dtype=bool) & ~self.flagged
+        if not new.any():
             return
-        self.code[new] = code
+        self.flagged |= new
+        self._code[new] = code
         if isinstance(detail, tuple):
             prefix, cells, suffix = (*detail, "")[:3]
-            self.detail[new] = prefix + "'" + cells[new].astype("str") + "'" + suffix
+            quoted = prefix + "'" + cells[new].astype("str") + "'" + suffix
+            self._detail[new] = quoted.to_numpy(dtype=object)
         else:
-            self.detail[new] = detail
+            self._detail[new] = detail
+
+
+PARALLEL_MIN_ROWS = 100_000
+
+
+def _run(jobs: list, weights: list[int], parallel: bool) -> list:
+    """Run the field parsers, heaviest first, on the machine's cores when the file is large
+    (Arrow, NumPy and pandas release the interpreter lock in their loops); results in job order."""
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if not parallel or workers < 2:
+        return [job() for job in jobs]
+    order = sorted(range(len(jobs)), key=lambda i: -weights[i])
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        done = dict(zip(order, pool.map(lambda i: jobs[i](), order), strict=True))
+    return [done[i] for i in range(len(jobs))]
+
+
+def _weight(fld) -> int:
+    """Rough cost of parsing a field: identifiers and timestamps are mostly distinct values."""
+    return 3 if fld.kind == "id" and fld.personal else 2 if fld.kind in ("id", "datetime") else 1
+
+
+def _empty_rows(frame: pd.DataFrame, source_cols: list[str]) -> np.ndarray:
+    """Rows whose every source cell is missing; each column is only read on the rows still
+    empty so far (usually none after the first filled column)."""
+    empty = np.ones(len(frame), dtype=bool) if source_cols else np.zeros(len(frame), dtype=bool)
+    for col in source_cols:
+        rows = np.flatnonzero(empty)
+        if not len(rows):
+            break
+        column = frame[col] if len(rows) == len(frame) else frame[col].iloc[rows]
+        empty[rows] = is_missing(column).to_numpy()
+    return empty
 
 
 def _source_text(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
@@ -96,39 +146,6 @@ def _source_text(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
     for p in parts[1:]:
         joined = joined.str.cat(p, sep=" ")
     return joined.str.strip()
-
-
-def _map_values(src: pd.Series, value_map: dict) -> pd.Series:
-    """Source value -> mapped value: exact text first, then folded (case, accents ignored);
-    values not listed are kept, or given the value of the key ``"*"`` when there is one."""
-    folded = {fold(k): v for k, v in value_map.items() if k != "*"}
-    other = value_map.get("*")
-
-    def one(v):
-        if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
-            return v
-        t = str(v).strip()
-        if t in value_map and t != "*":
-            return value_map[t]
-        if fold(t) in folded:
-            return folded[fold(t)]
-        return v if other is None or t == "" else other
-
-    uniques = pd.unique(src.dropna())
-    lookup = {u: one(u) for u in uniques}
-    return src.map(lambda v: lookup.get(v, v))
-
-
-def _normalise_category(values: pd.Series, fname: str) -> pd.Series:
-    text = values.astype("str").str.strip()
-    table = {"canal": CANAL_VALUES, "niveau": NIVEAU_VALUES, "direction": DIRECTION_VALUES}.get(
-        fname
-    )
-    if table:
-        uniques = pd.unique(text.dropna())
-        lookup = {u: table.get(fold(u), u) for u in uniques}
-        text = text.map(lookup)
-    return text.astype("category")
 
 
 def choose_table(frame: pd.DataFrame) -> tuple[str, Mapping]:
@@ -225,9 +242,7 @@ def apply_mapping(
             )
     reasons = _Reasons(frame.index)
     source_cols = [c for c in frame.columns if c != "_row"]
-    if source_cols:
-        empty = pd.concat([is_missing(frame[c]) for c in source_cols], axis=1).all(axis=1)
-        reasons.flag(empty, "empty_row")
+    reasons.flag(_empty_rows(frame, source_cols), "empty_row")
     for col, vals in m.drop_rows.items():
         cell = frame[col].astype("str").str.strip()
         hit = cell.isin([str(v) for v in vals]) | cell.map(fold, na_action="ignore").isin(
@@ -238,61 +253,31 @@ def apply_mapping(
     out = pd.DataFrame(index=frame.index)
     out["_row"] = frame["_row"].to_numpy()
     parse_info: dict = {}
-    for fld in tdef.fields:
-        cols = m.sources(fld.name)
-        if not cols:
-            continue
-        src = _source_text(frame, cols)
-        miss_vals = m.missing.get(fld.name)
-        if miss_vals:
-            src = src.where(~src.astype("str").str.strip().isin([str(v) for v in miss_vals]))
-        value_map = m.values.get(fld.name)
-        label = "+".join(cols)
-        cells = (f"{fld.name} ({label}): ", src)
-        if fld.kind == "bool":
-            p = parse_bool(src, value_map)
-            reasons.flag(p.invalid, "unparseable_bool", cells)
-            out[fld.name] = p.values
-        elif fld.kind == "datetime":
-            p = parse_datetime(src, m.formats.get(fld.name))
-            parse_info[fld.name] = p.info
-            reasons.flag(p.invalid, "unparseable_date", cells)
-            out[fld.name] = p.values
-        elif fld.kind == "duration":
-            p = parse_duration(src, unit=m.units.get(fld.name, "s"))
-            reasons.flag(p.invalid, "unparseable_duration", cells)
-            reasons.flag(p.values < 0, "negative_duration", cells)
-            reasons.flag(p.values > MAX_DURATION_S, "absurd_duration", cells)
-            out[fld.name] = p.values
-        elif fld.kind in ("score", "number"):
-            if value_map:
-                src = _map_values(src, value_map)
-            p = parse_number(score_text(src) if fld.kind == "score" else src)
-            reasons.flag(p.invalid, "unparseable_number", cells)
-            if fld.kind == "score":
-                lo, hi = m.scales.get(fld.name, DEFAULT_SCALES.get(fld.name, (None, None)))
-                if lo is not None:
-                    outside = (p.values < lo) | (p.values > hi)
-                    reasons.flag(outside, "score_out_of_scale", (*cells, f" ∉ [{lo}, {hi}]"))
-                parse_info[fld.name] = {"scale": [lo, hi]}
-            out[fld.name] = p.values
-        elif fld.kind == "category":
-            text = src.astype("str").str.strip().where(~is_missing(src))
-            if value_map:
-                text = _map_values(text, value_map)
-            out[fld.name] = _normalise_category(text, fld.name)
-        elif fld.kind == "id":
-            text = normalise_id(src.astype("str")).where(~is_missing(src))
-            out[fld.name] = pseudonymise(text, key) if fld.personal else text.astype("str")
-        else:  # text
-            out[fld.name] = src.astype("str").where(~is_missing(src))
+    mapped = [(fld, m.sources(fld.name)) for fld in tdef.fields if m.sources(fld.name)]
+    sources = [_source_text(frame, cols) for _fld, cols in mapped]
+    jobs = [
+        partial(parse_field, fld, src, m, key)
+        for (fld, _c), src in zip(mapped, sources, strict=True)
+    ]
+    weights = [_weight(fld) for fld, _c in mapped]
+    results = _run(jobs, weights, parallel=len(frame) >= PARALLEL_MIN_ROWS)
+    id_codes = {}
+    for (fld, cols), src, res in zip(mapped, sources, results, strict=True):
+        prefix = f"{fld.name} ({'+'.join(cols)}): "
+        for check in res.checks:
+            reasons.flag(check.mask, check.code, (prefix, src, check.suffix))
+        if res.info is not None:
+            parse_info[fld.name] = res.info
+        if res.codes is not None:
+            id_codes[fld.name] = res.codes
+        out[fld.name] = res.values
     for fname_d, spec in m.derive.items():
         out[fname_d] = _derive(frame, fname_d, spec, m, reasons, parse_info)
     for fname_c, value in m.constants.items():
         kind = tdef.get(fname_c).kind
         const = pd.Series(value, index=frame.index)
         out[fname_c] = (
-            _normalise_category(const, fname_c)
+            normalise_category(const, fname_c)
             if kind == "category"
             else parse_bool(const).values
             if kind == "bool"
@@ -309,13 +294,17 @@ def apply_mapping(
         reasons.flag(p.invalid, "unparseable_number", (f"item {col}: ", frame[col]))
         out[f"item:{col}"] = p.values
     if "contact_id" in out and m.table == "contacts":
-        ok = reasons.code.isna() & out["contact_id"].notna()
-        dup = out["contact_id"].where(ok).duplicated(keep="first") & ok
+        ok = ~reasons.flagged & out["contact_id"].notna().to_numpy()
+        codes = id_codes.get("contact_id")
+        if codes is None:  # a constant or derived contact id
+            codes = pd.factorize(out["contact_id"], use_na_sentinel=False)[0]
+        dup = duplicated_among(codes, ok)
         reasons.flag(dup, "duplicate_contact_id", ("contact_id: ", out["contact_id"]))
-    out["_file"] = pd.Categorical([fname] * len(out)) if len(out) else pd.Categorical([])
+    out["_file"] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), [fname])
 
-    used_mask = reasons.code.isna()
-    data = out[used_mask].reset_index(drop=True)
+    used_mask = pd.Series(~reasons.flagged, index=frame.index)
+    data = out if used_mask.all() else out[used_mask]
+    data = data.reset_index(drop=True)
     set_aside = _set_aside_frame(raw, m, reasons, used_mask, key)
     rows_in = len(frame) + len(raw.bad_rows)
     counts = set_aside["reason"].value_counts().to_dict() if len(set_aside) else {}

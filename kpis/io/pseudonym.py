@@ -14,6 +14,8 @@ import secrets
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 ENV_KEY = "PILOTE_WORKSPACE_KEY"
 _PROCESS_KEY = secrets.token_bytes(32)
@@ -36,6 +38,11 @@ def default_key() -> bytes:
 
 def normalise_id(text: pd.Series) -> pd.Series:
     """Trim, and drop a float artefact ('4587.0' -> '4587') so one customer keeps one key."""
+    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow" and len(text):
+        # one pass to see whether anything needs changing (most id columns are clean)
+        dirty = pc.match_substring_regex(pa.array(text), r"^\s|\s$|^-?\d+\.0+\s*$")
+        if not pc.any(dirty).as_py():
+            return text
     return text.str.strip().str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
 
 
@@ -46,14 +53,14 @@ def _sip_key(key: bytes) -> str:
 
 def pseudonymise(values: pd.Series, key: bytes | None = None) -> pd.Series:
     """Keyed SipHash-2-4 of each identifier (pandas' vectorised ``hash_array``, a keyed PRF), as
-    a nullable Int64; missing stays missing. Only the distinct values are hashed."""
+    a nullable Int64; missing stays missing. The import calls it on the distinct identifiers
+    only (one hash per customer), then spreads the keys back to the rows."""
     key = key or default_key()
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = np.asarray([str(u) for u in uniques], dtype=object)
+    missing = values.isna().to_numpy()
+    texts = values.astype("str").to_numpy(dtype=object, na_value="")
     hashed = pd.util.hash_array(texts, hash_key=_sip_key(key), categorize=False).view(np.int64)
-    picked = hashed[np.maximum(codes, 0)] if len(hashed) else np.zeros(len(codes), np.int64)
-    out = pd.array(picked, dtype="Int64")
-    out[codes < 0] = pd.NA
+    out = pd.array(hashed, dtype="Int64")
+    out[missing] = pd.NA
     return pd.Series(out, index=values.index, name=values.name)
 
 

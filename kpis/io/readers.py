@@ -152,23 +152,26 @@ def _read_csv_arrow(data: bytes, encoding: str, sep: str, header: list[str]):
         encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
         column_names=header,
         skip_rows=1,
-        block_size=1 << 24,
+        block_size=1 << 22,
     )
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     parse = pacsv.ParseOptions(
         delimiter=sep,
         quote_char='"',
         double_quote=True,
-        newlines_in_values=True,
+        # a line break can only sit inside a value when the file quotes something; without a
+        # quote anywhere, Arrow may split the file into blocks at any line end (faster)
+        newlines_in_values=b'"' in body,
         ignore_empty_lines=True,
         invalid_row_handler=lambda row: (bad.append(row.number), "skip")[1],
     )
     conv = pacsv.ConvertOptions(
-        column_types={h: pa.string() for h in header},
+        # large_string: pandas' str dtype takes the Arrow buffers as they are (no copy)
+        column_types={h: pa.large_string() for h in header},
         strings_can_be_null=False,
         null_values=[],
         quoted_strings_can_be_null=False,
     )
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     table = pacsv.read_csv(
         io.BytesIO(body), read_options=read, parse_options=parse, convert_options=conv
     )
