@@ -2,6 +2,14 @@
 the DataFrame a chart draws (no Streamlit, no Altair). Values come from ``kpis.engine.compute``
 so they match the dashboard; every row carries ``n`` (to size points) and, for rates, the Wilson
 interval. ``ANALYSES`` lists them with the rules whose findings go in their panel.
+
+Every function takes the **whole** tables and the global ``filters`` (the engine's
+``{field: value or list, "date": (start, end)}``, rows chosen by ``kpis.filters.filter_rows``):
+KPIs go through the engine with those filters, so recontact flags are computed on the whole
+contacts table (a phone call followed by an e-mail stays "recontacted" under canal = telephone)
+and the figures equal the dashboard's under the same filters. Never pass pre-filtered tables.
+A filter on a field the contacts lack makes the engine's KPIs not computable and the other
+analyses raise ``ValueError``.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from kpis.engine import compute
+from kpis.filters import filter_rows
 
 # analysis id -> (title fr, title en, rule ids of its findings panel)
 ANALYSES = {
@@ -55,14 +64,26 @@ ANALYSES = {
 }
 
 
-def _pair(tables, x_kpi, y_kpi, by, params=None, period=None) -> pd.DataFrame:
-    r = compute(tables, [x_kpi, y_kpi], by=by, period=period, params=params)
+def _contacts(tables, filters) -> pd.DataFrame:
+    """The contacts that pass the filters; ValueError when a filter field is missing."""
+    c = tables["contacts"]
+    picked = filter_rows(c, filters, table="contacts")
+    if picked.missing:
+        raise ValueError(f"contacts lacks {', '.join(picked.missing)} (filter field)")
+    return picked.rows
+
+
+def _pair(tables, x_kpi, y_kpi, by, params=None, period=None, filters=None) -> pd.DataFrame:
+    r = compute(tables, [x_kpi, y_kpi], by=by, period=period, filters=filters, params=params)
     keys = [*by, *(["period"] if period else [])]
     r = r[r["status"] != "not_computable"]
     cols = ["value", "ci_low", "ci_high", "n"]
     x = r[r["kpi"] == x_kpi][[*keys, *cols]].rename(columns={c: f"x_{c}" for c in cols})
     y = r[r["kpi"] == y_kpi][[*keys, *cols]].rename(columns={c: f"y_{c}" for c in cols})
-    out = x.merge(y, on=keys, how="inner") if keys else pd.concat([x, y], axis=1)
+    if keys:
+        out = x.merge(y, on=keys, how="inner")
+    else:  # one row each: side by side (their row labels differ)
+        out = pd.concat([x.reset_index(drop=True), y.reset_index(drop=True)], axis=1)
     out["n"] = out[["x_n", "y_n"]].max(axis=1)
     for k in by:
         out[k] = out[k].astype("str")
@@ -70,23 +91,33 @@ def _pair(tables, x_kpi, y_kpi, by, params=None, period=None) -> pd.DataFrame:
 
 
 def pairing(
-    tables, x_kpi: str, y_kpi: str, by: str | None, params=None, period: str | None = None
+    tables,
+    x_kpi: str,
+    y_kpi: str,
+    by: str | None,
+    params=None,
+    period: str | None = None,
+    filters=None,
 ) -> pd.DataFrame:
     """Any KPI × any KPI by any segment (free pairing): x_*, y_*, n per segment."""
-    return _pair(tables, x_kpi, y_kpi, [by] if by else [], params, period)
+    return _pair(tables, x_kpi, y_kpi, [by] if by else [], params, period, filters)
 
 
-def fcr_recontact(tables, by: str = "motif", params=None) -> pd.DataFrame:
+def fcr_recontact(tables, by: str = "motif", params=None, filters=None) -> pd.DataFrame:
     """Declared FCR (x) and per-contact recontact rate (y) by motif, agent or week."""
     if by == "week":
-        return _pair(tables, "fcr", "recontact_rate_contacts", [], params, "week")
-    return _pair(tables, "fcr", "recontact_rate_contacts", [by], params)
+        return _pair(tables, "fcr", "recontact_rate_contacts", [], params, "week", filters)
+    return _pair(tables, "fcr", "recontact_rate_contacts", [by], params, None, filters)
 
 
-def declared_measured(tables, by: str = "provider", params=None) -> pd.DataFrame:
+def declared_measured(tables, by: str = "provider", params=None, filters=None) -> pd.DataFrame:
     """Declared, measured and survey FCR by segment, long form (kpi, value, CI, n)."""
     r = compute(
-        tables, ["fcr", "fcr_measured", "fcr_survey"], by=[by] if by else None, params=params
+        tables,
+        ["fcr", "fcr_measured", "fcr_survey"],
+        by=[by] if by else None,
+        filters=filters,
+        params=params,
     )
     r = r[r["status"] != "not_computable"].copy()
     if by:
@@ -105,11 +136,11 @@ def _phone_offered(c: pd.DataFrame) -> np.ndarray:
     return m
 
 
-def wait_abandon(tables) -> pd.DataFrame:
+def wait_abandon(tables, filters=None) -> pd.DataFrame:
     """Inbound calls by weekday × hour: mean wait, abandon rate (Wilson), n."""
     from kpis.stats import wilson_interval
 
-    c = tables["contacts"]
+    c = _contacts(tables, filters)
     m = _phone_offered(c)
     t = c["started_at"][m]
     ans = c["answered"].astype("boolean").to_numpy(dtype=bool, na_value=False)[m]
@@ -131,13 +162,22 @@ def wait_abandon(tables) -> pd.DataFrame:
     return g
 
 
-def volume_recontact(tables, params=None, max_lag: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+def volume_recontact(
+    tables, params=None, max_lag: int = 3, filters=None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Weekly volume and recontact rate, and their detrended correlation by lag (0..max_lag)."""
     from kpis.interpret import RuleData, partial_corr
 
     d = RuleData(tables, params)
-    rec = d.weekly("recontact_rate_contacts")
-    vol = d.kpi("volume", period="week")[["period", "value"]].rename(columns={"value": "volume"})
+    if filters:
+        rec = _complete_weeks(
+            d.kpi("recontact_rate_contacts", period="week", filters=filters),
+            _contacts(tables, filters)["started_at"],
+        )
+    else:
+        rec = d.weekly("recontact_rate_contacts")
+    vol = d.kpi("volume", period="week", filters=filters or None)
+    vol = vol[["period", "value"]].rename(columns={"value": "volume"})
     w = (
         rec[["period", "value", "ci_low", "ci_high", "n"]]
         .rename(columns={"value": "recontact"})
@@ -153,13 +193,27 @@ def volume_recontact(tables, params=None, max_lag: int = 3) -> tuple[pd.DataFram
     return w, pd.DataFrame(lags)
 
 
-def dmt_by(tables, by: str = "motif", within: str | None = None) -> pd.DataFrame:
+def _complete_weeks(r: pd.DataFrame, started: pd.Series) -> pd.DataFrame:
+    """``RuleData.weekly`` on filtered rows: the weeks inside the filtered contacts' time span
+    (partial first/last weeks out) whose sample is at least half the median."""
+    r = r[r["period"].notna() & r["value"].notna()].sort_values("period")
+    if len(r) and started.notna().any():
+        lo, hi = started.min().normalize(), started.max().normalize()
+        r = r[
+            (r["period"] >= lo) & (r["period"] + pd.Timedelta(days=7) <= hi + pd.Timedelta(days=1))
+        ]
+    if len(r):
+        r = r[r["n"] >= 0.5 * r["n"].median()]
+    return r.reset_index(drop=True)
+
+
+def dmt_by(tables, by: str = "motif", within: str | None = None, filters=None) -> pd.DataFrame:
     """Handling time (talk + hold + acw) by ``by`` (and ``within``, e.g. agent within motif):
     mean with t interval, median, quartiles, n."""
     from kpis.interpret import RuleData, mean_ci
 
-    d = RuleData(tables)
-    c = tables["contacts"]
+    c = _contacts(tables, filters)
+    d = RuleData({"contacts": c})
     dmt = d.handling_time()
     keys = [by] + ([within] if within else [])
     ok = np.isfinite(dmt) & c[keys].notna().all(axis=1).to_numpy()
@@ -184,12 +238,12 @@ def dmt_by(tables, by: str = "motif", within: str | None = None) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def transfer_motif(tables, params=None) -> pd.DataFrame:
+def transfer_motif(tables, params=None, filters=None) -> pd.DataFrame:
     """Level-1 transfer rate by motif (Wilson) and the transfers by type, long form."""
-    r = compute(tables, ["transfer_rate"], by=["motif"], params=params)
+    r = compute(tables, ["transfer_rate"], by=["motif"], filters=filters, params=params)
     r = r[r["status"] != "not_computable"][["motif", "value", "ci_low", "ci_high", "n"]].copy()
     r["motif"] = r["motif"].astype("str")
-    c = tables["contacts"]
+    c = _contacts(tables, filters)
     if "transfer_to" in c.columns:
         tr = c["transferred"].astype("boolean").to_numpy(dtype=bool, na_value=False)
         types = (
@@ -204,15 +258,15 @@ def transfer_motif(tables, params=None) -> pd.DataFrame:
     return r.reset_index(drop=True)
 
 
-def csat_fcr(tables, by: str = "motif", params=None) -> pd.DataFrame:
+def csat_fcr(tables, by: str = "motif", params=None, filters=None) -> pd.DataFrame:
     """CSAT (y) against survey FCR (x) by segment, from the surveys."""
-    return _pair(tables, "fcr_survey", "csat", [by], params)
+    return _pair(tables, "fcr_survey", "csat", [by], params, None, filters)
 
 
-def avoidable_pareto(tables, params=None) -> pd.DataFrame:
+def avoidable_pareto(tables, params=None, filters=None) -> pd.DataFrame:
     """Motifs by volume: count, share, cumulative share, avoidable flag (from the flag or the
     avoidable_motifs parameter)."""
-    c = tables["contacts"]
+    c = _contacts(tables, filters)
     motifs = list((params or {}).get("avoidable_motifs") or [])
     counts = c["motif"].astype("str")[c["motif"].notna()].value_counts()
     out = pd.DataFrame({"motif": counts.index, "n": counts.to_numpy()})
@@ -230,9 +284,9 @@ def avoidable_pareto(tables, params=None) -> pd.DataFrame:
     return out
 
 
-def ho_hno(tables, params=None) -> pd.DataFrame:
+def ho_hno(tables, params=None, filters=None) -> pd.DataFrame:
     """Contacts in and out of opening hours by channel, with the HNO share (Wilson)."""
-    r = compute(tables, ["ho_hno"], by=["canal"], params=params)
+    r = compute(tables, ["ho_hno"], by=["canal"], filters=filters, params=params)
     r = r[r["status"] != "not_computable"].copy()
     r["canal"] = r["canal"].astype("str")
     r["hno"] = r["numerator"]
@@ -240,10 +294,11 @@ def ho_hno(tables, params=None) -> pd.DataFrame:
     return r[["canal", "ho", "hno", "value", "ci_low", "ci_high", "n"]].reset_index(drop=True)
 
 
-def drill(tables, segment: Mapping, limit: int = 500) -> pd.DataFrame:
-    """The contacts behind a point: rows of contacts matching ``segment`` ({field: value or
-    list}; ``period`` = week start; ``hour``/``weekday`` = time of day / day of week)."""
-    c = tables["contacts"]
+def drill(tables, segment: Mapping, limit: int = 500, filters=None) -> pd.DataFrame:
+    """The contacts behind a point: rows of contacts that pass ``filters`` and match ``segment``
+    ({field: value or list}; ``period`` = week start; ``hour``/``weekday`` = time of day / day
+    of week)."""
+    c = _contacts(tables, filters)
     m = np.ones(len(c), dtype=bool)
     for k, v in segment.items():
         vals = v if isinstance(v, (list, tuple, set)) else [v]

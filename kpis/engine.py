@@ -6,10 +6,10 @@
 - Each table a KPI reads is filtered and segmented once per call (``View``); ratio and mean KPIs
   are group sums over that one segmentation (see ``kpis.segments``).
 - Filters: ``{field: value or list}``; a 2-tuple on a time field (``started_at``, ``date``…) is a
-  date range applied to each table's own time field (``answered_at``, ``evaluated_at``,
-  ``period_start``), start ≤ t ≤ end (an end at midnight means the whole end day; ``None`` is
-  open). A filter or segment field that a KPI's table lacks makes that KPI ``not_computable``
-  (surveys and evaluations borrow the field from contacts through ``contact_id`` when they can).
+  date range applied to each table's own time field. The rows are chosen by
+  ``kpis.filters.filter_rows`` (the rules are in its docstring; the pages use the same function).
+  A filter or segment field that a KPI's table lacks makes that KPI ``not_computable`` (surveys
+  and evaluations borrow the field from contacts through ``contact_id`` when they can).
 - Recontact flags are computed once on the whole unfiltered contacts table, then filtered.
 - Rates are in percent, NPS in points, durations in seconds. An empty denominator gives status
   ``no_data`` and no value — never 0.
@@ -27,20 +27,13 @@ import pandas as pd
 from kpis import stats
 from kpis.definitions import REGISTRY
 from kpis.definitions._base import Agg, NotComputable
+from kpis.filters import DATE_FILTER_KEYS as DATE_FILTER_KEYS  # re-exported
+from kpis.filters import TIME_FIELDS as TIME_FIELDS  # re-exported
+from kpis.filters import filter_rows, time_field
 from kpis.recontact import recontact_flags
 from kpis.registry import KPI, Registry
 from kpis.segments import PERIOD_COLUMN, PERIODS, Segmenter
 
-TIME_FIELDS = {
-    "contacts": "started_at",
-    "surveys": "answered_at",
-    "evaluations": "evaluated_at",
-    "costs": "period_start",
-    "hours": "period_start",
-    "customer_base": "period_start",
-    "headcount": "period_start",
-}
-DATE_FILTER_KEYS = frozenset(TIME_FIELDS.values()) | {"date", "period"}
 RESULT_COLUMNS = [
     "value",
     "numerator",
@@ -57,33 +50,6 @@ STATUSES = ("ok", "not_computable", "no_data", "low_sample")
 
 
 # Views -----------------------------------------------------------------------------------------
-
-
-def _is_range(key: str, value: Any) -> bool:
-    return key in DATE_FILTER_KEYS and isinstance(value, tuple) and len(value) == 2
-
-
-def _range_mask(t: pd.Series, lo, hi) -> np.ndarray:
-    m = t.notna().to_numpy().copy()
-    if lo is not None:
-        m &= (t >= pd.Timestamp(lo)).to_numpy(dtype=bool, na_value=False)
-    if hi is not None:
-        hi = pd.Timestamp(hi)
-        if hi == hi.normalize():
-            m &= (t < hi + pd.Timedelta(days=1)).to_numpy(dtype=bool, na_value=False)
-        else:
-            m &= (t <= hi).to_numpy(dtype=bool, na_value=False)
-    return m
-
-
-def _value_mask(s: pd.Series, value) -> np.ndarray:
-    values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
-    with_na = any(v is None or (isinstance(v, float) and np.isnan(v)) for v in values)
-    values = [v for v in values if not (v is None or (isinstance(v, float) and np.isnan(v)))]
-    m = s.isin(values).to_numpy(dtype=bool, na_value=False) if values else np.zeros(len(s), bool)
-    if with_na:
-        m |= s.isna().to_numpy()
-    return m
 
 
 class View:
@@ -163,7 +129,7 @@ class Env:
         return self.tables.get(name)
 
     def time_field(self, name: str) -> str:
-        return TIME_FIELDS.get(name, "period_start")
+        return time_field(name)
 
     def view(self, name: str, needs: Sequence[str] = ()) -> View:
         """The filtered, segmented table; NotComputable when it or a needed field is missing."""
@@ -188,20 +154,19 @@ class Env:
         if full is None:
             raise NotComputable([name], f"needs table {name}")
         tf = self.time_field(name)
-        wanted = [f for f in self.by if f != PERIOD_COLUMN]
-        wanted += [k for k, v in self.filters.items() if not _is_range(k, v)]
-        borrowed = [f for f in dict.fromkeys(wanted) if f not in full.columns]
+        picked = filter_rows(
+            full,
+            self.filters,
+            table=name,
+            contacts=self.tables.get("contacts"),
+            borrow=[f for f in self.by if f != PERIOD_COLUMN],
+        )
+        full = picked.frame
         note = ""
-        if borrowed:
-            full, got = _borrow(name, full, borrowed, self.tables.get("contacts"))
-            if got:
-                note = f"{', '.join(got)} taken from contacts via contact_id"
+        if picked.borrowed:
+            note = f"{', '.join(picked.borrowed)} taken from contacts via contact_id"
         missing = [f"{name}.{f}" for f in self.by if f not in full.columns]
-        missing += [
-            f"{name}.{k}"
-            for k, v in self.filters.items()
-            if (tf if _is_range(k, v) else k) not in full.columns
-        ]
+        missing += [f"{name}.{f}" for f in picked.missing]
         if self.period is not None and tf not in full.columns:
             missing.append(f"{name}.{tf}")
         if missing:
@@ -210,13 +175,9 @@ class Env:
                 f"{name} lacks {', '.join(m.split('.', 1)[1] for m in missing)}"
                 " (segment, period or filter field)",
             )
-        mask = None
-        for k, val in self.filters.items():
-            m = _range_mask(full[tf], *val) if _is_range(k, val) else _value_mask(full[k], val)
-            mask = m if mask is None else (mask & m)
-        df = full if mask is None else full[mask]
+        df = picked.rows
         seg = Segmenter(df, self.by, self.period, tf)
-        return View(name, full, df, mask, seg, note)
+        return View(name, full, df, picked.mask, seg, note)
 
     def recontact(self, p: Mapping) -> pd.DataFrame:
         """Recontact flags of the (filtered) contacts, computed on the whole contacts table."""
@@ -237,60 +198,6 @@ class Env:
             return flags if v.mask is None else flags[v.mask]
 
         return v.memo(key, make)
-
-
-_POSITIONS: dict[tuple, tuple] = {}
-
-
-def _contact_positions(frame: pd.DataFrame, contacts: pd.DataFrame) -> np.ndarray:
-    """Row position in contacts of each row's contact_id (first match; −1 when none), cached."""
-    key = (id(frame), len(frame), id(contacts), len(contacts))
-    hit = _POSITIONS.get(key)
-    if hit is not None and hit[0] is frame and hit[1] is contacts:
-        return hit[2]
-    try:  # Arrow's hash lookup: ~10× faster than a pandas index on 5M text ids
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        # Hash the (few) distinct ids of the small table, then probe the big one: memory stays
-        # proportional to the survey/evaluation ids, not to the 5M contacts.
-        codes, uniq = pd.factorize(frame["contact_id"].astype("str"), use_na_sentinel=True)
-        wanted = pa.array(pd.Series(uniq, dtype="str").array)
-        probe = pa.array(contacts["contact_id"].astype("str").array).cast(wanted.type)
-        hit = pc.index_in(probe, value_set=wanted, skip_nulls=True).fill_null(-1)
-        hit = hit.to_numpy(zero_copy_only=False).astype(np.int64)
-        rows = np.flatnonzero(hit >= 0)
-        first = np.full(len(uniq), -1, dtype=np.int64)
-        first[hit[rows][::-1]] = rows[::-1]  # last write wins: reversed → first contact row
-        pos = np.where(codes >= 0, first[np.maximum(codes, 0)], -1)
-    except (ImportError, TypeError, ValueError, NotImplementedError):
-        ids = contacts["contact_id"]
-        keep = ids.notna().to_numpy() & ~ids.duplicated().to_numpy()
-        lookup = pd.Series(np.flatnonzero(keep), index=ids[keep].to_numpy())
-        pos = lookup.reindex(frame["contact_id"].to_numpy()).fillna(-1).to_numpy(np.int64)
-    if len(_POSITIONS) >= 4:
-        _POSITIONS.pop(next(iter(_POSITIONS)))
-    _POSITIONS[key] = (frame, contacts, pos)
-    return pos
-
-
-def _borrow(name, frame, fields, contacts):
-    """Copy segment/filter fields missing from surveys/evaluations from contacts (contact_id)."""
-    if (
-        name not in ("surveys", "evaluations")
-        or contacts is None
-        or "contact_id" not in frame.columns
-        or "contact_id" not in contacts.columns
-    ):
-        return frame, []
-    got = [f for f in fields if f in contacts.columns]
-    if not got:
-        return frame, []
-    pos = _contact_positions(frame, contacts)
-    frame = frame.copy(deep=False)  # copy-on-write: only the added columns are new
-    for f in got:
-        frame[f] = pd.api.extensions.take(contacts[f].array, pos, allow_fill=True)
-    return frame, got
 
 
 # Parameters -------------------------------------------------------------------------------------

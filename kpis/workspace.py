@@ -177,7 +177,7 @@ def _check_filters(filters: Mapping, where: str) -> None:
 
 def _restore_filters(filters: Mapping) -> dict:
     """JSON lists of two dates on time fields back to the engine's (start, end) tuples."""
-    from kpis.engine import DATE_FILTER_KEYS
+    from kpis.filters import DATE_FILTER_KEYS
 
     out = {}
     for k, v in filters.items():
@@ -675,25 +675,6 @@ def _view_explorer(cell: Cell, tables, settings, lang) -> CellResult:
     return CellResult(title=name, table=table, chart=chart, numbers=numbers)
 
 
-def _filtered_tables(tables, filters: Mapping) -> dict:
-    """Every table restricted by the filters, as the cross-analyses page does before calling
-    ``kpis.crossviews`` (which takes no filters); a table lacking a filtered field (costs,
-    hours…) is kept whole."""
-    if not filters:
-        return dict(tables)
-    from kpis.definitions._base import NotComputable
-    from kpis.engine import Env
-
-    env = Env(tables, [], None, filters)
-    out = {}
-    for name, df in tables.items():
-        try:
-            out[name] = env.view(name).df
-        except NotComputable:
-            out[name] = df
-    return out
-
-
 def _scatter(df: pd.DataFrame, label: str, x_title: str, y_title: str, title: str):
     import altair as alt
 
@@ -755,13 +736,14 @@ def _view_crossview(cell: Cell, tables, settings, lang) -> CellResult:
     """A ready-made cross-analysis of ``kpis.crossviews`` (params: ``analysis``, and ``by``, or
     ``x``, ``y``, ``by``, ``period`` for the free pairing), with the findings of its rules."""
     from kpis import crossviews as cv
+    from kpis.filters import filter_tables
 
     analysis, p = _cross_params(cell.params)
     if analysis != "free" and analysis not in cv.ANALYSES:
         raise ValueError(
             f"unknown cross-analysis '{analysis}': {', '.join([*cv.ANALYSES, 'free'])}"
         )
-    t = _filtered_tables(tables, cell.filters)
+    t, f = tables, cell.filters  # whole tables + filters: recontact flags need every contact
     params = settings["params"]
     if "contacts" not in t:
         raise _NotAvailable("pas de table de contacts", "no contacts table")
@@ -772,16 +754,16 @@ def _view_crossview(cell: Cell, tables, settings, lang) -> CellResult:
         if analysis == "fcr_recontact":
             by = p.get("by") or CROSS_BY[analysis]
             kx, ky = "fcr", "recontact_rate_contacts"
-            df = cv.fcr_recontact(t, by, params)
+            df = cv.fcr_recontact(t, by, params, filters=f)
             label = "period" if by == "week" else by
         elif analysis == "csat_fcr":
             label = p.get("by") or CROSS_BY[analysis]
             kx, ky = "fcr_survey", "csat"
-            df = cv.csat_fcr(t, label, params)
+            df = cv.csat_fcr(t, label, params, filters=f)
         else:
             kx, ky = (p.get(k) or d for k, d in CROSS_FREE)
             label = p.get("by")
-            df = cv.pairing(t, kx, ky, label, params, p.get("period"))
+            df = cv.pairing(t, kx, ky, label, params, p.get("period"), filters=f)
             label = label or "period"
         chart = (
             _scatter(df, label, _kpi_name(kx, lang), _kpi_name(ky, lang), title)
@@ -790,14 +772,14 @@ def _view_crossview(cell: Cell, tables, settings, lang) -> CellResult:
         )
     elif analysis == "declared_measured":
         by = p.get("by") or CROSS_BY[analysis]
-        df = cv.declared_measured(t, by, params)
+        df = cv.declared_measured(t, by, params, filters=f)
         df.insert(1, "indicateur", df["kpi"].map(lambda k: _kpi_name(k, lang)))
         chart = _bar_with_ci(df, by, title, "indicateur", "%") if len(df) else None
     elif analysis == "wait_abandon":
-        df = cv.wait_abandon(t)
+        df = cv.wait_abandon(t, filters=f)
         chart = _heat(df, "hour", "weekday", "abandon_rate", title) if len(df) else None
     elif analysis == "volume_recontact":
-        df, lags = cv.volume_recontact(t, params)
+        df, lags = cv.volume_recontact(t, params, filters=f)
         extra["Corrélation par décalage" if fr else "Correlation by lag"] = lags
         long = df.rename(columns={"recontact": "value"}).assign(
             indicateur=_kpi_name("recontact_rate_contacts", lang)
@@ -805,23 +787,25 @@ def _view_crossview(cell: Cell, tables, settings, lang) -> CellResult:
         chart = _line(long, title, None, "%") if len(long) else None
     elif analysis == "dmt_motif":
         by = p.get("by") or CROSS_BY[analysis]
-        df = cv.dmt_by(t, by)
+        df = cv.dmt_by(t, by, filters=f)
         chart = _bar_with_ci(df, by, title, unit="s") if len(df) else None
     elif analysis == "transfer_motif":
-        df = cv.transfer_motif(t, params)
+        df = cv.transfer_motif(t, params, filters=f)
         plot = df.drop_duplicates("motif")
         chart = _bar_with_ci(plot, "motif", title, unit="%") if len(plot) else None
     elif analysis == "avoidable_pareto":
-        df = cv.avoidable_pareto(t, params)
+        df = cv.avoidable_pareto(t, params, filters=f)
         chart = _bar_with_ci(df.assign(value=df["share"]), "motif", title, unit="%")
     else:  # ho_hno
-        df = cv.ho_hno(t, params)
+        df = cv.ho_hno(t, params, filters=f)
         chart = _bar_with_ci(df, "canal", title, unit="%") if len(df) else None
     rules = set(cv.ANALYSES[analysis][2]) if analysis in cv.ANALYSES else set()
     findings = []
     if rules:
         try:
-            findings = [f for f in run_findings(t, params, settings) if f["rule"] in rules]
+            # the rules take no filters: they read pre-filtered tables
+            pre = filter_tables(tables, cell.filters) if cell.filters else tables
+            findings = [x for x in run_findings(pre, params, settings) if x["rule"] in rules]
         except _NotAvailable:
             findings = []
     unit = ("semaines" if fr else "weeks") if analysis == "volume_recontact" else "segments"
@@ -999,7 +983,7 @@ def _view_quality(cell: Cell, tables, settings, lang) -> CellResult:
 def _view_verbatims(cell: Cell, tables, settings, lang) -> CellResult:
     import altair as alt
 
-    from kpis.engine import Env
+    from kpis.filters import filter_rows
     from kpis.verbatims import nps_group, over_represented, term_table
 
     surveys = tables.get("surveys")
@@ -1007,10 +991,13 @@ def _view_verbatims(cell: Cell, tables, settings, lang) -> CellResult:
         raise _NotAvailable(
             "pas de commentaires (surveys.comment)", "no comments (surveys.comment)"
         )
-    df = surveys
-    if cell.filters:
-        env = Env(tables, [], None, cell.filters)
-        df = env.view("surveys").df
+    picked = filter_rows(surveys, cell.filters, table="surveys", contacts=tables.get("contacts"))
+    if picked.missing:  # as the engine: a filter that cannot apply is not ignored
+        raise _NotAvailable(
+            f"les réponses n'ont pas {', '.join(picked.missing)} (filtre)",
+            f"surveys lack {', '.join(picked.missing)} (filter field)",
+        )
+    df = picked.rows
     groups = nps_group(df["nps_score"]) if "nps_score" in df.columns else None
     terms = term_table(
         df["comment"],

@@ -1,14 +1,17 @@
 """Analyses croisées: ready-made cross-analyses (a chart and its findings panel), and a free
-pairing of any KPI with any KPI by any segment. Clicking a point drills down to its contacts."""
+pairing of any KPI with any KPI by any segment. Clicking a point drills down to its contacts.
+The analyses take the whole tables and the sidebar filters (recontacts are found among every
+contact, as on the dashboard)."""
 
 import pandas as pd
 import streamlit as st
 
 from kpis import crossviews as cv
+from kpis.filters import filter_tables
 from kpis.interpret import run_rules
 from ui.cross_charts import bars_ci, finding_chart, heatmap, lines, quadrant_scatter
 from ui.notebook import add_to_notebook
-from ui.state import filter_frame, kpi_name, registry, segment_fields, setup
+from ui.state import kpi_name, registry, segment_fields, setup
 
 ctx = setup("nav_cross")
 fr = ctx.lang == "fr"
@@ -17,22 +20,24 @@ if "contacts" not in ctx.data.tables:
     st.info("Importez d'abord un export de contacts." if fr else "Import a contacts export first.")
     st.stop()
 
-tables = {k: filter_frame(v, ctx.filters, ctx.date_range, k) for k, v in ctx.data.tables.items()}
+tables = ctx.data.tables  # whole: each analysis applies the filters itself
+filters = ctx.engine_filters
 params = {k: v for k, v in ctx.params.items() if k in {n for q in registry() for n in q.params}}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def findings(dataset_id: str, filters, date_range, params_key, targets_key, _tables, _params):
-    return run_rules(_tables, _params, {"targets": dict(targets_key)})
+def findings(dataset_id: str, filters_key, params_key, targets_key, _tables, _filters, _params):
+    # the rules take no filters: they read the filtered rows
+    return run_rules(filter_tables(_tables, _filters), _params, {"targets": dict(targets_key)})
 
 
 found = findings(
     ctx.data.id,
-    repr(ctx.filters),
-    repr(ctx.date_range),
+    repr(filters),
     repr(params),
     tuple(sorted(ctx.targets.items())),
     tables,
+    filters,
     params,
 )
 labels = {k: (v[0] if fr else v[1]) for k, v in cv.ANALYSES.items()}
@@ -47,7 +52,7 @@ selected = None
 try:
     if choice == "fcr_recontact":
         by = st.selectbox("Par" if fr else "By", ["motif", "agent_id", "week"])
-        df = cv.fcr_recontact(tables, by, params)
+        df = cv.fcr_recontact(tables, by, params, filters=filters)
         label = "period" if by == "week" else by
         chart = quadrant_scatter(
             df,
@@ -60,23 +65,23 @@ try:
             y_target=tg.get("recontact_rate_contacts"),
         )
     elif choice == "declared_measured":
-        df = cv.declared_measured(tables, "provider", params)
+        df = cv.declared_measured(tables, "provider", params, filters=filters)
         chart = bars_ci(df.assign(label=df["provider"] + " · " + df["kpi"]), "label")
     elif choice == "wait_abandon":
-        df = cv.wait_abandon(tables)
+        df = cv.wait_abandon(tables, filters=filters)
         chart = heatmap(df, "hour", "weekday", "abandon_rate", title="abandon %")
     elif choice == "volume_recontact":
-        df, lags = cv.volume_recontact(tables, params)
+        df, lags = cv.volume_recontact(tables, params, filters=filters)
         chart = lines(df, "period", ["volume", "recontact"])
         st.dataframe(lags, hide_index=True)
     elif choice == "dmt_motif":
-        df = cv.dmt_by(tables, "motif")
+        df = cv.dmt_by(tables, "motif", filters=filters)
         chart = bars_ci(df, "motif")
     elif choice == "transfer_motif":
-        df = cv.transfer_motif(tables, params)
+        df = cv.transfer_motif(tables, params, filters=filters)
         chart = bars_ci(df.drop_duplicates("motif"), "motif", target=tg.get("transfer_rate"))
     elif choice == "csat_fcr":
-        df = cv.csat_fcr(tables, "motif", params)
+        df = cv.csat_fcr(tables, "motif", params, filters=filters)
         chart = quadrant_scatter(
             df,
             "motif",
@@ -88,10 +93,10 @@ try:
             y_target=tg.get("csat"),
         )
     elif choice == "avoidable_pareto":
-        df = cv.avoidable_pareto(tables, params)
+        df = cv.avoidable_pareto(tables, params, filters=filters)
         chart = bars_ci(df, "motif", "share", lo=None, hi=None)
     elif choice == "ho_hno":
-        df = cv.ho_hno(tables, params)
+        df = cv.ho_hno(tables, params, filters=filters)
         chart = bars_ci(df, "canal", target=tg.get("ho_hno"))
     else:
         ids = registry().ids
@@ -99,7 +104,7 @@ try:
         kx = c1.selectbox("X", ids, index=ids.index("fcr"))
         ky = c2.selectbox("Y", ids, index=ids.index("recontact_rate_contacts"))
         seg = c3.selectbox("Segment", segment_fields(ctx.data))
-        df = cv.pairing(tables, kx, ky, seg, params)
+        df = cv.pairing(tables, kx, ky, seg, params, filters=filters)
         chart = quadrant_scatter(
             df,
             seg,
@@ -137,7 +142,7 @@ if points:
         None,
     )
     if picked is not None and seg_field:
-        rows = cv.drill(tables, {seg_field: picked})
+        rows = cv.drill(tables, {seg_field: picked}, filters=filters)
         st.subheader(("Contacts : " if fr else "Contacts: ") + str(picked))
         st.dataframe(rows, hide_index=True)
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from kpis.filters import TIME_FIELDS as TABLE_TIME_FIELDS
+from kpis.filters import FilteredRows, filter_rows
 from kpis.io.pipeline import ImportResult, apply_mapping, combine
 from kpis.io.pseudonym import new_key
 from kpis.io.readers import RawTable, read_any
@@ -27,7 +29,8 @@ from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
 FILTER_FIELDS = ("canal", "motif", "niveau", "provider", "team", "agent_id")
-TIME_FIELDS = {"contacts": "started_at", "surveys": "answered_at", "evaluations": "evaluated_at"}
+# the row tables' time fields (the sidebar's date bounds come from these)
+TIME_FIELDS = {k: TABLE_TIME_FIELDS[k] for k in ("contacts", "surveys", "evaluations")}
 PAGES = (
     ("app.py", "nav_home", ":material/home:"),
     ("pages/1_Import.py", "nav_import", ":material/upload_file:"),
@@ -78,22 +81,36 @@ class Ctx:
     def table(self, name: str) -> pd.DataFrame | None:
         return self.data.tables.get(name)
 
-    def filtered(self, name: str) -> pd.DataFrame | None:
-        """Rows of table ``name`` that pass the global filters. Like the engine, surveys and
-        evaluations borrow a filter field they lack from contacts via ``contact_id``; a field
-        still missing is ignored."""
+    @property
+    def engine_filters(self) -> dict:
+        """The sidebar's filters and period as the engine takes them."""
+        return engine_filters(self.filters, self.date_range)
+
+    def filter_rows(self, name: str) -> FilteredRows | None:
+        """``kpis.filters.filter_rows`` of table ``name`` under the global filters (what the
+        engine sees: surveys and evaluations borrow fields from contacts via ``contact_id``;
+        ``missing`` lists the filters the table cannot take)."""
         df = self.table(name)
         if df is None:
             return None
-        contacts = self.table("contacts")
-        lacking = [f for f in self.filters if f not in df.columns]
-        if lacking and name != "contacts" and contacts is not None and "contact_id" in df:
-            got = [f for f in lacking if f in contacts.columns]
-            lookup = contacts[["contact_id", *got]].dropna(subset=["contact_id"])
-            lookup = lookup.drop_duplicates("contact_id")
-            lookup = lookup.set_index("contact_id")
-            df = df.assign(**{f: df["contact_id"].map(lookup[f]) for f in got})
-        return filter_frame(df, self.filters, self.date_range, name)
+        return filter_rows(df, self.engine_filters, table=name, contacts=self.table("contacts"))
+
+    def filtered(self, name: str, note: bool = True) -> pd.DataFrame | None:
+        """Rows of table ``name`` that pass the global filters; a filter the table cannot take
+        is skipped, and said under the page's title when ``note``."""
+        picked = self.filter_rows(name)
+        if picked is None:
+            return None
+        if picked.missing and note:
+            fields = ", ".join(field_label(f, self.lang) for f in picked.missing)
+            st.caption(
+                f"Filtre non appliqué à « {table_label(name, self.lang)} » (champ absent) : "
+                f"{fields}."
+                if self.lang == "fr"
+                else f"Filter not applied to '{table_label(name, self.lang)}' (no such field): "
+                f"{fields}."
+            )
+        return picked.rows
 
     @property
     def period_inputs(self) -> dict[str, pd.DataFrame]:
@@ -202,23 +219,25 @@ def current_dataset() -> Dataset:
 # ---------------------------------------------------------------- filters
 
 
+def engine_filters(filters: dict, date_range: tuple | None) -> dict:
+    """Sidebar filters ({field: [values]}, empty = every value) and period (two days, both
+    included) as the engine's filters: ``{field: [values], "date": (start, end)}``."""
+    out = {
+        k: list(v) if isinstance(v, list | tuple | set) else [v]
+        for k, v in filters.items()
+        if v is not None and (not isinstance(v, list | tuple | set) or len(v))
+    }
+    if date_range:
+        out["date"] = (pd.Timestamp(date_range[0]), pd.Timestamp(date_range[1]))
+    return out
+
+
 def filter_frame(
     df: pd.DataFrame, filters: dict, date_range: tuple | None, table: str = "contacts"
 ) -> pd.DataFrame:
-    mask = pd.Series(True, index=df.index)
-    for fld, values in filters.items():
-        if fld in df.columns and values:
-            vals = values if isinstance(values, list | tuple | set) else [values]
-            col = df[fld]
-            if not isinstance(col.dtype, pd.CategoricalDtype):
-                col = col.astype("str")
-            mask &= col.isin([str(v) for v in vals]).to_numpy(dtype=bool, na_value=False)
-    tf = TIME_FIELDS.get(table)
-    if date_range and tf in df.columns:
-        start = pd.Timestamp(date_range[0])
-        end = pd.Timestamp(date_range[1]) + pd.Timedelta(days=1)
-        mask &= (df[tf] >= start) & (df[tf] < end)
-    return df[mask] if not bool(mask.all()) else df
+    """Rows of one frame under sidebar-style filters (``kpis.filters.filter_rows``; a filter on a
+    field the frame lacks is skipped). Pages prefer ``Ctx.filtered``, which also borrows."""
+    return filter_rows(df, engine_filters(filters, date_range), table=table).rows
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -330,9 +349,7 @@ def cached_compute(
 ) -> pd.DataFrame:
     from kpis.engine import compute
 
-    eng_filters = {k: list(v) for k, v in filters.items() if v}
-    if date_range:
-        eng_filters["date"] = (pd.Timestamp(date_range[0]), pd.Timestamp(date_range[1]))
+    eng_filters = engine_filters(filters, date_range)
     return compute(
         _tables,
         list(kpi_ids),
