@@ -156,6 +156,11 @@ def duckdb_prepare(con, contacts, surveys) -> None:
     """Register the frames and materialise the recontact flags once (as Pilote caches them)."""
     con.register("contacts_df", contacts)
     con.register("surveys_df", surveys)
+    duckdb_flags(con)
+
+
+def duckdb_flags(con) -> None:
+    """The recontact flags table ``cf`` from ``contacts_df`` (a registered frame or a table)."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE cf AS
