@@ -201,3 +201,43 @@ def test_quoted_line_break_still_read_as_one_record(tmp_path):
     raw = read_any(path)
     assert raw.frame["commentaire"].tolist() == ["deux\nlignes", "simple"]
     assert raw.frame["_row"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "texts", "expected"),
+    [
+        (
+            "%d/%m/%Y %H:%M:%S",
+            [
+                "31/02/2026 10:00:00",
+                "03/03/2026 10:00:00",
+                "29/02/2024 08:00:00",
+                "01/03/2026  9:00:00",
+            ],
+            ["NaT", "2026-03-03 10:00:00", "2024-02-29 08:00:00", "2026-03-01 09:00:00"],
+        ),
+        (
+            "%m/%d/%Y %I:%M:%S %p",
+            ["02/30/2026 03:00:00 PM", "03/02/2026 03:00:00 PM"],
+            ["NaT", "2026-03-02 15:00:00"],
+        ),
+        (
+            "%Y-%m-%dT%H:%M:%S",
+            ["2025-02-29T01:00:00", "2025-03-01T01:00:00"],
+            ["NaT", "2025-03-01 01:00:00"],
+        ),
+        (
+            "%d.%m.%y",
+            ["31.04.26", "01.05.26", "02.05.26"],
+            ["NaT", "2026-05-01 00:00:00", "2026-05-02 00:00:00"],
+        ),
+    ],
+)
+def test_rolled_over_days_are_invalid_not_moved(fmt, texts, expected):
+    """strptime turns 31/02 into 03/03; such a date must be set aside, a real 03/03 kept."""
+    from kpis.io.parsers import parse_datetime
+
+    for series in (pd.Series(texts, dtype="str"), pd.Series(texts, dtype=object)):
+        got = parse_datetime(series, fmt)
+        assert [str(v) for v in got.values] == expected
+        assert got.invalid.tolist() == [e == "NaT" for e in expected]

@@ -38,11 +38,20 @@ def factorize(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
         chunks = [c for c in enc.chunks if len(c)]
         if chunks:
             # every chunk carries the dictionary built so far: the last one holds all values
-            codes = np.concatenate([np.asarray(c.indices) for c in chunks]).astype(np.int64)
+            codes = np.concatenate([np.asarray(c.indices) for c in chunks])  # int32
             uniques = pd.Series(chunks[-1].dictionary.to_pandas(), dtype=s.dtype)
             return codes, uniques
     codes, uniques = pd.factorize(s, use_na_sentinel=False)
-    return codes.astype(np.int64), pd.Series(uniques, dtype=s.dtype)
+    return codes, pd.Series(uniques, dtype=s.dtype)
+
+
+def distinct_codes(s: pd.Series) -> np.ndarray:
+    """``factorize``'s codes; when every value differs (the usual case for contact ids) the
+    codes are the row numbers, found with one hash pass that builds no per-row output."""
+    arr = arrow_text(s)
+    if arr is not None and len(pc.unique(arr)) == len(arr):
+        return np.arange(len(arr), dtype=np.int64)
+    return factorize(s)[0]
 
 
 def few_distinct(s: pd.Series, max_ratio: float | None = None) -> bool:

@@ -143,12 +143,16 @@ def _spread(res: FieldResult, codes: np.ndarray, index: pd.Index) -> FieldResult
     )
 
 
-def parse_field(fld, src: pd.Series, m, key: bytes | None = None) -> FieldResult:
-    """Canonical values of one field and its checks (see module docstring)."""
+def parse_field(
+    fld, src: pd.Series, m, key: bytes | None = None, *, with_codes: bool = False
+) -> FieldResult:
+    """Canonical values of one field and its checks (see module docstring). ``with_codes``:
+    also number the distinct values (to find duplicate contact ids)."""
     if fld.kind == "id" and not fld.personal:
-        # contact ids: nearly all distinct, parsed row by row; their codes find duplicates
+        # contact and ticket ids: nearly all distinct, parsed row by row
         res = _parse_values(fld, src, m, key)
-        res.codes, _ = columns.factorize(res.values)
+        if with_codes:
+            res.codes = columns.distinct_codes(res.values)
         return res
     if fld.kind == "id" or columns.few_distinct(src):
         # customer ids are hashed once per customer, whatever their number

@@ -120,29 +120,46 @@ def _strptime(arr: pa.Array, fmt: str) -> pa.Array:
     bad = np.asarray(
         pc.fill_null(pc.or_(pc.less(out, _LOW), pc.greater_equal(out, _HIGH)), False)
     ).copy()
-    if _ROUND_TRIP.fullmatch(fmt) and "%d" in fmt:
-        # strptime rolls 31/02 over to 03/03: such a date must print back as it was written.
-        # Only days 1–3 can come from a roll-over, so only those are printed back.
-        suspect = np.flatnonzero(np.asarray(pc.fill_null(pc.less_equal(pc.day(out), 3), False)))
-        if len(suspect):
-            idx = pa.array(suspect)
-            back = pc.strftime(out.take(idx), format=fmt)
-            differs = np.asarray(
-                pc.fill_null(pc.not_equal(_canon(back), _canon(arr.take(idx))), False)
+    day_pattern = _day_pattern(fmt)
+    if day_pattern is not None:
+        # strptime rolls 31/02 over to 03/03: the day it read must be the day written. Only
+        # days 1–3 can come from a roll-over, so only those are read back from the text.
+        suspect = pc.fill_null(pc.less_equal(pc.day(out), 3), False)
+        if pc.any(suspect).as_py():
+            written = pc.struct_field(
+                pc.extract_regex(_flat(arr.filter(suspect)), day_pattern), "day"
             )
-            bad[suspect[differs]] = True
+            differs = pc.not_equal(pc.cast(written, pa.int64()), pc.day(out.filter(suspect)))
+            rows = np.flatnonzero(np.asarray(_flat(suspect), dtype=bool))
+            bad[rows[np.asarray(_flat(pc.fill_null(differs, True)), dtype=bool)]] = True
     if not bad.any():
         return out
     return pc.if_else(pa.array(bad), pa.scalar(None, type=pa.timestamp("s")), out)
 
 
+def _flat(arr) -> pa.Array:
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
 _ROUND_TRIP = re.compile(r"(%[dmYyHMSIp]|[-/. :T])+")
+_DIRECTIVES = {"d": r"(?P<day>\d{1,2})", "p": r"[A-Za-z]+"}  # any other field: digits
 
 
-def _canon(arr: pa.Array) -> pa.Array:
-    """Lower case, no leading zeros in numbers: '01/2/2026 08:00 AM' == '1/2/2026 8:00 am'."""
-    arr = pc.utf8_lower(arr)
-    return pc.replace_substring_regex(arr, r"(^|[^0-9])0+([0-9])", r"\1\2")
+def _day_pattern(fmt: str) -> str | None:
+    """A regex that captures the day as written, for formats made of numeric fields and
+    separators only (others are not checked for roll-over)."""
+    if not (_ROUND_TRIP.fullmatch(fmt) and "%d" in fmt):
+        return None
+    parts = re.split(r"(%[dmYyHMSIp])", fmt)
+    body = "".join(
+        _DIRECTIVES.get(p[1], r"\d+") if p.startswith("%") else _literal(p) for p in parts if p
+    )
+    return "^" + body + "$"
+
+
+def _literal(text: str) -> str:
+    """A format's separator as a regex; a space matches any run of whitespace."""
+    return r"\s+".join(re.escape(piece) for piece in text.split(" "))
 
 
 def _numeric_dates(num: pd.Series, present: pd.Series) -> tuple[pd.Series, str] | None:
@@ -177,6 +194,17 @@ def _fill_with_normalised(arr: pa.Array, out: pa.Array, formats: list[str]) -> p
     filled[missed] = got_i
     result = pa.array(filled, mask=filled == np.iinfo(np.int64).min)
     return result.cast(pa.timestamp("s"))
+
+
+def _arrow_strings(s: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The column's text as Arrow strings: pandas' own Arrow buffers when it has them."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return pa.array(s)
+    return pa.array(_to_text(s), type=pa.string(), from_pandas=True)
+
+
+def _as_datetime_series(arr, index: pd.Index) -> pd.Series:
+    return pd.Series(arr.cast(pa.timestamp("ns")).to_pandas(), index=index).astype("datetime64[ns]")
 
 
 def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
@@ -214,12 +242,14 @@ def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
             return Parsed(
                 values.astype("datetime64[ns]"), present & values.isna(), {"format": "native"}
             )
+    if fmt:
+        # untrimmed text is fine here: what the format misses is trimmed and read again
+        raw = _arrow_strings(s)
+        out = _fill_with_normalised(raw, _strptime(raw, fmt), [fmt])
+        values = _as_datetime_series(out, s.index)
+        return Parsed(values, present & values.isna(), {"format": fmt, "order": "explicit"})
     text = _to_text(s)
     arr = pc.utf8_trim_whitespace(pa.array(text, type=pa.string(), from_pandas=True))
-    if fmt:
-        out = _fill_with_normalised(arr, _strptime(arr, fmt), [fmt])
-        values = pd.Series(out.to_pandas(), index=s.index).astype("datetime64[ns]")
-        return Parsed(values, present & values.isna(), {"format": fmt, "order": "explicit"})
     if n_present == 0:
         return Parsed(
             pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"),
@@ -282,7 +312,7 @@ def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
         if cand != chosen and not (o in ("dayfirst", "monthfirst") and o != order)
     ]
     values_arr = _fill_with_normalised(arr, out, [chosen, *others])
-    values = pd.Series(values_arr.to_pandas(), index=s.index).astype("datetime64[ns]")
+    values = _as_datetime_series(values_arr, s.index)
     if order == "time":
         info["time_only"] = True
     return Parsed(values, present & values.isna(), info)

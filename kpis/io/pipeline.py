@@ -117,6 +117,11 @@ def _run(jobs: list, weights: list[int], parallel: bool) -> list:
     return [done[i] for i in range(len(jobs))]
 
 
+def _wants_codes(fld, m: Mapping) -> bool:
+    """Contact ids of a contacts file are checked for duplicates (from their codes)."""
+    return fld.name == "contact_id" and m.table == "contacts"
+
+
 def _weight(fld) -> int:
     """Rough cost of parsing a field: identifiers and timestamps are mostly distinct values."""
     return 3 if fld.kind == "id" and fld.personal else 2 if fld.kind in ("id", "datetime") else 1
@@ -256,7 +261,7 @@ def apply_mapping(
     mapped = [(fld, m.sources(fld.name)) for fld in tdef.fields if m.sources(fld.name)]
     sources = [_source_text(frame, cols) for _fld, cols in mapped]
     jobs = [
-        partial(parse_field, fld, src, m, key)
+        partial(parse_field, fld, src, m, key, with_codes=_wants_codes(fld, m))
         for (fld, _c), src in zip(mapped, sources, strict=True)
     ]
     weights = [_weight(fld) for fld, _c in mapped]
