@@ -166,17 +166,15 @@ def volume_recontact(
     tables, params=None, max_lag: int = 3, filters=None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Weekly volume and recontact rate, and their detrended correlation by lag (0..max_lag)."""
-    from kpis.interpret import RuleData, partial_corr
+    from kpis.interpret import RuleData, Undecidable, partial_corr
 
-    d = RuleData(tables, params)
-    if filters:
-        rec = _complete_weeks(
-            d.kpi("recontact_rate_contacts", period="week", filters=filters),
-            _contacts(tables, filters)["started_at"],
-        )
-    else:
+    # the rules' data under the filters: complete weeks of the filtered contacts' span
+    d = RuleData(tables, params, filters)
+    try:
         rec = d.weekly("recontact_rate_contacts")
-    vol = d.kpi("volume", period="week", filters=filters or None)
+        vol = d.kpi("volume", period="week")
+    except Undecidable as err:  # e.g. a filter field the contacts lack
+        raise ValueError(str(err)) from None
     vol = vol[["period", "value"]].rename(columns={"value": "volume"})
     w = (
         rec[["period", "value", "ci_low", "ci_high", "n"]]
@@ -191,20 +189,6 @@ def volume_recontact(
             )
             lags.append({"lag": lag, **c})
     return w, pd.DataFrame(lags)
-
-
-def _complete_weeks(r: pd.DataFrame, started: pd.Series) -> pd.DataFrame:
-    """``RuleData.weekly`` on filtered rows: the weeks inside the filtered contacts' time span
-    (partial first/last weeks out) whose sample is at least half the median."""
-    r = r[r["period"].notna() & r["value"].notna()].sort_values("period")
-    if len(r) and started.notna().any():
-        lo, hi = started.min().normalize(), started.max().normalize()
-        r = r[
-            (r["period"] >= lo) & (r["period"] + pd.Timedelta(days=7) <= hi + pd.Timedelta(days=1))
-        ]
-    if len(r):
-        r = r[r["n"] >= 0.5 * r["n"].median()]
-    return r.reset_index(drop=True)
 
 
 def dmt_by(tables, by: str = "motif", within: str | None = None, filters=None) -> pd.DataFrame:

@@ -5,7 +5,10 @@ seed it comes from, what it checks, the statistical test and its thresholds (``P
 overridable from the settings), severity, the action it proposes, the caution it must state and
 its documented false-alarm rate. Its ``check`` function is kept apart from the declaration.
 
-``run_rules(tables, params, settings)`` returns ``Finding`` objects:
+``run_rules(tables, params, settings, filters=...)`` returns ``Finding`` objects. It takes the
+**whole** tables and the global filters (``kpis.filters.filter_rows`` rules): KPIs go through
+``kpis.engine.compute(..., filters=...)`` and recontact flags are computed on every contact, then
+filtered, so a rule's figures equal the dashboard's under the same filters.
 
 - ``kind="finding"``: the evidence holds statistically (intervals that exclude the target, a slope
   whose interval excludes 0, a chi-square heterogeneity test, a correlation with its Fisher-z
@@ -35,6 +38,7 @@ from scipy import stats as sps
 
 from kpis.definitions import REGISTRY
 from kpis.definitions._base import NotComputable, in_values
+from kpis.filters import FilteredRows, filter_rows
 from kpis.registry import Param
 
 SEVERITIES = ("alert", "warning", "info")
@@ -370,18 +374,59 @@ def chi2_heterogeneity(k, n, labels, min_expected: float = 5.0) -> dict:
 
 
 class RuleData:
-    """The tables, engine parameters and memoised engine calls shared by every rule."""
+    """The tables, engine parameters, filters and memoised engine calls shared by every rule.
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame], params: Mapping | None = None):
+    ``tables`` are the **whole** tables and ``filters`` the global filters (the engine's
+    ``{field: value or list, "date": (start, end)}``): never pass pre-filtered tables. The
+    engine calls (``compute``, ``kpi``, ``weekly``) get the filters, so recontact flags are
+    computed on every contact (a phone call followed by an e-mail stays "recontacted" under
+    canal = telephone); ``table``/``need`` give the rows that pass the filters
+    (``kpis.filters.filter_rows``), and ``recontact`` the flags of those rows, computed on the
+    whole contacts table. A filter that a table cannot take (field absent, even borrowed through
+    ``contact_id``) makes the rules reading that table undecided, as the engine makes its KPIs
+    not computable.
+    """
+
+    def __init__(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        params: Mapping | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ):
         self.tables = {k: v for k, v in tables.items() if isinstance(v, pd.DataFrame)}
         self.params = dict(params or {})
+        self.filters = dict(filters or {})
         self._memo: dict = {}
+        self._picked: dict[str, FilteredRows] = {}
+
+    def _pick(self, name: str) -> FilteredRows | None:
+        """``filter_rows`` of one whole table by the filters (memoised); None when absent."""
+        df = self.tables.get(name)
+        if df is None:
+            return None
+        if name not in self._picked:
+            self._picked[name] = filter_rows(
+                df, self.filters, table=name, contacts=self.tables.get("contacts")
+            )
+        return self._picked[name]
 
     def table(self, name: str) -> pd.DataFrame | None:
-        return self.tables.get(name)
+        """The rows of ``name`` that pass the filters (its own columns; None when absent)."""
+        picked = self._pick(name)
+        if picked is None:
+            return None
+        if picked.missing:
+            fields = ", ".join(picked.missing)
+            raise Undecidable(
+                f"le filtre sur {fields} ne s'applique pas à {name} (champ absent)",
+                f"the filter on {fields} cannot apply to {name} (field absent)",
+                [f"{name}.{f}" for f in picked.missing],
+            )
+        rows = picked.rows
+        return rows.drop(columns=picked.borrowed) if picked.borrowed else rows
 
     def need(self, table: str, *fields: str) -> pd.DataFrame:
-        df = self.tables.get(table)
+        df = self.table(table)
         missing = [f"{table}.{f}" for f in fields if df is None or f not in df.columns]
         if df is None or missing:
             raise Undecidable(
@@ -400,8 +445,11 @@ class RuleData:
         return None
 
     def compute(self, kpi_ids, by=None, period=None, filters=None) -> pd.DataFrame:
+        """``kpis.engine.compute`` on the whole tables under the data's filters (``filters``
+        adds to them, overriding field by field)."""
         from kpis.engine import compute
 
+        filters = {**self.filters, **(filters or {})}
         key = ("compute", tuple(kpi_ids), tuple(by or ()), period, repr(filters))
         if key not in self._memo:
             self._memo[key] = compute(
@@ -409,7 +457,7 @@ class RuleData:
                 list(kpi_ids),
                 by=by,
                 period=period,
-                filters=filters,
+                filters=filters or None,
                 params=self.params or None,
             )
         return self._memo[key]
@@ -425,6 +473,9 @@ class RuleData:
         return r[r["status"] != "not_computable"].reset_index(drop=True)
 
     def recontact(self) -> pd.DataFrame:
+        """Recontact flags of the filtered contacts (rows of ``need("contacts")``), computed on
+        the whole contacts table as the engine does: journeys cross channels and providers, and
+        the censoring horizon is the last contact of the whole export."""
         if "recontact" not in self._memo:
             from kpis.recontact import recontact_flags
 
@@ -434,12 +485,14 @@ class RuleData:
                 raise Undecidable(
                     "il faut contacts.motif", "needs contacts.motif", ["contacts.motif"]
                 )
-            self._memo["recontact"] = recontact_flags(
-                c,
+            flags = recontact_flags(
+                self.tables["contacts"],
                 float(self.param("window_days", "recontact_rate_contacts")),
                 same,
                 bool(self.param("exclude_censored", "recontact_rate_contacts")),
             )
+            mask = self._pick("contacts").mask
+            self._memo["recontact"] = flags if mask is None else flags[mask]
         return self._memo["recontact"]
 
     def phone(self) -> np.ndarray:
@@ -475,8 +528,9 @@ class RuleData:
         return self._memo["dmt"]
 
     def weekly(self, kpi_id: str, filters=None) -> pd.DataFrame:
-        """Complete weeks of one KPI (partial first/last weeks and weeks whose sample is under
-        half the median — e.g. censored recontact windows — are left out)."""
+        """Complete weeks of one KPI (partial first/last weeks of the filtered contacts' time
+        span and weeks whose sample is under half the median — e.g. censored recontact
+        windows — are left out)."""
         r = self.kpi(kpi_id, period="week", filters=filters)
         r = r[r["period"].notna() & r["value"].notna()].sort_values("period")
         c = self.table("contacts")
@@ -2782,13 +2836,16 @@ def run_rules(
     params: Mapping[str, Any] | None = None,
     settings: Mapping[str, Any] | None = None,
     rules: Sequence[str] | None = None,
+    filters: Mapping[str, Any] | None = None,
 ) -> list[Finding]:
     """Every rule on the tables: findings (kind "finding") first by severity, then the "cannot
-    decide" notes (kind "insufficient_data", severity "info")."""
+    decide" notes (kind "insufficient_data", severity "info"). ``tables``: the **whole** tables;
+    ``filters``: the global filters, applied by ``RuleData`` (recontact flags on every contact,
+    then filtered, as the engine does) — never pass pre-filtered tables."""
     settings = dict(settings or {})
     wanted = rules or settings.get("rules")
     chosen = [RULES_BY_ID[r] for r in wanted] if wanted else RULES
-    data = RuleData(tables, params)
+    data = RuleData(tables, params, filters)
     found, notes = [], []
     for rule in chosen:
         cfg = _cfg(rule, settings)

@@ -736,7 +736,6 @@ def _view_crossview(cell: Cell, tables, settings, lang) -> CellResult:
     """A ready-made cross-analysis of ``kpis.crossviews`` (params: ``analysis``, and ``by``, or
     ``x``, ``y``, ``by``, ``period`` for the free pairing), with the findings of its rules."""
     from kpis import crossviews as cv
-    from kpis.filters import filter_tables
 
     analysis, p = _cross_params(cell.params)
     if analysis != "free" and analysis not in cv.ANALYSES:
@@ -803,9 +802,9 @@ def _view_crossview(cell: Cell, tables, settings, lang) -> CellResult:
     findings = []
     if rules:
         try:
-            # the rules take no filters: they read pre-filtered tables
-            pre = filter_tables(tables, cell.filters) if cell.filters else tables
-            findings = [x for x in run_findings(pre, params, settings) if x["rule"] in rules]
+            # whole tables + filters, as the analysis: recontacts are found among every contact
+            found = run_findings(tables, params, settings, filters=cell.filters)
+            findings = [x for x in found if x["rule"] in rules]
         except _NotAvailable:
             findings = []
     unit = ("semaines" if fr else "weeks") if analysis == "volume_recontact" else "segments"
@@ -1057,10 +1056,17 @@ class _NotAvailable(Exception):
 
 
 def run_findings(
-    tables, params: Mapping | None = None, settings: Mapping | None = None
+    tables,
+    params: Mapping | None = None,
+    settings: Mapping | None = None,
+    *,
+    filters: Mapping | None = None,
 ) -> list[dict]:
     """Findings of ``kpis.interpret`` as plain dicts (rule, severity, kind, segment, text_fr,
-    text_en, evidence); ``settings``: the workspace settings (targets, rule settings)."""
+    text_en, evidence); ``settings``: the workspace settings (targets, rule settings).
+    ``tables``: the whole tables; ``filters``: the filters the rules apply themselves (recontact
+    flags on every contact, then filtered), e.g. a cell's — ``settings["filters"]`` is not read
+    here: ``run_cell`` merges it into the cell's filters."""
     try:
         from kpis import interpret
     except ImportError:
@@ -1071,15 +1077,17 @@ def run_findings(
     rule_settings = dict(settings.get("rules") or {})
     if settings.get("targets"):
         rule_settings["targets"] = dict(settings["targets"])
-    found = interpret.run_rules(tables, dict(params or {}), rule_settings)
+    found = interpret.run_rules(tables, dict(params or {}), rule_settings, filters=filters)
     if hasattr(interpret, "findings_json"):
         return [_finding_dict(f) for f in interpret.findings_json(found)]
     return [_finding_dict(f) for f in found]
 
 
 def _view_findings(cell: Cell, tables, settings, lang) -> CellResult:
+    """Every rule's findings under the cell's filters (the workspace's, overridden field by
+    field by the cell's own: ``run_cell`` merged them)."""
     params = {**(settings.get("params") or {}), **(cell.params.get("params") or {})}
-    found = run_findings(tables, params, settings)
+    found = run_findings(tables, params, settings, filters=cell.filters)
     if not cell.params.get("include_undecided", True):
         found = [f for f in found if f.get("kind", "finding") == "finding"]
     table = pd.DataFrame(

@@ -1,13 +1,12 @@
 """Analyses croisées: ready-made cross-analyses (a chart and its findings panel), and a free
 pairing of any KPI with any KPI by any segment. Clicking a point drills down to its contacts.
-The analyses take the whole tables and the sidebar filters (recontacts are found among every
-contact, as on the dashboard)."""
+The analyses and their findings take the whole tables and the sidebar filters (recontacts are
+found among every contact, as on the dashboard)."""
 
 import pandas as pd
 import streamlit as st
 
 from kpis import crossviews as cv
-from kpis.filters import filter_tables
 from kpis.interpret import run_rules
 from ui.cross_charts import bars_ci, finding_chart, heatmap, lines, quadrant_scatter
 from ui.notebook import add_to_notebook
@@ -27,8 +26,8 @@ params = {k: v for k, v in ctx.params.items() if k in {n for q in registry() for
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def findings(dataset_id: str, filters_key, params_key, targets_key, _tables, _filters, _params):
-    # the rules take no filters: they read the filtered rows
-    return run_rules(filter_tables(_tables, _filters), _params, {"targets": dict(targets_key)})
+    # whole tables + filters, as the analyses: recontacts are found among every contact
+    return run_rules(_tables, _params, {"targets": dict(targets_key)}, filters=_filters)
 
 
 found = findings(
