@@ -901,7 +901,9 @@ def report_from_tables(
     settings["lang"] = settings.get("lang", lang)
     results = [run_cell(c, tables, settings) for c in cells]
     try:
-        findings = run_findings(tables, settings["params"], settings)
+        findings = run_findings(
+            tables, settings["params"], settings, filters=settings.get("filters") or None
+        )
     except Exception:  # the rules module absent or failing must not block the deliverable
         findings = []
     findings = [f for f in findings if f.get("kind", "finding") == "finding"]

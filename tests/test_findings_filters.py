@@ -156,3 +156,29 @@ def test_page_8_findings_panel_counts_the_e_mail_recontact():
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(pytest.main([__file__, "-q"]))
+
+
+@pytest.mark.parametrize(("global_filters", "expected"), [(PHONE, PHONE_MEASURED), (EMAIL, None)])
+def test_report_headline_findings_apply_the_workspace_filters(
+    tmp_path, monkeypatch, global_filters, expected
+):
+    import kpis.report as report
+    from kpis.workspace import Workspace
+
+    ws = Workspace(settings={"filters": global_filters, "params": PARAMS, "rules": RULE_SETTINGS})
+    ws.add(Cell("dashboard", title="Tableau de bord"))
+    path = tmp_path / "ws.json"
+    ws.save(path)
+    seen = {}
+
+    def capture(results, out_path, import_report, records, findings, **kw):
+        seen["findings"] = findings
+        return out_path
+
+    monkeypatch.setattr(report, "write_report", capture)
+    report.report_from_tables(TABLES, {}, path, tmp_path / "r.xlsx")
+    hits = [f for f in seen["findings"] if f["rule"] == RULE]
+    if expected is None:  # e-mails only: nobody came back, declared = measured
+        assert hits == []
+    else:
+        assert [h["evidence"]["paired"]["b_pct"] for h in hits] == [expected]
