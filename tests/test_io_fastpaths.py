@@ -17,6 +17,7 @@ import pytest
 
 import kpis.io.columns as columns
 import kpis.io.pipeline as pipeline
+import kpis.io.readers as readers
 from kpis.io.fields import duplicated_among
 from kpis.io.parsers import is_missing
 from kpis.io.pipeline import import_file
@@ -51,6 +52,7 @@ def _import_both_ways(path: Path, monkeypatch, mapping=None):
     with monkeypatch.context() as mp:
         mp.setattr(columns, "DISTINCT_MAX_RATIO", 1.0)
         mp.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
+        mp.setattr(readers, "CATEGORY_MIN_BYTES", 0)
         fast = import_file(path, mapping=mapping, key=KEY)
     return plain, fast
 
@@ -66,12 +68,16 @@ def test_sample_files_same_both_ways(path, monkeypatch):
     mapping = path.with_suffix(".mapping.yaml").read_text(encoding="utf-8")
     plain, fast = _import_both_ways(path, monkeypatch, mapping)
     assert len(plain.data) > 100
+    if len(plain.data) > 1000:  # enough rows for the sample: few-valued columns as categories
+        kinds = {str(dtype) for dtype in fast.raw.frame.dtypes}
+        assert "category" in kinds and "category" not in {str(d) for d in plain.raw.frame.dtypes}
     _assert_same(plain, fast)
 
 
 @pytest.mark.shared_data
 @pytest.mark.parametrize("rel", SHARED_FILES)
 def test_shared_files_same_both_ways(rel, monkeypatch):
+    """Every shortcut on (categories when reading, distinct values, threads) vs none."""
     if not SHARED.is_dir():
         pytest.skip("../shared/data absent: public datasets live beside the repo in dev/CI only")
     plain, fast = _import_both_ways(SHARED / rel, monkeypatch)

@@ -32,6 +32,12 @@ def arrow_text(s: pd.Series) -> pa.ChunkedArray | None:
 def factorize(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """Codes (in order of first appearance, missing cells included as a value) and the distinct
     values, so that ``uniques.iloc[codes]`` gives the column back."""
+    if isinstance(s.dtype, pd.CategoricalDtype):  # already coded; missing becomes a last value
+        cats = s.cat.categories
+        codes = s.cat.codes.to_numpy().astype(np.int32)
+        codes[codes < 0] = len(cats)
+        uniques = pd.Series(pd.Index(cats).append(pd.Index([None], dtype=cats.dtype)))
+        return codes, uniques.astype(cats.dtype)
     arr = arrow_text(s)
     if arr is not None and len(arr):
         enc = pc.dictionary_encode(arr, null_encoding="encode")
@@ -58,6 +64,8 @@ def few_distinct(s: pd.Series, max_ratio: float | None = None) -> bool:
     """True when an evenly spaced sample of the column has few distinct values."""
     ratio = DISTINCT_MAX_RATIO if max_ratio is None else max_ratio
     n = len(s)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return True
     if n == 0 or not (s.dtype == object or isinstance(s.dtype, pd.StringDtype)):
         return False
     step = max(1, n // SAMPLE_SIZE)

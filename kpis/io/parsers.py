@@ -30,6 +30,10 @@ class Parsed:
 
 def is_missing(s: pd.Series) -> pd.Series:
     """Missing = NA, or text that is empty or blank."""
+    if isinstance(s.dtype, pd.CategoricalDtype):  # decided once per category
+        per_category = is_missing(pd.Series(s.cat.categories)).to_numpy()
+        codes = s.cat.codes.to_numpy()
+        return pd.Series(np.append(per_category, True)[codes], index=s.index)
     if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
         arr = pa.array(s)  # Arrow kernels, no copy of the text: empty, or only whitespace
         blank = pc.or_kleene(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
@@ -179,7 +183,10 @@ def _numeric_dates(num: pd.Series, present: pd.Series) -> tuple[pd.Series, str] 
 
 def _fill_with_normalised(arr: pa.Array, out: pa.Array, formats: list[str]) -> pa.Array:
     """Re-read the values ``out`` missed, after normalising their text, with each format."""
-    missed = np.flatnonzero(np.asarray(pc.and_(pc.is_null(out), pc.is_valid(arr))))
+    # blank cells are missing, not misread: nothing to read again
+    blank = pc.or_kleene(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
+    retry = pc.and_(pc.and_(pc.is_null(out), pc.is_valid(arr)), pc.invert(blank))
+    missed = np.flatnonzero(np.asarray(_flat(pc.fill_null(retry, False))))
     if not len(missed):
         return out
     idx = pa.array(missed)

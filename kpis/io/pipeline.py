@@ -452,6 +452,9 @@ def _set_aside_frame(
     """Rows set aside, with their source cells; customer ids and columns that look personal
     (phone, e-mail, name, address…) are replaced by their pseudonym."""
     aside = raw.frame[~used].copy()
+    for col in aside.columns:  # a large file's few-valued columns were read as categories
+        if isinstance(aside[col].dtype, pd.CategoricalDtype):
+            aside[col] = aside[col].astype(aside[col].cat.categories.dtype)
     for col in set(m.sources("customer_id")) | _personal_columns(aside):
         if col in aside:
             aside[col] = token(normalise_id(aside[col].astype("str")), key)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kpis.errors import ImportFailed
@@ -145,16 +146,18 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
-def _read_csv_arrow(data: bytes, encoding: str, sep: str, header: list[str]):
-    """Fast path. Returns None when some record does not fit the header (slow path then)."""
-    bad = []
+#: files from this size read their few-valued columns (channel, yes/no…) as categories
+CATEGORY_MIN_BYTES = 8 << 20
+CATEGORY_MAX_SHARE = 0.05  # distinct values ÷ rows in the first megabyte
+
+
+def _arrow_options(body: bytes, encoding: str, sep: str, header: list[str], types: dict, bad):
     read = pacsv.ReadOptions(
         encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
         column_names=header,
         skip_rows=1,
         block_size=1 << 22,
     )
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     parse = pacsv.ParseOptions(
         delimiter=sep,
         quote_char='"',
@@ -166,17 +169,58 @@ def _read_csv_arrow(data: bytes, encoding: str, sep: str, header: list[str]):
         invalid_row_handler=lambda row: (bad.append(row.number), "skip")[1],
     )
     conv = pacsv.ConvertOptions(
-        # large_string: pandas' str dtype takes the Arrow buffers as they are (no copy)
-        column_types={h: pa.large_string() for h in header},
+        column_types=types,
         strings_can_be_null=False,
         null_values=[],
         quoted_strings_can_be_null=False,
     )
+    return read, parse, conv
+
+
+def _few_valued(body: bytes, encoding: str, sep: str, header: list[str]) -> list[str]:
+    """Columns whose first megabyte repeats a few values (read as categories: less memory, and
+    each value is parsed once later). Only for large files; [] when the sample is unclear."""
+    if len(body) < CATEGORY_MIN_BYTES:
+        return []
+    cut = body.rfind(b"\n", 0, SAMPLE_BYTES)
+    if cut <= 0:
+        return []
+    sample = body[: cut + 1]
+    bad: list = []
+    types = {h: pa.large_string() for h in header}
+    try:
+        read, parse, conv = _arrow_options(sample, encoding, sep, header, types, bad)
+        table = pacsv.read_csv(
+            io.BytesIO(sample), read_options=read, parse_options=parse, convert_options=conv
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+        return []
+    n = table.num_rows
+    if n < 1000:
+        return []
+    return [h for h in header if pc.count_distinct(table[h]).as_py() <= CATEGORY_MAX_SHARE * n]
+
+
+def _read_csv_arrow(data: bytes, encoding: str, sep: str, header: list[str]):
+    """Fast path. Returns None when some record does not fit the header (slow path then).
+
+    Text columns come as pandas ``str`` (Arrow ``large_string``: no copy); in a large file, the
+    columns that repeat a few values come as categories of ``str``."""
+    bad: list = []
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    few = set(_few_valued(body, encoding, sep, header))
+    types = {
+        h: pa.dictionary(pa.int32(), pa.large_string()) if h in few else pa.large_string()
+        for h in header
+    }
+    read, parse, conv = _arrow_options(body, encoding, sep, header, types, bad)
     table = pacsv.read_csv(
         io.BytesIO(body), read_options=read, parse_options=parse, convert_options=conv
     )
     if bad:
         return None
+    if few:
+        table = table.unify_dictionaries()
     frame = table.to_pandas()
     frame.insert(0, "_row", pd.RangeIndex(2, len(frame) + 2))
     return frame
