@@ -207,13 +207,11 @@ class Segmenter:
         e = np.asarray(entity, dtype=np.int64)[mask]
         if len(g) == 0:
             return np.zeros(self.ngroups)
+        width = _bitset_width(e, self.ngroups)
+        if width is not None:
+            return _bitset_counts(g, e, self.ngroups, width)
         m = int(e.max()) + 1
-        space = float(self.ngroups) * m
-        if space <= min(max(16.0 * len(g), 1e7), 1.2e8):  # dense: a presence table, no hash
-            present = np.zeros(int(space), dtype=bool)
-            present[g * m + e] = True
-            return present.reshape(self.ngroups, m).sum(axis=1).astype("float64")
-        if space < 2**62:
+        if float(self.ngroups) * m < 2**62:
             pairs = pd.unique(g * m + e)
             return np.bincount(pairs // m, minlength=self.ngroups).astype("float64")
         pairs = pd.DataFrame({"g": g, "e": e}).drop_duplicates()
@@ -223,29 +221,25 @@ class Segmenter:
         self, entity: np.ndarray, mask: np.ndarray, flag: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Per group: distinct entities among rows where mask, and how many of them have at
-        least one such row where flag (one factorisation serves both counts)."""
+        least one such row where flag."""
         mask = np.asarray(mask, dtype=bool)
         e = np.asarray(entity, dtype=np.int64)[mask]
         f = np.asarray(flag, dtype=bool)[mask]
         if len(e) == 0:
             return np.zeros(self.ngroups), np.zeros(self.ngroups)
-        m = int(e.max()) + 1
-        space = float(self.ngroups) * m
-        if e.min() >= 0 and space <= max(4.0 * len(e), 1e7):  # dense codes: presence tables
-            key = e if self.ngroups == 1 else self.codes[mask] * m + e
-            seen = np.zeros(int(space), dtype=bool)
-            seen[key] = True
-            hit = np.zeros(int(space), dtype=bool)
-            hit[key[f]] = True
+        g = self.codes[mask]
+        width = _bitset_width(e, self.ngroups)
+        if width is not None:
             return (
-                seen.reshape(self.ngroups, m).sum(axis=1).astype("float64"),
-                hit.reshape(self.ngroups, m).sum(axis=1).astype("float64"),
+                _bitset_counts(g, e, self.ngroups, width),
+                _bitset_counts(g[f], e[f], self.ngroups, width),
             )
+        m = int(e.max()) + 1
         if self.ngroups == 1:
             codes, uniq = pd.factorize(e)
             grp = np.zeros(len(uniq), dtype=np.int64)
         else:
-            codes, uniq = pd.factorize(self.codes[mask] * m + e)
+            codes, uniq = pd.factorize(g * m + e)
             grp = np.asarray(uniq, dtype=np.int64) // m
         hit = np.bincount(codes[f], minlength=len(uniq)) > 0
         den = np.bincount(grp, minlength=self.ngroups).astype("float64")
@@ -254,3 +248,26 @@ class Segmenter:
 
     def keys_frame(self) -> pd.DataFrame:
         return self.groups.copy()
+
+
+def _bitset_width(e: np.ndarray, ngroups: int) -> int | None:
+    """Codes per group for ``_bitset_counts`` (max code + 1), or None when the codes are
+    negative or the bitset would take more than 8 bytes per row (then: hashing)."""
+    if len(e) == 0 or int(e.min()) < 0:
+        return None
+    width = int(e.max()) + 1
+    n_words = ngroups * ((width + 63) // 64)
+    return width if n_words * 8 <= max(8 * len(e), 1 << 20) else None
+
+
+def _bitset_counts(g: np.ndarray, e: np.ndarray, ngroups: int, width: int) -> np.ndarray:
+    """Distinct ``e`` (codes in [0, width)) per group ``g``, with one bit per (group, code): each
+    group's bits start on a 64-bit word, so a popcount per word summed by group gives the
+    counts (faster than hashing the pairs, and 1 bit per slot)."""
+    words_per_group = (width + 63) // 64
+    if len(e) == 0:
+        return np.zeros(ngroups)
+    key = g.astype(np.int64) * (words_per_group * 64) + e
+    words = np.zeros(ngroups * words_per_group, dtype=np.uint64)
+    np.bitwise_or.at(words, key >> 6, np.left_shift(np.uint64(1), (key & 63).astype(np.uint64)))
+    return np.bitwise_count(words).reshape(ngroups, words_per_group).sum(axis=1).astype("float64")
