@@ -35,6 +35,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m benchmarks.run --repeat 3
 	$(BIN)/python -m benchmarks.import_bench
+	$(BIN)/python -m benchmarks.end_to_end
 
 clean:
 	rm -rf $(VENV) build *.egg-info

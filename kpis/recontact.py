@@ -73,7 +73,13 @@ def file_order(df: pd.DataFrame) -> np.ndarray:
         return np.arange(n, dtype=np.int64)
     row = pd.to_numeric(df["_row"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     row = np.where(np.isnan(row), np.inf, row)
-    if "_file" in df.columns:
+    if "_file" in df.columns and isinstance(df["_file"].dtype, pd.CategoricalDtype):
+        # rank of each file name in text order, looked up by category code (no text per row)
+        names = np.asarray(df["_file"].cat.categories.astype("str"), dtype=object)
+        rank = np.argsort(np.argsort(names, kind="stable"), kind="stable")
+        codes = df["_file"].cat.codes.to_numpy()
+        fcodes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+    elif "_file" in df.columns:
         fcodes, _ = pd.factorize(df["_file"].astype("str"), sort=True)
     else:
         fcodes = np.zeros(n, dtype=np.int64)
