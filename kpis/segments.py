@@ -250,6 +250,9 @@ class Segmenter:
         return self.groups.copy()
 
 
+_CHUNK = 1 << 18
+
+
 def _bitset_width(e: np.ndarray, ngroups: int) -> int | None:
     """Codes per group for ``_bitset_counts`` (max code + 1), or None when the codes are
     negative or the bitset would take more than 8 bytes per row (then: hashing)."""
@@ -267,7 +270,10 @@ def _bitset_counts(g: np.ndarray, e: np.ndarray, ngroups: int, width: int) -> np
     words_per_group = (width + 63) // 64
     if len(e) == 0:
         return np.zeros(ngroups)
-    key = g.astype(np.int64) * (words_per_group * 64) + e
     words = np.zeros(ngroups * words_per_group, dtype=np.uint64)
-    np.bitwise_or.at(words, key >> 6, np.left_shift(np.uint64(1), (key & 63).astype(np.uint64)))
+    step = words_per_group * 64
+    for start in range(0, len(e), _CHUNK):  # bounded temporaries, whatever the row count
+        key = g[start : start + _CHUNK].astype(np.int64) * step + e[start : start + _CHUNK]
+        bit = np.left_shift(np.uint64(1), (key & 63).astype(np.uint64))
+        np.bitwise_or.at(words, key >> 6, bit)
     return np.bitwise_count(words).reshape(ngroups, words_per_group).sum(axis=1).astype("float64")
