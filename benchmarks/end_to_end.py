@@ -20,9 +20,6 @@ runs in its own subprocess. DuckDB is a benchmark-only dependency.
 
 from __future__ import annotations
 
-import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,22 +28,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-CONTACT_HEADERS = {
-    "started_at": "Date du contact",
-    "contact_id": "Id contact",
-    "customer_id": "Id client",
-    "canal": "Canal",
-    "motif": "Motif",
-    "niveau": "Niveau",
-    "agent_id": "Conseiller",
-    "provider": "Prestataire",
-    "answered": "Décroché",
-    "wait_s": "Temps d'attente",
-    "talk_s": "Durée de communication",
-    "hold_s": "Mise en attente",
-    "acw_s": "Post-appel",
-    "transferred": "Transfert",
-    "resolved_first_contact": "Résolu au premier contact",
+from benchmarks.import_bench import HEADERS as IMPORT_HEADERS
+from benchmarks.sizes import results_per_size
+
+CONTACT_HEADERS = {  # the 15 columns of the import benchmark, plus the ticket/outcome fields
+    **IMPORT_HEADERS,
     "ticket_id": "Id ticket",
     "resolved_at": "Date de résolution",
     "converted": "Vente",
@@ -200,22 +186,11 @@ def run_size(n: int, repeat: int) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1000000,5000000")
-    ap.add_argument("--repeat", type=int, default=2)
-    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    if args.one:
-        print(json.dumps(run_size(args.one, args.repeat)))
+    rows = results_per_size(
+        argv, __doc__, "benchmarks.end_to_end", run_size, "100000,1000000,5000000", 2
+    )
+    if rows is None:
         return 0
-    rows = []
-    for n in (int(s) for s in args.sizes.split(",")):
-        cmd = [sys.executable, "-m", "benchmarks.end_to_end", "--one", str(n)]
-        out = subprocess.run(
-            [*cmd, "--repeat", str(args.repeat)], capture_output=True, text=True, check=True
-        )
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(json.dumps(rows[-1]), flush=True)
     print(
         "| contacts | CSV MB | Pilote import s | Pilote suite s | Pilote total s "
         "| DuckDB import s | DuckDB suite s | DuckDB total s | ratio |"

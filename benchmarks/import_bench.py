@@ -11,13 +11,12 @@ of what a bare parser costs against the full pipeline.
 
 from __future__ import annotations
 
-import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.sizes import results_per_size
 
 HEADERS = {
     "started_at": "Date du contact",
@@ -114,33 +113,11 @@ def run_size(n: int, repeat: int) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="100000,1000000,5000000")
-    ap.add_argument("--repeat", type=int, default=2)
-    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    if args.one:
-        print(json.dumps(run_size(args.one, args.repeat)))
+    rows = results_per_size(
+        argv, __doc__, "benchmarks.import_bench", run_size, "100000,1000000,5000000", 2
+    )
+    if rows is None:
         return 0
-    rows = []
-    for n in (int(s) for s in args.sizes.split(",")):
-        # one subprocess per size, so one size's memory does not weigh on the next
-        out = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "benchmarks.import_bench",
-                "--one",
-                str(n),
-                "--repeat",
-                str(args.repeat),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(json.dumps(rows[-1]), flush=True)
     print(
         "| contacts | CSV MB | Pilote CSV s | DuckDB CSV s | ratio | Pilote Parquet s "
         "| DuckDB Parquet s | ratio |"

@@ -18,16 +18,14 @@ pipeline's job and is not measured here. DuckDB is a benchmark-only dependency.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import subprocess
-import sys
 import threading
 import time
 import tracemalloc
 
 import numpy as np
+
+from benchmarks.sizes import results_per_size
 
 SIZES = (100_000, 1_000_000, 5_000_000)
 REFILTER = {"provider": "Interne", "canal": "telephone"}
@@ -336,25 +334,11 @@ def table(results: list[dict]) -> str:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    if args.one:
-        print(json.dumps(run_size(args.one, args.repeat)))
+    results = results_per_size(
+        argv, __doc__, "benchmarks.run", run_size, ",".join(str(s) for s in SIZES), 3
+    )
+    if results is None:
         return 0
-    results = []
-    for n in (int(s) for s in args.sizes.split(",")):
-        out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.run", "--one", str(n), "--repeat", str(args.repeat)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        results.append(r)
-        print(json.dumps(r), file=sys.stderr)
     print(table(results))
     print()
     for r in results:

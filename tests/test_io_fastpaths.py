@@ -112,14 +112,7 @@ formats:
 def test_messy_file_same_both_ways_and_hand_checked(tmp_path, monkeypatch):
     path = tmp_path / "messy.csv"
     path.write_text(MESSY, encoding="utf-8")
-    with monkeypatch.context() as mp:
-        mp.setattr(columns, "DISTINCT_MAX_RATIO", -1.0)
-        mp.setattr(pipeline, "PARALLEL_MIN_ROWS", 10**12)
-        plain = import_file(path, mapping=MESSY_MAP, key=KEY)
-    with monkeypatch.context() as mp:
-        mp.setattr(columns, "DISTINCT_MAX_RATIO", 1.0)
-        mp.setattr(pipeline, "PARALLEL_MIN_ROWS", 0)
-        fast = import_file(path, mapping=MESSY_MAP, key=KEY)
+    plain, fast = _import_both_ways(path, monkeypatch, MESSY_MAP)
     _assert_same(plain, fast)
     # by hand: row numbers as a spreadsheet shows them (header = 1)
     reasons = dict(zip(fast.set_aside["_row"], fast.set_aside["reason"], strict=True))

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kpis.io.columns import arrow_text
 from kpis.io.text import fold
 from kpis.schema import FALSE_VALUES, TRUE_VALUES
 
@@ -34,8 +35,8 @@ def is_missing(s: pd.Series) -> pd.Series:
         per_category = is_missing(pd.Series(s.cat.categories)).to_numpy()
         codes = s.cat.codes.to_numpy()
         return pd.Series(np.append(per_category, True)[codes], index=s.index)
-    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
-        arr = pa.array(s)  # Arrow kernels, no copy of the text: empty, or only whitespace
+    arr = arrow_text(s)
+    if arr is not None:  # Arrow kernels, no copy of the text: empty, or only whitespace
         blank = pc.or_kleene(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
         return pd.Series(
             np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False), dtype=bool),
@@ -205,8 +206,9 @@ def _fill_with_normalised(arr: pa.Array, out: pa.Array, formats: list[str]) -> p
 
 def _arrow_strings(s: pd.Series) -> pa.Array | pa.ChunkedArray:
     """The column's text as Arrow strings: pandas' own Arrow buffers when it has them."""
-    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
-        return pa.array(s)
+    arr = arrow_text(s)
+    if arr is not None:
+        return arr
     return pa.array(_to_text(s), type=pa.string(), from_pandas=True)
 
 

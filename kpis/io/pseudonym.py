@@ -14,8 +14,9 @@ import secrets
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
+
+from kpis.io.columns import arrow_text
 
 ENV_KEY = "PILOTE_WORKSPACE_KEY"
 _PROCESS_KEY = secrets.token_bytes(32)
@@ -38,9 +39,9 @@ def default_key() -> bytes:
 
 def normalise_id(text: pd.Series) -> pd.Series:
     """Trim, and drop a float artefact ('4587.0' -> '4587') so one customer keeps one key."""
-    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow" and len(text):
+    arr = arrow_text(text)
+    if arr is not None and len(arr):
         # two quick passes to see whether anything needs changing (most id columns are clean)
-        arr = pa.array(text)
         padded = pc.not_equal(pc.binary_length(pc.utf8_trim_whitespace(arr)), pc.binary_length(arr))
         if not pc.any(padded).as_py() and not pc.any(pc.match_substring(arr, ".0")).as_py():
             return text
