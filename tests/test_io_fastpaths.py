@@ -240,3 +240,47 @@ def test_rolled_over_days_are_invalid_not_moved(fmt, texts, expected):
         got = parse_datetime(series, fmt)
         assert [str(v) for v in got.values] == expected
         assert got.invalid.tolist() == [e == "NaT" for e in expected]
+
+
+def test_large_cp1252_file_with_quotes_same_with_default_thresholds(tmp_path, monkeypatch):
+    """A file above the category threshold (8 MB), in cp1252, with quoted separators and line
+    breaks, a column that is few-valued in the first megabyte and many-valued after it, and bad
+    cells far from the start: the default (fast) import equals the plain one."""
+    rng = np.random.default_rng(7)
+    n = 120_000
+    motif = np.where(np.arange(n) < 20_000, "Facture", [f"Motif {i}" for i in range(n)])
+    rows = pd.DataFrame(
+        {
+            "Id contact": [f"C{i}" for i in range(n)],
+            "Id client": [f"CLI-{i % 9000}" for i in range(n)],
+            "Date": [f"{1 + i % 28:02d}/02/2026 {i % 24:02d}:00:00" for i in range(n)],
+            "Canal": rng.choice(["Téléphone", "E-mail", "Chat"], n),
+            "Motif": motif,
+            "Décroché": rng.choice(["oui", "non", ""], n),
+            "Attente": rng.integers(0, 300, n).astype(str),
+            "Commentaire": rng.choice(["RAS", "appel; transféré", "ligne 1\nligne 2", ""], n),
+        }
+    )
+    rows.loc[100_000, "Attente"] = "abc"
+    rows.loc[110_000, "Date"] = "31/02/2026 10:00:00"
+    path = tmp_path / "gros.csv"
+    rows.to_csv(path, sep=";", index=False, encoding="cp1252")
+    assert path.stat().st_size > readers.CATEGORY_MIN_BYTES
+    mapping = (
+        "table: contacts\ncolumns:\n  contact_id: Id contact\n  customer_id: Id client\n"
+        "  started_at: Date\n  canal: Canal\n  motif: Motif\n  answered: Décroché\n"
+        "  wait_s: Attente\n"
+    )
+    with monkeypatch.context() as mp:
+        mp.setattr(columns, "DISTINCT_MAX_RATIO", -1.0)
+        mp.setattr(pipeline, "PARALLEL_MIN_ROWS", 10**12)
+        mp.setattr(readers, "CATEGORY_MIN_BYTES", 10**12)
+        plain = import_file(path, mapping=mapping, key=KEY)
+    fast = import_file(path, mapping=mapping, key=KEY)
+    assert "category" in {str(d) for d in fast.raw.frame.dtypes}
+    assert fast.raw.info["encoding"] == "cp1252"
+    _assert_same(plain, fast)
+    reasons = dict(zip(fast.set_aside["_row"], fast.set_aside["reason"], strict=True))
+    # data rows start at spreadsheet row 2: row index i is row i + 2
+    assert reasons == {100_002: "unparseable_duration", 110_002: "unparseable_date"}
+    assert fast.data["motif"].nunique() == 1 + (n - 20_000) - 2
