@@ -878,6 +878,35 @@ def write_report(
     )
 
 
+def main_findings(tables, settings: Mapping, results) -> list[dict]:
+    """A deliverable's main findings: the rules' findings under the workspace's global filters,
+    then the comparison cells' key sentences (ranking, mix reversals). A rule that fails does not
+    block the deliverable, but the deliverable says that the findings are incomplete."""
+    from kpis.workspace import run_findings
+
+    try:
+        found = run_findings(
+            tables, settings.get("params") or {}, settings, filters=settings.get("filters") or None
+        )
+    except Exception as exc:  # noqa: BLE001 - reported in the deliverable itself
+        found = [
+            {
+                "rule": "rules_failed",
+                "severity": "warning",
+                "kind": "finding",
+                "text_fr": "Constats incomplets : les règles d'interprétation n'ont pas pu être "
+                f"évaluées ({type(exc).__name__} : {exc}).",
+                "text_en": "Findings incomplete: the interpretation rules could not be evaluated "
+                f"({type(exc).__name__}: {exc}).",
+            }
+        ]
+    found = [f for f in found if f.get("kind", "finding") == "finding"]
+    for r in results:
+        if r.view == "comparison":  # the ranking and mix reversals; the rest stays in its cell
+            found += [f for f in r.findings if (f.get("evidence") or {}).get("key")]
+    return found
+
+
 def report_from_tables(
     tables: Mapping[str, pd.DataFrame],
     import_report,
@@ -889,7 +918,7 @@ def report_from_tables(
 ) -> Path:
     """Run the workspace's cells (or the standard audit) on ``tables`` and write the report."""
     from kpis.engine import registry_records
-    from kpis.workspace import Workspace, run_cell, run_findings, standard_audit
+    from kpis.workspace import Workspace, run_cell, standard_audit
 
     if workspace_path:
         ws = Workspace.load(workspace_path)
@@ -900,16 +929,7 @@ def report_from_tables(
     settings["params"] = {**(settings.get("params") or {}), **dict(params or {})}
     settings["lang"] = settings.get("lang", lang)
     results = [run_cell(c, tables, settings) for c in cells]
-    try:
-        findings = run_findings(
-            tables, settings["params"], settings, filters=settings.get("filters") or None
-        )
-    except Exception:  # the rules module absent or failing must not block the deliverable
-        findings = []
-    findings = [f for f in findings if f.get("kind", "finding") == "finding"]
-    for r in results:
-        if r.view == "comparison":  # the ranking and mix reversals; the rest stays in its cell
-            findings += [f for f in r.findings if (f.get("evidence") or {}).get("key")]
+    findings = main_findings(tables, settings, results)
     return write_report(
         results,
         out_path,
@@ -963,6 +983,7 @@ __all__ = [
     "write_html",
     "write_pptx",
     "report_from_tables",
+    "main_findings",
     "cli_report",
     "chart_png",
     "xl_text",

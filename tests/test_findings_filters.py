@@ -182,3 +182,36 @@ def test_report_headline_findings_apply_the_workspace_filters(
         assert hits == []
     else:
         assert [h["evidence"]["paired"]["b_pct"] for h in hits] == [expected]
+
+
+def test_notebook_deliverable_findings_apply_the_global_filters(monkeypatch):
+    """The app's deliverable builds its findings with the same function as ``pilote report``."""
+    import kpis.report as report
+    from ui import notebook
+
+    seen = {}
+
+    def capture(results, out_path, import_report, records, findings, **kw):
+        seen["findings"] = findings
+        out_path.write_bytes(b"x")
+        return out_path
+
+    monkeypatch.setattr(report, "write_report", capture)
+    settings = {"filters": PHONE, "params": PARAMS, "rules": RULE_SETTINGS}
+    notebook.deliverable([], ".xlsx", tables=TABLES, settings=settings)
+    hits = [f for f in seen["findings"] if f["rule"] == RULE]
+    assert [h["evidence"]["paired"]["b_pct"] for h in hits] == [PHONE_MEASURED]
+
+
+def test_a_failing_rule_is_said_in_the_deliverable_not_swallowed(monkeypatch):
+    import kpis.interpret as interpret
+    from kpis.report import main_findings
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(interpret, "run_rules", broken)
+    found = main_findings(TABLES, {"params": PARAMS}, [])
+    assert [f["rule"] for f in found] == ["rules_failed"]
+    assert "ZeroDivisionError" in found[0]["text_fr"]
+    assert found[0]["text_en"].startswith("Findings incomplete")

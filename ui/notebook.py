@@ -203,22 +203,6 @@ def read_workspace(upload, lang: str) -> Workspace | None:
 # ---------------------------------------------------------------- deliverables
 
 
-def report_findings(tables, settings: Mapping, results: Sequence[CellResult]) -> list[dict]:
-    """The report's main findings, as ``pilote report`` picks them: the rules' findings and the
-    comparison's key sentences (ranking, mix reversals)."""
-    from kpis.workspace import run_findings
-
-    try:
-        found = run_findings(tables, settings.get("params") or {}, settings)
-    except Exception:  # the rules failing must not block the deliverable
-        found = []
-    found = [f for f in found if f.get("kind", "finding") == "finding"]
-    for r in results:
-        if r.view == "comparison":
-            found += [f for f in r.findings if (f.get("evidence") or {}).get("key")]
-    return found
-
-
 def deliverable(
     results: Sequence[CellResult],
     suffix: str,
@@ -230,9 +214,9 @@ def deliverable(
 ) -> bytes:
     """The notebook's re-run cells as an Excel, HTML or PowerPoint file (``kpis.report``)."""
     from kpis.engine import registry_records
-    from kpis.report import write_report
+    from kpis.report import main_findings, write_report
 
-    findings = report_findings(tables, settings, results)
+    findings = main_findings(tables, settings, results)
     with tempfile.TemporaryDirectory() as tmp:
         path = write_report(
             list(results),
