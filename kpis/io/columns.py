@@ -84,8 +84,3 @@ def by_distinct(s: pd.Series, parse: Callable[[pd.Series], object], spread_resul
     ``spread_result(result, codes, index)``."""
     codes, uniques = factorize(s)
     return spread_result(parse(uniques), codes, s.index)
-
-
-def has_surrounding_space(arr: pa.ChunkedArray) -> bool:
-    """Whether any value starts or ends with whitespace (or is blank)."""
-    return bool(pc.any(pc.match_substring_regex(arr, r"^\s|\s$")).as_py())

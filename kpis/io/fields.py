@@ -9,6 +9,7 @@ distinct values is parsed once per distinct value (``kpis.io.columns``); the res
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -156,8 +157,8 @@ def parse_field(
         return res
     if fld.kind == "id" or columns.few_distinct(src):
         # customer ids are hashed once per customer, whatever their number
-        codes, uniques = columns.factorize(src)
-        return _spread(_parse_values(fld, uniques, m, key), codes, src.index)
+        parse = partial(_parse_values, fld, m=m, key=key)
+        return columns.by_distinct(src, parse, _spread)
     return _parse_values(fld, src, m, key)
 
 
