@@ -39,7 +39,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _sps
 
 from kpis import stats
 from kpis.definitions import REGISTRY
@@ -55,7 +54,7 @@ OTHER_CANALS_FR = "autres canaux"
 ALL_CANALS_FR = "tous canaux"
 MISSING_LABEL = "(non renseigné)"
 STANDARDISABLE = ("ratio", "mean", "nps")
-CORRECTIONS = ("holm", "bh")
+CORRECTIONS = stats.CORRECTIONS
 Z = stats.Z95
 # Contract norms known by name (used as labels when the threshold is the norm's value).
 NORM_LABELS = {"qos_rate": "NF 345", "service_level": "niveau de service 80/20"}
@@ -141,41 +140,6 @@ def format_p(p: float, lang: str = "fr") -> str:
 
 
 # Multiple comparisons ---------------------------------------------------------------------------
-
-
-def adjust_pvalues(p: Sequence[float], method: str = "holm") -> np.ndarray:
-    """Holm (step-down, family-wise error) or Benjamini–Hochberg (false discovery rate).
-
-    NaN p-values are left out of the family and stay NaN.
-    """
-    if method not in CORRECTIONS:
-        raise ValueError(f"correction must be one of {CORRECTIONS}, not {method!r}")
-    p = np.asarray(p, dtype="float64")
-    out = np.full(p.shape, np.nan)
-    ok = ~np.isnan(p)
-    q = p[ok]
-    m = len(q)
-    if m == 0:
-        return out
-    order = np.argsort(q, kind="stable")
-    ranked = q[order]
-    if method == "holm":
-        adj = np.maximum.accumulate((m - np.arange(m)) * ranked)
-    else:
-        adj = np.minimum.accumulate((m / np.arange(1, m + 1) * ranked)[::-1])[::-1]
-    adj = np.minimum(adj, 1.0)
-    res = np.empty(m)
-    res[order] = adj
-    out[ok] = res
-    return out
-
-
-def _p_two_sided(diff: np.ndarray, var: np.ndarray) -> np.ndarray:
-    diff, var = np.asarray(diff, float), np.asarray(var, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        zval = diff / np.sqrt(var)
-    p = 2.0 * _sps.norm.sf(np.abs(zval))
-    return np.where((var > 0) & np.isfinite(zval), p, np.nan)
 
 
 # Cell statistics --------------------------------------------------------------------------------
@@ -663,7 +627,7 @@ def compare_providers(
                     d = np.where(both, (1 - alpha_c) * (v[i] - rv), 0.0)
                     dv = np.where(both, (1 - alpha_c) ** 2 * (var[i] + rvar), 0.0)
                     sdiff[i] = std[i] - float(np.nansum(w * np.where(has, pv, 0.0)))
-                    sp[i] = _p_two_sided(np.nansum(w * d), np.nansum(w * w * dv))
+                    sp[i] = stats.p_two_sided(np.nansum(w * d), np.nansum(w * w * dv))
                 # vs pooled, raw: (1 − α)(v_p − v_rest)
                 n_i = cs.n[i].sum()
                 tv, tvar = _cell_value_var(cs.kind, n_i, cs.a[i].sum(), cs.b[i].sum())
@@ -672,7 +636,7 @@ def compare_providers(
                 if n_i > 0 and rest[0].sum() > 0:
                     al = n_i / tot[0].sum()
                     diff[i] = block["value"].iloc[i] - pooled_value
-                    p[i] = _p_two_sided((1 - al) * (tv - rtv), (1 - al) ** 2 * (tvar + rtvar))
+                    p[i] = stats.p_two_sided((1 - al) * (tv - rtv), (1 - al) ** 2 * (tvar + rtvar))
             for j, c in enumerate(cs.cells):
                 for i, prov in enumerate(providers):
                     cell_rows.append(
@@ -685,8 +649,8 @@ def compare_providers(
                             "weight": float(W[j]),
                         }
                     )
-        sig_raw = adjust_pvalues(p, correction)
-        sig_std = adjust_pvalues(sp, correction)
+        sig_raw = stats.adjust_pvalues(p, correction)
+        sig_std = stats.adjust_pvalues(sp, correction)
         block["std_value"] = std
         half = Z * np.sqrt(std_var)
         lo, hi = std - half, std + half
@@ -737,10 +701,10 @@ def compare_providers(
                                 "provider_b": providers[j],
                                 "diff": d,
                                 "se": math.sqrt(vv) if vv == vv and vv > 0 else np.nan,
-                                "p": float(_p_two_sided(d, vv)),
+                                "p": float(stats.p_two_sided(d, vv)),
                             }
                         )
-                adj = adjust_pvalues([r["p"] for r in recs], correction)
+                adj = stats.adjust_pvalues([r["p"] for r in recs], correction)
                 for r, q in zip(recs, adj, strict=True):
                     r["p_adj"] = q
                     r["significant"] = bool(q == q and q < alpha)

@@ -16,7 +16,6 @@ import pytest
 from kpis.compare import (
     NoProviderField,
     TooFewProviders,
-    adjust_pvalues,
     compare_providers,
     comparison_findings,
     format_value,
@@ -238,22 +237,6 @@ def test_standardised_vs_pooled_contrast_by_hand():
 
     assert a["std_p"] == pytest.approx(2 * norm.sf(z))
     assert row(comp, "fcr", "B")["std_diff"] == pytest.approx(-4.5)
-
-
-@pytest.mark.parametrize(
-    "p, method, expected",
-    [
-        # Holm: sorted .01 .03 .04 → 3·.01 = .03, 2·.03 = .06, 1·.04 = .04 → running max
-        ([0.01, 0.04, 0.03], "holm", [0.03, 0.06, 0.06]),
-        # BH: .01·3/1 = .03, .03·3/2 = .045, .04·3/3 = .04 → running min from the top
-        ([0.01, 0.04, 0.03], "bh", [0.03, 0.04, 0.04]),
-        ([0.5, float("nan"), 0.01], "holm", [0.5, float("nan"), 0.02]),
-        ([0.9, 0.8], "holm", [1.0, 1.0]),
-        ([], "bh", []),
-    ],
-)
-def test_adjust_pvalues(p, method, expected):
-    np.testing.assert_allclose(adjust_pvalues(p, method), expected, equal_nan=True)
 
 
 def test_no_difference_is_said_when_none_is_significant():

@@ -1,0 +1,48 @@
+"""Statistics for Pilote: intervals (``intervals``), tests (``tests``) and multiple-comparison
+corrections (``multiple``). Library code (scipy, statsmodels) wherever it does the job."""
+
+from kpis.stats.intervals import (
+    EMPTY_DENOMINATOR,
+    Z95,
+    Division,
+    low_sample,
+    nps_interval,
+    safe_divide,
+    t_interval,
+    wilson_interval,
+)
+from kpis.stats.multiple import CORRECTIONS, adjust_pvalues, holm
+from kpis.stats.tests import (
+    chi2_heterogeneity,
+    mean_ci,
+    p_two_sided,
+    paired_gap,
+    partial_corr,
+    score_test,
+    two_proportions,
+    wilson,
+    wls_slope,
+)
+
+__all__ = [
+    "CORRECTIONS",
+    "EMPTY_DENOMINATOR",
+    "Z95",
+    "Division",
+    "adjust_pvalues",
+    "chi2_heterogeneity",
+    "holm",
+    "low_sample",
+    "mean_ci",
+    "nps_interval",
+    "p_two_sided",
+    "paired_gap",
+    "partial_corr",
+    "safe_divide",
+    "score_test",
+    "t_interval",
+    "two_proportions",
+    "wilson",
+    "wilson_interval",
+    "wls_slope",
+]
