@@ -73,3 +73,27 @@ def test_bundled_sample_loads_every_table_without_setting_rows_aside():
         assert rep["rows_set_aside"] == 0, rep["file"]
     assert tables["contacts"]["customer_id"].dtype == "Int64"
     assert any(c.startswith("item:") for c in tables["evaluations"].columns)
+
+
+def test_malformed_lines_are_counted_and_kept_not_dropped():
+    # line 3 has one field too many (a stray separator), line 5 is not a date: both set aside,
+    # with their line numbers, and rows in = rows used + rows set aside
+    data = french_csv(
+        [
+            ["Mois", "Coût total (€)"],
+            ["01/01/2026", "1000"],
+            ["01/02/2026", "900", "oups"],
+            ["01/03/2026", "800"],
+            ["mars", "700"],
+        ]
+    )
+    frame, rep = read_period_input(data, "costs", "couts.csv")
+    assert frame["cost"].tolist() == [1000.0, 800.0]
+    assert rep["rows_in"] == 4
+    assert rep["rows_used"] == 2 and rep["rows_set_aside"] == 2
+    assert rep["rows_in"] == rep["rows_used"] + rep["rows_set_aside"]
+    assert rep["set_aside"] == {"malformed_line": 1, "unparseable_date": 1}
+    assert [(r["_row"], r["reason"]) for r in rep["aside_rows"]] == [
+        (3, "malformed_line"),
+        (5, "unparseable_date"),
+    ]

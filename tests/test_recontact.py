@@ -88,3 +88,16 @@ def test_cache_reused_and_not_confused():
     other = journeys(BASE[:3])
     c = recontact.recontact_flags(other)
     assert len(c) == 3 and len(recontact._CACHE) == 2
+
+
+def test_censoring_edge_a_window_ending_on_the_last_timestamp_is_complete():
+    # window 7 days, last timestamp day 30: a contact on day 23 has its whole window observed
+    # (23 + 7 = 30, not > 30) so it is not censored; day 23.5 runs past the end and is.
+    rows = [(1, 0, "A"), (2, 23, "A"), (3, 23.5, "A"), (4, 30, "A")]
+    f = recontact.recontact_flags(journeys(rows))
+    assert list(f["censored"]) == [False, False, True, True]
+    assert list(f["eligible"]) == [True, True, False, False]
+    # a recontact exactly 7 days later still counts (≤ window), and that contact is complete
+    g = recontact.recontact_flags(journeys([(5, 23, "A"), (5, 30, "A")]))
+    assert list(g["followed"]) == [True, False]
+    assert list(g["censored"]) == [False, True]

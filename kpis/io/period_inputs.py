@@ -173,4 +173,12 @@ def read_period_input(source, kind: str, filename: str | None = None) -> tuple[p
     }
     if raw.bad_rows:
         report["set_aside"]["malformed_line"] = len(raw.bad_rows)
+    # every row set aside is kept with its line and reason (malformed lines included), so the
+    # report reconciles row by row: rows_in = rows_used + len(aside_rows)
+    pairs = zip(aside["_row"], aside["reason"], strict=True)
+    report["aside_rows"] = sorted(
+        [{"_row": int(r), "reason": str(why)} for r, why in pairs]
+        + [{"_row": int(b.row), "reason": b.reason} for b in raw.bad_rows],
+        key=lambda r: r["_row"],
+    )
     return out[used_mask].reset_index(drop=True), report
