@@ -24,6 +24,7 @@ import yaml
 from kpis.errors import MappingError
 from kpis.io.parsers import is_missing, parse_bool, parse_datetime, parse_number, score_text
 from kpis.io.text import fold
+from kpis.io.yaml_limits import YamlTooComplex, safe_load_limited
 from kpis.schema import TABLES, Table
 
 KEYS = (
@@ -229,7 +230,26 @@ def load_mapping(path_or_text: str | Path) -> Mapping:
     else:
         origin = "mapping"
     try:
-        data = yaml.safe_load(text)
+        data = safe_load_limited(text)
+    except YamlTooComplex as exc:
+        what_fr = {
+            "size": "taille (octets)",
+            "nodes": "éléments une fois les alias développés",
+            "depth": "niveaux d'imbrication",
+        }[exc.what]
+        what_en = {
+            "size": "size (bytes)",
+            "nodes": "items once aliases are expanded",
+            "depth": "nesting levels",
+        }[exc.what]
+        raise MappingError(
+            f"fichier de mapping refusé : {exc.value} {what_fr}, au-delà de la limite de "
+            f"{exc.limit}. Un fichier de mapping tient en quelques lignes ; n'utilisez pas "
+            "d'alias YAML imbriqués.",
+            f"mapping file refused: {exc.value} {what_en}, over the limit of {exc.limit}. A "
+            "mapping file is a few lines long; do not use nested YAML aliases.",
+            file=origin,
+        ) from None
     except yaml.YAMLError as exc:
         raise MappingError(f"YAML invalide : {exc}", f"invalid YAML: {exc}", file=origin) from exc
     return mapping_from_dict(data, origin)
