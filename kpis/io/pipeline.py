@@ -38,6 +38,10 @@ from kpis.schema import TABLES
 
 REASONS = {
     "malformed_line": ("ligne mal formée (nombre de colonnes)", "malformed line (column count)"),
+    "unbalanced_quote": (
+        "guillemet non refermé (les lignes suivantes ont été relues une à une)",
+        "unclosed quote (the following lines were read again one by one)",
+    ),
     "empty_row": ("ligne vide", "empty row"),
     "dropped_by_mapping": ("écartée par le mapping", "dropped by mapping"),
     "missing_required": ("champ obligatoire vide", "required field empty"),

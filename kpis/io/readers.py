@@ -29,6 +29,8 @@ SPACES = "spaces"  # runs of two or more spaces (or tabs): single spaces stay in
 SPACE = "space"  # any run of whitespace
 SPLITTERS = {SPACES: re.compile(r" {2,}|\t"), SPACE: re.compile(r"\s+")}
 SAMPLE_BYTES = 1 << 20
+MAX_FIELD_CHARS = 1 << 24  # one value up to 16 M characters (the csv module's default is 128 K)
+csv.field_size_limit(MAX_FIELD_CHARS)
 
 
 @dataclass
@@ -105,7 +107,8 @@ def detect_separator(text: str) -> str:
     Parsing with the csv module respects quotes and quoted line breaks. When no single
     character works, runs of spaces are tried.
     """
-    lines = text.splitlines()[:200]
+    filled = [ln for ln in text.splitlines() if ln.strip()]  # blank lines never decide
+    lines = filled[:200]
     sample = "\n".join(lines)
     best, best_score = None, (0.0, 0)
     for sep in SEPARATORS:
@@ -113,7 +116,7 @@ def detect_separator(text: str) -> str:
             rows = [r for r in csv.reader(io.StringIO(sample), delimiter=sep) if r]
         except csv.Error:
             continue
-        if len(rows) > 1 and len(lines) == len(sample.splitlines()):
+        if len(rows) > 1 and len(filled) <= 200:
             rows = rows[:-1]  # the last record may be cut by the sample
         counts = Counter(len(r) for r in rows)
         if not counts:
@@ -217,7 +220,7 @@ def _read_csv_arrow(data: bytes, encoding: str, sep: str, header: list[str]):
     table = pacsv.read_csv(
         io.BytesIO(body), read_options=read, parse_options=parse, convert_options=conv
     )
-    if bad:
+    if bad or (b'"' in body and _arrow_swallowed(table, sep, len(header))):
         return None
     if few:
         table = table.unify_dictionaries()
@@ -226,41 +229,115 @@ def _read_csv_arrow(data: bytes, encoding: str, sep: str, header: list[str]):
     return frame
 
 
+def _swallowed(rec: list[str], sep: str, width: int) -> bool:
+    """A quoted value that holds whole lines looking like records: a lone quote ran on."""
+    return any(
+        "\n" in v and sum(ln.count(sep) >= width - 1 for ln in v.split("\n")[1:]) >= 1 for v in rec
+    )
+
+
+def _csv_records(text: str, sep: str, width: int):
+    """(physical lines, record, note) with quotes respected; a record whose opening quote never
+    closes where it should (it swallows following lines that look like records, or its field
+    count is wrong across several lines) is returned as its first line alone, marked
+    ``unbalanced_quote``, and the swallowed lines are read again as records of their own."""
+    lines = text.splitlines(keepends=True)
+    start = 0
+    while start < len(lines):
+        reader = csv.reader(io.StringIO("".join(lines[start:]), newline=""), delimiter=sep)
+        done = 0
+        restart = None
+        for rec in reader:
+            first, done = done, reader.line_num
+            if done - first > 1 and (len(rec) != width or _swallowed(rec, sep, width)):
+                text0 = lines[start + first].rstrip("\r\n")
+                yield start + first, text0.split(sep), "unbalanced_quote"
+                restart = start + first + 1
+                break
+            yield start + first, rec, ""
+        if restart is None:
+            return
+        start = restart
+
+
+def _arrow_swallowed(table: pa.Table, sep: str, width: int) -> bool:
+    """True when a value holds a line break followed by text that looks like whole records
+    (a lone quote ran on); only values with a line break are looked at."""
+    for col in table.columns:
+        if not pa.types.is_large_string(col.type) and not pa.types.is_string(col.type):
+            continue
+        hits = pc.filter(col, pc.match_substring(col, "\n"))
+        if len(hits) and _swallowed(hits.to_pylist(), sep, width):
+            return True
+    return False
+
+
 def _read_csv_python(text: str, sep: str, header: list[str]):
     """Exact path: one record at a time, keeping every record that does not fit."""
     rows, numbers, bad = [], [], []
     width = len(header)
     if sep in SPLITTERS:
         records = (
-            (i + 1, SPLITTERS[sep].split(ln.strip())) for i, ln in enumerate(text.splitlines())
+            (i + 1, SPLITTERS[sep].split(ln.strip()), "") for i, ln in enumerate(text.splitlines())
         )
     else:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-        records = ((reader.line_num, rec) for rec in reader)
+        records = _csv_records(text, sep, width)
     rec_no = 0  # records as a spreadsheet numbers them: header = 1, blank lines not counted
-    for _line, rec in records:
+    for _line, rec, note in records:
         if not rec or (len(rec) == 1 and rec[0].strip() == ""):
             continue  # blank line
         rec_no += 1
         if rec_no == 1:
             continue
         line = rec_no
-        if len(rec) == width:
+        raw = " ".join(rec) if sep in SPLITTERS else sep.join(rec)
+        if note:
+            bad.append(BadRow(line, raw, note))
+        elif len(rec) == width:
             rows.append(rec)
             numbers.append(line)
         elif len(rec) < width and sep not in SPLITTERS and all(c == "" for c in rec):
             rows.append([""] * width)
             numbers.append(line)
         else:
-            bad.append(BadRow(line, " ".join(rec) if sep in SPLITTERS else sep.join(rec)))
+            bad.append(BadRow(line, raw))
     frame = pd.DataFrame(rows, columns=header, dtype="str")
     frame.insert(0, "_row", numbers)
     return frame, bad
 
 
+def _utf16_encoding(data: bytes) -> str | None:
+    """ "utf-16" (BOM), "utf-16-le"/"utf-16-be" (no BOM: NUL bytes on every other position of a
+    text that is otherwise ASCII-like), or None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def read_csv(
     data: bytes, filename: str, encoding: str | None = None, sep: str | None = None
 ) -> RawTable:
+    wide = _utf16_encoding(data) if encoding is None else None
+    if wide:  # UTF-16 text (Excel's "Unicode text"): read as UTF-8 from here on
+        try:
+            data = data.decode(wide).encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImportFailed(
+                f"texte UTF-16 endommagé (octet {exc.start}).",
+                f"damaged UTF-16 text (byte {exc.start}).",
+                file=filename,
+            ) from exc
+        table = read_csv(data, filename, "utf-8", sep)
+        table.info["encoding"] = wide
+        return table
     if _looks_binary(data):
         raise ImportFailed(
             "le fichier n'est pas un texte lisible (CSV/TXT), ni un classeur XLSX ou Parquet.",
@@ -399,6 +476,12 @@ def read_any(
     if isinstance(source, (str, Path)):
         path = Path(source)
         filename = filename or path.name
+        if path.exists() and not path.is_file():  # a FIFO or a device would block or never end
+            raise ImportFailed(
+                "ce n'est pas un fichier ordinaire (dossier, tube ou périphérique).",
+                "not a regular file (a folder, a pipe or a device).",
+                file=str(source),
+            )
         try:
             data = path.read_bytes()
         except OSError as exc:

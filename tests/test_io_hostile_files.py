@@ -1,0 +1,114 @@
+"""Awkward real-world files read with a clear outcome: blank-line runs, whitespace-only lines,
+UTF-16, a lone quote that would swallow lines, very long fields, pipes instead of files."""
+
+import os
+import threading
+
+import pytest
+from conftest import french_csv
+
+from kpis.errors import ImportFailed
+from kpis.io.pipeline import import_file
+from kpis.io.readers import detect_separator
+
+KEY = b"k" * 16
+HEADER = ["Date d'appel", "Canal", "Motif", "Décroché", "Temps d'attente", "Id client"]
+
+
+def _rows(n=12):
+    return [HEADER] + [
+        [
+            f"0{1 + i % 9}/01/2026 09:{i:02d}:00",
+            "Téléphone",
+            f"Motif {i % 3}",
+            "oui",
+            str(i),
+            f"CLI-{i:03d}",
+        ]
+        for i in range(n)
+    ]
+
+
+def _text(rows):
+    return "\n".join(";".join(r) for r in rows) + "\n"
+
+
+def _balanced(res, rows_in):
+    rep = res.report
+    assert rep["rows_in"] == rows_in
+    assert rep["rows_in"] == rep["rows_used"] + rep["rows_set_aside"]
+    assert len(res.data) == rep["rows_used"]
+
+
+@pytest.mark.parametrize("blank", [199, 200, 500])
+def test_blank_lines_before_the_header_never_decide_the_separator(blank):
+    data = ("\n" * blank + _text(_rows())).encode()
+    assert detect_separator(data.decode()) == ";"
+    res = import_file(data, "appels.csv", key=KEY)
+    _balanced(res, 12)
+    assert res.report["rows_set_aside"] == 0
+
+
+def test_whitespace_only_lines_after_the_header_are_blank_lines():
+    rows = _rows()
+    text = ";".join(rows[0]) + "\n" + "   \n" * 199 + _text(rows[1:])
+    res = import_file(text.encode(), "appels.csv", key=KEY)
+    _balanced(res, 12)
+    assert res.report["rows_set_aside"] == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_files_are_read(encoding):
+    res = import_file(_text(_rows()).encode(encoding), "unicode.txt", key=KEY)
+    _balanced(res, 12)
+    assert res.report["format"]["encoding"] == encoding
+    assert res.report["mapping"]["started_at"] == "Date d'appel"
+    assert res.data["motif"].astype(str).iloc[1] == "Motif 1"
+
+
+def test_a_lone_quote_is_set_aside_alone_and_the_lines_it_swallowed_are_read():
+    rows = _rows(40)
+    rows[3][2] = '"Motif 2'  # opens a quote that never closes on its line
+    res = import_file(french_csv(rows), "appels.csv", key=KEY)
+    _balanced(res, 40)
+    assert res.report["set_aside"] == {"unbalanced_quote": 1}
+    assert res.set_aside["_row"].tolist() == [4]  # header = row 1
+    assert res.report["rows_used"] == 39
+
+
+def test_a_quote_closed_lines_later_with_the_right_field_count_is_caught_too():
+    rows = _rows(30)
+    rows[3][5] = '"CLI-003'  # last field opens a quote...
+    rows[9][5] = 'CLI-009"'  # ...closed nine lines later: same field count, all swallowed
+    res = import_file(french_csv(rows), "appels.csv", key=KEY)
+    _balanced(res, 30)
+    assert res.report["set_aside"] == {"unbalanced_quote": 1}
+    assert res.report["rows_used"] == 29
+
+
+def test_a_field_longer_than_128k_characters_is_read():
+    rows = _rows()
+    rows[2][2] = '"' + "x" * 200_000 + '"'
+    rows[4][2] = '"' + "a;b" * 50 + '"'  # quoted separators: a real quoted value
+    res = import_file(french_csv(rows), "long.csv", key=KEY)
+    _balanced(res, 12)
+    assert res.data["motif"].astype(str).str.len().max() == 200_000
+
+
+def test_a_pipe_is_refused_instead_of_blocking(tmp_path):
+    fifo = tmp_path / "tube.csv"
+    os.mkfifo(fifo)
+    done = threading.Event()
+
+    def unblock():  # if the reader ever waits on the pipe again, free it so the test fails
+        if not done.wait(10):
+            with open(fifo, "w") as w:
+                w.write("")
+
+    threading.Thread(target=unblock, daemon=True).start()
+    with pytest.raises(ImportFailed) as err:
+        import_file(fifo, key=KEY)
+    done.set()
+    assert "fichier ordinaire" in err.value.message("fr")
+    with pytest.raises(ImportFailed):
+        import_file(tmp_path, key=KEY)  # a folder
