@@ -112,3 +112,50 @@ def test_a_pipe_is_refused_instead_of_blocking(tmp_path):
     assert "fichier ordinaire" in err.value.message("fr")
     with pytest.raises(ImportFailed):
         import_file(tmp_path, key=KEY)  # a folder
+
+
+def _parquet(columns: dict) -> bytes:
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(pa.table(columns), buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "kind, values, expected_text",
+    [
+        ("nested", [[1, 2], [3], None, [], [4]], "[1, 2]"),
+        ("nested", [{"a": 1, "b": "x"}] * 4 + [None], '{"a": 1, "b": "x"}'),
+        ("binary", [b"Factu\xffration"] * 5, "Factu\ufffdration"),
+    ],
+)
+def test_parquet_odd_column_types_become_text(kind, values, expected_text):
+    import pyarrow as pa
+
+    dates = [f"0{i + 1}/01/2026 09:00:00" for i in range(5)]
+    data = _parquet({"Date d'appel": pa.array(dates), "Motif": pa.array(values)})
+    res = import_file(data, "odd.parquet", key=KEY)
+    _balanced(res, 5)
+    assert res.report["format"]["converted_columns"] == {"Motif": kind}
+    assert res.data["motif"].astype(str).iloc[0] == expected_text
+
+
+@pytest.mark.parametrize("year", [1, 9999])
+def test_parquet_timestamps_outside_pandas_range_are_set_aside_not_fatal(year):
+    import datetime as dt
+
+    import pyarrow as pa
+
+    stamps = [dt.datetime(2026, 1, 2, 9)] * 4 + [dt.datetime(year, 1, 1)]
+    data = _parquet(
+        {"Date d'appel": pa.array(stamps, pa.timestamp("us")), "Canal": pa.array(["Mail"] * 5)}
+    )
+    res = import_file(data, "dates.parquet", key=KEY)
+    _balanced(res, 5)
+    assert res.report["rows_used"] == 4
+    assert res.report["set_aside"] == {"unparseable_date": 1}
+    assert res.set_aside["_row"].tolist() == [6]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -454,19 +455,64 @@ def read_xlsx(data: bytes, filename: str, sheet: str | int | None = None) -> Raw
     return RawTable(frame.reset_index(drop=True), filename, info, [])
 
 
+_NS_MIN, _NS_MAX = pd.Timestamp.min, pd.Timestamp.max
+
+
+def _plain_column(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, str | None]:
+    """A Parquet column pandas can hold as a table column, and a note when it was changed:
+    nested values (list, struct, map) become their text; binary becomes UTF-8 text (undecodable
+    bytes replaced); timestamps outside pandas' range become ISO text, so the date parser sets
+    those rows aside with a reason instead of failing the whole file."""
+    t = col.type
+    if pa.types.is_nested(t):
+        text = [
+            None if v is None else json.dumps(v, default=str, ensure_ascii=False)
+            for v in col.to_pylist()
+        ]
+        return pa.chunked_array([pa.array(text, pa.large_string())]), "nested"
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+        text = [None if v is None else v.decode("utf-8", errors="replace") for v in col.to_pylist()]
+        return pa.chunked_array([pa.array(text, pa.large_string())]), "binary"
+    if pa.types.is_timestamp(t) or pa.types.is_date(t):
+        bounds = pc.min_max(col)
+        lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
+        if (lo is not None and lo.year < _NS_MIN.year + 1) or (
+            hi is not None and hi.year > _NS_MAX.year - 1
+        ):
+            return pc.cast(col, pa.large_string()), "out_of_range_dates"
+    return col, None
+
+
 def read_parquet(data: bytes, filename: str) -> RawTable:
+    import pyarrow.parquet as pq
+
     try:
-        frame = pd.read_parquet(io.BytesIO(data))
+        table = pq.read_table(io.BytesIO(data))
     except Exception as exc:  # pyarrow raises ArrowInvalid / OSError on damage
         raise ImportFailed(
             "fichier Parquet illisible ou endommagé.",
             "unreadable or damaged Parquet file.",
             file=filename,
         ) from exc
+    notes = {}
+    for i, name in enumerate(table.column_names):
+        col, note = _plain_column(table.column(i))
+        if note:
+            table = table.set_column(i, name, col)
+            notes[name] = note
+    try:
+        frame = table.to_pandas()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError, TypeError) as exc:
+        raise ImportFailed(
+            f"fichier Parquet d'un type non pris en charge ({exc}).",
+            f"Parquet file of an unsupported type ({exc}).",
+            file=filename,
+        ) from exc
     frame = frame.reset_index(drop=True)
     frame.columns = _dedupe([str(c) for c in frame.columns])
     frame.insert(0, "_row", range(2, len(frame) + 2))
-    return RawTable(frame, filename, {"format": "parquet"}, [])
+    info = {"format": "parquet", **({"converted_columns": notes} if notes else {})}
+    return RawTable(frame, filename, info, [])
 
 
 def read_any(
