@@ -22,6 +22,7 @@ import pandas as pd
 import yaml
 
 from kpis.errors import MappingError
+from kpis.io.mapping_check import check_shapes
 from kpis.io.parsers import is_missing, parse_bool, parse_datetime, parse_number, score_text
 from kpis.io.text import fold
 from kpis.io.yaml_limits import YamlTooComplex, safe_load_limited
@@ -139,6 +140,7 @@ def mapping_from_dict(data: dict, origin: str = "mapping") -> Mapping:
             f"unknown keys: {', '.join(sorted(unknown))}. Valid keys: {', '.join(KEYS)}.",
             file=origin,
         )
+    check_shapes(data, origin)
     table = data.get("table", "contacts")
     if table not in TABLES:
         raise MappingError(
@@ -171,8 +173,10 @@ def mapping_from_dict(data: dict, origin: str = "mapping") -> Mapping:
         columns={k: v for k, v in columns.items() if v},
         formats=dict(data.get("formats") or {}),
         values={k: _str_keys(v) for k, v in (data.get("values") or {}).items()},
-        missing={k: [str(x) for x in v] for k, v in (data.get("missing") or {}).items()},
-        drop_rows={k: [str(x) for x in v] for k, v in (data.get("drop_rows") or {}).items()},
+        missing={k: [str(x) for x in _listed(v)] for k, v in (data.get("missing") or {}).items()},
+        drop_rows={
+            k: [str(x) for x in _listed(v)] for k, v in (data.get("drop_rows") or {}).items()
+        },
         constants=dict(data.get("constants") or {}),
         units=dict(data.get("units") or {}),
         scales={k: list(v) for k, v in (data.get("scales") or {}).items()},
@@ -184,15 +188,13 @@ def mapping_from_dict(data: dict, origin: str = "mapping") -> Mapping:
         derive={k: dict(v) for k, v in (data.get("derive") or {}).items()},
         source="file",
     )
-    for fld, spec in m.derive.items():
-        if set(spec) - {"diff", "present"} or len(spec) != 1:
-            raise MappingError(
-                f"derive.{fld} : utilisez « diff: [fin, début] » ou « present: colonne ».",
-                f"derive.{fld}: use 'diff: [end, start]' or 'present: column'.",
-                file=origin,
-            )
     m.confidence = dict.fromkeys(m.columns, 1.0)
     return m
+
+
+def _listed(v) -> list:
+    """A single value written without brackets is a list of one."""
+    return v if isinstance(v, list) else [v]
 
 
 def _str_keys(values: dict) -> dict:

@@ -230,19 +230,44 @@ def _read_csv_arrow(data: bytes, encoding: str, sep: str, header: list[str]):
     return frame
 
 
-def _swallowed(rec: list[str], sep: str, width: int) -> bool:
-    """A quoted value that holds whole lines looking like records: a lone quote ran on."""
+def _shape(text: str) -> str:
+    """The look of a value: digit runs → 9, letter runs → a ("02/01/2026 09:15" → "9/9/9 9:9")."""
+    return _LETTERS.sub("a", _DIGITS.sub("9", text.strip()))
+
+
+_DIGITS = re.compile(r"\d+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _looks_like_record(line: str, sep: str, width: int, starts: set[str]) -> bool:
+    """A physical line that splits into exactly ``width`` fields and starts like the file's
+    records do (same look of the first value)."""
+    if line.count(sep) < width - 1:
+        return False
+    try:
+        fields = next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:
+        return False
+    return len(fields) == width and _shape(fields[0]) in starts
+
+
+def _swallowed(values, sep: str, width: int, starts: set[str]) -> bool:
+    """A value holding, after a line break, a line that looks like a record of the file:
+    an opening quote ran on over whole records (a multi-line comment does not look like one)."""
     return any(
-        "\n" in v and sum(ln.count(sep) >= width - 1 for ln in v.split("\n")[1:]) >= 1 for v in rec
+        "\n" in v and any(_looks_like_record(ln, sep, width, starts) for ln in v.split("\n")[1:])
+        for v in values
+        if isinstance(v, str)
     )
 
 
 def _csv_records(text: str, sep: str, width: int):
-    """(physical lines, record, note) with quotes respected; a record whose opening quote never
-    closes where it should (it swallows following lines that look like records, or its field
-    count is wrong across several lines) is returned as its first line alone, marked
-    ``unbalanced_quote``, and the swallowed lines are read again as records of their own."""
+    """(physical line, record, note) with quotes respected. A record spanning several lines
+    that holds lines looking like records of their own (an opening quote that never closed
+    where it should) is returned as its first line alone, marked ``unbalanced_quote``, and the
+    swallowed lines are read again as records."""
     lines = text.splitlines(keepends=True)
+    starts: set[str] = set()
     start = 0
     while start < len(lines):
         reader = csv.reader(io.StringIO("".join(lines[start:]), newline=""), delimiter=sep)
@@ -250,11 +275,13 @@ def _csv_records(text: str, sep: str, width: int):
         restart = None
         for rec in reader:
             first, done = done, reader.line_num
-            if done - first > 1 and (len(rec) != width or _swallowed(rec, sep, width)):
+            if done - first > 1 and _swallowed(rec, sep, width, starts):
                 text0 = lines[start + first].rstrip("\r\n")
                 yield start + first, text0.split(sep), "unbalanced_quote"
                 restart = start + first + 1
                 break
+            if len(rec) == width and len(starts) < 50 and done - first == 1 and start + first:
+                starts.add(_shape(rec[0]))
             yield start + first, rec, ""
         if restart is None:
             return
@@ -264,11 +291,13 @@ def _csv_records(text: str, sep: str, width: int):
 def _arrow_swallowed(table: pa.Table, sep: str, width: int) -> bool:
     """True when a value holds a line break followed by text that looks like whole records
     (a lone quote ran on); only values with a line break are looked at."""
+    first = table.column(0).slice(0, 200).to_pylist()
+    starts = {_shape(v) for v in first if isinstance(v, str) and "\n" not in v}
     for col in table.columns:
         if not pa.types.is_large_string(col.type) and not pa.types.is_string(col.type):
             continue
         hits = pc.filter(col, pc.match_substring(col, "\n"))
-        if len(hits) and _swallowed(hits.to_pylist(), sep, width):
+        if len(hits) and _swallowed(hits.to_pylist(), sep, width, starts):
             return True
     return False
 
