@@ -48,6 +48,7 @@ class Scorecard:
 
 
 def _threshold(spec, kpi) -> tuple[float, str]:
+    """Threshold value and label: a number or {"value", "label"}, else the KPI's target."""
     if spec is None:
         return float(kpi.default_target), NORM_LABELS.get(kpi.id, "")
     if isinstance(spec, Mapping):
