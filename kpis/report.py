@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpis import format as fmt
 from kpis.errors import PiloteError
 
 FORMATS = (".xlsx", ".html", ".pptx")
@@ -156,8 +157,6 @@ def _label(col: str, lang: str) -> str:
 
 
 def _value_text(v, unit: str | None, lang: str) -> str:
-    from kpis.compare import format_value
-
     if _is_nan(v):
         return ""
     if isinstance(v, (bool, np.bool_)):
@@ -167,7 +166,7 @@ def _value_text(v, unit: str | None, lang: str) -> str:
         return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat(sep=" ")
     if isinstance(v, (int, float, np.integer, np.floating)):
         x = float(v)
-        return format_value(x, unit or "score", lang) if unit else _plain_number(x, lang)
+        return fmt.value(x, unit or "score", lang) if unit else _plain_number(x, lang)
     return str(v)
 
 
@@ -521,8 +520,8 @@ def write_excel(
         for i, rec in enumerate(registry_records, start=2):
             for j, c in enumerate(DEF_COLUMNS, start=1):
                 v = rec.get(c)
-                fmt = XL_FORMATS.get(rec.get("unit"), "0.00") if c == "target" else None
-                _xl_put(ws, i, j, v, fmt)
+                number_format = XL_FORMATS.get(rec.get("unit"), "0.00") if c == "target" else None
+                _xl_put(ws, i, j, v, number_format)
         for col, width in zip("ABCDEFGH", (22, 40, 18, 80, 50, 10, 10, 10), strict=True):
             ws.column_dimensions[col].width = width
     ws = wb.create_sheet("Import")
@@ -592,15 +591,11 @@ def _html_table(table: pd.DataFrame, lang: str) -> str:
             if isinstance(v, dict):
                 text = ", ".join(f"{k} = {x}" for k, x in v.items())
             elif num and str(c) in P_COLUMNS:
-                from kpis.compare import format_p
-
-                text = "" if _is_nan(v) else format_p(float(v), lang)
+                text = "" if _is_nan(v) else fmt.p_value(float(v), lang)
             elif num and str(c) in FRACTION_COLUMNS:
                 text = "" if _is_nan(v) else _value_text(100 * float(v), "%", lang)
             elif num and str(c) in DIFF_COLUMNS:
-                from kpis.compare import format_diff
-
-                text = "" if _is_nan(v) else format_diff(float(v), u or "", lang)
+                text = "" if _is_nan(v) else fmt.diff(float(v), u or "", lang)
             else:
                 text = _value_text(v, _column_unit(str(c), u) if num else None, lang)
             cls = ' class="num"' if num else ""

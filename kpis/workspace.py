@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpis import format as fmt
 from kpis.errors import PiloteError
 
 WORKSPACE_VERSION = 1
@@ -560,9 +561,7 @@ def _faceted(df: pd.DataFrame, x: str | None, period: str | None, title: str):
 
 
 def _fmt(value, unit, lang="fr") -> str:
-    from kpis.compare import format_value
-
-    return format_value(value, unit, lang)
+    return fmt.value(value, unit, lang)
 
 
 def _kpi_rows(res: pd.DataFrame, keys=()) -> pd.DataFrame:
@@ -819,12 +818,6 @@ def _view_crossview(cell: Cell, tables, settings, lang) -> CellResult:
     )
 
 
-def _diff(v: float, unit: str = "%", lang: str = "fr") -> str:
-    from kpis.compare import format_diff
-
-    return format_diff(v, unit, lang)
-
-
 def _view_comparison(cell: Cell, tables, settings, lang) -> CellResult:
     import altair as alt
 
@@ -942,7 +935,10 @@ def _view_comparison(cell: Cell, tables, settings, lang) -> CellResult:
     if sc is not None and len(sc.table):
         top = sc.table.iloc[0]
         lab = "premier (pondéré)" if lang == "fr" else "first (weighted)"
-        numbers[lab] = f"{top['provider']} ({_num(100 * top['p_first'])} % des tirages)"
+        share = fmt.percent(100 * top["p_first"], lang, 0)
+        numbers[lab] = (
+            f"{top['provider']} ({share} {'des tirages' if lang == 'fr' else 'of draws'})"
+        )
     for r in comp.table[comp.table["std_value"].notna()].itertuples():
         if r.kpi == kpis[0]:
             numbers[f"{_kpi_name(r.kpi, lang)} — {r.provider}"] = (
@@ -951,10 +947,6 @@ def _view_comparison(cell: Cell, tables, settings, lang) -> CellResult:
     return CellResult(
         title="", table=table, chart=chart, findings=findings, numbers=numbers, extra_tables=extra
     )
-
-
-def _num(x: float) -> str:
-    return f"{x:.0f}"
 
 
 def _view_quality(cell: Cell, tables, settings, lang) -> CellResult:

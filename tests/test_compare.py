@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kpis import format as fmt
 from kpis.compare import (
     NoProviderField,
     TooFewProviders,
     compare_providers,
     comparison_findings,
-    format_value,
     scorecard,
     subscore,
 )
@@ -259,7 +259,9 @@ def test_small_provider_is_not_standardised_and_said_so():
     assert c["value"] == pytest.approx(90.0)
     assert math.isnan(c["std_value"])
     assert "not standardised" in c["note"]
-    assert any("C : 90,0 % brut, n = 10 — trop peu pour standardiser" in s for s in comp.text())
+    assert any(
+        "C : 90,0\u202f% brut, n = 10 — trop peu pour standardiser" in s for s in comp.text()
+    )
     # C is small everywhere, so it does not force merges on A and B
     assert comp.merges["fcr"] == []
 
@@ -276,7 +278,7 @@ def test_partial_coverage_renormalises_and_is_stated():
     # pooled shares: Simple 200/300, Complexe 100/300 → B covers 2/3, renormalised to 80 %
     assert b["coverage"] == pytest.approx(2 / 3)
     assert b["std_value"] == pytest.approx(80.0)
-    assert any("standardisée sur 67 % du mix" in s for s in comp.text("fr"))
+    assert any("standardisée sur 67\u202f% du mix" in s for s in comp.text("fr"))
 
 
 def test_counts_are_shown_raw_and_untested():
@@ -382,7 +384,7 @@ def test_scorecard_ranks_on_adjusted_values_and_bootstraps_rank_one():
     assert raw.iloc[0]["provider"] == "B"  # raw: 82 % vs 67 %
     d = sc.details.set_index("provider")
     assert bool(d.loc["A", "meets"]) and not bool(d.loc["B", "meets"])
-    assert any("B : FCR" in s and "< seuil 75,0 %" in s for s in sc.text("fr"))
+    assert any("B : FCR" in s and "< seuil 75,0\u202f%" in s for s in sc.text("fr"))
 
 
 def test_scorecard_near_tie_splits_rank_one():
@@ -398,7 +400,7 @@ def test_scorecard_bootstrap_spread_matches_the_binomial():
     # one cell, n = 400, p = 0.75: the bootstrap sd of the rate ≈ sqrt(.75·.25/400) = 2.165 points
     cells = [("A", "M", "telephone", 400, 300), ("B", "M", "telephone", 400, 200)]
     comp = compare_providers({"contacts": contacts_from_cells(cells)}, ["fcr"])
-    from kpis.compare import _boot_values
+    from kpis.compare.scorecard import _boot_values
 
     rng = np.random.default_rng(0)
     vals = _boot_values(comp.stats["fcr"], 0, 4000, rng, "std")
@@ -406,22 +408,27 @@ def test_scorecard_bootstrap_spread_matches_the_binomial():
     assert vals.std() == pytest.approx(100 * math.sqrt(0.75 * 0.25 / 400), rel=0.08)
 
 
-def test_scorecard_weights_and_thresholds_on_sample_are_fast():
-    import time
-
+def test_scorecard_weights_and_thresholds_on_sample_are_reproducible():
     from kpis.io.sample import load_sample
 
     tables, _ = load_sample()
     comp = compare_providers(tables, ["fcr", "dmt", "csat", "nps", "qos_rate"])
-    t0 = time.perf_counter()
-    sc = scorecard(
-        comp,
-        {"fcr": 2, "dmt": 1, "csat": 1, "nps": 1, "qos_rate": 1},
-        {"qos_rate": {"value": 90, "label": "NF 345"}, "dmt": 400},
-        n_boot=1000,
-        seed=0,
+    weights = {"fcr": 2, "dmt": 1, "csat": 1, "nps": 1, "qos_rate": 1}
+    thresholds = {"qos_rate": {"value": 90, "label": "NF 345"}, "dmt": 400}
+    sc = scorecard(comp, weights, thresholds, n_boot=1000, seed=0)
+    # the same seed gives the same bootstrap, to the last digit
+    again = scorecard(comp, weights, thresholds, n_boot=1000, seed=0)
+    pd.testing.assert_frame_equal(sc.table, again.table, check_exact=True)
+    assert sc.text("fr") == again.text("fr")
+    # another seed redraws the bootstrap columns but leaves the point scores and ranks alone
+    other = scorecard(comp, weights, thresholds, n_boot=1000, seed=1)
+    pd.testing.assert_frame_equal(
+        sc.table[["provider", "score", "rank"]],
+        other.table[["provider", "score", "rank"]],
+        check_exact=True,
     )
-    assert time.perf_counter() - t0 < 5
+    assert not np.array_equal(sc.table["score_ci_low"], other.table["score_ci_low"])
+    assert sc.meta["n_boot"] == 1000 and "(1\u202f000 tirages)" in sc.text("fr")[0]
     assert sorted(sc.table["rank"]) == [1, 2, 3]
     assert sc.table["p_first"].sum() == pytest.approx(1.0)
     assert (sc.table["score_ci_low"] <= sc.table["score"] + 1e-9).all()
@@ -431,8 +438,25 @@ def test_scorecard_weights_and_thresholds_on_sample_are_fast():
         scorecard(comp, {"transfer_rate": 1})
 
 
-def test_format_value():
-    assert format_value(78.25, "%", "fr") == "78,2 %" or format_value(78.25, "%", "fr") == "78,3 %"
-    assert format_value(1234.0, "s", "fr") == "1\u202f234 s"
-    assert format_value(78.25, "%", "en") in ("78.2%", "78.3%")
-    assert format_value(float("nan"), "%") == "—"
+def test_values_are_written_by_the_one_formatter():
+    # kpis.format: a thin space before %, durations in min/s, a missing value as a dash
+    assert fmt.value(78.25, "%", "fr") in ("78,2\u202f%", "78,3\u202f%")
+    assert fmt.value(1234.0, "s", "fr") == "20 min 34 s"
+    assert fmt.value(78.25, "%", "en") in ("78.2%", "78.3%")
+    assert fmt.value(float("nan"), "%") == "—"
+
+
+def test_sentences_write_durations_differences_and_p_through_the_formatter():
+    # dmt_table: std A 250 s, raw A 340 s, n = 100; A − B adjusted −35 s, p far below 0.001
+    comp = compare_providers({"contacts": dmt_table()}, ["dmt"], min_cell=10)
+    fr, en = " ".join(comp.text("fr")), " ".join(comp.text("en"))
+    assert "A : 4 min 10 s après ajustement du mix (brut 5 min 40 s, n = 100)" in fr
+    assert "A: 4 min 10 s mix-adjusted (raw 5 min 40 s, n = 100)" in en
+    assert "A est significativement meilleur que B après ajustement " in fr
+    assert "(\u221235 s, p < 0,001 après correction de Holm)" in fr
+    assert "(\u221235 s, p < 0.001 after Holm correction)" in en
+    # rates: differences in points, the adjusted p as kpis.format writes it
+    comp = compare_providers({"contacts": contacts_from_cells(REVERSAL)}, ["fcr"])
+    pw = comp.pairwise.set_index("basis").loc["std"]
+    said = f"(+7,5 pts, {fmt.p_value(pw['p_adj'], 'fr')} après correction de Holm)"
+    assert said in " ".join(comp.text("fr"))

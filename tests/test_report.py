@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from pptx import Presentation
 
-from kpis.compare import format_value
+from kpis import format as fmt
 from kpis.engine import compute, registry_records
 from kpis.report import ReportError, cli_report, report_from_tables, write_report, xl_text
 from kpis.workspace import Cell, Workspace, run_cell
@@ -229,10 +229,10 @@ def test_html_is_self_contained_escaped_and_matches_the_engine(tables, results, 
     # numbers as the engine computes them, formatted in French
     eng = compute(tables, ["fcr"], by=["motif"])
     for v in eng["value"]:
-        assert format_value(v, "%", "fr") in p.cells
+        assert fmt.value(v, "%", "fr") in p.cells
     assert HOSTILE["Facturation"] in p.cells  # the motif, as plain text
     dash = compute(tables, ["dmt"])
-    assert format_value(float(dash["value"].iloc[0]), "s", "fr") in text
+    assert fmt.value(float(dash["value"].iloc[0]), "s", "fr") in text
 
 
 # --- PowerPoint ----------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def test_pptx_one_slide_per_cell_with_chart_numbers_and_findings(tables, results
     # key numbers are the engine's: the FCR explorer slide states the overall FCR
     overall = float(compute(tables, ["fcr"])["value"].iloc[0])
     body0 = "\n".join(s.text_frame.text for s in cell_slides[0].shapes if s.has_text_frame)
-    assert format_value(overall, "%", "fr") in body0
+    assert fmt.value(overall, "%", "fr") in body0
     assert EVIL_COMMENT in cell_slides[0].notes_slide.notes_text_frame.text
     # the comparison slide lists its findings
     body2 = "\n".join(s.text_frame.text for s in cell_slides[2].shapes if s.has_text_frame)
@@ -294,5 +294,5 @@ def test_cli_report_uses_the_workspace_mapping_and_cells(tmp_path):
     assert code == 0
     raw = out.read_text(encoding="utf-8")
     assert "FCR par prestataire" in raw and "Pour le comité du mois" in raw
-    assert "97,5 %" in raw  # the workspace's target reached the dashboard
+    assert "97,5\u202f%" in raw  # the workspace's target reached the dashboard
     assert "Rapport d’import" in raw and "contacts.csv" in raw

@@ -31,11 +31,11 @@ def test_adjust_pvalues_equals_statsmodels(method, sm):
 
 
 def test_holm_is_the_one_correction_used_by_the_rules_and_the_comparison():
-    import kpis.compare as compare
+    import kpis.compare.comparison as comparison
     import kpis.interpret as interpret
 
     assert interpret.holm is stats.holm
-    assert compare.stats.adjust_pvalues is stats.adjust_pvalues
+    assert comparison.stats.adjust_pvalues is stats.adjust_pvalues
 
 
 def test_unknown_correction_is_refused():
