@@ -170,8 +170,7 @@ def check_avoidable_high(rule, d: RuleData, cfg, settings):
         f"{fmt.percent(r['value'], 'fr')} des contacts sont évitables "
         f"({fmt.ci_text(r['ci_low'], r['ci_high'], '%', 'fr')}, "
         f"{fmt.n_text(r['denominator'], 'fr')}), au-dessus de l'objectif de "
-        f"{fmt.percent(tgt, 'fr', 0)} "
-        f"({fmt.p_value(p, 'fr')})."
+        f"{fmt.percent(tgt, 'fr', 0)} ({fmt.p_value(p, 'fr')})."
         + (
             f" Principaux motifs : {', '.join(table['motif'].head(3))}."
             if table is not None and len(table)
@@ -197,9 +196,8 @@ def check_avoidable_high(rule, d: RuleData, cfg, settings):
             (obs_fr, obs_en),
             "l'organisation (produit, marketing, logistique) absorbe des frictions "
             "évitables en amont",
-            "the organisation (product, marketing, logistics) absorbs friction that could "
-            "be removed "
-            "upstream",
+            "the organisation (product, marketing, logistics) absorbs friction that could be "
+            "removed upstream",
             {
                 "value": r["value"],
                 "ci_low": r["ci_low"],
@@ -276,14 +274,14 @@ def check_transfer_high(rule, d: RuleData, cfg, settings):
         where_en = "At level 1" if m is None else f"On motif '{m}'"
         obs_fr = (
             f"{where_fr}, {fmt.percent(val, 'fr')} des contacts sont transférés "
-            f"({fmt.ci_text(lo, hi, '%', 'fr')}, "
-            f"{fmt.n_text(n, 'fr')}), au-dessus de l'objectif de {fmt.percent(tgt, 'fr', 0)} "
+            f"({fmt.ci_text(lo, hi, '%', 'fr')}, {fmt.n_text(n, 'fr')}), au-dessus de l'objectif "
+            f"de {fmt.percent(tgt, 'fr', 0)} "
             f"({fmt.p_value(p, 'fr')})." + (f" Types : {mix}." if mix else "")
         )
         obs_en = (
             f"{where_en}, {fmt.percent(val, 'en')} of contacts are transferred "
-            f"({fmt.ci_text(lo, hi, '%', 'en')}, "
-            f"{fmt.n_text(n, 'en')}), above the {fmt.percent(tgt, 'en', 0)} target "
+            f"({fmt.ci_text(lo, hi, '%', 'en')}, {fmt.n_text(n, 'en')}), above the "
+            f"{fmt.percent(tgt, 'en', 0)} target "
             f"({fmt.p_value(p, 'en')})." + (f" Types: {mix_en}." if mix_en else "")
         )
         out.append(
@@ -356,8 +354,7 @@ def check_motifs_concentrated(rule, d: RuleData, cfg, settings):
     names = list(top.index)
     obs_fr = (
         f"{k} motif(s) sur {len(counts)} ({', '.join(names)}) portent {fmt.percent(share, 'fr')} "
-        "des "
-        f"contacts ({fmt.ci_text(lo, hi, '%', 'fr')}, {fmt.n_text(n, 'fr')}), au-delà de "
+        f"des contacts ({fmt.ci_text(lo, hi, '%', 'fr')}, {fmt.n_text(n, 'fr')}), au-delà de "
         f"{fmt.percent(thr, 'fr', 0)}."
     )
     obs_en = (

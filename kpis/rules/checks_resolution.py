@@ -65,21 +65,16 @@ def check_fcr_ok_recontact_rising(rule, d: RuleData, cfg, settings):
     f0, f1 = rec["period"].iloc[0], rec["period"].iloc[-1]
     obs_fr = (
         f"Sur les {len(rec)} dernières semaines ({label(f0, 'fr')} → {label(f1, 'fr')}), le taux "
-        "de "
-        f"recontact monte de {fmt.number(s['slope'], 'fr', 2)} pt par semaine "
-        f"({fmt.ci_text(s['ci_low'], s['ci_high'], '', 'fr')}, "
-        f"{fmt.p_value(s['p'], 'fr')}), soit {fmt.diff(rise, '%', 'fr')}, alors que le FCR déclaré "
-        "reste "
-        f"bon : {fmt.percent(fval, 'fr')} ({fmt.n_text(fn, 'fr')}, objectif "
-        f"{fmt.percent(tgt, 'fr', 0)})."
+        f"de recontact monte de {fmt.number(s['slope'], 'fr', 2)} pt par semaine "
+        f"({fmt.ci_text(s['ci_low'], s['ci_high'], '', 'fr')}, {fmt.p_value(s['p'], 'fr')}), soit "
+        f"{fmt.diff(rise, '%', 'fr')}, alors que le FCR déclaré reste bon : "
+        f"{fmt.percent(fval, 'fr')} ({fmt.n_text(fn, 'fr')}, objectif {fmt.percent(tgt, 'fr', 0)})."
     )
     obs_en = (
         f"Over the last {len(rec)} weeks ({label(f0, 'en')} → {label(f1, 'en')}), the recontact "
-        "rate "
-        f"rises by {fmt.number(s['slope'], 'en', 2)} pt per week "
-        f"({fmt.ci_text(s['ci_low'], s['ci_high'], '', 'en')}, "
-        f"{fmt.p_value(s['p'], 'en')}), {fmt.diff(rise, '%', 'en')} in all, while declared FCR "
-        "stays good: "
+        f"rate rises by {fmt.number(s['slope'], 'en', 2)} pt per week "
+        f"({fmt.ci_text(s['ci_low'], s['ci_high'], '', 'en')}, {fmt.p_value(s['p'], 'en')}), "
+        f"{fmt.diff(rise, '%', 'en')} in all, while declared FCR stays good: "
         f"{fmt.percent(fval, 'en')} ({fmt.n_text(fn, 'en')}, target {fmt.percent(tgt, 'en', 0)})."
     )
     return [
@@ -172,9 +167,8 @@ def check_recontact_by_motif(rule, d: RuleData, cfg, settings):
             f"ddl = {het['df']}, {fmt.p_value(het['p'], 'fr')}) : « {m} » est à "
             f"{fmt.percent(row['value'], 'fr')} "
             f"({fmt.ci_text(row['ci_low'], row['ci_high'], '%', 'fr')}, "
-            f"{fmt.n_text(row['n'], 'fr')}) contre "
-            f"{fmt.percent(row['rest'], 'fr')} pour les autres motifs "
-            f"(×{fmt.number(row['ratio'], 'fr', 2)}, "
+            f"{fmt.n_text(row['n'], 'fr')}) contre {fmt.percent(row['rest'], 'fr')} pour les "
+            f"autres motifs (×{fmt.number(row['ratio'], 'fr', 2)}, "
             f"{fmt.p_value(row['p_holm'], 'fr')} après Holm)."
         )
         obs_en = (
@@ -182,10 +176,9 @@ def check_recontact_by_motif(rule, d: RuleData, cfg, settings):
             f"{het['df']}, {fmt.p_value(het['p'], 'en')}): '{m}' is at "
             f"{fmt.percent(row['value'], 'en')} "
             f"({fmt.ci_text(row['ci_low'], row['ci_high'], '%', 'en')}, "
-            f"{fmt.n_text(row['n'], 'en')}) vs "
-            f"{fmt.percent(row['rest'], 'en')} for the other motifs "
-            f"(×{fmt.number(row['ratio'], 'en', 2)}, "
-            f"Holm-adjusted {fmt.p_value(row['p_holm'], 'en')})."
+            f"{fmt.n_text(row['n'], 'en')}) vs {fmt.percent(row['rest'], 'en')} for the other "
+            f"motifs (×{fmt.number(row['ratio'], 'en', 2)}, Holm-adjusted "
+            f"{fmt.p_value(row['p_holm'], 'en')})."
         )
         out.append(
             make_finding(
@@ -252,12 +245,11 @@ def check_recontact_follows_volume(rule, d: RuleData, cfg, settings):
     table = w.rename(columns={"value": "recontact"})
     obs_fr = (
         f"Semaine après semaine ({len(w)} semaines), le taux de recontact suit le volume "
-        f"{'de la même semaine' if lag == 0 else f'avec {lag} semaine(s) de décalage'} : "
-        f"r = {fmt.number(best['r'], 'fr', 2)} "
-        f"({fmt.ci_text(best['ci_low'], best['ci_high'], '', 'fr')}, "
-        f"tendances retirées, {fmt.p_value(best['p_holm'], 'fr')} après Holm sur {max_lag + 1} "
-        "décalages). "
-        f"Volume hebdomadaire de {fmt.integer(w['volume'].min(), 'fr')} à "
+        f"{'de la même semaine' if lag == 0 else f'avec {lag} semaine(s) de décalage'} : r = "
+        f"{fmt.number(best['r'], 'fr', 2)} "
+        f"({fmt.ci_text(best['ci_low'], best['ci_high'], '', 'fr')}, tendances retirées, "
+        f"{fmt.p_value(best['p_holm'], 'fr')} après Holm sur {max_lag + 1} décalages). Volume "
+        f"hebdomadaire de {fmt.integer(w['volume'].min(), 'fr')} à "
         f"{fmt.integer(w['volume'].max(), 'fr')} contacts, recontact de "
         f"{fmt.percent(w['value'].min(), 'fr')} à {fmt.percent(w['value'].max(), 'fr')}."
     )
@@ -265,13 +257,10 @@ def check_recontact_follows_volume(rule, d: RuleData, cfg, settings):
         f"Week by week ({len(w)} weeks), the recontact rate follows volume "
         f"{'in the same week' if lag == 0 else f'with a {lag}-week lag'}: r = "
         f"{fmt.number(best['r'], 'en', 2)} "
-        f"({fmt.ci_text(best['ci_low'], best['ci_high'], '', 'en')}, "
-        f"trends removed, Holm-adjusted {fmt.p_value(best['p_holm'], 'en')} over {max_lag + 1} "
-        "lags). "
-        "Weekly volume "
-        f"{fmt.integer(w['volume'].min(), 'en')}–{fmt.integer(w['volume'].max(), 'en')} "
-        "contacts, recontact "
-        f"{fmt.percent(w['value'].min(), 'en')}–{fmt.percent(w['value'].max(), 'en')}."
+        f"({fmt.ci_text(best['ci_low'], best['ci_high'], '', 'en')}, trends removed, Holm-adjusted "
+        f"{fmt.p_value(best['p_holm'], 'en')} over {max_lag + 1} lags). Weekly volume "
+        f"{fmt.integer(w['volume'].min(), 'en')}–{fmt.integer(w['volume'].max(), 'en')} contacts, "
+        f"recontact {fmt.percent(w['value'].min(), 'en')}–{fmt.percent(w['value'].max(), 'en')}."
     )
     return [
         make_finding(
@@ -354,24 +343,20 @@ def check_fcr_declared_above_measured(rule, d: RuleData, cfg, settings):
     wd = d.param("window_days", "fcr_measured")
     obs_fr = (
         f"Sur les mêmes {fmt.integer(g['n'], 'fr')} contacts, le FCR déclaré par les conseillers "
-        "est "
-        f"de {fmt.percent(g['a_pct'], 'fr')} mais le FCR mesuré (pas de recontact sur le même "
-        "motif "
-        f"sous {wd} jours) n'est que de {fmt.percent(g['b_pct'], 'fr')} : écart "
+        f"est de {fmt.percent(g['a_pct'], 'fr')} mais le FCR mesuré (pas de recontact sur le même "
+        f"motif sous {wd} jours) n'est que de {fmt.percent(g['b_pct'], 'fr')} : écart "
         f"{fmt.diff(g['gap'], '%', 'fr')} "
-        f"({fmt.ci_text(g['ci_low'], g['ci_high'], 'points', 'fr')}, test de "
-        f"McNemar {fmt.p_value(g['p'], 'fr')}) ; {fmt.integer(g['discordant_a_only'], 'fr')} "
-        "contacts déclarés résolus sont "
-        "revenus."
+        f"({fmt.ci_text(g['ci_low'], g['ci_high'], 'points', 'fr')}, test de McNemar "
+        f"{fmt.p_value(g['p'], 'fr')}) ; {fmt.integer(g['discordant_a_only'], 'fr')} contacts "
+        "déclarés résolus sont revenus."
     )
     obs_en = (
         f"On the same {fmt.integer(g['n'], 'en')} contacts, agent-declared FCR is "
         f"{fmt.percent(g['a_pct'], 'en')} but measured FCR (no same-motif recontact within {wd} "
-        "days) "
-        f"is only {fmt.percent(g['b_pct'], 'en')}: gap {fmt.diff(g['gap'], '%', 'en')} "
+        f"days) is only {fmt.percent(g['b_pct'], 'en')}: gap {fmt.diff(g['gap'], '%', 'en')} "
         f"({fmt.ci_text(g['ci_low'], g['ci_high'], 'points', 'en')}, McNemar "
-        f"{fmt.p_value(g['p'], 'en')}); "
-        f"{fmt.integer(g['discordant_a_only'], 'en')} contacts declared resolved came back."
+        f"{fmt.p_value(g['p'], 'en')}); {fmt.integer(g['discordant_a_only'], 'en')} contacts "
+        "declared resolved came back."
     )
     return [
         make_finding(

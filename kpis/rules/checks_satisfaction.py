@@ -65,8 +65,7 @@ def check_survey_sample_small(rule, d: RuleData, cfg, settings):
     )
     obs_en = (
         f"Too few answers to conclude (minimum {fmt.integer(min_n, 'en')}): {what_en}. "
-        f"{fmt.integer(comments, 'en')} open comments "
-        "available."
+        f"{fmt.integer(comments, 'en')} open comments available."
     )
     return [
         make_finding(
@@ -215,22 +214,24 @@ def check_score_after_event(rule, d: RuleData, cfg, settings):
         sign_fr = "monté" if r["did"] > 0 else "baissé"
         sign_en = "rose" if r["did"] > 0 else "fell"
         obs_fr = (
-            f"Le {name} {where_fr} a {sign_fr} autour du {label(r['date'], 'fr')}"
-            f"{' (' + r['label'] + ')' if r['label'] else ''} : {fmt.number(r['before'], 'fr', 0)} "
-            f"avant ({fmt.n_text(r['n_before'], 'fr')}) → {fmt.number(r['after'], 'fr', 0)} après "
+            f"Le {name} {where_fr} a {sign_fr} autour du "
+            f"{label(r['date'], 'fr')}{' (' + r['label'] + ')' if r['label'] else ''} : "
+            f"{fmt.number(r['before'], 'fr', 0)} avant ({fmt.n_text(r['n_before'], 'fr')}) → "
+            f"{fmt.number(r['after'], 'fr', 0)} après "
             f"({fmt.n_text(r['n_after'], 'fr')}){others_fr} ; écart net "
             f"{fmt.diff(r['did'], 'points', 'fr')} "
             f"({fmt.ci_text(r['ci_low'], r['ci_high'], 'points', 'fr')}, "
             f"{fmt.p_value(r['p_holm'], 'fr')} après Holm)."
         )
         obs_en = (
-            f"{name} {where_en} {sign_en} around {label(r['date'], 'en')}"
-            f"{' (' + r['label'] + ')' if r['label'] else ''}: {fmt.number(r['before'], 'en', 0)} "
-            f"before ({fmt.n_text(r['n_before'], 'en')}) → {fmt.number(r['after'], 'en', 0)} after "
+            f"{name} {where_en} {sign_en} around "
+            f"{label(r['date'], 'en')}{' (' + r['label'] + ')' if r['label'] else ''}: "
+            f"{fmt.number(r['before'], 'en', 0)} before ({fmt.n_text(r['n_before'], 'en')}) → "
+            f"{fmt.number(r['after'], 'en', 0)} after "
             f"({fmt.n_text(r['n_after'], 'en')}){others_en}; net change "
             f"{fmt.diff(r['did'], 'points', 'en')} "
-            f"({fmt.ci_text(r['ci_low'], r['ci_high'], 'points', 'en')}, "
-            f"Holm-adjusted {fmt.p_value(r['p_holm'], 'en')})."
+            f"({fmt.ci_text(r['ci_low'], r['ci_high'], 'points', 'en')}, Holm-adjusted "
+            f"{fmt.p_value(r['p_holm'], 'en')})."
         )
         seg = {"motif": r["motif"]} if r["motif"] else {}
         out.append(
@@ -289,17 +290,15 @@ def check_fcr_declared_vs_survey(rule, d: RuleData, cfg, settings):
     )
     obs_fr = (
         f"Sur {fmt.integer(g['n'], 'fr')} contacts enquêtés, les conseillers déclarent "
-        f"{fmt.percent(g['a_pct'], 'fr')} de "
-        f"résolution au premier contact, les clients {fmt.percent(g['b_pct'], 'fr')} : écart "
-        f"{fmt.diff(g['gap'], '%', 'fr')} "
+        f"{fmt.percent(g['a_pct'], 'fr')} de résolution au premier contact, les clients "
+        f"{fmt.percent(g['b_pct'], 'fr')} : écart {fmt.diff(g['gap'], '%', 'fr')} "
         f"({fmt.ci_text(g['ci_low'], g['ci_high'], 'points', 'fr')}, McNemar "
         f"{fmt.p_value(g['p'], 'fr')})."
     )
     obs_en = (
         f"On {fmt.integer(g['n'], 'en')} surveyed contacts, agents declare "
-        f"{fmt.percent(g['a_pct'], 'en')} first-contact "
-        f"resolution, customers {fmt.percent(g['b_pct'], 'en')}: gap "
-        f"{fmt.diff(g['gap'], '%', 'en')} "
+        f"{fmt.percent(g['a_pct'], 'en')} first-contact resolution, customers "
+        f"{fmt.percent(g['b_pct'], 'en')}: gap {fmt.diff(g['gap'], '%', 'en')} "
         f"({fmt.ci_text(g['ci_low'], g['ci_high'], 'points', 'en')}, McNemar "
         f"{fmt.p_value(g['p'], 'en')})."
     )
@@ -363,9 +362,8 @@ def check_scores_opposite_fcr(rule, d: RuleData, cfg, settings):
     table = pd.concat([f[["period", "value", "n"]].assign(kpi=fcr_kpi), *series])
     obs_fr = (
         f"Sur {len(f)} semaines, le {fcr_kpi} évolue de {fmt.number(fs['slope'], 'fr', 2)} "
-        "pt/semaine "
-        f"({fmt.ci_text(fs['ci_low'], fs['ci_high'], '', 'fr')}) tandis que le {name} évolue en "
-        f"sens inverse : {fmt.number(r['slope'], 'fr', 2)} pt/semaine "
+        f"pt/semaine ({fmt.ci_text(fs['ci_low'], fs['ci_high'], '', 'fr')}) tandis que le {name} "
+        f"évolue en sens inverse : {fmt.number(r['slope'], 'fr', 2)} pt/semaine "
         f"({fmt.ci_text(r['ci_low'], r['ci_high'], '', 'fr')}, {fmt.p_value(r['p_holm'], 'fr')} "
         "après Holm)."
     )
@@ -373,8 +371,8 @@ def check_scores_opposite_fcr(rule, d: RuleData, cfg, settings):
         f"Over {len(f)} weeks, {fcr_kpi} moves by {fmt.number(fs['slope'], 'en', 2)} pt/week "
         f"({fmt.ci_text(fs['ci_low'], fs['ci_high'], '', 'en')}) while {name} moves the opposite "
         f"way: {fmt.number(r['slope'], 'en', 2)} pt/week "
-        f"({fmt.ci_text(r['ci_low'], r['ci_high'], '', 'en')}"
-        f", Holm-adjusted {fmt.p_value(r['p_holm'], 'en')})."
+        f"({fmt.ci_text(r['ci_low'], r['ci_high'], '', 'en')}, Holm-adjusted "
+        f"{fmt.p_value(r['p_holm'], 'en')})."
     )
     return [
         make_finding(

@@ -57,13 +57,13 @@ def check_long_wait(rule, d: RuleData, cfg, settings):
         f"Attente moyenne des appels présentés : {fmt.duration(mean, 'fr')} "
         f"({fmt.ci_text(lo, hi, 's', 'fr')}, {fmt.n_text(n, 'fr')}), au-dessus de l'objectif de "
         f"{fmt.duration(tgt, 'fr')}. Heures au-dessus de l'objectif : "
-        f"{', '.join(peaks) or 'aucune isolément'}"
-        f". DMT téléphone {fmt.duration(dmt_mean, 'fr')} (objectif {fmt.duration(dmt_tgt, 'fr')})."
+        f"{', '.join(peaks) or 'aucune isolément'}. DMT téléphone {fmt.duration(dmt_mean, 'fr')} "
+        f"(objectif {fmt.duration(dmt_tgt, 'fr')})."
     )
     obs_en = (
         f"Average wait of offered calls: {fmt.duration(mean, 'en')} "
-        f"({fmt.ci_text(lo, hi, 's', 'en')}, "
-        f"{fmt.n_text(n, 'en')}), above the {fmt.duration(tgt, 'en')} target. Hours above target: "
+        f"({fmt.ci_text(lo, hi, 's', 'en')}, {fmt.n_text(n, 'en')}), above the "
+        f"{fmt.duration(tgt, 'en')} target. Hours above target: "
         f"{', '.join(peaks) or 'none on its own'}. Phone AHT {fmt.duration(dmt_mean, 'en')} "
         f"(target {fmt.duration(dmt_tgt, 'en')})."
     )
@@ -130,8 +130,7 @@ def check_qos_below_nf345(rule, d: RuleData, cfg, settings):
     obs_fr = (
         f"Taux de qualité de service (appels traités ÷ présentés) : {fmt.percent(val, 'fr')} "
         f"({fmt.ci_text(lo, hi, '%', 'fr')}, {fmt.n_text(n, 'fr')}), sous le seuil de "
-        f"{fmt.percent(thr, 'fr', 0)} de la "
-        f"norme NF 345 ({fmt.p_value(p, 'fr')})."
+        f"{fmt.percent(thr, 'fr', 0)} de la norme NF 345 ({fmt.p_value(p, 'fr')})."
     )
     obs_en = (
         f"Quality-of-service rate (handled ÷ presented calls): {fmt.percent(val, 'en')} "
@@ -211,12 +210,11 @@ def check_answer_abandon(rule, d: RuleData, cfg, settings):
     obs_fr = (
         f"Taux de décroché ({fmt.percent(100 * ans / n, 'fr')}) + taux d'abandon "
         f"({fmt.percent(100 * ab / n, 'fr')}) = {fmt.percent(total, 'fr')}, pas 100 % : "
-        f"{fmt.integer(unknown, 'fr')} contacts "
-        f"présentés sur {fmt.integer(n, 'fr')} n'ont ni décroché ni abandon"
+        f"{fmt.integer(unknown, 'fr')} contacts présentés sur {fmt.integer(n, 'fr')} n'ont ni "
+        "décroché ni abandon"
         + (
             f" ; et {fmt.integer(short_n, 'fr')} abandons de moins de {fmt.duration(short, 'fr')} "
-            "sont exclus par le réglage "
-            "short_abandon_s"
+            "sont exclus par le réglage short_abandon_s"
             if short_n
             else ""
         )
@@ -224,14 +222,12 @@ def check_answer_abandon(rule, d: RuleData, cfg, settings):
     )
     obs_en = (
         f"Answer rate ({fmt.percent(100 * ans / n, 'en')}) + abandon rate "
-        f"({fmt.percent(100 * ab / n, 'en')}) "
-        f"= {fmt.percent(total, 'en')}, not 100%: {fmt.integer(unknown, 'en')} of "
-        f"{fmt.integer(n, 'en')} presented contacts are neither "
+        f"({fmt.percent(100 * ab / n, 'en')}) = {fmt.percent(total, 'en')}, not 100%: "
+        f"{fmt.integer(unknown, 'en')} of {fmt.integer(n, 'en')} presented contacts are neither "
         "answered nor abandoned"
         + (
             f"; and {fmt.integer(short_n, 'en')} abandons under {fmt.duration(short, 'en')} are "
-            "excluded by the short_abandon_s "
-            "setting"
+            "excluded by the short_abandon_s setting"
             if short_n
             else ""
         )
@@ -315,22 +311,17 @@ def check_hno_share(rule, d: RuleData, cfg, settings):
         )
         obs_fr = (
             f"Canal {r['canal']} : {fmt.percent(r['value'], 'fr')} des contacts arrivent hors "
-            "heures "
-            f"d'ouverture ({hours}) ({fmt.ci_text(r['ci_low'], r['ci_high'], '%', 'fr')}, "
-            f"{fmt.n_text(r['n'], 'fr')}, "
-            f"≈ {fmt.integer(r['per_week'], 'fr')} par semaine), au-delà de "
-            f"{fmt.percent(thr, 'fr', 0)} "
-            f"({fmt.p_value(r['p_holm'], 'fr')} après Holm). Heures les plus chargées : "
-            f"{', '.join(f'{h:02d}h' for h in peak)}."
+            f"heures d'ouverture ({hours}) ({fmt.ci_text(r['ci_low'], r['ci_high'], '%', 'fr')}, "
+            f"{fmt.n_text(r['n'], 'fr')}, ≈ {fmt.integer(r['per_week'], 'fr')} par semaine), "
+            f"au-delà de {fmt.percent(thr, 'fr', 0)} ({fmt.p_value(r['p_holm'], 'fr')} après "
+            f"Holm). Heures les plus chargées : {', '.join(f'{h:02d}h' for h in peak)}."
         )
         obs_en = (
             f"Channel {r['canal']}: {fmt.percent(r['value'], 'en')} of contacts arrive outside "
-            "opening "
-            f"hours ({hours}) ({fmt.ci_text(r['ci_low'], r['ci_high'], '%', 'en')}, "
-            f"{fmt.n_text(r['n'], 'en')}, "
-            f"≈ {fmt.integer(r['per_week'], 'en')} per week), above {fmt.percent(thr, 'en', 0)} "
-            f"(Holm-adjusted {fmt.p_value(r['p_holm'], 'en')}). Busiest hours: "
-            f"{', '.join(f'{h:02d}h' for h in peak)}."
+            f"opening hours ({hours}) ({fmt.ci_text(r['ci_low'], r['ci_high'], '%', 'en')}, "
+            f"{fmt.n_text(r['n'], 'en')}, ≈ {fmt.integer(r['per_week'], 'en')} per week), above "
+            f"{fmt.percent(thr, 'en', 0)} (Holm-adjusted {fmt.p_value(r['p_holm'], 'en')}). "
+            f"Busiest hours: {', '.join(f'{h:02d}h' for h in peak)}."
         )
         out.append(
             make_finding(
@@ -431,23 +422,20 @@ def check_staffing(rule, d: RuleData, cfg, settings):
     worst = short.sort_values("deficit", ascending=False).head(4)
     slots_fr = "; ".join(
         f"{r.slot} : {fmt.number(r.calls_per_day, 'fr')} appels/jour, DMT "
-        f"{fmt.duration(r.aht_s, 'fr')} → "
-        f"{fmt.integer(r.agents_needed, 'fr')} conseillers requis, "
+        f"{fmt.duration(r.aht_s, 'fr')} → {fmt.integer(r.agents_needed, 'fr')} conseillers requis, "
         f"{fmt.number(r.agents_seen, 'fr')} vus"
         for r in worst.itertuples()
     )
     slots_en = "; ".join(
         f"{r.slot}: {fmt.number(r.calls_per_day, 'en')} calls/day, AHT "
-        f"{fmt.duration(r.aht_s, 'en')} → "
-        f"{fmt.integer(r.agents_needed, 'en')} agents needed, {fmt.number(r.agents_seen, 'en')} "
-        "seen"
+        f"{fmt.duration(r.aht_s, 'en')} → {fmt.integer(r.agents_needed, 'en')} agents needed, "
+        f"{fmt.number(r.agents_seen, 'en')} seen"
         for r in worst.itertuples()
     )
     obs_fr = (
         f"Vitesse moyenne de réponse {fmt.duration(mean, 'fr')} ({fmt.ci_text(lo, hi, 's', 'fr')}, "
         f"{fmt.n_text(n, 'fr')}) au-dessus de l'objectif de {fmt.duration(tgt, 'fr')}. Estimation "
-        "Erlang C "
-        f"pour {fmt.percent(sl_t, 'fr', 0)} en {fmt.duration(sl_s, 'fr')} : "
+        f"Erlang C pour {fmt.percent(sl_t, 'fr', 0)} en {fmt.duration(sl_s, 'fr')} : "
         + (
             slots_fr
             if len(worst)
