@@ -49,6 +49,9 @@ def _dmt_residuals(d: RuleData, by: str) -> pd.DataFrame:
 
 
 def _check_dmt(rule, d: RuleData, cfg, settings, direction: str):
+    """Per value of ``cfg['segment']``: one-sided t-test of the mean log residual vs peers
+    (direction "short" or "long"), Holm across values; fires when Holm p < alpha and the ratio
+    exp(mean) is beyond 1 ∓ min_gap."""
     by = str(cfg["segment"])
     df = _dmt_residuals(d, by)
     require_n(
@@ -133,10 +136,12 @@ def _check_dmt(rule, d: RuleData, cfg, settings, direction: str):
 
 
 def check_dmt_short(rule, d, cfg, settings):
+    """Rule 6: handling time shorter than peers at equal motif, channel, level, provider."""
     return _check_dmt(rule, d, cfg, settings, "short")
 
 
 def check_dmt_long(rule, d, cfg, settings):
+    """Handling time longer than peers at equal motif, channel, level, provider."""
     return _check_dmt(rule, d, cfg, settings, "long")
 
 
@@ -144,6 +149,7 @@ def check_dmt_long(rule, d, cfg, settings):
 
 
 def check_avoidable_high(rule, d: RuleData, cfg, settings):
+    """Rule 7: avoidable share above target (Wilson interval above it, score test)."""
     r = d.kpi("avoidable_rate").iloc[0]
     require_n(r["denominator"], cfg, "contacts", "contacts")
     tgt = target(settings, "avoidable_rate")
@@ -214,6 +220,7 @@ def check_avoidable_high(rule, d: RuleData, cfg, settings):
 
 
 def check_transfer_high(rule, d: RuleData, cfg, settings):
+    """Rule 8: transfer rate above target, overall and by motif (score tests, Holm on motifs)."""
     tgt = target(settings, "transfer_rate")
     overall = d.kpi("transfer_rate").iloc[0]
     require_n(overall["denominator"], cfg, "contacts de niveau 1", "level-1 contacts")
@@ -325,6 +332,8 @@ def check_transfer_high(rule, d: RuleData, cfg, settings):
 
 
 def check_motifs_concentrated(rule, d: RuleData, cfg, settings):
+    """Rule 12: the top share of motifs carries more than volume_share of contacts (Wilson lower
+    bound)."""
     c = d.need("contacts", "motif")
     counts = c["motif"].astype("str")[c["motif"].notna()].value_counts()
     n = int(counts.sum())

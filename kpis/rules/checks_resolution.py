@@ -26,6 +26,7 @@ from kpis.stats import (
 
 
 def check_fcr_ok_recontact_rising(rule, d: RuleData, cfg, settings):
+    """Rule 1: weekly recontact slope (WLS) > 0, a material rise, declared FCR still good."""
     rec = d.weekly("recontact_rate_contacts")
     fcr = d.weekly("fcr")
     weeks = int(cfg["trend_weeks"])
@@ -113,6 +114,8 @@ def check_fcr_ok_recontact_rising(rule, d: RuleData, cfg, settings):
 
 
 def check_recontact_by_motif(rule, d: RuleData, cfg, settings):
+    """Rule 2: chi-square gate across motifs, then each motif vs the rest (z-test, Holm) with rate ≥
+    min_ratio × the rest."""
     d.need("contacts", "motif", "customer_id", "started_at")
     # recontact after an answered contact (100 − measured FCR): call-backs after abandons are
     # a queue matter, read by the wait rules, not a hole in a motif's procedure
@@ -210,6 +213,8 @@ def check_recontact_by_motif(rule, d: RuleData, cfg, settings):
 
 
 def check_recontact_follows_volume(rule, d: RuleData, cfg, settings):
+    """Rule 3: detrended correlation of weekly recontact with volume at lags 0..max_lag_weeks (one-
+    sided Fisher z, Holm over lags)."""
     # recontact after an *answered* contact (100 − measured FCR): call-backs after abandons
     # follow the queue, which the wait rules read; here we look for resolution failures
     rec = d.weekly("fcr_measured")
@@ -290,6 +295,8 @@ def check_recontact_follows_volume(rule, d: RuleData, cfg, settings):
 
 
 def check_fcr_declared_above_measured(rule, d: RuleData, cfg, settings):
+    """Rule 4: declared FCR vs measured FCR on the same contacts (paired gap, McNemar), by
+    provider/team/canal in the table."""
     c = d.need("contacts", "resolved_first_contact", "customer_id", "started_at")
     flags = d.recontact()
     decl = c["resolved_first_contact"].astype("boolean")

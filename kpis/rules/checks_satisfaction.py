@@ -19,6 +19,7 @@ from kpis.stats import Z95, holm, paired_gap, wls_slope
 
 
 def check_survey_sample_small(rule, d: RuleData, cfg, settings):
+    """Rule 9: a score (overall or per month) with fewer answers than min_n."""
     s = d.table("surveys")
     scores = [
         x for x in ("csat_score", "nps_score", "ces_score") if s is not None and x in s.columns
@@ -115,6 +116,8 @@ def _events(settings, cfg) -> list[dict]:
 
 
 def check_score_after_event(rule, d: RuleData, cfg, settings):
+    """Rule 13: NPS/CSAT change across a dated event (difference-in-differences against the other
+    motifs when a motif is given; z-test, Holm over events × scores)."""
     events = _events(settings, cfg)
     if not events:
         raise Undecidable(
@@ -261,6 +264,7 @@ def check_score_after_event(rule, d: RuleData, cfg, settings):
 
 
 def check_fcr_declared_vs_survey(rule, d: RuleData, cfg, settings):
+    """Declared FCR vs the customer's answer on the same contacts (paired gap, McNemar)."""
     c = d.need("contacts", "contact_id", "resolved_first_contact")
     s = d.need("surveys", "contact_id", "resolved_declared")
     look = c[["contact_id", "resolved_first_contact"]].dropna().drop_duplicates("contact_id")
@@ -321,6 +325,8 @@ def check_fcr_declared_vs_survey(rule, d: RuleData, cfg, settings):
 
 
 def check_scores_opposite_fcr(rule, d: RuleData, cfg, settings):
+    """FCR's weekly slope significant and a score's slope of opposite sign (WLS slopes, Holm over
+    CSAT, NPS)."""
     fcr_kpi = str(cfg["fcr_kpi"])
     f = d.weekly(fcr_kpi)
     if len(f) < cfg["min_weeks"]:

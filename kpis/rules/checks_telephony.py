@@ -40,6 +40,7 @@ def _hour_table(d: RuleData, mask, value) -> pd.DataFrame:
 
 
 def check_long_wait(rule, d: RuleData, cfg, settings):
+    """Rule 5: mean wait of offered phone calls, its 95 % t interval above the avg_wait target."""
     c = d.need("contacts", "wait_s", "answered", "started_at")
     mask = d.phone() & c["answered"].notna().to_numpy()
     wait = pd.to_numeric(c["wait_s"], errors="coerce").to_numpy(float)
@@ -104,6 +105,8 @@ def check_long_wait(rule, d: RuleData, cfg, settings):
 
 
 def check_qos_below_nf345(rule, d: RuleData, cfg, settings):
+    """Rule 11: handled ÷ presented calls whose Wilson interval is below the NF 345 threshold (score
+    test)."""
     c = d.need("contacts", "answered")
     pres = d.presented() & d.phone()
     ans = c["answered"].astype("boolean").to_numpy(dtype=bool, na_value=False)
@@ -163,6 +166,8 @@ def check_qos_below_nf345(rule, d: RuleData, cfg, settings):
 
 
 def check_answer_abandon(rule, d: RuleData, cfg, settings):
+    """Rule 10: answer rate + abandon rate ≠ 100 % of presented contacts (unknown outcomes, or short
+    abandons excluded by the settings)."""
     c = d.need("contacts", "answered")
     pres = d.presented()
     n = int(pres.sum())
@@ -259,6 +264,8 @@ def check_answer_abandon(rule, d: RuleData, cfg, settings):
 
 
 def check_hno_share(rule, d: RuleData, cfg, settings):
+    """Share of contacts outside opening hours per channel above ``share`` (score test, Holm across
+    channels) with at least min_per_week such contacts."""
     from kpis.definitions.telephony import outside_hours
 
     c = d.need("contacts", "started_at")
@@ -406,6 +413,7 @@ def staffing_table(d: RuleData, sl_target: float, sl_seconds: float) -> pd.DataF
 
 
 def check_staffing(rule, d: RuleData, cfg, settings):
+    """Average speed of answer above target: Erlang C agents needed vs agents seen per half-hour."""
     c = d.need("contacts", "wait_s", "answered", "started_at", "talk_s")
     mask = d.phone() & c["answered"].astype("boolean").to_numpy(dtype=bool, na_value=False)
     wait = pd.to_numeric(c["wait_s"], errors="coerce").to_numpy(float)
