@@ -175,7 +175,7 @@ def cmd_compute(args) -> int:
 
 
 def cmd_findings(args) -> int:
-    from kpis.interpret import cli_findings
+    from kpis.rules import cli_findings
 
     tables, report, _ = _load(args)
     try:

@@ -166,7 +166,7 @@ def volume_recontact(
     tables, params=None, max_lag: int = 3, filters=None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Weekly volume and recontact rate, and their detrended correlation by lag (0..max_lag)."""
-    from kpis.interpret import RuleData, Undecidable
+    from kpis.rules import RuleData, Undecidable
     from kpis.stats import partial_corr
 
     # the rules' data under the filters: complete weeks of the filtered contacts' span
@@ -195,7 +195,7 @@ def volume_recontact(
 def dmt_by(tables, by: str = "motif", within: str | None = None, filters=None) -> pd.DataFrame:
     """Handling time (talk + hold + acw) by ``by`` (and ``within``, e.g. agent within motif):
     mean with t interval, median, quartiles, n."""
-    from kpis.interpret import RuleData
+    from kpis.rules import RuleData
     from kpis.stats import mean_ci
 
     c = _contacts(tables, filters)

@@ -11,7 +11,7 @@ errors).
 ``CellResult`` (title, table, Vega-Lite chart spec, findings, key numbers) for the views that need
 no Streamlit: dashboard, explorer (KPI × segments × period), cross-analysis (the ready-made
 analyses of ``kpis.crossviews``), provider comparison,
-quality, verbatims and findings (``kpis.interpret`` when present). ``standard_audit(tables)``
+quality, verbatims and findings (``kpis.rules``). ``standard_audit(tables)``
 lists the cells of the default audit written by ``pilote report`` without a workspace.
 """
 
@@ -800,12 +800,9 @@ def _view_crossview(cell: Cell, tables, settings, lang) -> CellResult:
     rules = set(cv.ANALYSES[analysis][2]) if analysis in cv.ANALYSES else set()
     findings = []
     if rules:
-        try:
-            # whole tables + filters, as the analysis: recontacts are found among every contact
-            found = run_findings(tables, params, settings, filters=cell.filters)
-            findings = [x for x in found if x["rule"] in rules]
-        except _NotAvailable:
-            findings = []
+        # whole tables + filters, as the analysis: recontacts are found among every contact
+        found = run_findings(tables, params, settings, filters=cell.filters)
+        findings = [x for x in found if x["rule"] in rules]
     unit = ("semaines" if fr else "weeks") if analysis == "volume_recontact" else "segments"
     numbers = {unit: str(len(df))}
     return CellResult(
@@ -1054,25 +1051,19 @@ def run_findings(
     *,
     filters: Mapping | None = None,
 ) -> list[dict]:
-    """Findings of ``kpis.interpret`` as plain dicts (rule, severity, kind, segment, text_fr,
+    """Findings of ``kpis.rules`` as plain dicts (rule, severity, kind, segment, text_fr,
     text_en, evidence); ``settings``: the workspace settings (targets, rule settings).
     ``tables``: the whole tables; ``filters``: the filters the rules apply themselves (recontact
     flags on every contact, then filtered), e.g. a cell's — ``settings["filters"]`` is not read
     here: ``run_cell`` merges it into the cell's filters."""
-    try:
-        from kpis import interpret
-    except ImportError:
-        raise _NotAvailable(
-            "les règles d'interprétation ne sont pas disponibles", "interpretation rules absent"
-        ) from None
+    from kpis import rules
+
     settings = dict(settings or {})
     rule_settings = dict(settings.get("rules") or {})
     if settings.get("targets"):
         rule_settings["targets"] = dict(settings["targets"])
-    found = interpret.run_rules(tables, dict(params or {}), rule_settings, filters=filters)
-    if hasattr(interpret, "findings_json"):
-        return [_finding_dict(f) for f in interpret.findings_json(found)]
-    return [_finding_dict(f) for f in found]
+    found = rules.run_rules(tables, dict(params or {}), rule_settings, filters=filters)
+    return [_finding_dict(f) for f in rules.findings_json(found)]
 
 
 def _view_findings(cell: Cell, tables, settings, lang) -> CellResult:
@@ -1216,12 +1207,7 @@ def standard_audit(
         cells.append(Cell("quality", {"by": "agent_id"}))
     if _has(tables, "surveys", "comment"):
         cells.append(Cell("verbatims", {"top": 15}))
-    try:
-        import kpis.interpret  # noqa: F401
-
-        cells.append(Cell("findings", title="Constats"))
-    except ImportError:
-        pass
+    cells.append(Cell("findings", title="Constats"))
     if _providers(tables) >= 2:
         cells.append(Cell("comparison", {"kpis": ["fcr", "dmt", "csat", "service_level"]}))
     return cells

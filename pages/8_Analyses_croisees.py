@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from kpis import crossviews as cv
-from kpis.interpret import run_rules
+from kpis.rules import run_rules
 from ui.cross_charts import bars_ci, finding_chart, heatmap, lines, quadrant_scatter
 from ui.notebook import add_to_notebook
 from ui.state import kpi_name, registry, segment_fields, setup

@@ -7,7 +7,7 @@ import functools
 import pytest
 
 from kpis import crossviews as cv
-from kpis.interpret import RULES_BY_ID
+from kpis.rules import RULES_BY_ID
 from sample_data.generator import generate
 
 

@@ -32,9 +32,10 @@ def test_adjust_pvalues_equals_statsmodels(method, sm):
 
 def test_holm_is_the_one_correction_used_by_the_rules_and_the_comparison():
     import kpis.compare.comparison as comparison
-    import kpis.interpret as interpret
+    from kpis.rules import checks_handling, checks_resolution, checks_satisfaction, checks_telephony
 
-    assert interpret.holm is stats.holm
+    for checks in (checks_handling, checks_resolution, checks_satisfaction, checks_telephony):
+        assert checks.holm is stats.holm, checks.__name__
     assert comparison.stats.adjust_pvalues is stats.adjust_pvalues
 
 

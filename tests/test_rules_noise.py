@@ -12,7 +12,7 @@ from collections import Counter
 
 from scipy import stats
 
-from kpis.interpret import RULES, run_rules
+from kpis.rules import RULES, run_rules
 from sample_data.generator import NULL_EFFECTS, generate
 
 SEEDS = range(100, 120)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpis.interpret import RULES, RULES_BY_ID, cli_findings, findings_json, run_rules, split_params
+from kpis.rules import RULES, RULES_BY_ID, cli_findings, findings_json, run_rules, split_params
 from sample_data.generator import NULL_EFFECTS, generate
 
 SEED = 11

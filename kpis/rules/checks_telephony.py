@@ -1,0 +1,486 @@
+"""Telephony rules: long wait (rule 5), quality of service under NF 345 (rule 11), answer +
+abandon ≠ 100 % (rule 10), contacts outside opening hours, staffing against Erlang C."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from kpis import format as fmt
+from kpis.rules.data import RuleData
+from kpis.rules.model import require_n, target
+from kpis.rules.wording import make_finding
+from kpis.stats import holm, mean_ci, score_test, wilson
+
+# ---------------------------------------------------------------- rule 5
+
+
+def _hour_table(d: RuleData, mask, value) -> pd.DataFrame:
+    c = d.table("contacts")
+    hour = c["started_at"].dt.hour.to_numpy()[mask]
+    v = value[mask]
+    ans = c["answered"].astype("boolean").to_numpy(dtype=bool, na_value=False)[mask]
+    rows = []
+    for h in np.unique(hour[~np.isnan(v)]):
+        m = hour == h
+        mean, lo, hi, n = mean_ci(v[m])
+        rows.append(
+            {
+                "hour": f"{int(h):02d}h",
+                "value": mean,
+                "ci_low": lo,
+                "ci_high": hi,
+                "n": n,
+                "abandon_rate": 100 * (1 - ans[m].mean()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def check_long_wait(rule, d: RuleData, cfg, settings):
+    """Rule 5: mean wait of offered phone calls, its 95 % t interval above the avg_wait target."""
+    c = d.need("contacts", "wait_s", "answered", "started_at")
+    mask = d.phone() & c["answered"].notna().to_numpy()
+    wait = pd.to_numeric(c["wait_s"], errors="coerce").to_numpy(float)
+    mean, lo, hi, n = mean_ci(wait[mask])
+    require_n(n, cfg, "appels présentés avec temps d'attente", "offered calls with a wait time")
+    tgt = target(settings, "avg_wait")
+    if not lo > tgt:
+        return []
+    table = _hour_table(d, mask, wait)
+    peaks = table[table["ci_low"] > tgt]["hour"].tolist()
+    dmt = d.handling_time()
+    dmt_mean = float(np.nanmean(dmt[mask])) if np.isfinite(dmt[mask]).any() else math.nan
+    dmt_tgt = target(settings, "dmt")
+    obs_fr = (
+        f"Attente moyenne des appels présentés : {fmt.duration(mean, 'fr')} "
+        f"({fmt.ci_text(lo, hi, 's', 'fr')}, {fmt.n_text(n, 'fr')}), au-dessus de l'objectif de "
+        f"{fmt.duration(tgt, 'fr')}. Heures au-dessus de l'objectif : "
+        f"{', '.join(peaks) or 'aucune isolément'}. DMT téléphone {fmt.duration(dmt_mean, 'fr')} "
+        f"(objectif {fmt.duration(dmt_tgt, 'fr')})."
+    )
+    obs_en = (
+        f"Average wait of offered calls: {fmt.duration(mean, 'en')} "
+        f"({fmt.ci_text(lo, hi, 's', 'en')}, {fmt.n_text(n, 'en')}), above the "
+        f"{fmt.duration(tgt, 'en')} target. Hours above target: "
+        f"{', '.join(peaks) or 'none on its own'}. Phone AHT {fmt.duration(dmt_mean, 'en')} "
+        f"(target {fmt.duration(dmt_tgt, 'en')})."
+    )
+    cause_fr = "sous-dimensionnement, DMT trop longue ou pics mal gérés"
+    cause_en = "under-staffing, handling time too long, or peaks badly handled"
+    return [
+        make_finding(
+            rule,
+            cfg,
+            {},
+            (obs_fr, obs_en),
+            cause_fr,
+            cause_en,
+            {
+                "mean_wait_s": mean,
+                "ci_low": lo,
+                "ci_high": hi,
+                "n": n,
+                "target_s": tgt,
+                "peak_hours": peaks,
+                "dmt_s": dmt_mean,
+                "dmt_target_s": dmt_tgt,
+            },
+            table,
+            {
+                "x": "hour",
+                "y": "value",
+                "lo": "ci_low",
+                "hi": "ci_high",
+                "target": tgt,
+                "unit": "s",
+            },
+        )
+    ]
+
+
+# ---------------------------------------------------------------- rule 11
+
+
+def check_qos_below_nf345(rule, d: RuleData, cfg, settings):
+    """Rule 11: handled ÷ presented calls whose Wilson interval is below the NF 345 threshold (score
+    test)."""
+    c = d.need("contacts", "answered")
+    pres = d.presented() & d.phone()
+    ans = c["answered"].astype("boolean").to_numpy(dtype=bool, na_value=False)
+    n, k = int(pres.sum()), int((pres & ans).sum())
+    require_n(n, cfg, "appels présentés", "presented calls")
+    val = 100 * k / n
+    lo, hi = wilson(k, n)
+    thr = float(cfg["threshold_pct"])
+    p = score_test(k, n, thr / 100, "less")
+    if not (hi < thr and p < cfg["alpha"]):
+        return []
+    table = None
+    if "started_at" in c.columns:
+        month = c["started_at"].dt.to_period("M").astype("str").to_numpy()
+        rows = []
+        for mth in sorted(pd.unique(month[pres])):
+            m = pres & (month == mth)
+            kk, nn = int((m & ans).sum()), int(m.sum())
+            lo_, hi_ = wilson(kk, nn)
+            rows.append(
+                {"period": mth, "value": 100 * kk / nn, "ci_low": lo_, "ci_high": hi_, "n": nn}
+            )
+        table = pd.DataFrame(rows)
+    obs_fr = (
+        f"Taux de qualité de service (appels traités ÷ présentés) : {fmt.percent(val, 'fr')} "
+        f"({fmt.ci_text(lo, hi, '%', 'fr')}, {fmt.n_text(n, 'fr')}), sous le seuil de "
+        f"{fmt.percent(thr, 'fr', 0)} de la norme NF 345 ({fmt.p_value(p, 'fr')})."
+    )
+    obs_en = (
+        f"Quality-of-service rate (handled ÷ presented calls): {fmt.percent(val, 'en')} "
+        f"({fmt.ci_text(lo, hi, '%', 'en')}, {fmt.n_text(n, 'en')}), below the NF 345 threshold of "
+        f"{fmt.percent(thr, 'en', 0)} ({fmt.p_value(p, 'en')})."
+    )
+    return [
+        make_finding(
+            rule,
+            cfg,
+            {},
+            (obs_fr, obs_en),
+            "le centre est sous le seuil de la norme NF 345",
+            "the centre is below the NF 345 threshold",
+            {"value": val, "ci_low": lo, "ci_high": hi, "n": n, "threshold": thr, "p": p},
+            table,
+            {
+                "x": "period",
+                "y": "value",
+                "lo": "ci_low",
+                "hi": "ci_high",
+                "target": thr,
+                "unit": "%",
+            },
+        )
+    ]
+
+
+# ---------------------------------------------------------------- rule 10
+
+
+def check_answer_abandon(rule, d: RuleData, cfg, settings):
+    """Rule 10: answer rate + abandon rate ≠ 100 % of presented contacts (unknown outcomes, or short
+    abandons excluded by the settings)."""
+    c = d.need("contacts", "answered")
+    pres = d.presented()
+    n = int(pres.sum())
+    require_n(n, cfg, "contacts présentés", "presented contacts")
+    a = c["answered"].astype("boolean")
+    ans = int((pres & a.to_numpy(dtype=bool, na_value=False)).sum())
+    ab = int((pres & (a == False).to_numpy(dtype=bool, na_value=False)).sum())  # noqa: E712
+    unknown = n - ans - ab
+    total = 100 * (ans + ab) / n
+    short = float(d.param("short_abandon_s", "abandon_rate") or 0)
+    short_n = 0
+    if short > 0 and "wait_s" in c.columns:
+        w = pd.to_numeric(c["wait_s"], errors="coerce").to_numpy(float)
+        short_n = int(
+            (
+                pres
+                & (a == False).to_numpy(dtype=bool, na_value=False)  # noqa: E712
+                & (w < short)
+            ).sum()
+        )
+    gap_pts = 100 - total
+    settings_gap = 100 * short_n / n
+    if not (
+        (abs(gap_pts) >= cfg["tolerance_pts"] and unknown >= cfg["min_count"])
+        or (settings_gap >= cfg["tolerance_pts"] and short_n >= cfg["min_count"])
+    ):
+        return []
+    rows = []
+    for fld in ("canal", "queue"):
+        if fld in c.columns:
+            keys = c[fld].astype("str").to_numpy()
+            for key in pd.unique(keys[pres]):
+                m = pres & (keys == key)
+                unk = int((m & a.isna().to_numpy()).sum())
+                rows.append(
+                    {
+                        "field": fld,
+                        "value": key,
+                        "presented": int(m.sum()),
+                        "unknown": unk,
+                        "unknown_pct": 100 * unk / max(m.sum(), 1),
+                    }
+                )
+    table = pd.DataFrame(rows)
+    obs_fr = (
+        f"Taux de décroché ({fmt.percent(100 * ans / n, 'fr')}) + taux d'abandon "
+        f"({fmt.percent(100 * ab / n, 'fr')}) = {fmt.percent(total, 'fr')}, pas 100 % : "
+        f"{fmt.integer(unknown, 'fr')} contacts présentés sur {fmt.integer(n, 'fr')} n'ont ni "
+        "décroché ni abandon"
+        + (
+            f" ; et {fmt.integer(short_n, 'fr')} abandons de moins de {fmt.duration(short, 'fr')} "
+            "sont exclus par le réglage short_abandon_s"
+            if short_n
+            else ""
+        )
+        + "."
+    )
+    obs_en = (
+        f"Answer rate ({fmt.percent(100 * ans / n, 'en')}) + abandon rate "
+        f"({fmt.percent(100 * ab / n, 'en')}) = {fmt.percent(total, 'en')}, not 100%: "
+        f"{fmt.integer(unknown, 'en')} of {fmt.integer(n, 'en')} presented contacts are neither "
+        "answered nor abandoned"
+        + (
+            f"; and {fmt.integer(short_n, 'en')} abandons under {fmt.duration(short, 'en')} are "
+            "excluded by the short_abandon_s setting"
+            if short_n
+            else ""
+        )
+        + "."
+    )
+    return [
+        make_finding(
+            rule,
+            cfg,
+            {},
+            (obs_fr, obs_en),
+            "débordement, rappels (callback) ou incohérence des données",
+            "overflow, callbacks or inconsistent data",
+            {
+                "presented": n,
+                "answered": ans,
+                "abandoned": ab,
+                "unknown": unknown,
+                "sum_pct": total,
+                "short_abandons_excluded": short_n,
+            },
+            table,
+            {"x": "value", "y": "unknown_pct", "unit": "%"},
+        )
+    ]
+
+
+# ---------------------------------------------------------------- own: HNO
+
+
+def check_hno_share(rule, d: RuleData, cfg, settings):
+    """Share of contacts outside opening hours per channel above ``share`` (score test, Holm across
+    channels) with at least min_per_week such contacts."""
+    from kpis.definitions.telephony import outside_hours
+
+    c = d.need("contacts", "started_at")
+    hours = d.param("opening_hours", "ho_hno")
+    hno = outside_hours(c["started_at"], hours)
+    known = c["started_at"].notna().to_numpy()
+    require_n(known.sum(), cfg, "contacts datés", "dated contacts")
+    keys = c["canal"].astype("str").to_numpy() if "canal" in c.columns else np.full(len(c), "tous")
+    thr = 100 * float(cfg["share"])
+    rows = []
+    for key in pd.unique(keys[known]):
+        m = known & (keys == key)
+        n, k = int(m.sum()), int((m & hno).sum())
+        lo, hi = wilson(k, n)
+        rows.append(
+            {
+                "canal": key,
+                "hno": k,
+                "n": n,
+                "value": 100 * k / n,
+                "ci_low": lo,
+                "ci_high": hi,
+                "p": score_test(k, n, thr / 100),
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["p_holm"] = holm(table["p"].to_numpy())
+    span_weeks = max((c["started_at"].max() - c["started_at"].min()).days / 7, 1)
+    table["per_week"] = table["hno"] / span_weeks
+    table["flag"] = (
+        (table["p_holm"] < cfg["alpha"])
+        & (table["n"] >= cfg["min_n"])
+        & (table["per_week"] >= cfg["min_per_week"])
+    )
+    out = []
+    hour = c["started_at"].dt.hour.to_numpy()
+    for _, r in table[table["flag"]].iterrows():
+        m = hno & (keys == r["canal"])
+        peak = pd.Series(hour[m]).value_counts().head(3).index.tolist()
+        phone = r["canal"] == "telephone"
+        lead_fr = (
+            "un message de dissuasion (horaires) ou une messagerie vocale"
+            if phone
+            else "élargir les horaires ou envoyer un accusé de réception automatique"
+        )
+        lead_en = (
+            "a dissuasion message (opening hours) or voicemail"
+            if phone
+            else "extended hours or an automatic acknowledgement"
+        )
+        obs_fr = (
+            f"Canal {r['canal']} : {fmt.percent(r['value'], 'fr')} des contacts arrivent hors "
+            f"heures d'ouverture ({hours}) ({fmt.ci_text(r['ci_low'], r['ci_high'], '%', 'fr')}, "
+            f"{fmt.n_text(r['n'], 'fr')}, ≈ {fmt.integer(r['per_week'], 'fr')} par semaine), "
+            f"au-delà de {fmt.percent(thr, 'fr', 0)} ({fmt.p_value(r['p_holm'], 'fr')} après "
+            f"Holm). Heures les plus chargées : {', '.join(f'{h:02d}h' for h in peak)}."
+        )
+        obs_en = (
+            f"Channel {r['canal']}: {fmt.percent(r['value'], 'en')} of contacts arrive outside "
+            f"opening hours ({hours}) ({fmt.ci_text(r['ci_low'], r['ci_high'], '%', 'en')}, "
+            f"{fmt.n_text(r['n'], 'en')}, ≈ {fmt.integer(r['per_week'], 'en')} per week), above "
+            f"{fmt.percent(thr, 'en', 0)} (Holm-adjusted {fmt.p_value(r['p_holm'], 'en')}). "
+            f"Busiest hours: {', '.join(f'{h:02d}h' for h in peak)}."
+        )
+        out.append(
+            make_finding(
+                rule,
+                cfg,
+                {"canal": r["canal"]},
+                (obs_fr, obs_en),
+                f"la part HNO justifie d'envisager {lead_fr}",
+                f"the HNO share justifies considering {lead_en}",
+                {
+                    "opening_hours": hours,
+                    **{
+                        k: r[k]
+                        for k in ("hno", "n", "value", "ci_low", "ci_high", "p_holm", "per_week")
+                    },
+                    "peak_hours": peak,
+                },
+                table,
+                {
+                    "x": "canal",
+                    "y": "value",
+                    "lo": "ci_low",
+                    "hi": "ci_high",
+                    "target": thr,
+                    "highlight": r["canal"],
+                    "unit": "%",
+                },
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- own: staffing (Erlang C)
+
+
+def staffing_table(d: RuleData, sl_target: float, sl_seconds: float) -> pd.DataFrame:
+    """Per half-hour of the day (open days pooled): offered calls per day, AHT, Erlang C agents
+    needed for the service-level target, agents seen (distinct agents with an answered call
+    started in the slot, per day), and the observed service level."""
+    from kpis.staffing import agents_needed
+
+    c = d.need("contacts", "started_at", "answered", "wait_s")
+    mask = d.phone() & d.presented()
+    t = c["started_at"][mask]
+    day = t.dt.normalize()
+    slot = t.dt.hour * 2 + t.dt.minute // 30
+    ans = c["answered"].astype("boolean").to_numpy(dtype=bool, na_value=False)[mask]
+    wait = pd.to_numeric(c["wait_s"], errors="coerce").to_numpy(float)[mask]
+    aht = d.handling_time()[mask]
+    n_days = day.nunique()
+    agent = c["agent_id"].astype("str").to_numpy()[mask] if "agent_id" in c.columns else None
+    rows = []
+    slot_v = slot.to_numpy()
+    for s in sorted(np.unique(slot_v)):
+        m = slot_v == s
+        calls = m.sum() / n_days
+        a = np.nanmean(aht[m & ans]) if np.isfinite(aht[m & ans]).any() else math.nan
+        need = agents_needed(calls, a, sl_target, sl_seconds) if math.isfinite(a) else None
+        seen = math.nan
+        if agent is not None:
+            sub = pd.DataFrame({"day": day.to_numpy()[m & ans], "agent": agent[m & ans]})
+            seen = (
+                sub.drop_duplicates()
+                .groupby("day")
+                .size()
+                .reindex(pd.unique(day.to_numpy()[m]), fill_value=0)
+                .mean()
+            )
+        in_sl = (ans & (wait <= sl_seconds))[m]
+        rows.append(
+            {
+                "slot": f"{s // 2:02d}:{30 * (s % 2):02d}",
+                "calls_per_day": calls,
+                "aht_s": a,
+                "agents_needed": need,
+                "agents_seen": seen,
+                "service_level": 100 * in_sl.mean(),
+                "n": int(m.sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def check_staffing(rule, d: RuleData, cfg, settings):
+    """Average speed of answer above target: Erlang C agents needed vs agents seen per half-hour."""
+    c = d.need("contacts", "wait_s", "answered", "started_at", "talk_s")
+    mask = d.phone() & c["answered"].astype("boolean").to_numpy(dtype=bool, na_value=False)
+    wait = pd.to_numeric(c["wait_s"], errors="coerce").to_numpy(float)
+    mean, lo, hi, n = mean_ci(wait[mask])
+    require_n(n, cfg, "appels décrochés avec attente", "answered calls with a wait time")
+    tgt = target(settings, "asa")
+    if not lo > tgt:
+        return []
+    sl_t = target(settings, "service_level")
+    sl_s = float(d.param("sl_seconds", "service_level"))
+    table = staffing_table(d, sl_t, sl_s)
+    table["deficit"] = table["agents_needed"] - table["agents_seen"]
+    short = table[(table["deficit"] >= cfg["min_deficit"]) & (table["service_level"] < sl_t)]
+    worst = short.sort_values("deficit", ascending=False).head(4)
+    slots_fr = "; ".join(
+        f"{r.slot} : {fmt.number(r.calls_per_day, 'fr')} appels/jour, DMT "
+        f"{fmt.duration(r.aht_s, 'fr')} → {fmt.integer(r.agents_needed, 'fr')} conseillers requis, "
+        f"{fmt.number(r.agents_seen, 'fr')} vus"
+        for r in worst.itertuples()
+    )
+    slots_en = "; ".join(
+        f"{r.slot}: {fmt.number(r.calls_per_day, 'en')} calls/day, AHT "
+        f"{fmt.duration(r.aht_s, 'en')} → {fmt.integer(r.agents_needed, 'en')} agents needed, "
+        f"{fmt.number(r.agents_seen, 'en')} seen"
+        for r in worst.itertuples()
+    )
+    obs_fr = (
+        f"Vitesse moyenne de réponse {fmt.duration(mean, 'fr')} ({fmt.ci_text(lo, hi, 's', 'fr')}, "
+        f"{fmt.n_text(n, 'fr')}) au-dessus de l'objectif de {fmt.duration(tgt, 'fr')}. Estimation "
+        f"Erlang C pour {fmt.percent(sl_t, 'fr', 0)} en {fmt.duration(sl_s, 'fr')} : "
+        + (
+            slots_fr
+            if len(worst)
+            else "aucune demi-heure n'affiche d'écart net entre conseillers requis et vus"
+        )
+        + "."
+    )
+    obs_en = (
+        f"Average speed of answer {fmt.duration(mean, 'en')} ({fmt.ci_text(lo, hi, 's', 'en')}, "
+        f"{fmt.n_text(n, 'en')}) above the {fmt.duration(tgt, 'en')} target. Erlang C estimate for "
+        f"{fmt.percent(sl_t, 'en', 0)} in {fmt.duration(sl_s, 'en')}: "
+        + (
+            slots_en
+            if len(worst)
+            else "no half-hour shows a clear gap between agents needed and seen"
+        )
+        + "."
+    )
+    return [
+        make_finding(
+            rule,
+            cfg,
+            {"slot": worst["slot"].tolist()} if len(worst) else {},
+            (obs_fr, obs_en),
+            "effectif probablement insuffisant sur ces créneaux",
+            "probably too few agents in these slots",
+            {
+                "asa_s": mean,
+                "ci_low": lo,
+                "ci_high": hi,
+                "n": n,
+                "asa_target_s": tgt,
+                "sl_target": sl_t,
+                "sl_seconds": sl_s,
+                "deficit_slots": worst["slot"].tolist(),
+            },
+            table,
+            {"x": "slot", "y": "agents_needed", "y2": "agents_seen", "unit": "count"},
+        )
+    ]

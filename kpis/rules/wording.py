@@ -1,0 +1,82 @@
+"""Wording of findings: the sentence around a rule's observation (lead, action, caution), the
+"cannot decide" note, and labels. Every number in a sentence goes through ``kpis.format``.
+
+Wording is French first and cautious: a finding is a lead for an audit, not a verdict.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpis import format as fmt
+from kpis.rules.model import Finding, Rule, Undecidable, records
+
+
+def label(v, lang: str = "fr") -> str:
+    """A segment value or a date in a sentence (``9 mars 2026`` / ``9 Mar 2026``)."""
+    if isinstance(v, pd.Timestamp):
+        return fmt.date(v, lang)
+    return str(v)
+
+
+def make_finding(
+    rule: Rule,
+    cfg: dict,
+    segment: dict,
+    obs: tuple[str, str],
+    lead_fr: str | None = None,
+    lead_en: str | None = None,
+    evidence: dict | None = None,
+    table: pd.DataFrame | None = None,
+    chart: dict | None = None,
+    severity: str | None = None,
+) -> Finding:
+    """Assemble the sentence — what was seen (``obs``, fr and en, with the numbers), the lead
+    (the rule's title unless given), the action, the caution — and the evidence (the rule's
+    test, its thresholds ``cfg``, ``evidence``, the table's first rows)."""
+    obs_fr, obs_en = obs
+    text_fr = (
+        f"{obs_fr} Piste d'audit, pas un verdict : {lead_fr or rule.title_fr}. "
+        f"Action proposée : {rule.action_fr} Prudence : {rule.caution_fr}"
+    )
+    text_en = (
+        f"{obs_en} A lead for an audit, not a verdict: {lead_en or rule.title_en}. "
+        f"Suggested action: {rule.action_en} Caution: {rule.caution_en}"
+    )
+    ev = {"test": rule.test, "thresholds": cfg, **(evidence or {})}
+    if table is not None:
+        ev["table"] = records(table)
+    return Finding(
+        rule.id,
+        rule.seed_rule,
+        severity or rule.severity,
+        "finding",
+        dict(segment),
+        text_fr,
+        text_en,
+        ev,
+        table,
+        {"type": rule.chart, **(chart or {})},
+    )
+
+
+def insufficient_finding(rule: Rule, err: Undecidable) -> Finding:
+    """The "cannot decide" note (kind ``insufficient_data``, severity ``info``): what is
+    missing."""
+    fr = f"« {rule.title_fr} » : impossible de trancher avec ces données — {err.needs_fr}."
+    en = f"'{rule.title_en}': cannot decide with this data — {err.needs_en}."
+    return Finding(
+        rule.id,
+        rule.seed_rule,
+        "info",
+        "insufficient_data",
+        {},
+        fr,
+        en,
+        {
+            "test": rule.test,
+            "needs": err.missing or list(rule.needs),
+            "why_fr": err.needs_fr,
+            "why_en": err.needs_en,
+        },
+    )

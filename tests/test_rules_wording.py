@@ -1,0 +1,74 @@
+"""The numbers in the rules' sentences come from kpis.format: durations adapt their unit (312 s
+reads "5 min 12 s"), counts are grouped, gaps are signed, intervals are bracketed. Hand-built
+data, expected sentences written out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpis.rules import run_rules
+
+NNBSP, NBSP = "\u202f", "\xa0"
+
+
+def observation(finding, lang: str) -> str:
+    """The sentence's first part: what was seen, before the lead, action and caution."""
+    return finding.text(lang).split(" Piste d'audit" if lang == "fr" else " A lead for")[0]
+
+
+def test_long_wait_durations_adapt_their_unit():
+    n = 100
+    contacts = pd.DataFrame(
+        {
+            "started_at": pd.Timestamp("2026-01-05 09:00")
+            + pd.to_timedelta(np.arange(n) * 3, unit="min"),
+            "canal": "telephone",
+            "answered": pd.array([True] * n, dtype="boolean"),
+            "wait_s": np.where(np.arange(n) % 2 == 0, 302.0, 322.0),  # mean 312 s
+            "talk_s": 250.0,
+        }
+    )
+    (f,) = run_rules({"contacts": contacts}, rules=["long_wait"])
+    assert f.is_finding and f.evidence["mean_wait_s"] == 312.0
+    assert observation(f, "fr") == (
+        "Attente moyenne des appels présentés : 5 min 12 s "
+        f"(IC 95 %{NBSP}[5 min 10 s ; 5 min 14 s], n = 100), au-dessus de l'objectif de 45 s. "
+        "Heures au-dessus de l'objectif : 09h, 10h, 11h, 12h, 13h. "
+        "DMT téléphone 4 min 10 s (objectif 5 min)."
+    )
+    assert observation(f, "en") == (
+        "Average wait of offered calls: 5 min 12 s (95% CI [5 min 10 s, 5 min 14 s], n = 100), "
+        "above the 45 s target. Hours above target: 09h, 10h, 11h, 12h, 13h. "
+        "Phone AHT 4 min 10 s (target 5 min)."
+    )
+
+
+def test_declared_vs_survey_counts_grouped_and_gap_signed():
+    m = 1200
+    ids = [f"c{i}" for i in range(m)]
+    contacts = pd.DataFrame(
+        {
+            "contact_id": ids,
+            "started_at": pd.Timestamp("2026-01-05"),
+            "resolved_first_contact": pd.array([True] * m, dtype="boolean"),
+        }
+    )
+    surveys = pd.DataFrame(
+        {
+            "contact_id": ids,
+            "answered_at": pd.Timestamp("2026-01-06"),
+            "resolved_declared": pd.array([i % 5 != 0 for i in range(m)], dtype="boolean"),
+        }
+    )
+    tables = {"contacts": contacts, "surveys": surveys}
+    (f,) = run_rules(tables, rules=["fcr_declared_vs_survey"])
+    assert observation(f, "fr") == (
+        f"Sur 1{NNBSP}200 contacts enquêtés, les conseillers déclarent 100,0{NNBSP}% de "
+        f"résolution au premier contact, les clients 80,0{NNBSP}% : écart +20,0 pts "
+        f"(IC 95 %{NBSP}[17,7 points ; 22,3 points], McNemar p < 0,001)."
+    )
+    assert observation(f, "en") == (
+        "On 1,200 surveyed contacts, agents declare 100.0% first-contact resolution, customers "
+        "80.0%: gap +20.0 pts (95% CI [17.7 points, 22.3 points], McNemar p < 0.001)."
+    )
