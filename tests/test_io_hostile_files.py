@@ -4,6 +4,7 @@ UTF-16, a lone quote that would swallow lines, very long fields, pipes instead o
 import os
 import threading
 
+import pandas as pd
 import pytest
 from conftest import french_csv
 
@@ -159,3 +160,69 @@ def test_parquet_timestamps_outside_pandas_range_are_set_aside_not_fatal(year):
     assert res.report["rows_used"] == 4
     assert res.report["set_aside"] == {"unparseable_date": 1}
     assert res.set_aside["_row"].tolist() == [6]
+
+
+def test_a_20000_column_csv_is_refused_with_a_clear_message():
+    header = ["Date du contact", "Canal"] + [f"col_{i}" for i in range(20_000)]
+    data = ";".join(header) + "\n" + ";".join(["02/01/2026 09:00", "Mail"] + ["1"] * 20_000)
+    with pytest.raises(ImportFailed) as err:
+        import_file(data.encode(), "large.csv", key=KEY)
+    msg = err.value.message("fr")
+    assert "20\u202f002 colonnes" in msg and "2\u202f000" in msg and "large.csv" in msg
+
+
+def _xlsx(rows, tmp_path, name="x.xlsx", write_only=True):
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet("Appels") if write_only else wb.active
+    for r in rows:
+        ws.append(r)
+    path = tmp_path / name
+    wb.save(path)
+    return path.read_bytes()
+
+
+def test_a_16384_column_xlsx_is_refused_with_a_clear_message(tmp_path):
+    data = _xlsx([[f"c{j}" for j in range(16_384)], list(range(16_384))], tmp_path)
+    with pytest.raises(ImportFailed) as err:
+        import_file(data, "wide.xlsx", key=KEY)
+    assert "16\u202f384 colonnes" in err.value.message("fr")
+
+
+def test_wide_but_allowed_files_map_their_few_known_columns():
+    header = ["Date du contact", "Canal", "Motif"] + [f"col_{i}" for i in range(1_990)]
+    row = ["02/01/2026 09:00", "Mail", "Facturation"] + ["7"] * 1_990
+    data = "\n".join(";".join(r) for r in [header, row, row]).encode()
+    res = import_file(data, "wide.csv", key=KEY)
+    assert res.report["mapping"]["started_at"] == "Date du contact"
+    assert res.report["mapping"]["motif"] == "Motif"
+    assert not any(str(v).startswith("col_") for v in res.report["mapping"].values())
+
+
+def test_excel_datetime_cells_are_dates_whatever_the_mapping_format_says(tmp_path):
+    import datetime as dt
+
+    rows = [
+        ["Date d'appel", "Canal", "Id client"],
+        [dt.datetime(2026, 1, 2, 9, 30), "Téléphone", 1001],
+        ["03/01/2026 10:00", "Téléphone", 1002],  # a text cell beside real dates
+        [None, None, None],  # a blank row: skipped, the next keeps its sheet row number
+        [dt.datetime(2026, 1, 4, 8, 0), "Mail", 1003],
+    ]
+    data = _xlsx(rows, tmp_path, write_only=False)
+    mapping = {
+        "table": "contacts",
+        "columns": {"started_at": "Date d'appel", "canal": "Canal", "customer_id": "Id client"},
+        "formats": {"started_at": "%d/%m/%Y %H:%M"},
+    }
+    from kpis.io.mapping import mapping_from_dict
+
+    res = import_file(data, "x.xlsx", mapping=mapping_from_dict(mapping), key=KEY)
+    _balanced(res, 3)
+    assert res.data["started_at"].tolist() == [
+        pd.Timestamp("2026-01-02 09:30"),
+        pd.Timestamp("2026-01-03 10:00"),
+        pd.Timestamp("2026-01-04 08:00"),
+    ]
+    assert res.data["_row"].tolist() == [2, 3, 5]

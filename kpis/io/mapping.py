@@ -265,11 +265,7 @@ def _name_score(header: str, fld, table: Table) -> tuple[float, str]:
     h = fold(header)
     if not h:
         return 0.0, ""
-    names = (
-        [fold(fld.name)]
-        + [fold(s) for s in fld.synonyms]
-        + [fold(fld.label_fr), fold(fld.label_en)]
-    )
+    names = _folded_names(fld)
     best, best_syn = 0.0, ""
     htoks = set(h.split())
     for syn in names:
@@ -289,6 +285,22 @@ def _name_score(header: str, fld, table: Table) -> tuple[float, str]:
         if score > best:
             best, best_syn = score, syn
     return min(best, 0.97), best_syn
+
+
+def _folded_names(fld) -> list[str]:
+    """A field's name, synonyms and labels, folded once per field."""
+    names = _FOLDED.get(id(fld))
+    if names is None:
+        names = (
+            [fold(fld.name)]
+            + [fold(s) for s in fld.synonyms]
+            + [fold(fld.label_fr), fold(fld.label_en)]
+        )
+        _FOLDED[id(fld)] = names
+    return names
+
+
+_FOLDED: dict[int, list[str]] = {}
 
 
 def _synonym_rank(fld, syn: str) -> int:
@@ -351,8 +363,11 @@ def auto_map(frame: pd.DataFrame, table: str = "contacts") -> Mapping:
     """
     tdef = TABLES[table]
     cols = [c for c in frame.columns if c != "_row" and not str(c).startswith("_")]
+    vocabulary = {w for fld in tdef.fields for name in _folded_names(fld) for w in name.split()}
     pairs = []
     for col in cols:
+        if not set(fold(col).split()) & vocabulary:
+            continue  # no word of any field's names: no field can score (wide files stay fast)
         for fld_rank, fld in enumerate(tdef.fields):
             score, syn = _name_score(col, fld, tdef)
             if score < 0.4:

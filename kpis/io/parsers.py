@@ -8,6 +8,7 @@ Missing cells (empty text, None, NaN) are missing, never invalid.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from itertools import product
@@ -213,7 +214,8 @@ def _arrow_strings(s: pd.Series) -> pa.Array | pa.ChunkedArray:
 
 
 def _as_datetime_series(arr, index: pd.Index) -> pd.Series:
-    return pd.Series(arr.cast(pa.timestamp("ns")).to_pandas(), index=index).astype("datetime64[ns]")
+    values = arr.cast(pa.timestamp("ns")).to_pandas()  # a Series on 0..n-1: take its values
+    return pd.Series(np.asarray(values, dtype="datetime64[ns]"), index=index)
 
 
 def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
@@ -245,12 +247,22 @@ def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
                 values.astype("datetime64[ns]"), present & values.isna(), {"format": kind}
             )
     if s.dtype == object and n_present:
-        is_ts = s[present].map(lambda v: isinstance(v, pd.Timestamp))
-        if is_ts.all():
-            values = pd.to_datetime(s, errors="coerce")
-            return Parsed(
-                values.astype("datetime64[ns]"), present & values.isna(), {"format": "native"}
-            )
+        # spreadsheet cells that are real dates are taken as dates whatever the format says;
+        # the text cells beside them (if any) are read like any text column
+        native = s.map(lambda v: isinstance(v, (dt.datetime, dt.date)) and v is not pd.NaT)
+        if native.any():
+            values = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+            inside = [v if 1678 <= v.year <= 2261 else None for v in s[native]]  # ns range
+            values[native] = pd.to_datetime(
+                pd.Series(inside, dtype=object), errors="coerce"
+            ).to_numpy(dtype="datetime64[ns]")
+            info = {"format": "native"}
+            rest = present & ~native
+            if rest.any():
+                other = parse_datetime(s[rest].astype("str"), fmt)
+                values[rest] = other.values.to_numpy(dtype="datetime64[ns]")
+                info = {**other.info, "format": f"native + {other.info.get('format')}"}
+            return Parsed(values, present & values.isna(), info)
     if fmt:
         # untrimmed text is fine here: what the format misses is trimmed and read again
         raw = _arrow_strings(s)

@@ -442,6 +442,11 @@ def _personal_columns(frame: pd.DataFrame) -> set[str]:
         if col == "_row":
             continue
         words = set(fold(col).split())
+        if words & _PERSONAL_WORDS:
+            out.add(col)
+            continue
+        if frame[col].empty:
+            continue
         values = frame[col].dropna().astype("str").str.strip()
         phone = values.str.match(_PHONE) & (values.str.count(r"\d") >= 9)
         looks = bool(len(values)) and (values.str.match(_EMAIL, case=False) | phone).mean() > 0.5
