@@ -226,3 +226,25 @@ def test_excel_datetime_cells_are_dates_whatever_the_mapping_format_says(tmp_pat
         pd.Timestamp("2026-01-04 08:00"),
     ]
     assert res.data["_row"].tolist() == [2, 3, 5]
+
+
+@pytest.mark.parametrize("map_customer", [False, True])
+def test_malformed_lines_are_kept_with_their_personal_data_masked(map_customer):
+    rows = _rows(10)
+    bad = (
+        "03/01/2026 10:00;Téléphone;Motif 1;oui;5;CLI-004;jean.dupont@example.fr;+33 6 12 34 56 78"
+    )
+    text = _text(rows) + bad + "\n"
+    mapping = None
+    if not map_customer:  # the id column is not mapped: the line must be masked all the same
+        from kpis.io.mapping import mapping_from_dict
+
+        mapping = mapping_from_dict(
+            {"table": "contacts", "columns": {"started_at": "Date d'appel", "motif": "Motif"}}
+        )
+    res = import_file(text.encode(), "appels.csv", mapping=mapping, key=KEY)
+    _balanced(res, 11)
+    detail = res.set_aside.loc[res.set_aside["reason"] == "malformed_line", "detail"].iloc[0]
+    assert "Motif 1" in detail  # still readable
+    for secret in ("CLI-004", "jean.dupont", "12 34 56 78"):
+        assert secret not in detail

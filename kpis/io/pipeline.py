@@ -9,6 +9,7 @@ rows_in = rows_used + rows_set_aside. Every problem of every row is looked for b
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -455,6 +456,33 @@ def _personal_columns(frame: pd.DataFrame) -> set[str]:
     return out
 
 
+_EMAIL_IN = re.compile(r"[^@\s;,|\t\"']+@[^@\s;,|\t\"']+\.[A-Za-z]{2,}")
+_PHONE_IN = re.compile(r"\+?\d[\d .\-()]{7,}\d")
+_LONG_NUMBER = re.compile(r"\b[A-Za-z]{0,4}[-_]?\d{6,}\b")
+MASK = "[masqué]"
+
+
+def _known_values(frame: pd.DataFrame, columns: set[str]) -> set[str]:
+    """Text values of the personal columns (customer ids, phones…) seen in the readable rows."""
+    out: set[str] = set()
+    for col in columns:
+        if col in frame:
+            values = frame[col].dropna().astype("str").str.strip()
+            out.update(v for v in values.unique() if len(v) >= 3)
+    return out
+
+
+def mask_line(text: str, known: set[str], sep: str = ";") -> str:
+    """A raw line without its personal data: e-mails, phone numbers (≥ 9 digits), long numbers
+    and id-like codes (≥ 6 digits), and any field equal to a known customer id / personal value
+    are replaced by « [masqué] »; the rest stays readable so the user can see what went wrong."""
+    if known and sep and len(sep) == 1:
+        text = sep.join(MASK if f.strip().strip('"') in known else f for f in text.split(sep))
+    text = _EMAIL_IN.sub(MASK, text)
+    text = _PHONE_IN.sub(lambda mt: MASK if sum(c.isdigit() for c in mt[0]) >= 9 else mt[0], text)
+    return _LONG_NUMBER.sub(MASK, text)
+
+
 def _set_aside_frame(
     raw: RawTable, m: Mapping, reasons: _Reasons, used: pd.Series, key: bytes | None
 ) -> pd.DataFrame:
@@ -477,8 +505,10 @@ def _set_aside_frame(
                 "detail": [b.text[:500] for b in raw.bad_rows],
             }
         )
-        if m.sources("customer_id"):
-            bad["detail"] = "(texte masqué : la ligne peut contenir un identifiant client)"
+        personal = set(m.sources("customer_id")) | _personal_columns(raw.frame.head(2000))
+        known = _known_values(raw.frame, personal)
+        sep = raw.info.get("separator") or ";"
+        bad["detail"] = [mask_line(t, known, sep) for t in bad["detail"]]
         aside = pd.concat([aside, bad], ignore_index=True)
     aside = aside.sort_values("_row", kind="stable").reset_index(drop=True)
     aside.insert(0, "reason_label_fr", aside["reason"].map(lambda c: reason_label(c, "fr")))
