@@ -560,9 +560,10 @@ def _faceted(df: pd.DataFrame, x: str | None, period: str | None, title: str):
 
 
 def _fmt(value, unit, lang="fr") -> str:
-    from kpis.compare import format_value
+    """A key figure's text (``kpis.format``) that keeps its number for spreadsheets."""
+    from kpis.deliverables.text import KeyNumber
 
-    return format_value(value, unit, lang)
+    return KeyNumber.of(value, unit, lang)
 
 
 def _kpi_rows(res: pd.DataFrame, keys=()) -> pd.DataFrame:
