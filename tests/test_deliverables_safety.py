@@ -161,7 +161,16 @@ def hostile_tables():
 
 
 @pytest.fixture(scope="module")
-def hostile_results(hostile_tables):
+def charts_safe():
+    """The chart renderer survives control characters (checked in a subprocess): otherwise the
+    in-process tests below would abort the whole test run instead of failing."""
+    proc = run_python(["-c", CHART_SCRIPT], input=json.dumps(CONTROL_LABELS).encode())
+    if proc.returncode != 0:
+        pytest.fail(f"chart_png aborts on control characters (exit code {proc.returncode})")
+
+
+@pytest.fixture(scope="module")
+def hostile_results(hostile_tables, charts_safe):
     cells = [
         Cell("explorer", {"kpi": "fcr", "by": ["motif"]}),
         Cell("explorer", {"kpi": "volume", "by": ["agent_id"]}),
@@ -184,7 +193,7 @@ def test_excel_audit_with_hostile_labels(hostile_results, tmp_path):
         assert ws.cell(hrow + 1, heads["n"]).data_type == "n"
 
 
-def test_excel_key_numbers_are_numbers(hostile_tables, tmp_path):
+def test_excel_key_numbers_are_numbers(hostile_tables, charts_safe, tmp_path):
     dash = run_cell(Cell("dashboard"), hostile_tables, {})
     key = {k: v for k, v in dash.numbers.items() if isinstance(v, KeyNumber)}
     assert key  # the dashboard's key figures carry their numbers
