@@ -67,7 +67,8 @@ def safe_column(col: pd.Series) -> pd.Series:
         codes, uniques = pd.factorize(col, use_na_sentinel=True)
     except TypeError:  # unhashable values (lists, dicts): one by one
         return col.map(safe_value).astype(object)
-    safe = np.array([safe_value(u) for u in uniques] + [None], dtype=object)
+    safe = [safe_cell_text(u) if type(u) is str else safe_value(u) for u in uniques]
+    safe = np.array([*safe, None], dtype=object)
     return pd.Series(safe[np.where(codes < 0, len(uniques), codes)], index=col.index, dtype=object)
 
 

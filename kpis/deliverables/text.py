@@ -18,6 +18,8 @@ import math
 import re
 from typing import Any
 
+import pandas as pd
+
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 FORMULA_LEAD = re.compile(r"\s*[=+\-@]")
 QUOTE = "'"
@@ -29,12 +31,7 @@ def is_nan(v: Any) -> bool:
         return True
     if isinstance(v, float):
         return math.isnan(v)
-    try:
-        import pandas as pd
-
-        return v is pd.NA or v is pd.NaT
-    except ImportError:  # pragma: no cover
-        return False
+    return v is pd.NA or v is pd.NaT
 
 
 def clean_text(value: Any) -> str:
