@@ -155,8 +155,10 @@ def cmd_compute(args) -> int:
     except (KeyError, ValueError) as exc:  # unknown KPI id or parameter: say which are valid
         text = str(exc.args[0] if exc.args else exc)
         raise PiloteError(f"requête invalide : {text}", f"invalid request: {text}") from exc
-    if args.format == "csv":
-        sys.stdout.write(result.to_csv(index=False))
+    if args.format == "csv":  # the downloads' export path: text cells neutralised
+        from kpis.deliverables.export import csv_bytes
+
+        sys.stdout.write(csv_bytes(result, args.lang, sep=",", bom=False).decode("utf-8"))
         return 0
     rows = []
     seg_cols = [*by, *(["period"] if args.period else [])]
@@ -193,7 +195,7 @@ def cmd_findings(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from kpis.report import cli_report
+    from kpis.deliverables.audit import cli_report
 
     return cli_report(
         args.files,

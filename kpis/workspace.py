@@ -561,7 +561,10 @@ def _faceted(df: pd.DataFrame, x: str | None, period: str | None, title: str):
 
 
 def _fmt(value, unit, lang="fr") -> str:
-    return fmt.value(value, unit, lang)
+    """A key figure's text (``kpis.format``) that keeps its number for spreadsheets."""
+    from kpis.deliverables.text import KeyNumber
+
+    return KeyNumber.of(value, unit, lang)
 
 
 def _kpi_rows(res: pd.DataFrame, keys=()) -> pd.DataFrame:

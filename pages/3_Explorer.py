@@ -1,9 +1,8 @@
 """Explorer: KPIs × up to two segment fields × period; table, chart, drill-down, downloads."""
 
-import io
-
 import streamlit as st
 
+from kpis.deliverables.export import csv_bytes, xlsx_bytes
 from ui import charts
 from ui.errors import md_escape
 from ui.explore import drill_down, result_table, selected_segment
@@ -112,21 +111,15 @@ for kpi_id in kpi_ids:
 d1, d2 = st.columns(2)
 d1.download_button(
     ctx.t("download_csv"),
-    table.to_csv(index=False, sep=";").encode("utf-8-sig"),
+    csv_bytes(table, ctx.lang),
     file_name="pilote_explorer.csv",
     mime="text/csv",
 )
 
 
-def _xlsx() -> bytes:  # built only when the button is clicked
-    buf = io.BytesIO()
-    table.to_excel(buf, index=False)
-    return buf.getvalue()
-
-
 d2.download_button(
     ctx.t("download_xlsx"),
-    _xlsx,
+    lambda: xlsx_bytes(table, ctx.lang),  # built only when the button is clicked
     file_name="pilote_explorer.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )

@@ -162,7 +162,7 @@ if __name__ == "__main__":  # pragma: no cover
 def test_report_headline_findings_apply_the_workspace_filters(
     tmp_path, monkeypatch, global_filters, expected
 ):
-    import kpis.report as report
+    import kpis.deliverables.audit as report
     from kpis.workspace import Workspace
 
     ws = Workspace(settings={"filters": global_filters, "params": PARAMS, "rules": RULE_SETTINGS})
@@ -186,7 +186,7 @@ def test_report_headline_findings_apply_the_workspace_filters(
 
 def test_notebook_deliverable_findings_apply_the_global_filters(monkeypatch):
     """The app's deliverable builds its findings with the same function as ``pilote report``."""
-    import kpis.report as report
+    import kpis.deliverables.audit as report
     from ui import notebook
 
     seen = {}
@@ -205,7 +205,7 @@ def test_notebook_deliverable_findings_apply_the_global_filters(monkeypatch):
 
 def test_a_failing_rule_is_said_in_the_deliverable_not_swallowed(monkeypatch):
     import kpis.rules as rules
-    from kpis.report import main_findings
+    from kpis.deliverables.audit import main_findings
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")

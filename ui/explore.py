@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpis.deliverables.export import csv_bytes
 from ui.errors import md_escape
 from ui.format import fmt_n
 from ui.state import TIME_FIELDS, Ctx, field_label, filter_frame, kpi_name, registry
@@ -74,7 +75,7 @@ def drill_down(ctx: Ctx, res: pd.DataFrame, segment: dict, kpi_ids: list[str], p
     st.dataframe(shown.head(SHOWN_ROWS), hide_index=True, key="ex_drill")
     st.download_button(
         ctx.t("download_drill"),
-        lambda: shown.to_csv(index=False, sep=";").encode("utf-8-sig"),
+        lambda: csv_bytes(shown, ctx.lang),
         file_name=f"pilote_{name}_segment.csv",
         mime="text/csv",
         key="ex_drill_csv",

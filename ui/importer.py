@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from kpis.deliverables.export import csv_bytes
 from kpis.errors import PiloteError
 from kpis.io.mapping import Mapping, load_mapping
 from kpis.io.parsers import is_missing, parse_bool
@@ -196,7 +197,7 @@ def _report(ctx: Ctx, res: ImportResult) -> None:
         st.dataframe(reasons, hide_index=True)
         st.download_button(
             ctx.t("download_aside"),
-            res.set_aside.to_csv(index=False, sep=";").encode("utf-8-sig"),
+            csv_bytes(res.set_aside, ctx.lang),
             file_name=f"{Path(rep['file']).stem}.ecartees.csv",
             mime="text/csv",
             key=f"aside_{rep['file']}",

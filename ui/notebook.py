@@ -1,6 +1,6 @@
 """The audit notebook ("carnet d'audit") in session state: the one "Ajouter au carnet" widget
 every view calls, the workspace file (save / load), cells re-run on the current data, and the
-deliverables (Excel / HTML / PowerPoint) built from those re-runs by ``kpis.report``.
+deliverables (Excel / HTML / PowerPoint) built from those re-runs by ``kpis.deliverables``.
 
 The notebook is a ``kpis.workspace.Workspace`` under ``st.session_state["notebook"]`` holding the
 cells only; mappings, settings and targets are read from the session when the file is saved.
@@ -212,9 +212,9 @@ def deliverable(
     import_reports=None,
     lang: str = "fr",
 ) -> bytes:
-    """The notebook's re-run cells as an Excel, HTML or PowerPoint file (``kpis.report``)."""
+    """The notebook's re-run cells as an Excel, HTML or PowerPoint file (``kpis.deliverables``)."""
+    from kpis.deliverables.audit import main_findings, write_report
     from kpis.engine import registry_records
-    from kpis.report import main_findings, write_report
 
     findings = main_findings(tables, settings, results)
     with tempfile.TemporaryDirectory() as tmp:
