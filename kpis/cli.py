@@ -266,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(exc.message(lang), file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of our output closed it (`| head`): not an error
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # a bad file must never show a traceback
         if args.debug:
             raise

@@ -583,18 +583,24 @@ def read_parquet(data: bytes, filename: str) -> RawTable:
     return RawTable(frame, filename, info, [])
 
 
+def printable_name(name: str) -> str:
+    """A file name that can be printed and written as UTF-8: bytes the file system gave that are
+    not UTF-8 (surrogate escapes) become U+FFFD."""
+    return str(name).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def read_any(
     source, filename: str | None = None, *, sheet=None, encoding=None, sep=None
 ) -> RawTable:
     """Read a path or bytes; the kind is detected from content and name."""
     if isinstance(source, (str, Path)):
         path = Path(source)
-        filename = filename or path.name
+        filename = printable_name(filename or path.name)
         if path.exists() and not path.is_file():  # a FIFO or a device would block or never end
             raise ImportFailed(
                 "ce n'est pas un fichier ordinaire (dossier, tube ou périphérique).",
                 "not a regular file (a folder, a pipe or a device).",
-                file=str(source),
+                file=printable_name(str(source)),
             )
         try:
             data = path.read_bytes()
@@ -602,11 +608,11 @@ def read_any(
             raise ImportFailed(
                 f"fichier introuvable ou illisible ({exc.strerror}).",
                 f"file not found or unreadable ({exc.strerror}).",
-                file=str(source),
+                file=printable_name(str(source)),
             ) from exc
     else:
         data = bytes(source)
-        filename = filename or "upload"
+        filename = printable_name(filename or "upload")
     if not data or (len(data) < SAMPLE_BYTES and not data.strip()):
         raise ImportFailed("le fichier est vide.", "the file is empty.", file=filename)
     kind = detect_kind(data, filename)
