@@ -41,26 +41,94 @@ def _lemma(word: str, lang: str) -> str:
     return simplemma.lemmatize(word, lang=lang).lower()
 
 
+# Negation keeps its meaning: the marker is attached to the next content word of its clause
+# ("toujours pas résolu" → "toujours pas", "pas résolu"; "je ne suis plus client" → "ne plus
+# client"; "not resolved" → "not resolve"), so a negated word never counts as the word itself.
+NEGATION = {
+    "fr": {
+        "pas": "pas",
+        "jamais": "jamais",
+        "aucun": "aucun",
+        "aucune": "aucun",
+        "sans": "sans",
+        "non": "non",
+        "rien": "rien",
+        "personne": "personne",
+    },
+    "en": {"not": "not", "no": "no", "never": "never", "without": "without", "nothing": "nothing"},
+}
+NE = {"ne", "n"}  # French "ne" / "n'" before the verb: "ne … plus" is a negation, "plus" alone not
+INSISTENCE = {"fr": {"toujours", "encore", "vraiment", "absolument"}, "en": {"still", "really"}}
+CLAUSE_END = re.compile(r"[.!?;:,()\n]|\bmais\b|\bbut\b")
+TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[.!?;:,()]", re.UNICODE)
+
+
 def lemmas(text: str, lang: str = "fr") -> list[str]:
-    """Content lemmas of a comment, in order (elisions removed, stop words and 1-letter dropped)."""
+    """Content terms of a comment, in order: lemmas (elisions removed, stop words and 1-letter
+    dropped), with negations attached to the word they negate ("pas résolu", "ne plus client",
+    "not resolve") and an insisting adverb kept with its negation ("toujours pas")."""
+    return [t for clause in _clauses(text, lang) for t in clause]
+
+
+def _clauses(text: str, lang: str) -> list[list[str]]:
+    """The content terms of ``lemmas``, one list per clause (punctuation, "mais"/"but")."""
     stop = stop_words(lang)
-    out = []
-    for token in WORD.findall(str(text).lower()):
+    negation = NEGATION.get(lang, {})
+    insist = INSISTENCE.get(lang, set())
+    clauses: list[list[str]] = [[]]
+    out = clauses[0]
+    pending = ""  # a negation waiting for its word, within the clause
+    saw_ne = False
+    previous = ""
+    for token in TOKEN.findall(str(text).lower()):
+        if CLAUSE_END.fullmatch(token) or token in ("mais", "but"):
+            pending, saw_ne, previous = "", False, ""
+            if out:
+                out = []
+                clauses.append(out)
+            continue
+        if lang == "en" and token.endswith(("n't", "n’t")):
+            pending, previous = "not", token
+            continue
         word = ELISION.sub("", token)
+        if lang == "fr" and (token in NE or token.startswith(("n'", "n’"))):
+            saw_ne = True
+            if token in NE:
+                previous = token
+                continue
+        if word in negation or (lang == "fr" and word == "plus" and saw_ne):
+            marker = "ne plus" if word == "plus" else negation[word]
+            if previous in insist:
+                if out and out[-1] == previous:
+                    out.pop()  # "toujours" is said with its negation, not alone
+                out.append(f"{previous} {marker}")
+            pending, previous = marker, word
+            continue
+        previous = word
         if len(word) < 2 or word in stop:
             continue
         lemma = _lemma(word, lang)
-        if len(lemma) >= 2 and lemma not in stop:
+        if len(lemma) < 2 or lemma in stop:
+            continue
+        if pending:
+            out.append(f"{pending} {lemma}")
+            pending = ""
+        else:
             out.append(lemma)
-    return out
+    return [c for c in clauses if c]
 
 
 def terms(text: str, lang: str = "fr", bigrams: bool = True) -> set[str]:
     """The distinct terms of a comment: its lemmas and, optionally, consecutive lemma pairs."""
-    lem = lemmas(text, lang)
-    found = set(lem)
-    if bigrams:
-        found.update(f"{a} {b}" for a, b in zip(lem, lem[1:], strict=False) if a != b)
+    clauses = _clauses(text, lang)
+    found = {t for clause in clauses for t in clause}
+    if bigrams:  # pairs within a clause, never two terms sharing a word ("toujours pas" + "pas …")
+        found.update(
+            f"{a} {b}"
+            for clause in clauses
+            for a, b in zip(clause, clause[1:], strict=False)
+            if a != b and a.split()[-1] != b.split()[0]
+        )
     return found
 
 

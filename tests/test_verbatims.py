@@ -95,3 +95,38 @@ def test_examples_are_distinct_and_shortest_first():
     comments, _ = _survey()
     ix = examples(comments, "attente", k=5)
     assert list(comments[ix]) == ["Attente trop longue", "Attente correcte, conseiller rapide"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Toujours pas résolu", "fr", ["toujours pas", "pas résolu"]),
+        ("Je ne suis pas satisfait", "fr", ["pas satisfait"]),
+        ("Je ne suis plus client, mais satisfait", "fr", ["ne plus client", "satisfait"]),
+        ("plus rapide que prévu", "fr", ["rapide", "prévoir"]),  # "plus" without "ne"
+        ("Problème non résolu", "fr", ["problème", "non résolu"]),
+        ("Jamais rappelé. Résolu ensuite", "fr", ["jamais rappeler", "résolu"]),
+        ("not resolved at all", "en", ["not resolve"]),
+    ],
+)
+def test_negations_stay_with_the_word_they_negate(text, lang, expected):
+    assert lemmas(text, lang) == expected
+
+
+def test_no_pair_crosses_a_clause_or_repeats_a_word():
+    assert terms("Toujours pas résolu", "fr") == {"toujours pas", "pas résolu"}
+    assert "ne plus client satisfait" not in terms("Je ne suis plus client, mais satisfait")
+
+
+def test_on_the_sample_resolu_is_no_longer_a_detractor_term():
+    # 157 sample comments say "toujours pas résolu": before negations were kept they counted
+    # as "résolu", which then ranked among the terms over-represented among detractors
+    from pathlib import Path
+
+    s = pd.read_csv(Path(__file__).parents[1] / "sample_data" / "enquetes.csv", sep=";")
+    table = term_table(s["Commentaire"], nps_group(s["Note NPS"]))
+    by_term = table.set_index("term")
+    assert by_term.loc["pas résolu", "docs"] == 157
+    assert by_term.loc["pas résolu", "over"]
+    assert by_term.loc["résolu", "promoters"] > by_term.loc["résolu", "detractors"]
+    assert "résolu" not in set(over_represented(table, 20)["term"])
