@@ -105,7 +105,7 @@ def test_examples_are_distinct_and_shortest_first():
         ("Je ne suis plus client, mais satisfait", "fr", ["ne plus client", "satisfait"]),
         ("plus rapide que prévu", "fr", ["rapide", "prévoir"]),  # "plus" without "ne"
         ("Problème non résolu", "fr", ["problème", "non résolu"]),
-        ("Jamais rappelé. Résolu ensuite", "fr", ["jamais rappeler", "résolu"]),
+        ("Jamais rappelé. Résolu ensuite", "fr", ["jamais rappeler", "résolu", "ensuite"]),
         ("not resolved at all", "en", ["not resolve"]),
     ],
 )
