@@ -118,3 +118,16 @@ def target_of(
     if kpi.target_scale and scale and tuple(scale) != tuple(kpi.target_scale):
         value = rescale(default, kpi.target_scale, scale)
     return Target(kpi_id, value, str(stated or kpi.target_source or NO_SOURCE), scale)
+
+
+def verdict(value, target: Target, direction: str) -> str:
+    """How a value reads against its target: "on_target", "off_target", "no_target" (the
+    target has no source: nothing is judged), or "" (value missing, or a neutral KPI)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if direction == "neutral":
+        return ""
+    if not target.judged:
+        return "no_target"
+    good = value >= target.value if direction == "higher" else value <= target.value
+    return "on_target" if good else "off_target"

@@ -165,14 +165,14 @@ def check_long_wait(rule, d: RuleData, cfg, settings):
 
 
 def _seg_label(segment: dict, lang: str) -> str:
-    """"mars 2026" for a month segment, "file X" / "queue X" for a queue."""
+    """ "mars 2026" for a month segment, "file X" / "queue X" for a queue."""
     if "period" in segment:
         return fmt.date(pd.Period(segment["period"]).start_time, lang, "month")
     return ("file " if lang == "fr" else "queue ") + str(segment["queue"])
 
 
 def _where(segment: dict, lang: str) -> str:
-    """" en mars 2026" / " (file X)" for a month or queue segment; "" overall."""
+    """ " en mars 2026" / " (file X)" for a month or queue segment; "" overall."""
     if "period" in segment:
         return (" en " if lang == "fr" else " in ") + _seg_label(segment, lang)
     if "queue" in segment:
