@@ -211,7 +211,7 @@ def session_key() -> bytes:
     return st.session_state["pseudo_key"]
 
 
-def _sample_params(data: Dataset) -> dict:
+def sample_params(data: Dataset) -> dict:
     """The sample's preset engine parameters (its real opening hours, from
     ``sample_data/settings.json``), under the user's own."""
     if data.kind != "sample":
@@ -461,6 +461,6 @@ def setup(page: str) -> Ctx:
         data=data,
         filters=filters,
         date_range=date_range,
-        params={**_sample_params(data), **ss["params"]},
+        params={**sample_params(data), **ss["params"]},
         targets={**default_targets(), **ss["targets"]},
     )
