@@ -48,6 +48,8 @@ class KPI:
     aggregation: str = "ratio"
     variant_of: str | None = None
     target_note: str = ""
+    target_source: str = "none"
+    target_scale: tuple[float, float] | None = None
     compute: Callable | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -86,6 +88,7 @@ class KPI:
             "direction": self.direction,
             "target": self.default_target,
             "target_note": self.target_note,
+            "target_source": self.target_source,
             "needs": {t: list(f) for t, f in self.needs.items()},
             "params": {
                 k: {"default": p.default, "description": p.description(lang)}

@@ -111,7 +111,15 @@ CASES = [
         {},
         {"agent_id": "Kévin M."},
     ),
-    ("avoidable_high", lambda: gen(), lambda: with_contacts(gen(), few_avoidable), {}, {}, {}),
+    (
+        "avoidable_high",
+        lambda: gen(),
+        lambda: with_contacts(gen(), few_avoidable),
+        {},
+        # the default 20 % has no source: judged only once a source is stated
+        {"targets": {"avoidable_rate": 20}, "target_sources": {"avoidable_rate": "contrat"}},
+        {},
+    ),
     (
         "transfer_high",
         lambda: with_contacts(gen(), more_transfers),

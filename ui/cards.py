@@ -5,23 +5,26 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpis.targets import Target, target_of, verdict
 from ui.format import fmt_ci, fmt_n, fmt_value, missing
 from ui.state import Ctx
 
 DELTA_COLOR = {"higher": "normal", "lower": "inverse", "neutral": "off"}
 
 
-def status_word(ctx: Ctx, value, target, direction: str) -> str:
-    if missing(value) or missing(target) or direction == "neutral":
-        return ""
-    good = value >= target if direction == "higher" else value <= target
-    return ctx.t("on_target") if good else ctx.t("off_target")
+def status_word(ctx: Ctx, value, target: Target, direction: str) -> str:
+    """The card's reading against the target (``kpis.targets.verdict``): a sourceless default
+    judges nothing."""
+    word = verdict(None if missing(value) else value, target, direction)
+    return ctx.t(word) if word else ""
 
 
 def kpi_card(ctx: Ctx, kpi, row: pd.Series, trend: pd.Series | None) -> None:
     """A bordered metric: value; delta to the target coloured by the KPI's direction; a sparkline
     of the monthly values; below it, the 95 % interval, n and the target."""
-    target = ctx.targets.get(kpi.id)
+    # the target on the data's scale (CSAT 1–10…); a sourceless default is not judged against
+    tg = target_of(kpi.id, ctx.targets, ctx.data.tables, ctx.params)
+    target = tg.value if tg.judged else None
     value = row["value"]
     delta = None if missing(value) or missing(target) else value - target
     unit = row["unit"]
@@ -48,7 +51,7 @@ def kpi_card(ctx: Ctx, kpi, row: pd.Series, trend: pd.Series | None) -> None:
     parts.append(f"n = {fmt_n(row['n'], ctx.lang)}")
     if not missing(target):
         parts.append(f"{ctx.t('target')} {fmt_value(target, unit, ctx.lang)}")
-    word = status_word(ctx, value, target, kpi.direction)
+    word = status_word(ctx, value, tg, kpi.direction)
     if word:
         parts.append(word)
     if row["status"] == "low_sample":

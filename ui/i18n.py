@@ -149,6 +149,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_data": ("pas de donnée", "no data"),
     "on_target": ("conforme à la cible", "on target"),
     "off_target": ("en dehors de la cible", "off target"),
+    "no_target": ("pas de cible (défaut sans source)", "no target (default without a source)"),
     "trend": ("Tendance mensuelle", "Monthly trend"),
     # explorer
     "explorer_title": ("Explorer un indicateur", "Explore a KPI"),

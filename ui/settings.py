@@ -11,7 +11,7 @@ from kpis.errors import PiloteError
 from kpis.io.period_inputs import read_period_input
 from ui.errors import show_error
 from ui.i18n import param_label
-from ui.state import Ctx, default_params, registry
+from ui.state import Ctx, current_dataset, default_params, registry, sample_params
 
 SECTIONS = {
     "opening_hours": ("opening_hours",),
@@ -154,7 +154,9 @@ def clean(name: str, value, default):
 
 
 def overrides(chosen: dict) -> dict:
-    defaults = default_params()
+    """The parameters the user changed: those that differ from the defaults, the sample's preset
+    included (so the sample's opening hours never follow the user to their own data)."""
+    defaults = {**default_params(), **sample_params(current_dataset())}
     return {k: v for k, v in chosen.items() if v != defaults.get(k)}
 
 

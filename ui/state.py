@@ -21,7 +21,7 @@ from kpis.filters import FilteredRows, filter_rows
 from kpis.io.pipeline import ImportResult, apply_mapping, combine
 from kpis.io.pseudonym import new_key
 from kpis.io.readers import RawTable, read_any
-from kpis.io.sample import sample_imports, sample_period_inputs
+from kpis.io.sample import sample_imports, sample_period_inputs, sample_settings
 from kpis.schema import TABLES
 from ui.errors import md_escape
 from ui.format import fmt_n
@@ -209,6 +209,15 @@ def session_key() -> bytes:
     if "pseudo_key" not in st.session_state:
         st.session_state["pseudo_key"] = new_key()
     return st.session_state["pseudo_key"]
+
+
+def sample_params(data: Dataset) -> dict:
+    """The sample's preset engine parameters (its real opening hours, from
+    ``sample_data/settings.json``), under the user's own."""
+    if data.kind != "sample":
+        return {}
+    hours = sample_settings().get("opening_hours") or {}
+    return {"opening_hours": hours["spec"]} if hours.get("confirmed") else {}
 
 
 def current_dataset() -> Dataset:
@@ -452,6 +461,6 @@ def setup(page: str) -> Ctx:
         data=data,
         filters=filters,
         date_range=date_range,
-        params=dict(ss["params"]),
+        params={**sample_params(data), **ss["params"]},
         targets={**default_targets(), **ss["targets"]},
     )

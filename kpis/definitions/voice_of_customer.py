@@ -196,7 +196,8 @@ KPIS = [
         {"min_n": MIN_N},
         "mean",
         variant_of="csat",
-        target_note="On a 1–5 scale; rescale for other scales.",
+        target_note="On a 1–5 scale; rescaled to the survey's detected scale.",
+        target_scale=(1.0, 5.0),
         compute=csat_mean,
     ),
     KPI(
@@ -233,7 +234,9 @@ KPIS = [
         {"surveys": ("ces_score",)},
         {**CES_PARAMS, "min_n": MIN_N},
         "mean",
-        target_note="On 1–5 with high = more effort; flip direction when high = less effort.",
+        target_note="On 1–5 with high = more effort (rescaled to 1–7); flip direction when high "
+        "= less effort.",
+        target_scale=(1.0, 5.0),
         compute=ces,
     ),
     KPI(

@@ -3,8 +3,8 @@
 - ``model``: ``Rule`` (one declared rule), ``Finding``, ``Undecidable``, thresholds helpers;
 - ``data``: ``RuleData``, the tables, filters and memoised engine calls the rules share;
 - ``wording``: the sentence around a rule's numbers (all through ``kpis.format``);
-- ``checks_resolution``, ``checks_telephony``, ``checks_handling``, ``checks_satisfaction``:
-  each rule's check, by family;
+- ``checks_resolution``, ``checks_telephony``, ``checks_staffing``, ``checks_handling``,
+  ``checks_satisfaction``: each rule's check, by family;
 - ``catalogue``: the declared rules (``RULES``, ``RULES_BY_ID``);
 - ``runner``: ``run_rules``, ``findings_json``, ``split_params``, ``cli_findings``.
 
@@ -21,8 +21,15 @@ filtered, so a rule's figures equal the dashboard's under the same filters.
 - ``kind="insufficient_data"`` (severity ``info``): the rule cannot decide; the text lists the
   data that would let it decide. A rule that can decide and sees nothing returns nothing.
 
+A rule judges only against a target with a source (``kpis.targets``: a norm such as NF 345, or
+the user's); a sourceless default gives "pas de cible". Hour-of-day rules need timestamps with a
+time of day; out-of-hours rules need confirmed opening hours (``kpis.opening_hours``);
+per-agent rules leave pseudo-agents out (``rules.data.sentinel_agents``) and say so.
+
 Settings (all optional): ``alpha`` (0.05), ``targets`` ({kpi_id: value}, over the registry's
-default targets), any threshold name (applies to every rule declaring it), ``{rule_id: {name:
+default targets), ``target_sources`` ({kpi_id: source} for a value equal to the default),
+``opening_hours`` ({"spec", "confirmed", "source"}), ``date_only`` (the import report's),
+any threshold name (applies to every rule declaring it), ``{rule_id: {name:
 value}}`` for one rule, ``events`` ([{"date", "motif", "label"}] for rule 13), ``rules`` (ids to
 run). Engine ``params`` (window_days, opening_hours, avoidable_motifs…) go to ``kpis.engine``.
 """

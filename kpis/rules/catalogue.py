@@ -24,12 +24,12 @@ from kpis.rules.checks_satisfaction import (
     check_scores_opposite_fcr,
     check_survey_sample_small,
 )
+from kpis.rules.checks_staffing import check_staffing
 from kpis.rules.checks_telephony import (
     check_answer_abandon,
     check_hno_share,
     check_long_wait,
     check_qos_below_nf345,
-    check_staffing,
 )
 from kpis.rules.model import MIN_N, SEEDS, Rule
 
@@ -203,13 +203,16 @@ RULES: list[Rule] = [
         SEEDS["003"],
         "Attente moyenne trop longue",
         "Average wait too long",
-        "Temps d'attente moyen des appels entrants présentés, par heure de la journée.",
-        "Mean wait of offered inbound calls, by hour of day.",
+        "Temps d'attente moyen des appels entrants présentés : ensemble, par mois et par file "
+        "(et par heure quand les horodatages portent l'heure).",
+        "Mean wait of offered inbound calls: overall, per month and per queue (and by hour when "
+        "the timestamps carry a time of day).",
         ("avg_wait", "dmt"),
         ("hour",),
         None,
-        "Student 95 % interval of the mean wait; fires when its lower bound is above the "
-        "avg_wait target.",
+        "One-sided t-test of the mean wait vs the avg_wait target, overall, per month and per "
+        "queue (min_n calls each), Holm across them; a segment fires when Holm p < alpha and "
+        "its Student 95 % interval is above the target. Needs a target with a source.",
         {"min_n": MIN_N},
         "alert",
         "revoir le dimensionnement, la gestion des pics (voire leur externalisation) et la DMT.",
@@ -219,8 +222,8 @@ RULES: list[Rule] = [
         "waiting time alone does not say which of the three causes is at work: cross it with "
         "handling time and the hourly profile.",
         ("contacts.wait_s", "contacts.answered", "contacts.started_at"),
-        0.025,
-        "one-sided 95 % interval vs the target: ≤ 2.5 % at the boundary",
+        0.05,
+        _ALPHA_NOTE + " (overall, months, queues)",
         "bars_ci",
         check_long_wait,
     ),
@@ -497,8 +500,10 @@ RULES: list[Rule] = [
         SEEDS["002"],
         "Part HNO élevée : horaires élargis ou message de dissuasion",
         "High out-of-hours share: extended hours or dissuasion message",
-        "Part des contacts hors heures d'ouverture (paramètre opening_hours), par canal.",
-        "Share of contacts outside opening hours (parameter opening_hours), by channel.",
+        "Part des contacts hors heures d'ouverture confirmées (réglage opening_hours ; sinon les "
+        "heures suggérées par les données sont proposées à confirmer), par canal.",
+        "Share of contacts outside confirmed opening hours (setting opening_hours; otherwise the "
+        "hours the data suggest are offered for confirmation), by channel.",
         ("ho_hno",),
         ("canal",),
         None,

@@ -11,7 +11,7 @@ from scipy import stats as sps
 
 from kpis import format as fmt
 from kpis.definitions._base import in_values
-from kpis.rules.data import RuleData
+from kpis.rules.data import RuleData, excluded_agents, sentinel_agents
 from kpis.rules.model import Undecidable, records, require_n, target
 from kpis.rules.wording import make_finding
 from kpis.stats import holm, score_test, wilson
@@ -26,6 +26,8 @@ def _dmt_residuals(d: RuleData, by: str) -> pd.DataFrame:
     dmt = d.handling_time()
     strata = [f for f in ("motif", "canal", "niveau", "provider") if f in c.columns and f != by]
     ok = np.isfinite(dmt) & (dmt > 0) & c[by].notna().to_numpy() & c["motif"].notna().to_numpy()
+    if _is_agent(by):  # pseudo-agents (NO_SERVER, IVR, blank…) are neither ranked nor peers
+        ok &= ~sentinel_agents(c[by])
     sub = c.loc[ok, strata + [by]]
     df = pd.DataFrame(
         {by: sub[by].astype("str").to_numpy(), "motif": sub["motif"].astype("str").to_numpy()}
@@ -48,12 +50,19 @@ def _dmt_residuals(d: RuleData, by: str) -> pd.DataFrame:
     return df[df["peers_n"] >= 5]
 
 
+def _is_agent(field: str) -> bool:
+    return "agent" in field.lower()
+
+
 def _check_dmt(rule, d: RuleData, cfg, settings, direction: str):
     """Per value of ``cfg['segment']``: one-sided t-test of the mean log residual vs peers
     (direction "short" or "long"), Holm across values; fires when Holm p < alpha and the ratio
     exp(mean) is beyond 1 ∓ min_gap."""
     by = str(cfg["segment"])
     df = _dmt_residuals(d, by)
+    excluded = excluded_agents(d.table("contacts"), by) if _is_agent(by) else []
+    ex_fr = f" Pseudo-conseillers exclus : {', '.join(excluded)}." if excluded else ""
+    ex_en = f" Pseudo-agents left out: {', '.join(excluded)}." if excluded else ""
     require_n(
         len(df), cfg, "contacts traités avec durée et motif", "handled contacts with duration"
     )
@@ -93,7 +102,7 @@ def _check_dmt(rule, d: RuleData, cfg, settings, direction: str):
             f"({fmt.percent(pct, 'fr', 0)}, "
             f"{fmt.ci_text(row['ratio_low'], row['ratio_high'], '', 'fr')}, "
             f"{fmt.n_text(row['count'], 'fr')}, {fmt.p_value(row['p_holm'], 'fr')} après Holm sur "
-            f"{len(g)})."
+            f"{len(g)})." + ex_fr
         )
         obs_en = (
             f"'{key}' ({by}) has a handling time {word_en} than peers with the same motif, "
@@ -101,7 +110,7 @@ def _check_dmt(rule, d: RuleData, cfg, settings, direction: str):
             f"({fmt.percent(pct, 'en', 0)}, "
             f"{fmt.ci_text(row['ratio_low'], row['ratio_high'], '', 'en')}, "
             f"{fmt.n_text(row['count'], 'en')}, Holm-adjusted {fmt.p_value(row['p_holm'], 'en')} "
-            f"over {len(g)})."
+            f"over {len(g)})." + ex_en
         )
         out.append(
             make_finding(
@@ -119,6 +128,7 @@ def _check_dmt(rule, d: RuleData, cfg, settings, direction: str):
                     "compared": len(g),
                     "strata": "motif × canal × niveau × provider",
                     "by_motif": records(per),
+                    "excluded_agents": excluded,
                 },
                 table_all,
                 {

@@ -10,8 +10,8 @@ import pandas as pd
 from scipy import stats as sps
 
 from kpis import format as fmt
-from kpis.rules.data import RuleData
-from kpis.rules.model import Undecidable, records, require_n, target
+from kpis.rules.data import RuleData, labels
+from kpis.rules.model import Undecidable, records, require_n, target_info
 from kpis.rules.wording import label, make_finding
 from kpis.stats import (
     chi2_heterogeneity,
@@ -23,6 +23,12 @@ from kpis.stats import (
 )
 
 # ---------------------------------------------------------------- rule 1
+
+
+def _fcr_target(tg, lang: str) -> str:
+    if not tg.judged:
+        return "pas de cible" if lang == "fr" else "no target"
+    return ("objectif " if lang == "fr" else "target ") + fmt.percent(tg.value, lang, 0)
 
 
 def check_fcr_ok_recontact_rising(rule, d: RuleData, cfg, settings):
@@ -43,13 +49,14 @@ def check_fcr_ok_recontact_rising(rule, d: RuleData, cfg, settings):
     fk, fn = fcr_w["numerator"].sum(), fcr_w["denominator"].sum()
     require_n(fn, cfg, "FCR déclaré", "declared FCR")
     fval = 100 * fk / fn
-    tgt = target(settings, "fcr")
+    tg = target_info(settings, "fcr")
+    tgt = float(tg.value) if tg.judged else math.nan  # a sourceless target judges nothing
     fs = (
         wls_slope(np.arange(len(fcr_w), dtype=float), fcr_w["value"], fcr_w["n"])
         if len(fcr_w) >= 3
         else {"ci_low": math.nan, "ci_high": math.nan, "slope": math.nan}
     )
-    fcr_good = fval >= tgt or not (fs["ci_high"] < 0)
+    fcr_good = (tg.judged and fval >= tgt) or not (fs["ci_high"] < 0)
     fires = s["ci_low"] > 0 and rise >= cfg["min_rise_pts"] and fcr_good
     if not fires:
         return []
@@ -64,19 +71,22 @@ def check_fcr_ok_recontact_rising(rule, d: RuleData, cfg, settings):
         }
     ).merge(fcr_w[["period", "value"]].rename(columns={"value": "fcr"}), on="period", how="left")
     f0, f1 = rec["period"].iloc[0], rec["period"].iloc[-1]
+    on_target = tg.judged and fval >= tgt
+    good_fr = "reste bon" if on_target else "ne baisse pas"
+    good_en = "stays good" if on_target else "does not fall"
     obs_fr = (
         f"Sur les {len(rec)} dernières semaines ({label(f0, 'fr')} → {label(f1, 'fr')}), le taux "
         f"de recontact monte de {fmt.number(s['slope'], 'fr', 2)} pt par semaine "
         f"({fmt.ci_text(s['ci_low'], s['ci_high'], '', 'fr')}, {fmt.p_value(s['p'], 'fr')}), soit "
-        f"{fmt.diff(rise, '%', 'fr')}, alors que le FCR déclaré reste bon : "
-        f"{fmt.percent(fval, 'fr')} ({fmt.n_text(fn, 'fr')}, objectif {fmt.percent(tgt, 'fr', 0)})."
+        f"{fmt.diff(rise, '%', 'fr')}, alors que le FCR déclaré {good_fr} : "
+        f"{fmt.percent(fval, 'fr')} ({fmt.n_text(fn, 'fr')}, {_fcr_target(tg, 'fr')})."
     )
     obs_en = (
         f"Over the last {len(rec)} weeks ({label(f0, 'en')} → {label(f1, 'en')}), the recontact "
         f"rate rises by {fmt.number(s['slope'], 'en', 2)} pt per week "
         f"({fmt.ci_text(s['ci_low'], s['ci_high'], '', 'en')}, {fmt.p_value(s['p'], 'en')}), "
-        f"{fmt.diff(rise, '%', 'en')} in all, while declared FCR stays good: "
-        f"{fmt.percent(fval, 'en')} ({fmt.n_text(fn, 'en')}, target {fmt.percent(tgt, 'en', 0)})."
+        f"{fmt.diff(rise, '%', 'en')} in all, while declared FCR {good_en}: "
+        f"{fmt.percent(fval, 'en')} ({fmt.n_text(fn, 'en')}, {_fcr_target(tg, 'en')})."
     )
     return [
         make_finding(
@@ -93,7 +103,8 @@ def check_fcr_ok_recontact_rising(rule, d: RuleData, cfg, settings):
                 "recontact_rise_pts": rise,
                 "fcr": fval,
                 "fcr_n": fn,
-                "fcr_target": tgt,
+                "fcr_target": tgt if tg.judged else None,
+                "fcr_target_source": tg.source,
                 "fcr_slope": fs,
                 "weeks": len(rec),
             },
@@ -166,7 +177,9 @@ def check_recontact_by_motif(rule, d: RuleData, cfg, settings):
     for _, row in table[table["flag"]].iterrows():
         m = row["motif"]
         obs_fr = (
-            f"Le recontact varie fortement selon le motif (χ² = {fmt.number(het['chi2'], 'fr')}, "
+            "Le recontact après un contact décroché (100 − FCR mesuré, pas le taux de recontact "
+            "par client du tableau des indicateurs) varie fortement selon le motif "
+            f"(χ² = {fmt.number(het['chi2'], 'fr')}, "
             f"ddl = {het['df']}, {fmt.p_value(het['p'], 'fr')}) : « {m} » est à "
             f"{fmt.percent(row['value'], 'fr')} "
             f"({fmt.ci_text(row['ci_low'], row['ci_high'], '%', 'fr')}, "
@@ -175,7 +188,9 @@ def check_recontact_by_motif(rule, d: RuleData, cfg, settings):
             f"{fmt.p_value(row['p_holm'], 'fr')} après Holm)."
         )
         obs_en = (
-            f"Recontact varies strongly by motif (χ² = {fmt.number(het['chi2'], 'en')}, df = "
+            "Recontact after an answered contact (100 − measured FCR, not the per-customer "
+            "recontact rate of the KPI table) varies strongly by motif "
+            f"(χ² = {fmt.number(het['chi2'], 'en')}, df = "
             f"{het['df']}, {fmt.p_value(het['p'], 'en')}): '{m}' is at "
             f"{fmt.percent(row['value'], 'en')} "
             f"({fmt.ci_text(row['ci_low'], row['ci_high'], '%', 'en')}, "
@@ -193,7 +208,12 @@ def check_recontact_by_motif(rule, d: RuleData, cfg, settings):
                 "juste mais le back-office n'exécute pas à temps)",
                 f"probable gap in the procedure of motif '{m}' (e.g. the agent's information is "
                 "right but the back office is late)",
-                {"heterogeneity": het, "motif": row.to_dict(), "overall": overall},
+                {
+                    "heterogeneity": het,
+                    "motif": row.to_dict(),
+                    "overall": overall,
+                    "definition": "100 − fcr_measured (recontact after an answered contact)",
+                },
                 table,
                 {
                     "x": "motif",
@@ -317,7 +337,7 @@ def check_fcr_declared_above_measured(rule, d: RuleData, cfg, settings):
     rows = []
     seg = next((f for f in ("provider", "team", "canal") if f in c.columns), None)
     if seg:
-        keys = c[seg].astype("str").to_numpy()[base]
+        keys = labels(c[seg])[base]
         for key in pd.unique(keys):
             m = keys == key
             if m.sum() >= cfg["min_n"]:

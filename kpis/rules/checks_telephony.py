@@ -1,5 +1,6 @@
-"""Telephony rules: long wait (rule 5), quality of service under NF 345 (rule 11), answer +
-abandon ≠ 100 % (rule 10), contacts outside opening hours, staffing against Erlang C."""
+"""Telephony rules: long wait (rule 5, overall, per month and per queue), quality of service
+under NF 345 (rule 11), answer + abandon ≠ 100 % (rule 10), contacts outside confirmed opening
+hours. Staffing against Erlang C is in ``checks_staffing``."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from kpis import format as fmt
-from kpis.rules.data import RuleData
-from kpis.rules.model import require_n, target
+from kpis.rules.data import RuleData, labels
+from kpis.rules.model import Undecidable, records, require_n, target, target_text
 from kpis.rules.wording import make_finding
 from kpis.stats import holm, mean_ci, score_test, wilson
 
@@ -39,66 +41,144 @@ def _hour_table(d: RuleData, mask, value) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _wait_test(w: np.ndarray, tgt: float) -> dict:
+    """Mean wait, its 95 % t interval, n, and the one-sided t-test p of mean > target."""
+    mean, lo, hi, n = mean_ci(w)
+    p = math.nan
+    if n >= 2:
+        se = float(np.nanstd(w[np.isfinite(w)], ddof=1)) / math.sqrt(n)
+        p = float(sps.t.sf((mean - tgt) / se, n - 1)) if se > 0 else float(mean <= tgt)
+    return {"value": mean, "ci_low": lo, "ci_high": hi, "n": n, "p": p}
+
+
+def _wait_segments(d: RuleData, c, mask, wait, tgt, min_n) -> pd.DataFrame:
+    """The wait test overall, per month and per queue (those with at least ``min_n`` calls);
+    Holm across all of them."""
+    rows = [{"field": "", "segment": "Ensemble", **_wait_test(wait[mask], tgt)}]
+    keys = {"period": c["started_at"].dt.to_period("M").astype("str").to_numpy()}
+    if "queue" in c.columns:
+        keys["queue"] = labels(c["queue"])
+    for fld, k in keys.items():
+        for key in sorted(pd.unique(k[mask])):
+            m = mask & (k == key)
+            if m.sum() >= min_n:
+                rows.append({"field": fld, "segment": str(key), **_wait_test(wait[m], tgt)})
+    t = pd.DataFrame(rows)
+    t["p_holm"] = holm(t["p"].fillna(1.0).to_numpy())
+    return t
+
+
 def check_long_wait(rule, d: RuleData, cfg, settings):
-    """Rule 5: mean wait of offered phone calls, its 95 % t interval above the avg_wait target."""
+    """Rule 5: mean wait of offered phone calls above the avg_wait target — overall, per month and
+    per queue (one-sided t-tests, Holm across them; a segment fires when Holm p < alpha and its
+    95 % interval is above the target)."""
     c = d.need("contacts", "wait_s", "answered", "started_at")
     mask = d.phone() & c["answered"].notna().to_numpy()
     wait = pd.to_numeric(c["wait_s"], errors="coerce").to_numpy(float)
-    mean, lo, hi, n = mean_ci(wait[mask])
-    require_n(n, cfg, "appels présentés avec temps d'attente", "offered calls with a wait time")
+    mask &= np.isfinite(wait)
+    require_n(
+        int(mask.sum()), cfg, "appels présentés avec temps d'attente", "offered calls with a wait"
+    )
     tgt = target(settings, "avg_wait")
-    if not lo > tgt:
+    seg = _wait_segments(d, c, mask, wait, tgt, cfg["min_n"])
+    seg["flag"] = (seg["p_holm"] < cfg["alpha"]) & (seg["ci_low"] > tgt)
+    if not seg["flag"].any():
         return []
-    table = _hour_table(d, mask, wait)
-    peaks = table[table["ci_low"] > tgt]["hour"].tolist()
+    overall = seg.iloc[0]
+    hourly = d.time_of_day()
+    table = _hour_table(d, mask, wait) if hourly else None
+    peaks = table[table["ci_low"] > tgt]["hour"].tolist() if hourly else []
     dmt = d.handling_time()
     dmt_mean = float(np.nanmean(dmt[mask])) if np.isfinite(dmt[mask]).any() else math.nan
-    dmt_tgt = target(settings, "dmt")
-    obs_fr = (
-        f"Attente moyenne des appels présentés : {fmt.duration(mean, 'fr')} "
-        f"({fmt.ci_text(lo, hi, 's', 'fr')}, {fmt.n_text(n, 'fr')}), au-dessus de l'objectif de "
-        f"{fmt.duration(tgt, 'fr')}. Heures au-dessus de l'objectif : "
-        f"{', '.join(peaks) or 'aucune isolément'}. DMT téléphone {fmt.duration(dmt_mean, 'fr')} "
-        f"(objectif {fmt.duration(dmt_tgt, 'fr')})."
-    )
-    obs_en = (
-        f"Average wait of offered calls: {fmt.duration(mean, 'en')} "
-        f"({fmt.ci_text(lo, hi, 's', 'en')}, {fmt.n_text(n, 'en')}), above the "
-        f"{fmt.duration(tgt, 'en')} target. Hours above target: "
-        f"{', '.join(peaks) or 'none on its own'}. Phone AHT {fmt.duration(dmt_mean, 'en')} "
-        f"(target {fmt.duration(dmt_tgt, 'en')})."
-    )
-    cause_fr = "sous-dimensionnement, DMT trop longue ou pics mal gérés"
-    cause_en = "under-staffing, handling time too long, or peaks badly handled"
-    return [
-        make_finding(
-            rule,
-            cfg,
-            {},
-            (obs_fr, obs_en),
-            cause_fr,
-            cause_en,
-            {
-                "mean_wait_s": mean,
-                "ci_low": lo,
-                "ci_high": hi,
-                "n": n,
-                "target_s": tgt,
-                "peak_hours": peaks,
-                "dmt_s": dmt_mean,
-                "dmt_target_s": dmt_tgt,
-            },
-            table,
-            {
-                "x": "hour",
-                "y": "value",
-                "lo": "ci_low",
-                "hi": "ci_high",
-                "target": tgt,
-                "unit": "s",
-            },
+    dmt_fr, dmt_en = (target_text(settings, "dmt", "s", lang) for lang in ("fr", "en"))
+    out = []
+    flagged = seg[seg["flag"]]
+    if overall["flag"]:
+        groups = [({}, overall, flagged.iloc[1:])]
+    else:
+        groups = [({r["field"]: r["segment"]}, r, flagged.iloc[:0]) for _, r in flagged.iterrows()]
+    for segment, r, others in groups:
+        where_fr = _where(segment, "fr")
+        where_en = _where(segment, "en")
+        also_fr = "; ".join(
+            f"{_seg_label({o['field']: o['segment']}, 'fr')} : {fmt.duration(o['value'], 'fr')}"
+            for _, o in others.iterrows()
         )
-    ]
+        also_en = "; ".join(
+            f"{_seg_label({o['field']: o['segment']}, 'en')}: {fmt.duration(o['value'], 'en')}"
+            for _, o in others.iterrows()
+        )
+        obs_fr = (
+            f"Attente moyenne des appels présentés{where_fr} : {fmt.duration(r['value'], 'fr')} "
+            f"({fmt.ci_text(r['ci_low'], r['ci_high'], 's', 'fr')}, "
+            f"{fmt.n_text(r['n'], 'fr')}), au-dessus de l'objectif de {fmt.duration(tgt, 'fr')} "
+            f"({fmt.p_value(r['p_holm'], 'fr')} après Holm sur {len(seg)} tests : ensemble, mois"
+            f"{', files' if 'queue' in set(seg['field']) else ''})."
+            + (f" Au-dessus aussi : {also_fr}." if also_fr else "")
+            + (
+                f" Heures au-dessus de l'objectif : {', '.join(peaks) or 'aucune isolément'}."
+                if hourly
+                else ""
+            )
+            + f" DMT téléphone {fmt.duration(dmt_mean, 'fr')} ({dmt_fr})."
+        )
+        obs_en = (
+            f"Average wait of offered calls{where_en}: {fmt.duration(r['value'], 'en')} "
+            f"({fmt.ci_text(r['ci_low'], r['ci_high'], 's', 'en')}, "
+            f"{fmt.n_text(r['n'], 'en')}), above the {fmt.duration(tgt, 'en')} target "
+            f"(Holm-adjusted {fmt.p_value(r['p_holm'], 'en')} over {len(seg)} tests: overall, "
+            f"months{', queues' if 'queue' in set(seg['field']) else ''})."
+            + (f" Also above: {also_en}." if also_en else "")
+            + (f" Hours above target: {', '.join(peaks) or 'none on its own'}." if hourly else "")
+            + f" Phone AHT {fmt.duration(dmt_mean, 'en')} ({dmt_en})."
+        )
+        out.append(
+            make_finding(
+                rule,
+                cfg,
+                segment,
+                (obs_fr, obs_en),
+                "sous-dimensionnement, DMT trop longue ou pics mal gérés",
+                "under-staffing, handling time too long, or peaks badly handled",
+                {
+                    "mean_wait_s": r["value"],
+                    "ci_low": r["ci_low"],
+                    "ci_high": r["ci_high"],
+                    "n": r["n"],
+                    "p_holm": r["p_holm"],
+                    "target_s": tgt,
+                    "segments": records(seg),
+                    "peak_hours": peaks,
+                    "dmt_s": dmt_mean,
+                },
+                table if table is not None else seg,
+                {
+                    "x": "hour" if table is not None else "segment",
+                    "y": "value",
+                    "lo": "ci_low",
+                    "hi": "ci_high",
+                    "target": tgt,
+                    "unit": "s",
+                },
+            )
+        )
+    return out
+
+
+def _seg_label(segment: dict, lang: str) -> str:
+    """ "mars 2026" for a month segment, "file X" / "queue X" for a queue."""
+    if "period" in segment:
+        return fmt.date(pd.Period(segment["period"]).start_time, lang, "month")
+    return ("file " if lang == "fr" else "queue ") + str(segment["queue"])
+
+
+def _where(segment: dict, lang: str) -> str:
+    """ " en mars 2026" / " (file X)" for a month or queue segment; "" overall."""
+    if "period" in segment:
+        return (" en " if lang == "fr" else " in ") + _seg_label(segment, lang)
+    if "queue" in segment:
+        return f" ({_seg_label(segment, lang)})"
+    return ""
 
 
 # ---------------------------------------------------------------- rule 11
@@ -198,7 +278,7 @@ def check_answer_abandon(rule, d: RuleData, cfg, settings):
     rows = []
     for fld in ("canal", "queue"):
         if fld in c.columns:
-            keys = c[fld].astype("str").to_numpy()
+            keys = labels(c[fld])
             for key in pd.unique(keys[pres]):
                 m = pres & (keys == key)
                 unk = int((m & a.isna().to_numpy()).sum())
@@ -265,15 +345,31 @@ def check_answer_abandon(rule, d: RuleData, cfg, settings):
 
 def check_hno_share(rule, d: RuleData, cfg, settings):
     """Share of contacts outside opening hours per channel above ``share`` (score test, Holm across
-    channels) with at least min_per_week such contacts."""
+    channels) with at least min_per_week such contacts. Needs timestamps with a time of day and
+    opening hours the user confirmed (``kpis.opening_hours.resolve``); with the default hours
+    only, the note gives the hours the data suggest."""
     from kpis.definitions.telephony import outside_hours
+    from kpis.opening_hours import resolve, suggest_for_contacts
 
     c = d.need("contacts", "started_at")
-    hours = d.param("opening_hours", "ho_hno")
+    d.require_time_of_day()
+    oh = resolve(settings, d.params)
+    if not oh.confirmed:
+        sug = suggest_for_contacts(d.tables["contacts"])
+        seen_fr = f" ; les données suggèrent « {sug['spec']} »" if sug["spec"] else ""
+        seen_en = f"; the data suggest '{sug['spec']}'" if sug["spec"] else ""
+        raise Undecidable(
+            f"heures d'ouverture non confirmées (seules les heures par défaut « {oh.spec} » sont "
+            f"connues){seen_fr} : confirmez les heures d'ouverture dans Paramètres",
+            f"opening hours not confirmed (only the default '{oh.spec}' is known){seen_en}: "
+            "confirm the opening hours in Settings",
+            ["settings.opening_hours"],
+        )
+    hours = oh.spec
     hno = outside_hours(c["started_at"], hours)
     known = c["started_at"].notna().to_numpy()
     require_n(known.sum(), cfg, "contacts datés", "dated contacts")
-    keys = c["canal"].astype("str").to_numpy() if "canal" in c.columns else np.full(len(c), "tous")
+    keys = labels(c["canal"]) if "canal" in c.columns else np.full(len(c), "tous")
     thr = 100 * float(cfg["share"])
     rows = []
     for key in pd.unique(keys[known]):
@@ -340,6 +436,7 @@ def check_hno_share(rule, d: RuleData, cfg, settings):
                 f"the HNO share justifies considering {lead_en}",
                 {
                     "opening_hours": hours,
+                    "opening_hours_source": oh.source,
                     **{
                         k: r[k]
                         for k in ("hno", "n", "value", "ci_low", "ci_high", "p_holm", "per_week")
@@ -359,128 +456,3 @@ def check_hno_share(rule, d: RuleData, cfg, settings):
             )
         )
     return out
-
-
-# ---------------------------------------------------------------- own: staffing (Erlang C)
-
-
-def staffing_table(d: RuleData, sl_target: float, sl_seconds: float) -> pd.DataFrame:
-    """Per half-hour of the day (open days pooled): offered calls per day, AHT, Erlang C agents
-    needed for the service-level target, agents seen (distinct agents with an answered call
-    started in the slot, per day), and the observed service level."""
-    from kpis.staffing import agents_needed
-
-    c = d.need("contacts", "started_at", "answered", "wait_s")
-    mask = d.phone() & d.presented()
-    t = c["started_at"][mask]
-    day = t.dt.normalize()
-    slot = t.dt.hour * 2 + t.dt.minute // 30
-    ans = c["answered"].astype("boolean").to_numpy(dtype=bool, na_value=False)[mask]
-    wait = pd.to_numeric(c["wait_s"], errors="coerce").to_numpy(float)[mask]
-    aht = d.handling_time()[mask]
-    n_days = day.nunique()
-    agent = c["agent_id"].astype("str").to_numpy()[mask] if "agent_id" in c.columns else None
-    rows = []
-    slot_v = slot.to_numpy()
-    for s in sorted(np.unique(slot_v)):
-        m = slot_v == s
-        calls = m.sum() / n_days
-        a = np.nanmean(aht[m & ans]) if np.isfinite(aht[m & ans]).any() else math.nan
-        need = agents_needed(calls, a, sl_target, sl_seconds) if math.isfinite(a) else None
-        seen = math.nan
-        if agent is not None:
-            sub = pd.DataFrame({"day": day.to_numpy()[m & ans], "agent": agent[m & ans]})
-            seen = (
-                sub.drop_duplicates()
-                .groupby("day")
-                .size()
-                .reindex(pd.unique(day.to_numpy()[m]), fill_value=0)
-                .mean()
-            )
-        in_sl = (ans & (wait <= sl_seconds))[m]
-        rows.append(
-            {
-                "slot": f"{s // 2:02d}:{30 * (s % 2):02d}",
-                "calls_per_day": calls,
-                "aht_s": a,
-                "agents_needed": need,
-                "agents_seen": seen,
-                "service_level": 100 * in_sl.mean(),
-                "n": int(m.sum()),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def check_staffing(rule, d: RuleData, cfg, settings):
-    """Average speed of answer above target: Erlang C agents needed vs agents seen per half-hour."""
-    c = d.need("contacts", "wait_s", "answered", "started_at", "talk_s")
-    mask = d.phone() & c["answered"].astype("boolean").to_numpy(dtype=bool, na_value=False)
-    wait = pd.to_numeric(c["wait_s"], errors="coerce").to_numpy(float)
-    mean, lo, hi, n = mean_ci(wait[mask])
-    require_n(n, cfg, "appels décrochés avec attente", "answered calls with a wait time")
-    tgt = target(settings, "asa")
-    if not lo > tgt:
-        return []
-    sl_t = target(settings, "service_level")
-    sl_s = float(d.param("sl_seconds", "service_level"))
-    table = staffing_table(d, sl_t, sl_s)
-    table["deficit"] = table["agents_needed"] - table["agents_seen"]
-    short = table[(table["deficit"] >= cfg["min_deficit"]) & (table["service_level"] < sl_t)]
-    worst = short.sort_values("deficit", ascending=False).head(4)
-    slots_fr = "; ".join(
-        f"{r.slot} : {fmt.number(r.calls_per_day, 'fr')} appels/jour, DMT "
-        f"{fmt.duration(r.aht_s, 'fr')} → {fmt.integer(r.agents_needed, 'fr')} conseillers requis, "
-        f"{fmt.number(r.agents_seen, 'fr')} vus"
-        for r in worst.itertuples()
-    )
-    slots_en = "; ".join(
-        f"{r.slot}: {fmt.number(r.calls_per_day, 'en')} calls/day, AHT "
-        f"{fmt.duration(r.aht_s, 'en')} → {fmt.integer(r.agents_needed, 'en')} agents needed, "
-        f"{fmt.number(r.agents_seen, 'en')} seen"
-        for r in worst.itertuples()
-    )
-    obs_fr = (
-        f"Vitesse moyenne de réponse {fmt.duration(mean, 'fr')} ({fmt.ci_text(lo, hi, 's', 'fr')}, "
-        f"{fmt.n_text(n, 'fr')}) au-dessus de l'objectif de {fmt.duration(tgt, 'fr')}. Estimation "
-        f"Erlang C pour {fmt.percent(sl_t, 'fr', 0)} en {fmt.duration(sl_s, 'fr')} : "
-        + (
-            slots_fr
-            if len(worst)
-            else "aucune demi-heure n'affiche d'écart net entre conseillers requis et vus"
-        )
-        + "."
-    )
-    obs_en = (
-        f"Average speed of answer {fmt.duration(mean, 'en')} ({fmt.ci_text(lo, hi, 's', 'en')}, "
-        f"{fmt.n_text(n, 'en')}) above the {fmt.duration(tgt, 'en')} target. Erlang C estimate for "
-        f"{fmt.percent(sl_t, 'en', 0)} in {fmt.duration(sl_s, 'en')}: "
-        + (
-            slots_en
-            if len(worst)
-            else "no half-hour shows a clear gap between agents needed and seen"
-        )
-        + "."
-    )
-    return [
-        make_finding(
-            rule,
-            cfg,
-            {"slot": worst["slot"].tolist()} if len(worst) else {},
-            (obs_fr, obs_en),
-            "effectif probablement insuffisant sur ces créneaux",
-            "probably too few agents in these slots",
-            {
-                "asa_s": mean,
-                "ci_low": lo,
-                "ci_high": hi,
-                "n": n,
-                "asa_target_s": tgt,
-                "sl_target": sl_t,
-                "sl_seconds": sl_s,
-                "deficit_slots": worst["slot"].tolist(),
-            },
-            table,
-            {"x": "slot", "y": "agents_needed", "y2": "agents_seen", "unit": "count"},
-        )
-    ]

@@ -1,9 +1,12 @@
 """Data access for the rules: ``RuleData`` holds the whole tables, the engine parameters and the
 global filters, and memoises the engine calls every rule shares (KPIs, weekly series, recontact
-flags, handling time, phone and presented masks)."""
+flags, handling time, phone and presented masks). Also what several rules must check first:
+whether the timestamps carry a time of day (``has_time_of_day``), and which agent ids are
+pseudo-agents (``sentinel_agents``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +17,51 @@ from kpis.definitions import REGISTRY
 from kpis.definitions._base import in_values
 from kpis.filters import FilteredRows, filter_rows
 from kpis.rules.model import Undecidable
+
+# pseudo-agents of telephony and ticketing exports: no agent, the system, a bot, the IVR…
+_SENTINEL = re.compile(
+    r"^(no[ _-]?(server|agent|one)|none|null|nan|n/?a|unknown|inconnu|unassigned|non assign[ée]"
+    r"|system|syst[eè]me|bot|chat ?bot|robot|ivr|svi|auto|automatic|automatique|-?0+|-1)"
+    r"([ _.:-].*)?$"
+)
+
+
+def sentinel_agents(values: pd.Series) -> np.ndarray:
+    """True where an agent id is a pseudo-agent: blank or missing, ``NO_SERVER``, "system",
+    "bot", "robot", "ivr"/"svi", "auto", "unknown", numeric 0 or −1… (case-insensitive; a
+    prefix such as "IVR_main" counts)."""
+    text = values.astype("string").str.strip().str.lower()
+    text = text.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+    blank = text.isna() | (text == "")
+    return (blank | text.str.match(_SENTINEL).fillna(False)).to_numpy(dtype=bool)
+
+
+def excluded_agents(df: pd.DataFrame, field: str = "agent_id") -> list[str]:
+    """The distinct pseudo-agent ids of ``df[field]`` ("(vide)" for blanks), as stated in a
+    finding; [] when the field is absent."""
+    if field not in df.columns:
+        return []
+    m = sentinel_agents(df[field])
+    return sorted(set(labels(df[field])[m]))
+
+
+def has_time_of_day(t: pd.Series) -> bool:
+    """False when every known timestamp sits at midnight (00:00:00): the export carries dates
+    only, so hours, half-hours and opening hours cannot be read from it."""
+    t = t.dropna()
+    if not len(t) or not pd.api.types.is_datetime64_any_dtype(t.dtype):
+        return False
+    return bool((t != t.dt.normalize()).any())
+
+
+BLANK = "(vide)"
+
+
+def labels(values: pd.Series) -> np.ndarray:
+    """A segment field as text keys; missing and blank values become "(vide)" (a key equal to
+    itself, so every row falls in one segment)."""
+    text = values.astype("string").str.strip()
+    return text.mask(text.isna() | (text == ""), BLANK).astype(str).to_numpy()
 
 
 class RuleData:
@@ -35,7 +83,9 @@ class RuleData:
         tables: Mapping[str, pd.DataFrame],
         params: Mapping | None = None,
         filters: Mapping[str, Any] | None = None,
+        date_only: bool = False,
     ):
+        self.date_only = bool(date_only)
         self.tables = {k: v for k, v in tables.items() if isinstance(v, pd.DataFrame)}
         self.params = dict(params or {})
         self.filters = dict(filters or {})
@@ -79,6 +129,32 @@ class RuleData:
                 missing or [table],
             )
         return df
+
+    def time_of_day(self) -> bool:
+        """True when ``contacts.started_at`` carries a time of day (``has_time_of_day`` on the
+        whole column) and the import report did not say ``date_only``."""
+        if "time_of_day" not in self._memo:
+            c = self.tables.get("contacts")
+            self._memo["time_of_day"] = (
+                not self.date_only
+                and c is not None
+                and "started_at" in c.columns
+                and has_time_of_day(c["started_at"])
+            )
+        return self._memo["time_of_day"]
+
+    def require_time_of_day(self) -> None:
+        """Undecidable when ``contacts.started_at`` carries no time of day (every timestamp at
+        00:00:00, or ``date_only`` said by the import report)."""
+        self.need("contacts", "started_at")
+        if not self.time_of_day():
+            raise Undecidable(
+                "les horodatages ne portent pas d'heure (contacts.started_at à 00:00:00) : "
+                "heures, créneaux et heures d'ouverture ne se lisent pas dans ces données",
+                "the timestamps carry no time of day (contacts.started_at at 00:00:00): hours, "
+                "slots and opening hours cannot be read from this data",
+                ["contacts.started_at (with a time of day)"],
+            )
 
     def param(self, name: str, kpi: str | None = None):
         """An engine parameter: the given value, else the default declared by ``kpi`` (or by

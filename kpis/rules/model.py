@@ -144,10 +144,39 @@ def config(rule: Rule, settings: Mapping) -> dict:
     return out
 
 
-def target(settings: Mapping, kpi_id: str) -> float:
-    """The target of ``kpi_id``: ``settings["targets"]`` over the registry's default target."""
-    t = (settings.get("targets") or {}).get(kpi_id)
-    return float(t) if t is not None else float(REGISTRY.get(kpi_id).default_target)
+def target_info(settings: Mapping, kpi_id: str, tables: Mapping | None = None, params=None):
+    """``kpis.targets.target_of`` with the settings' ``targets`` and ``target_sources``."""
+    from kpis.targets import target_of
+
+    return target_of(
+        kpi_id, settings.get("targets"), tables, params, settings.get("target_sources")
+    )
+
+
+def target(settings: Mapping, kpi_id: str, tables: Mapping | None = None, params=None) -> float:
+    """The target a rule judges against (``target_info``); Undecidable when it has no source
+    (a placeholder default is "pas de cible")."""
+    t = target_info(settings, kpi_id, tables, params)
+    if not t.judged:
+        name_fr, name_en = REGISTRY.get(kpi_id).name("fr"), REGISTRY.get(kpi_id).name("en")
+        raise Undecidable(
+            f"pas de cible pour « {name_fr} » ({kpi_id}) : la valeur par défaut n'a pas de "
+            "source ; fixez un objectif dans Paramètres",
+            f"no target for '{name_en}' ({kpi_id}): the default has no source; set a target in "
+            "Settings",
+            [f"settings.targets.{kpi_id}"],
+        )
+    return float(t.value)
+
+
+def target_text(settings: Mapping, kpi_id: str, unit: str, lang: str) -> str:
+    """A quoted target in a sentence: "objectif 5 min", or "pas de cible" when sourceless."""
+    t = target_info(settings, kpi_id)
+    if not t.judged:
+        return "pas de cible" if lang == "fr" else "no target"
+    word = "objectif" if lang == "fr" else "target"
+    shown = fmt.duration(t.value, lang) if unit == "s" else fmt.value(t.value, unit, lang)
+    return f"{word} {shown}"
 
 
 def require_n(n, cfg: Mapping, what_fr: str, what_en: str) -> None:

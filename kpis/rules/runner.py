@@ -13,6 +13,7 @@ import pandas as pd
 
 from kpis.definitions import REGISTRY
 from kpis.definitions._base import NotComputable
+from kpis.opening_hours import resolve as resolve_opening_hours
 from kpis.rules.catalogue import RULES, RULES_BY_ID
 from kpis.rules.data import RuleData
 from kpis.rules.model import SEVERITIES, Finding, Undecidable, config
@@ -33,7 +34,11 @@ def run_rules(
     settings = dict(settings or {})
     wanted = rules or settings.get("rules")
     chosen = [RULES_BY_ID[r] for r in wanted] if wanted else RULES
-    data = RuleData(tables, params, filters)
+    params = dict(params or {})
+    hours = resolve_opening_hours(settings, params)
+    if hours.confirmed:  # the KPIs read the hours the rules read
+        params["opening_hours"] = hours.spec
+    data = RuleData(tables, params, filters, date_only=bool(settings.get("date_only")))
     found, notes = [], []
     for rule in chosen:
         cfg = config(rule, settings)
@@ -103,13 +108,15 @@ def split_params(params: Mapping[str, Any] | None) -> tuple[dict, dict]:
     engine_names = REGISTRY.param_names()
     engine, settings = {}, {}
     for k, v in (params or {}).items():
-        if k in engine_names or (k in REGISTRY and isinstance(v, Mapping)):
+        if k == "opening_hours" and isinstance(v, Mapping) and "spec" in v:
+            settings[k] = v  # {"spec", "confirmed", "source"}: the rules' setting
+        elif k in engine_names or (k in REGISTRY and isinstance(v, Mapping)):
             engine[k] = v
         else:
             settings[k] = v
     thresholds = (
         {t for r in RULES for t in r.thresholds}
-        | {"alpha", "targets", "events", "rules"}
+        | {"alpha", "targets", "target_sources", "events", "rules", "opening_hours", "date_only"}
         | set(RULES_BY_ID)
     )
     unknown = [k for k in settings if k not in thresholds and not k.startswith("target_")]

@@ -30,18 +30,21 @@ def make_finding(
     table: pd.DataFrame | None = None,
     chart: dict | None = None,
     severity: str | None = None,
+    action: tuple[str, str] | None = None,
 ) -> Finding:
     """Assemble the sentence — what was seen (``obs``, fr and en, with the numbers), the lead
     (the rule's title unless given), the action, the caution — and the evidence (the rule's
-    test, its thresholds ``cfg``, ``evidence``, the table's first rows)."""
+    test, its thresholds ``cfg``, ``evidence``, the table's first rows). ``action`` replaces the
+    rule's action when what was seen calls for another one."""
     obs_fr, obs_en = obs
+    action_fr, action_en = action or (rule.action_fr, rule.action_en)
     text_fr = (
         f"{obs_fr} Piste d'audit, pas un verdict : {lead_fr or rule.title_fr}. "
-        f"Action proposée : {rule.action_fr} Prudence : {rule.caution_fr}"
+        f"Action proposée : {action_fr} Prudence : {rule.caution_fr}"
     )
     text_en = (
         f"{obs_en} A lead for an audit, not a verdict: {lead_en or rule.title_en}. "
-        f"Suggested action: {rule.action_en} Caution: {rule.caution_en}"
+        f"Suggested action: {action_en} Caution: {rule.caution_en}"
     )
     ev = {"test": rule.test, "thresholds": cfg, **(evidence or {})}
     if table is not None:
