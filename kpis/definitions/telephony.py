@@ -1,9 +1,15 @@
 """Telephony and contact-centre operations (KPI_REFERENCE.md section 4).
 
-Offered = contacts with a known ``answered`` value (answered or abandoned). Short abandons
-(``short_abandon_s``) are abandons with ``wait_s`` below the threshold; they leave both numerator
-and denominator of the abandon rate, the abandoned count and the service level (not the answer
-rate: answer + abandon = 100 % only when the threshold is 0).
+Population: offered, handled, abandoned, the answer, abandon and QoS rates, the service level,
+ASA and the average wait count **inbound calls presented** (``_calls``): ``canal`` in
+``telephony_channels`` (default telephone; add chat to count other queued synchronous channels),
+``direction`` inbound (a missing direction counts as inbound), the ``offered`` flag true, and a
+known ``answered`` value. A field that is not mapped is not used and the detail says what was
+assumed ("direction not mapped: every contact assumed inbound").
+
+Short abandons (``short_abandon_s``) are abandons with ``wait_s`` below the threshold; they leave
+both numerator and denominator of the abandon rate, the abandoned count and the service level
+(not the answer rate: answer + abandon = 100 % only when the threshold is 0).
 """
 
 from __future__ import annotations
@@ -20,20 +26,74 @@ from kpis.definitions._base import (
     SL_SECONDS,
     Agg,
     NotComputable,
+    as_list,
     count_agg,
+    in_values,
     items_mask,
     mean_agg,
     ratio_agg,
 )
 from kpis.registry import KPI, Param
+from kpis.schema import CANAL_VALUES, DIRECTION_VALUES
 
 G = "telephony"
 SPLIT_FIELDS = ("provider", "site", "team", "canal", "queue", "agent_id")
 
 
+INBOUND = frozenset(k for k, v in DIRECTION_VALUES.items() if v == "entrant") | {"entrant"}
+TELEPHONY_CHANNELS = Param(
+    ["telephone"],
+    "Channels counted as queued calls (inbound presented): add chat to extend the telephony "
+    "KPIs to other queued synchronous channels.",
+    "Canaux comptés comme appels en file (entrants présentés) : ajouter chat pour étendre les "
+    "indicateurs de téléphonie aux autres canaux synchrones en file.",
+)
+
+
+def _channels(p) -> list[str]:
+    return [str(c).strip().casefold() for c in as_list(p.get("telephony_channels"))] or [
+        "telephone"
+    ]
+
+
+def _calls(v, p) -> tuple[np.ndarray, str, str]:
+    """Inbound presented calls (outcome known): the row mask, the notes on what was assumed
+    and the population id (memoised per view and channel list)."""
+    chans = tuple(sorted(_channels(p)))
+
+    def make():
+        mask = v.known("answered").copy()
+        notes = []
+        if v.has("canal"):
+            names = set(chans) | {k for k, c in CANAL_VALUES.items() if c in chans}
+            mask &= in_values(v.df["canal"], names)
+            if chans != ("telephone",):
+                notes.append(f"channels: {', '.join(chans)}")
+        else:
+            notes.append("canal not mapped: every contact assumed a call")
+        if v.has("direction"):
+            unknown = ~v.known("direction")
+            mask &= in_values(v.df["direction"], INBOUND) | unknown
+            if (unknown & mask).any():
+                notes.append("contacts without a direction assumed inbound")
+        else:
+            notes.append("direction not mapped: every contact assumed inbound")
+        if v.has("offered"):
+            mask &= v.true("offered")
+        else:
+            notes.append(
+                "offered flag not mapped: presented = contacts with a known answered value"
+            )
+        pop = "inbound_calls_presented" if chans == ("telephone",) else "inbound_queued_presented"
+        return mask, "; ".join(notes), pop
+
+    return v.memo(("calls", chans), make)
+
+
 def _call_masks(v, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """offered (answered known), answered, short abandons (to remove)."""
-    offered, answered = v.known("answered"), v.true("answered")
+    """offered (inbound presented calls), answered among them, short abandons (to remove)."""
+    offered = _calls(v, p)[0]
+    answered = offered & v.true("answered")
     short = np.zeros(len(v.df), dtype=bool)
     s = float(p.get("short_abandon_s") or 0)
     if s > 0:
@@ -43,25 +103,40 @@ def _call_masks(v, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return offered, answered, short
 
 
+def _notes(*parts: str) -> str:
+    return "; ".join(x for x in parts if x)
+
+
 def _short_note(p) -> str:
     s = float(p.get("short_abandon_s") or 0)
     return f"abandons under {s:g} s excluded" if s > 0 else ""
 
 
+def _pop(v, p, answered: bool = False) -> dict:
+    """population id and the assumptions note, as Agg keyword arguments."""
+    _, note, pop = _calls(v, p)
+    if answered:
+        pop = pop.replace("_presented", "_answered")
+    return {"population": pop, "detail": note}
+
+
 def offered(env, p):
     v = env.view("contacts", ("answered",))
-    return count_agg(v, v.known("answered"), detail="contacts with a known answered value")
+    return count_agg(v, _calls(v, p)[0], **_pop(v, p))
 
 
 def handled(env, p):
     v = env.view("contacts", ("answered",))
-    return count_agg(v, v.true("answered"), detail="answered contacts")
+    off, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
+    return count_agg(v, ans, **_pop(v, p))
 
 
 def abandoned(env, p):
     v = env.view("contacts", ("answered",))
     off, ans, short = _call_masks(v, p)
-    return count_agg(v, off & ~ans & ~short, detail=_short_note(p))
+    kw = _pop(v, p)
+    kw["detail"] = _notes(kw["detail"], _short_note(p))
+    return count_agg(v, off & ~ans & ~short, **kw)
 
 
 def volume(env, p):
@@ -71,15 +146,17 @@ def volume(env, p):
 
 def answer_rate(env, p):
     v = env.view("contacts", ("answered",))
-    off, ans, _ = _call_masks(v, {})
-    return ratio_agg(v, ans, off, empty="no offered contacts")
+    off, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
+    return ratio_agg(v, ans, off, empty="no offered call", **_pop(v, p))
 
 
 def abandon_rate(env, p):
     v = env.view("contacts", ("answered",))
     off, ans, short = _call_masks(v, p)
     den = off & ~short
-    return ratio_agg(v, den & ~ans, den, empty="no offered contacts", detail=_short_note(p))
+    kw = _pop(v, p)
+    kw["detail"] = _notes(kw["detail"], _short_note(p))
+    return ratio_agg(v, den & ~ans, den, empty="no offered call", **kw)
 
 
 def service_level(env, p):
@@ -90,32 +167,26 @@ def service_level(env, p):
     if mode not in ("counted", "excluded"):
         raise ValueError("abandons_in_sl must be 'counted' or 'excluded'")
     den = (off & ~short) if mode == "counted" else ans
+    kw = _pop(v, p, answered=mode == "excluded")
     notes = [f"threshold {float(p['sl_seconds']):g} s", f"abandons {mode}", _short_note(p)]
-    return ratio_agg(
-        v, in_sl, den, empty="no offered contacts", detail="; ".join(n for n in notes if n)
-    )
+    kw["detail"] = _notes(*notes, kw["detail"])
+    return ratio_agg(v, in_sl, den, empty="no offered call", **kw)
 
 
 def asa(env, p):
     v = env.view("contacts", ("answered", "wait_s"))
-    return mean_agg(
-        v,
-        v.values("wait_s"),
-        v.true("answered"),
-        empty="no answered contact",
-        detail="over answered contacts",
-    )
+    kw = _pop(v, p, answered=True)
+    kw["detail"] = _notes("over answered calls", kw["detail"])
+    _, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
+    return mean_agg(v, v.values("wait_s"), ans, empty="no answered call", durations=True, **kw)
 
 
 def avg_wait(env, p):
     v = env.view("contacts", ("answered", "wait_s"))
-    return mean_agg(
-        v,
-        v.values("wait_s"),
-        v.known("answered"),
-        empty="no offered contact",
-        detail="over offered contacts (answered and abandoned)",
-    )
+    kw = _pop(v, p)
+    kw["detail"] = _notes("over offered calls (answered and abandoned)", kw["detail"])
+    off = _calls(v, p)[0]
+    return mean_agg(v, v.values("wait_s"), off, empty="no offered call", durations=True, **kw)
 
 
 def _duration_mean(env, components: tuple[str, ...]) -> Agg:
@@ -144,7 +215,7 @@ def _duration_mean(env, components: tuple[str, ...]) -> Agg:
     if absent:
         detail += f"; absent: {', '.join(absent)}"
     detail += f"; {over}; a missing value in a used component counts 0"
-    return mean_agg(v, total, base, detail=detail, empty="no answered contact")
+    return mean_agg(v, total, base, detail=detail, empty="no answered contact", durations=True)
 
 
 def dmc(env, p):
@@ -165,13 +236,11 @@ def dmt_no_hold(env, p):
 
 def qos_rate(env, p):
     v = env.view("contacts", ("answered",))
-    if v.has("offered"):
-        presented, how = v.true("offered"), "presented = offered flag true"
-    else:
-        presented, how = v.known("answered"), "presented = contacts with a known answered value"
-    return ratio_agg(
-        v, presented & v.true("answered"), presented, detail=how, empty="no presented contact"
-    )
+    off, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
+    kw = _pop(v, p)
+    how = "presented = offered flag true" if v.has("offered") else ""
+    kw["detail"] = _notes(how, kw["detail"])
+    return ratio_agg(v, ans, off, empty="no presented call", **kw)
 
 
 def conversion_rate(env, p):
@@ -395,9 +464,10 @@ KPIS = [
         "neutral",
         10000.0,
         {"contacts": ("answered",)},
-        {},
+        {"telephony_channels": TELEPHONY_CHANNELS},
         "count",
         target_note="Placeholder volume: set your forecast.",
+        population="inbound_calls_presented",
         compute=offered,
     ),
     KPI(
@@ -412,9 +482,10 @@ KPIS = [
         "higher",
         9000.0,
         {"contacts": ("answered",)},
-        {},
+        {"telephony_channels": TELEPHONY_CHANNELS},
         "count",
         target_note="Placeholder volume: set your forecast.",
+        population="inbound_calls_presented",
         compute=handled,
     ),
     KPI(
@@ -431,9 +502,10 @@ KPIS = [
         "lower",
         500.0,
         {"contacts": ("answered",)},
-        _p_short(),
+        {**_p_short(), "telephony_channels": TELEPHONY_CHANNELS},
         "count",
         target_note="Placeholder: about 5 % of the forecast volume.",
+        population="inbound_calls_presented",
         compute=abandoned,
     ),
     KPI(
@@ -451,6 +523,7 @@ KPIS = [
         {},
         "count",
         target_note="Placeholder volume: set your forecast.",
+        population="contacts",
         compute=volume,
     ),
     KPI(
@@ -465,8 +538,9 @@ KPIS = [
         "higher",
         90.0,
         {"contacts": ("answered",)},
-        {"min_n": MIN_N},
+        {"min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "ratio",
+        population="inbound_calls_presented",
         compute=answer_rate,
     ),
     KPI(
@@ -483,8 +557,9 @@ KPIS = [
         "lower",
         10.0,
         {"contacts": ("answered",)},
-        {**_p_short(), "min_n": MIN_N},
+        {**_p_short(), "min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "ratio",
+        population="inbound_calls_presented",
         compute=abandon_rate,
     ),
     KPI(
@@ -503,6 +578,7 @@ KPIS = [
         80.0,
         {"contacts": ("answered", "wait_s")},
         {
+            "telephony_channels": TELEPHONY_CHANNELS,
             "sl_seconds": SL_SECONDS,
             **_p_short(),
             "abandons_in_sl": Param(
@@ -514,6 +590,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "ratio",
+        population="inbound_calls_presented",
         compute=service_level,
     ),
     KPI(
@@ -531,6 +608,7 @@ KPIS = [
         80.0,
         {"contacts": ("answered", "wait_s")},
         {
+            "telephony_channels": TELEPHONY_CHANNELS,
             "sl_seconds": SL_SECONDS,
             "short_abandon_s": Param(
                 5, SHORT_ABANDON_S.description_en, SHORT_ABANDON_S.description_fr
@@ -540,6 +618,7 @@ KPIS = [
         },
         "ratio",
         variant_of="service_level",
+        population="inbound_calls_presented",
         compute=service_level,
     ),
     KPI(
@@ -554,8 +633,9 @@ KPIS = [
         "lower",
         30.0,
         {"contacts": ("answered", "wait_s")},
-        {"min_n": MIN_N},
+        {"min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "mean",
+        population="inbound_calls_answered",
         compute=asa,
     ),
     KPI(
@@ -570,8 +650,9 @@ KPIS = [
         "lower",
         45.0,
         {"contacts": ("answered", "wait_s")},
-        {"min_n": MIN_N},
+        {"min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "mean",
+        population="inbound_calls_presented",
         compute=avg_wait,
     ),
     KPI(
@@ -591,6 +672,7 @@ KPIS = [
         {"min_n": MIN_N},
         "mean",
         target_note="Compare within a motif: it depends on the question type.",
+        population="answered_contacts",
         compute=dmc,
     ),
     KPI(
@@ -607,6 +689,7 @@ KPIS = [
         {"contacts": ("acw_s",)},
         {"min_n": MIN_N},
         "mean",
+        population="answered_contacts",
         compute=acw,
     ),
     KPI(
@@ -626,6 +709,7 @@ KPIS = [
         {"min_n": MIN_N},
         "mean",
         target_note="Debated KPI: compare within a motif.",
+        population="answered_contacts",
         compute=dmt,
     ),
     KPI(
@@ -644,6 +728,7 @@ KPIS = [
         {"min_n": MIN_N},
         "mean",
         variant_of="dmt",
+        population="answered_contacts",
         compute=dmt_no_hold,
     ),
     KPI(
@@ -661,8 +746,9 @@ KPIS = [
         "higher",
         90.0,
         {"contacts": ("answered",)},
-        {"min_n": MIN_N},
+        {"min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "ratio",
+        population="inbound_calls_presented",
         compute=qos_rate,
     ),
     KPI(
@@ -686,6 +772,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "ratio",
+        population="contacts_known_sale",
         compute=conversion_rate,
     ),
     KPI(
@@ -713,6 +800,7 @@ KPIS = [
         },
         "custom",
         target_note="Placeholder in your currency.",
+        population="cost_period_contacts",
         compute=cost_per_contact,
     ),
     KPI(
@@ -739,6 +827,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "ratio",
+        population="dated_contacts",
         compute=ho_hno,
     ),
     KPI(
@@ -767,6 +856,7 @@ KPIS = [
         },
         "count",
         target_note="Placeholder: about one day of volume.",
+        population="open_items",
         compute=backlog,
     ),
 ]

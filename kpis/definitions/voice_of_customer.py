@@ -179,6 +179,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "ratio",
+        population="survey_answers",
         compute=csat,
     ),
     KPI(
@@ -197,6 +198,7 @@ KPIS = [
         "mean",
         variant_of="csat",
         target_note="On a 1–5 scale; rescale for other scales.",
+        population="survey_answers",
         compute=csat_mean,
     ),
     KPI(
@@ -215,6 +217,7 @@ KPIS = [
         {"surveys": ("nps_score",)},
         {"min_n": MIN_N},
         "nps",
+        population="survey_answers",
         compute=nps,
     ),
     KPI(
@@ -234,6 +237,7 @@ KPIS = [
         {**CES_PARAMS, "min_n": MIN_N},
         "mean",
         target_note="On 1–5 with high = more effort; flip direction when high = less effort.",
+        population="survey_answers",
         compute=ces,
     ),
     KPI(
@@ -261,6 +265,7 @@ KPIS = [
         },
         "ratio",
         variant_of="ces",
+        population="survey_answers",
         compute=ces_low_effort,
     ),
 ]
