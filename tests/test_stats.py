@@ -27,19 +27,33 @@ def test_wilson_edges():
     assert math.isnan(lo)
 
 
-def test_nps_interval_trinomial():
+def test_nps_wald_interval_trinomial():
     # 50 promoters, 20 detractors, n=100: p_pro=.5, p_det=.2, NPS=30
     # var = (.5 + .2 - .3²)/100 = .0061; half = 1.96*100*sqrt(.0061) = 15.308
-    lo, hi = stats.nps_interval(50, 20, 100)
+    lo, hi = stats.nps_wald_interval(50, 20, 100)
     assert lo == pytest.approx(30 - 15.308, abs=1e-2)
     assert hi == pytest.approx(30 + 15.308, abs=1e-2)
 
 
+def test_nps_interval_bonett_price():
+    # one pseudo-promoter and one pseudo-detractor: p̃_pro = 51/102 = .5, p̃_det = 21/102 =
+    # .205882, centre 29.4118; var = (.705882 − .294118²)/102 = .0060723; half = 1.959964 × 100
+    # × sqrt(.0060723) = 15.2730 → [14.1388, 44.6848]
+    lo, hi = stats.nps_interval(50, 20, 100)
+    assert lo == pytest.approx(14.1388, abs=1e-3)
+    assert hi == pytest.approx(44.6848, abs=1e-3)
+
+
 def test_nps_interval_clipped():
-    lo, hi = stats.nps_interval(3, 0, 3)  # all promoters: var 0 → [100, 100]
+    lo, hi = stats.nps_wald_interval(3, 0, 3)  # all promoters: var 0 → [100, 100]
     assert lo == pytest.approx(100.0) and hi == pytest.approx(100.0)
+    # Bonett–Price: p̃ = 4/5, 1/5 → centre 60, var = (1 − .36)/5 = .128, half = 70.12
+    lo, hi = stats.nps_interval(3, 0, 3)
+    assert lo == pytest.approx(60 - 1.959964 * 100 * 0.128**0.5, abs=1e-3) and hi == 100.0
     lo, hi = stats.nps_interval(1, 0, 2)
     assert -100 <= lo <= hi <= 100
+    lo, hi = stats.nps_interval(0, 0, 0)
+    assert math.isnan(lo) and math.isnan(hi)
 
 
 def test_t_interval_from_sums():

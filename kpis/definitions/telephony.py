@@ -457,9 +457,11 @@ KPIS = [
         "Appels présentés",
         "Offered calls",
         G,
-        "Nombre de contacts présentés : contacts dont on sait s'ils ont été décrochés ou non.",
-        "Count of offered contacts: contacts with a known answered value (answered or abandoned).",
-        "count(answered is known)",
+        "Nombre d'appels entrants présentés : canal téléphone (paramètre telephony_channels), sens "
+        "entrant, drapeau présenté, décroché ou non connu.",
+        "Count of inbound calls presented: telephone channel (param telephony_channels), inbound "
+        "direction, offered flag true, answered value known.",
+        "count(inbound calls presented)",
         "count",
         "neutral",
         10000.0,
@@ -475,9 +477,9 @@ KPIS = [
         "Appels traités",
         "Handled calls",
         G,
-        "Nombre de contacts décrochés par un conseiller.",
-        "Count of contacts answered by an agent.",
-        "count(answered = true)",
+        "Nombre d'appels entrants présentés décrochés par un conseiller.",
+        "Count of inbound calls presented that an agent answered.",
+        "count(inbound presented and answered)",
         "count",
         "higher",
         9000.0,
@@ -493,10 +495,10 @@ KPIS = [
         "Appels abandonnés",
         "Abandoned calls",
         G,
-        "Nombre de contacts présentés non décrochés ; les abandons courts (< short_abandon_s) "
-        "peuvent être exclus.",
-        "Count of offered contacts not answered; short abandons (wait_s < short_abandon_s) can "
-        "be excluded.",
+        "Nombre d'appels entrants présentés non décrochés ; les abandons courts "
+        "(< short_abandon_s) peuvent être exclus.",
+        "Count of inbound calls presented and not answered; short abandons "
+        "(wait_s < short_abandon_s) can be excluded.",
         "count(answered = false and not short)",
         "count",
         "lower",
@@ -531,9 +533,10 @@ KPIS = [
         "Taux de décroché",
         "Answer rate",
         G,
-        "Contacts décrochés ÷ contacts présentés (réponse connue) × 100.",
-        "Answered ÷ offered (contacts with a known answered value) × 100.",
-        "100 × count(answered) ÷ count(answered known)",
+        "Appels décrochés ÷ appels entrants présentés × 100 (canal téléphone par défaut, sens "
+        "entrant, drapeau présenté).",
+        "Answered ÷ inbound calls presented × 100 (telephone by default, inbound, offered flag).",
+        "100 × count(answered) ÷ count(inbound calls presented)",
         "%",
         "higher",
         90.0,
@@ -548,10 +551,10 @@ KPIS = [
         "Taux d'abandon",
         "Abandon rate",
         G,
-        "(Présentés − décrochés) ÷ présentés × 100 ; les abandons de moins de short_abandon_s "
-        "secondes sortent du numérateur et du dénominateur.",
-        "(Offered − answered) ÷ offered × 100; abandons with wait_s < short_abandon_s leave "
-        "both numerator and denominator.",
+        "(Appels entrants présentés − décrochés) ÷ présentés × 100 ; les abandons de moins de "
+        "short_abandon_s secondes sortent du numérateur et du dénominateur.",
+        "(Inbound calls presented − answered) ÷ presented × 100; abandons with "
+        "wait_s < short_abandon_s leave both numerator and denominator.",
         "100 × (offered − answered − short) ÷ (offered − short)",
         "%",
         "lower",
@@ -567,11 +570,12 @@ KPIS = [
         "Niveau de service",
         "Service level",
         G,
-        "Contacts décrochés en sl_seconds secondes ou moins ÷ contacts présentés × 100. Les "
+        "Appels décrochés en sl_seconds secondes ou moins ÷ appels entrants présentés × 100. Les "
         "abandons comptent au dénominateur (paramètre abandons_in_sl) ; une attente inconnue "
         "ne compte pas comme dans le délai.",
-        "Answered with wait_s ≤ sl_seconds ÷ offered × 100. Abandons count in the denominator "
-        "(param abandons_in_sl); an unknown wait does not count as within the threshold.",
+        "Answered with wait_s ≤ sl_seconds ÷ inbound calls presented × 100. Abandons count in the "
+        "denominator (param abandons_in_sl); an unknown wait does not count as within the "
+        "threshold.",
         "100 × count(answered and wait_s ≤ X) ÷ (offered − short abandons)",
         "%",
         "higher",
@@ -626,8 +630,8 @@ KPIS = [
         "Vitesse moyenne de réponse (ASA)",
         "Average speed of answer (ASA)",
         G,
-        "Moyenne de wait_s sur les contacts décrochés (file d'attente incluse).",
-        "Mean wait_s over answered contacts (queue included).",
+        "Moyenne de wait_s sur les appels entrants présentés décrochés (file d'attente incluse).",
+        "Mean wait_s over answered inbound calls presented (queue included).",
         "mean(wait_s | answered)",
         "s",
         "lower",
@@ -643,8 +647,8 @@ KPIS = [
         "Temps moyen d'attente",
         "Average wait",
         G,
-        "Moyenne de wait_s sur les contacts présentés (décrochés et abandonnés).",
-        "Mean wait_s over offered contacts (answered and abandoned).",
+        "Moyenne de wait_s sur les appels entrants présentés (décrochés et abandonnés).",
+        "Mean wait_s over inbound calls presented (answered and abandoned).",
         "mean(wait_s | answered known)",
         "s",
         "lower",
@@ -736,11 +740,10 @@ KPIS = [
         "Taux de qualité de service",
         "Quality-of-service rate",
         G,
-        "Contacts traités ÷ contacts présentés × 100 (norme NF 345 : 90 %). Présentés = "
-        "drapeau offered quand il existe, sinon contacts dont la réponse est connue (égal alors "
-        "au taux de décroché).",
-        "Handled ÷ presented × 100 (NF 345 threshold: 90 %). Presented = the offered flag when "
-        "present, else contacts with a known answered value (then equal to the answer rate).",
+        "Appels traités ÷ appels entrants présentés × 100 (norme NF 345 : 90 %), même population "
+        "que le taux de décroché (drapeau présenté quand il existe).",
+        "Handled ÷ inbound calls presented × 100 (NF 345 threshold: 90 %), the answer rate's "
+        "population (offered flag when present).",
         "100 × count(presented and answered) ÷ count(presented)",
         "%",
         "higher",
