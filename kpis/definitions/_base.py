@@ -8,6 +8,7 @@ sums (one entry per segment) or raises ``NotComputable`` naming the fields it la
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,8 +140,13 @@ def cluster_sums(v, num: np.ndarray, den: np.ndarray) -> tuple | None:
     if not v.has("customer_id"):
         return None
     pairs, seg, npairs = v.memo("cluster_pairs", lambda: _cluster_pairs(v))
-    y = np.bincount(pairs[num], minlength=npairs).astype("float64")
-    n = np.bincount(pairs[den], minlength=npairs).astype("float64")
+    y = np.bincount(pairs, weights=num, minlength=npairs)
+    hit = v.memo("cluster_den", dict).get(id(den))
+    if hit is not None and hit[0]() is den:  # same denominator mask as an earlier KPI
+        n = hit[1]
+    else:
+        n = np.bincount(pairs, weights=den, minlength=npairs)
+        v.memo("cluster_den", dict)[id(den)] = (weakref.ref(den), n)
     g = v.seg.ngroups
     return (
         np.bincount(seg, weights=y * y, minlength=g),

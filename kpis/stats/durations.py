@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats as _sps
 
-BOOT_MAX_N = 2000  # bootstrap below this many units per segment, Hall's transformation above
-BOOT_B = 999  # resamples
-BOOT_BUDGET = 20_000_000  # at most this many resampled values per call (then Hall's method)
+BOOT_MAX_N = 1000  # bootstrap below this many units per segment, Hall's transformation above
+BOOT_B = 499  # resamples
+BOOT_BUDGET = 2_000_000  # at most this many resampled values per call (then Hall's method)
 SEED = 20260101
 
 
@@ -93,17 +93,21 @@ def _boot_t(x: np.ndarray, rng, b: int, conf: float) -> tuple[float, float]:
     return mean - q_hi * se, mean - q_lo * se
 
 
-def mean_interval(codes, x, ngroups: int, conf: float = 0.95, seed: int = SEED):
-    """Interval of each segment's mean: bootstrap-t below ``BOOT_MAX_N`` units (within the
-    resampling budget), Hall's transformation otherwise; NaN below 2 units."""
+def mean_interval(
+    codes, x, ngroups: int, conf: float = 0.95, seed: int = SEED, budget: int = BOOT_BUDGET
+):
+    """Interval of each segment's mean: bootstrap-t below ``BOOT_MAX_N`` units (while the
+    resampled values stay within ``budget``, smallest segments first), Hall's transformation
+    otherwise; NaN below 2 units."""
     xs, starts, sizes = _layout(codes, x, ngroups)
     n, mean, sd, skew = _moments(xs, starts, sizes)
     lo, hi = hall_interval(n, mean, sd, skew, conf)
     rng = np.random.default_rng(seed)
     spent = 0
-    for g in np.flatnonzero((sizes >= 2) & (sizes < BOOT_MAX_N)):
+    small = np.flatnonzero((sizes >= 2) & (sizes < BOOT_MAX_N))
+    for g in small[np.argsort(sizes[small], kind="stable")]:
         size = int(sizes[g])
-        if spent + BOOT_B * size > BOOT_BUDGET:
+        if spent + BOOT_B * size > budget:
             break
         spent += BOOT_B * size
         lo[g], hi[g] = _boot_t(xs[starts[g] : starts[g] + size], rng, BOOT_B, conf)
