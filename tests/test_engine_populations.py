@@ -144,3 +144,12 @@ def test_population_in_every_result_row():
     r = compute(tables)
     assert r["population_id"].isin(list(POPULATIONS)).all()
     assert (r["population_id"] != "").all()
+
+
+def test_outbound_calls_leave_without_the_offered_flag():
+    no_flag = SMALL.drop(columns="offered")
+    r = _one({"contacts": no_flag})
+    # telephone, inbound or unknown direction, answered known: rows 0, 1, 4, 6 (row 2 outbound)
+    assert r.loc["offered", "value"] == 4
+    assert r.loc["handled", "value"] == 2  # rows 0, 6
+    assert "offered flag not mapped" in r.loc["offered", "detail"]
