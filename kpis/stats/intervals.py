@@ -95,6 +95,14 @@ def nps_interval(promoters, detractors, n, conf: float = 0.95) -> tuple[np.ndarr
     return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
 
 
+def cluster_ratio_var(k, n, syy, syn, snn, clusters) -> np.ndarray:
+    """Linearised (sandwich) variance of r = k/n over G clusters:
+    Σ_c (y_c − r·n_c)² / n² × G/(G−1), expanded as (syy − 2r·syn + r²·snn) / n² × G/(G−1)."""
+    k, n, syy, syn, snn, g = map(_arr, (k, n, syy, syn, snn, clusters))
+    r = k / n
+    return np.maximum(syy - 2 * r * syn + r * r * snn, 0.0) / (n * n) * g / (g - 1)
+
+
 def cluster_ratio_interval(
     k, n, syy, syn, snn, clusters, conf: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -105,13 +113,13 @@ def cluster_ratio_interval(
     (r(1−r)/n), floored at 1; Wilson interval at the effective size n/deff × (z/t_{G−1})².
     NaN where n is 0; plain Wilson where r is 0 or 1 or G < 2.
     """
-    k, n, syy, syn, snn, g = map(_arr, (k, n, syy, syn, snn, clusters))
+    k, n, g = _arr(k), _arr(n), _arr(clusters)
     z = _z(conf)
     ok = (n > 0) & (g >= 2)
     n_ = np.where(ok, n, 1.0)
     g_ = np.where(ok, g, 2.0)
     r = np.where(ok, k / n_, 0.0)
-    var = np.maximum(syy - 2 * r * syn + r * r * snn, 0.0) / (n_ * n_) * g_ / (g_ - 1)
+    var = cluster_ratio_var(k, n_, syy, syn, snn, g_)
     srs = r * (1 - r) / n_
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = np.where(ok & (srs > 0), np.maximum(var / np.where(srs > 0, srs, 1.0), 1.0), 1.0)
