@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install install-dev clean
+.PHONY: run test lint bench coverage install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run --repeat 3
 	$(BIN)/python -m benchmarks.import_bench
 	$(BIN)/python -m benchmarks.end_to_end
+
+coverage: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.coverage --reps 4000
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -54,6 +54,9 @@ UNITS = {
     "avg_wait": "s",
 }
 
+# what each count runs over: the export's offered (or answered) calls
+POPULATION = {k: "acd_offered" for k in SUPPORTED} | {"asa": "acd_answered", "dmc": "acd_answered"}
+
 
 def _row(kpi, value, num, den, ci=(np.nan, np.nan), status="ok", detail=""):
     return {
@@ -68,6 +71,10 @@ def _row(kpi, value, num, den, ci=(np.nan, np.nan), status="ok", detail=""):
         "status": status,
         "low_sample": False,
         "detail": detail,
+        "population_id": POPULATION.get(kpi, ""),
+        "median": np.nan,
+        "median_ci_low": np.nan,
+        "median_ci_high": np.nan,
     }
 
 

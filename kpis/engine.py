@@ -1,7 +1,15 @@
 """Public entry point of the KPI engine: ``compute`` and ``registry_records``.
 
 ``compute(tables, kpi_ids, by, period, filters, params)`` returns one row per KPI × segment with
-``value, numerator, denominator, ci_low, ci_high, n, unit, status, low_sample, detail``.
+``value, numerator, denominator, ci_low, ci_high, n, unit, status, low_sample, detail,
+population_id, median, median_ci_low, median_ci_high``.
+
+- ``population_id``: what the KPI counts over (``kpis.populations``; ``population_label(id,
+  lang)`` gives "appels entrants présentés", ``population_text(n, id, lang)`` "18 662 appels
+  entrants présentés"). The median columns are filled for means of durations only.
+- Intervals (95 %): rates — Wilson, cluster-robust by customer when the rows carry a
+  ``customer_id``; durations — bootstrap-t / Hall's transformation, median by order statistics;
+  other means — Student t; NPS — Bonett–Price (see ``kpis.stats``).
 
 - Each table a KPI reads is filtered and segmented once per call (``View``); ratio and mean KPIs
   are group sums over that one segmentation (see ``kpis.segments``).
@@ -45,7 +53,22 @@ RESULT_COLUMNS = [
     "status",
     "low_sample",
     "detail",
+    "population_id",
+    "median",
+    "median_ci_low",
+    "median_ci_high",
 ]
+FLOAT_COLUMNS = (
+    "value",
+    "numerator",
+    "denominator",
+    "ci_low",
+    "ci_high",
+    "n",
+    "median",
+    "median_ci_low",
+    "median_ci_high",
+)
 STATUSES = ("ok", "not_computable", "no_data", "low_sample")
 
 
@@ -286,6 +309,7 @@ def _finish(kpi: KPI, agg: Agg, p: Mapping) -> pd.DataFrame:
     den = np.full(g, np.nan) if agg.den is None else np.asarray(agg.den, dtype="float64")
     nan = np.full(g, np.nan)
     lo, hi = nan, nan
+    med = med_lo = med_hi = nan
     kind = agg.kind
     if kind == "count":
         value, n, reason = num, num, np.full(g, "", dtype=object)
@@ -300,9 +324,15 @@ def _finish(kpi: KPI, agg: Agg, p: Mapping) -> pd.DataFrame:
         scale = 100.0 if kind in ("ratio", "rate") else 1.0
         value, reason = stats.safe_divide(scale * num, den)
         n = den if agg.n is None else np.asarray(agg.n, dtype="float64")
-        if kind == "ratio":
+        if kind == "ratio" and agg.cluster is not None:
+            lo, hi = stats.cluster_ratio_interval(num, den, *agg.cluster)
+            lo, hi = 100.0 * lo, 100.0 * hi
+        elif kind == "ratio":
             lo, hi = stats.wilson_interval(num, den)
             lo, hi = 100.0 * lo, 100.0 * hi
+        elif kind == "mean" and agg.units is not None:
+            lo, hi = stats.mean_interval(*agg.units, g)
+            med, med_lo, med_hi = stats.median_interval(*agg.units, g)
         elif kind == "mean":
             lo, hi = stats.t_interval(den, num, agg.sq)
     detail = agg.detail
@@ -337,6 +367,10 @@ def _finish(kpi: KPI, agg: Agg, p: Mapping) -> pd.DataFrame:
         status=status,
         low_sample=low,
         detail=details,
+        population_id=np.full(g, agg.population or kpi.population, dtype=object),
+        median=med,
+        median_ci_low=med_lo,
+        median_ci_high=med_hi,
     )
     return out
 
@@ -354,6 +388,10 @@ def _not_computable(kpi: KPI, err: NotComputable) -> dict:
         "status": np.array(["not_computable"], dtype=object),
         "low_sample": np.array([False]),
         "detail": np.array([err.detail or "not computable"], dtype=object),
+        "population_id": np.array([kpi.population], dtype=object),
+        "median": np.array([np.nan]),
+        "median_ci_low": np.array([np.nan]),
+        "median_ci_high": np.array([np.nan]),
     }
 
 
@@ -375,7 +413,7 @@ def _assemble(parts: list[dict], key_cols: list[str]) -> pd.DataFrame:
     out = pd.DataFrame(data)
     if PERIOD_COLUMN in key_cols:
         out[PERIOD_COLUMN] = pd.to_datetime(out[PERIOD_COLUMN]).astype("datetime64[ns]")
-    for col in ("value", "numerator", "denominator", "ci_low", "ci_high", "n"):
+    for col in FLOAT_COLUMNS:
         out[col] = out[col].astype("float64")
     out["low_sample"] = out["low_sample"].astype(bool)
     return out

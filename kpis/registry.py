@@ -1,7 +1,8 @@
 """KPI declarations (one small self-describing object per KPI) and the registry that holds them.
 
 A ``KPI`` says what it is (names, definition, formula, unit, direction, target), what it needs
-(table and fields), which parameters it takes and how it aggregates. Its ``compute`` callable
+(table and fields), which parameters it takes, how it aggregates and its population
+(``kpis.populations``). Its ``compute`` callable
 (see ``kpis.engine``) is kept apart from the text so the glossary can be built from the registry.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from kpis.populations import POPULATIONS, population_label
 
 UNITS = ("%", "points", "s", "score", "count", "per_agent", "per_agent_day", "currency")
 DIRECTIONS = ("higher", "lower", "neutral")
@@ -50,6 +53,7 @@ class KPI:
     target_note: str = ""
     target_source: str = "none"
     target_scale: tuple[float, float] | None = None
+    population: str = ""  # id in kpis.populations.POPULATIONS: what the KPI counts over
     compute: Callable | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -61,6 +65,8 @@ class KPI:
             raise ValueError(
                 f"KPI {self.id!r}: aggregation {self.aggregation!r} not in {AGGREGATIONS}"
             )
+        if self.population and self.population not in POPULATIONS:
+            raise ValueError(f"KPI {self.id!r}: population {self.population!r} is not declared")
         if self.group not in GROUPS:
             raise ValueError(f"KPI {self.id!r}: group {self.group!r} not in {GROUPS}")
 
@@ -96,6 +102,8 @@ class KPI:
             },
             "aggregation": self.aggregation,
             "variant_of": self.variant_of,
+            "population": self.population,
+            "population_label": population_label(self.population, lang),
         }
 
 

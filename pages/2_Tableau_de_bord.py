@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from kpis.engine import RESULT_COLUMNS
 from kpis.registry import GROUPS
 from ui.cards import kpi_card
 from ui.format import fmt_value
@@ -21,10 +22,7 @@ if "contacts" not in ctx.data.tables and "surveys" not in ctx.data.tables:
 with st.spinner(ctx.t("computing")):
     overall = ctx.compute(reg.ids)
     monthly = ctx.compute(reg.ids, period="month")
-keyed = {c for c in overall.columns if c not in ("kpi", "period")} - set(
-    ["value", "numerator", "denominator", "ci_low", "ci_high", "n", "unit", "status"]
-    + ["low_sample", "detail"]
-)
+keyed = {c for c in overall.columns if c not in ("kpi", "period")} - set(RESULT_COLUMNS)
 computable = overall[overall["status"] != "not_computable"]
 
 for group in GROUPS:

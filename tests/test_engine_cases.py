@@ -264,31 +264,44 @@ F = {"contacts": FLAGS}
 T = {"contacts": TICKETS}
 
 CASES = [
-    # telephony counts
-    Case("offered", C, "offered", 5, 5),  # answered known: rows 0-4
-    Case("handled", C, "handled", 3, 3),
-    Case("abandoned", C, "abandoned", 2, 2),
-    Case("abandoned_short", C, "abandoned", 1, 1, params={"short_abandon_s": 5}),  # row 3: 3 s
+    # telephony: inbound presented calls = canal telephone, offered flag true, answered known
+    # (no direction column: every contact assumed inbound) → rows 0, 1, 3
+    Case("offered", C, "offered", 3, 3, detail="direction not mapped"),
+    Case("handled", C, "handled", 2, 2),  # rows 0, 1
+    Case("abandoned", C, "abandoned", 1, 1),  # row 3
+    Case("abandoned_short", C, "abandoned", 0, 0, params={"short_abandon_s": 5}),  # row 3: 3 s
     Case("volume", C, "volume", 6, 6),
-    # rates
-    Case("answer_rate", C, "answer_rate", 60.0, 3, 5),
-    Case("abandon_rate", C, "abandon_rate", 40.0, 2, 5),
-    Case("abandon_rate_short", C, "abandon_rate", 25.0, 1, 4, params={"short_abandon_s": 5}),
-    Case("service_level", C, "service_level", 40.0, 2, 5),  # wait ≤ 20: rows 0, 1
-    Case("sl_seconds", C, "service_level", 60.0, 3, 5, params={"sl_seconds": 30}),
-    Case("sl_short", C, "service_level", 50.0, 2, 4, params={"short_abandon_s": 5}),
+    # rates over rows 0, 1, 3
+    Case("answer_rate", C, "answer_rate", 200 / 3, 2, 3),
+    Case("abandon_rate", C, "abandon_rate", 100 / 3, 1, 3),
+    Case("abandon_rate_short", C, "abandon_rate", 0.0, 0, 2, params={"short_abandon_s": 5}),
+    Case("service_level", C, "service_level", 200 / 3, 2, 3),  # wait ≤ 20: rows 0, 1
+    Case("sl_seconds", C, "service_level", 200 / 3, 2, 3, params={"sl_seconds": 30}),
+    Case("sl_short", C, "service_level", 100.0, 2, 2, params={"short_abandon_s": 5}),
     Case(
         "sl_abandons_excluded",
         C,
         "service_level",
-        200 / 3,
+        100.0,
         2,
-        3,
+        2,
         params={"abandons_in_sl": "excluded"},
     ),
-    Case("sl_excl_short_variant", C, "service_level_excl_short_abandons", 50.0, 2, 4),
-    Case("asa", C, "asa", 20.0, 60, 3),  # (10 + 20 + 30) / 3
-    Case("avg_wait", C, "avg_wait", 20.6, 103, 5),  # (10+20+30+3+40) / 5
+    Case("sl_excl_short_variant", C, "service_level_excl_short_abandons", 100.0, 2, 2),
+    Case("asa", C, "asa", 15.0, 30, 2),  # (10 + 20) / 2
+    Case("avg_wait", C, "avg_wait", 11.0, 33, 3),  # (10 + 20 + 3) / 3
+    # telephony_channels adds email: offered rows 0, 1, 3, 4 (row 2 not presented)
+    Case(
+        "answer_rate_channels",
+        C,
+        "answer_rate",
+        50.0,
+        2,
+        4,
+        params={"telephony_channels": ["telephone", "email"]},
+        detail="channels: email, telephone",
+    ),
+    # all 6 rows by the old rule (presented = answered known: 0-4) would give 3/5 = 60 %
     # durations: answered rows 0-2
     Case("dmc", C, "dmc", 640 / 3, 640, 3, detail="talk_s + hold_s"),  # 110 + 200 + 330
     Case("acw", C, "acw", 30.0, 60, 2),  # 20, 40 (row 2 has no acw)
@@ -303,9 +316,18 @@ CASES = [
         3,
         detail="absent: hold_s",
     ),
-    # presented = offered flag: rows 0,1,3,4,5 → answered among them: 0,1 → 2/5
-    Case("qos_rate", C, "qos_rate", 40.0, 2, 5),
-    Case("qos_rate_no_offered", {"contacts": CALLS_NO_OFFERED}, "qos_rate", 60.0, 3, 5),
+    # presented = offered flag and answered known, telephone: rows 0,1,3 → answered 0,1 → 2/3
+    Case("qos_rate", C, "qos_rate", 200 / 3, 2, 3),
+    # no offered flag: telephone rows with answered known: 0,1,3 → 2/3, and the detail says so
+    Case(
+        "qos_rate_no_offered",
+        {"contacts": CALLS_NO_OFFERED},
+        "qos_rate",
+        200 / 3,
+        2,
+        3,
+        detail="offered flag not mapped",
+    ),
     Case("conversion_rate", F, "conversion_rate", 200 / 3, 2, 3),
     Case(
         "conversion_answered",
@@ -327,7 +349,17 @@ CASES = [
         by=["canal"],
         segment={"canal": "telephone"},
     ),
-    Case("answer_rate_filter", C, "answer_rate", 50.0, 1, 2, filters={"canal": "email"}),
+    # filter canal = email, email counted as a queued channel: rows 2 (not presented), 4 → 0/1
+    Case(
+        "answer_rate_filter",
+        C,
+        "answer_rate",
+        0.0,
+        0,
+        1,
+        filters={"canal": "email"},
+        params={"telephony_channels": "email"},
+    ),
     Case("ho_hno", {"contacts": HOURS_CONTACTS}, "ho_hno", 60.0, 3, 5),
     Case(
         "ho_hno_saturday",
@@ -790,8 +822,8 @@ def test_every_param_has_a_case():
 
 
 def test_counts_have_no_interval():
-    row = _run(Case("x", C, "offered", 5))
-    assert np.isnan(row["denominator"]) and np.isnan(row["ci_low"]) and row["n"] == 5
+    row = _run(Case("x", C, "offered", 3))
+    assert np.isnan(row["denominator"]) and np.isnan(row["ci_low"]) and row["n"] == 3
 
 
 def test_interval_columns_present_and_ordered():
@@ -810,6 +842,10 @@ def test_interval_columns_present_and_ordered():
         "status",
         "low_sample",
         "detail",
+        "population_id",
+        "median",
+        "median_ci_low",
+        "median_ci_high",
     ]
 
 
@@ -850,8 +886,9 @@ def test_unknown_param_rejected():
 
 
 def test_string_params_coerced():
-    out = compute(C, ["service_level"], params={"sl_seconds": "30", "min_n": "1"})
-    assert out["value"].iloc[0] == pytest.approx(60.0)
+    # rows 0, 1, 3; within 15 s: row 0 only → 1/3 (the default 20 s gives 2/3)
+    out = compute(C, ["service_level"], params={"sl_seconds": "15", "min_n": "1"})
+    assert out["value"].iloc[0] == pytest.approx(100 / 3)
 
 
 def test_quality_items_helper():

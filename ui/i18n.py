@@ -424,6 +424,7 @@ PARAM_LABELS: dict[str, tuple[str, str]] = {
     "min_n": ("Échantillon minimal (n)", "Minimum sample (n)"),
     "avoidable_motifs": ("Motifs évitables", "Avoidable motifs"),
     "selfcare_canals": ("Canaux selfcare", "Self-care channels"),
+    "telephony_channels": ("Canaux comptés comme appels", "Channels counted as calls"),
     "call_canals": ("Canaux « appels »", "Call channels"),
     "written_canals": ("Canaux « écrits »", "Written channels"),
 }

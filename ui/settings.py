@@ -17,6 +17,7 @@ SECTIONS = {
     "opening_hours": ("opening_hours",),
     "recontact": ("window_days", "same_motif", "exclude_censored", "sla_hours"),
     "telephony": (
+        "telephony_channels",
         "sl_seconds",
         "short_abandon_s",
         "abandons_in_sl",
@@ -47,6 +48,7 @@ CHOICES = {
 LIST_OPTIONS = {  # list parameters pick among the values of a field
     "avoidable_motifs": "motif",
     "selfcare_canals": "canal",
+    "telephony_channels": "canal",
     "call_canals": "canal",
     "written_canals": "canal",
 }

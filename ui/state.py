@@ -28,7 +28,7 @@ from ui.format import fmt_n
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
-FILTER_FIELDS = ("canal", "motif", "niveau", "provider", "team", "agent_id")
+FILTER_FIELDS = ("canal", "direction", "motif", "niveau", "provider", "team", "agent_id")
 # the row tables' time fields (the sidebar's date bounds come from these)
 TIME_FIELDS = {k: TABLE_TIME_FIELDS[k] for k in ("contacts", "surveys", "evaluations")}
 PAGES = (

@@ -8,6 +8,7 @@ sums (one entry per segment) or raises ``NotComputable`` naming the fields it la
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +17,9 @@ import pandas as pd
 
 from kpis.registry import Param
 
-# Result kinds: ratio (×100, Wilson), rate (×100, no interval: hours, money), mean (t interval),
-# nps (points, trinomial interval), count (no interval), per (num ÷ den, no ×100, no interval).
+# Result kinds: ratio (×100, Wilson; cluster-robust when the units carry a customer_id), rate
+# (×100, no interval: hours, money), mean (t interval; durations: bootstrap-t / Hall, and the
+# median), nps (points, Bonett–Price interval), count (no interval), per (num ÷ den, no ×100).
 KINDS = ("ratio", "rate", "mean", "nps", "count", "per")
 
 
@@ -45,6 +47,9 @@ class Agg:
     detail: Any = ""  # str, or one str per segment
     empty: str = ""  # why a segment can have an empty denominator ("no offered contacts")
     extra: dict = field(default_factory=dict)  # extra key columns (e.g. motif)
+    population: str = ""  # population id for this run (default: the KPI's declared one)
+    cluster: tuple | None = None  # (Σ y_c², Σ y_c·n_c, Σ n_c², clusters) per segment
+    units: tuple | None = None  # (segment codes, values) of the units of a duration mean
 
 
 # Common parameters -----------------------------------------------------------------------------
@@ -88,13 +93,15 @@ RECONTACT_PARAMS = {
 }
 
 
-def mean_agg(v, values: np.ndarray, mask: np.ndarray, **kw) -> Agg:
-    """Mean of ``values`` over rows where mask and the value is known: Σx, n, Σx² per segment."""
+def mean_agg(v, values: np.ndarray, mask: np.ndarray, durations: bool = False, **kw) -> Agg:
+    """Mean of ``values`` over rows where mask and the value is known: Σx, n, Σx² per segment;
+    ``durations``: also keep the units (segment codes, values) for the skew-proof interval and
+    the median."""
     m = mask & ~np.isnan(values)
     x = np.where(m, values, 0.0)
     total = v.seg.sum(x, clean=True)
     np.multiply(x, x, out=x)  # reuse the buffer for Σx² (one temporary, not two)
-    return Agg(
+    agg = Agg(
         "mean",
         num=total,
         den=v.seg.count(m),
@@ -102,13 +109,66 @@ def mean_agg(v, values: np.ndarray, mask: np.ndarray, **kw) -> Agg:
         keys=v.seg.groups,
         **kw,
     )
+    if durations:
+        agg.units = (v.seg.codes[m], values[m])
+    return agg
+
+
+def _cluster_pairs(v) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Rows ordered by (segment, customer) pair: the order, the sorted pair codes, the segment
+    of each pair and the pair count (sorted codes make the per-KPI bincounts cache-friendly).
+
+    A row without a customer id is a cluster of its own."""
+    from kpis.recontact import customer_codes
+
+    cust = customer_codes(v.full)
+    if v.mask is not None:
+        cust = cust[v.mask]
+    cust = cust.copy()
+    lone = cust < 0
+    top = int(cust.max()) + 1 if len(cust) else 0
+    cust[lone] = top + np.arange(int(lone.sum()))
+    k = max(top + int(lone.sum()), 1)
+    if v.seg.ngroups == 1:
+        pairs, seg, npairs = cust, np.zeros(k, dtype=np.int64), k
+    else:
+        codes, uniq = pd.factorize(v.seg.codes * k + cust)
+        pairs, seg, npairs = codes, np.asarray(uniq, dtype=np.int64) // k, len(uniq)
+    order = np.argsort(pairs, kind="stable")
+    return order, pairs[order], seg, npairs
+
+
+def cluster_sums(v, num: np.ndarray, den: np.ndarray) -> tuple | None:
+    """Per segment Σ_c y_c², Σ_c y_c·n_c, Σ_c n_c² and the number of clusters (customers with a
+    unit), from the rows' customer ids; None when the table has no customer_id."""
+    if not v.has("customer_id"):
+        return None
+    order, pairs, seg, npairs = v.memo("cluster_pairs", lambda: _cluster_pairs(v))
+    y = np.bincount(pairs, weights=num[order], minlength=npairs)
+    hit = v.memo("cluster_den", dict).get(id(den))
+    if hit is not None and hit[0]() is den:  # same denominator mask as an earlier KPI
+        n = hit[1]
+    else:
+        n = np.bincount(pairs, weights=den[order], minlength=npairs)
+        v.memo("cluster_den", dict)[id(den)] = (weakref.ref(den), n)
+    g = v.seg.ngroups
+    return (
+        np.bincount(seg, weights=y * y, minlength=g),
+        np.bincount(seg, weights=y * n, minlength=g),
+        np.bincount(seg, weights=n * n, minlength=g),
+        np.bincount(seg, weights=(n > 0).astype("float64"), minlength=g),
+    )
 
 
 def ratio_agg(v, num: np.ndarray, den: np.ndarray, kind: str = "ratio", **kw) -> Agg:
-    """Σnum ÷ Σden per segment (masks are 0/1 per row; num is counted only where den)."""
+    """Σnum ÷ Σden per segment (masks are 0/1 per row; num is counted only where den); with a
+    customer_id, the cluster sums for the cluster-robust interval."""
     den = np.asarray(den, dtype=bool)
     num = np.asarray(num, dtype=bool) & den
-    return Agg(kind, num=v.seg.count(num), den=v.seg.count(den), keys=v.seg.groups, **kw)
+    agg = Agg(kind, num=v.seg.count(num), den=v.seg.count(den), keys=v.seg.groups, **kw)
+    if kind == "ratio":
+        agg.cluster = cluster_sums(v, num, den)
+    return agg
 
 
 def count_agg(v, mask: np.ndarray, **kw) -> Agg:

@@ -85,6 +85,7 @@ KPIS = [
         {"customer_base": ("period_start", "start", "new", "end")},
         {},
         "custom",
+        population="customer_base",
         compute=retention,
     ),
     KPI(
@@ -101,6 +102,7 @@ KPIS = [
         {"customer_base": ("period_start", "start", "lost")},
         {},
         "custom",
+        population="customer_base",
         compute=churn,
     ),
     KPI(
@@ -119,6 +121,7 @@ KPIS = [
         {"customer_base": ("renewals_due", "renewed")},
         {},
         "custom",
+        population="renewals_due",
         compute=renewal_rate,
     ),
 ]

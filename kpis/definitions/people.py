@@ -184,6 +184,7 @@ KPIS = [
         {"hours": ("agent_id", "period_start", "planned_h", "absent_h")},
         {},
         "custom",
+        population="planned_hours",
         compute=absenteeism,
     ),
     KPI(
@@ -209,6 +210,7 @@ KPIS = [
         },
         "custom",
         target_note="Placeholder: 20 agents × 22 days a month.",
+        population="agent_days",
         compute=agent_days,
     ),
     KPI(
@@ -235,6 +237,7 @@ KPIS = [
         },
         "custom",
         target_note="Depends on the channel: calls, emails and chats differ.",
+        population="agent_days",
         compute=productivity,
     ),
     KPI(
@@ -256,6 +259,7 @@ KPIS = [
         {},
         "custom",
         target_note="Per month; about 30 % a year is common in contact centres.",
+        population="headcount",
         compute=attrition,
     ),
 ]

@@ -182,6 +182,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "mean",
+        population="evaluations",
         compute=quality_calls,
     ),
     KPI(
@@ -205,6 +206,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "mean",
+        population="evaluations",
         compute=quality_written,
     ),
     KPI(
@@ -223,6 +225,7 @@ KPIS = [
         {"evaluations": ("agent_id", "evaluated_at")},
         {},
         "custom",
+        population="agent_months",
         compute=eval_coverage,
     ),
 ]

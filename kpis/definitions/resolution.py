@@ -178,7 +178,7 @@ def mttr(env, p):
     d = _durations(v)
     items, how = items_mask(v, p)
     d[~items] = np.nan
-    agg = mean_agg(v, d, items, empty="no resolved item")
+    agg = mean_agg(v, d, items, empty="no resolved item", durations=True)
     ok = ~np.isnan(d)
     med = pd.Series(d[ok]).groupby(v.seg.codes[ok]).median()
     medians = med.reindex(range(v.seg.ngroups)).to_numpy()
@@ -286,6 +286,7 @@ KPIS = [
         {"contacts": ("resolved_first_contact",)},
         {"min_n": MIN_N},
         "ratio",
+        population="contacts_known_fcr",
         compute=fcr,
     ),
     KPI(
@@ -308,6 +309,7 @@ KPIS = [
         {**RECONTACT_PARAMS, "min_n": MIN_N},
         "ratio",
         variant_of="fcr",
+        population="answered_contacts_with_customer_id",
         compute=fcr_measured,
     ),
     KPI(
@@ -325,6 +327,7 @@ KPIS = [
         {"min_n": MIN_N},
         "ratio",
         variant_of="fcr",
+        population="survey_answers",
         compute=fcr_survey,
     ),
     KPI(
@@ -349,6 +352,7 @@ KPIS = [
         {"contacts": ("customer_id", "started_at", "motif")},
         {**RECONTACT_PARAMS, "min_n": MIN_N},
         "custom",
+        population="customers",
         compute=recontact_rate,
     ),
     KPI(
@@ -368,6 +372,7 @@ KPIS = [
         {**RECONTACT_PARAMS, "min_n": MIN_N},
         "ratio",
         variant_of="recontact_rate",
+        population="contacts_with_customer_id",
         compute=recontact_rate_contacts,
     ),
     KPI(
@@ -397,6 +402,7 @@ KPIS = [
         },
         "ratio",
         target_note="A high value is not a problem in itself.",
+        population="level1_contacts",
         compute=transfer_rate,
     ),
     KPI(
@@ -422,6 +428,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "ratio",
+        population="contacts_known_flag",
         compute=avoidable_rate,
     ),
     KPI(
@@ -447,6 +454,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "ratio",
+        population="contacts_known_flag",
         compute=selfcare_rate,
     ),
     KPI(
@@ -467,6 +475,7 @@ KPIS = [
         {"contacts": ("started_at", "resolved_at")},
         {"items": ITEMS, "min_n": MIN_N},
         "mean",
+        population="resolved_items",
         compute=mttr,
     ),
     KPI(
@@ -496,6 +505,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "ratio",
+        population="items_known_outcome",
         compute=sla_compliance,
     ),
     KPI(
@@ -515,6 +525,7 @@ KPIS = [
         {},
         "custom",
         target_note="Watch when one motif carries more than ~20 % of the volume.",
+        population="contacts_with_motif",
         compute=motifs,
     ),
 ]

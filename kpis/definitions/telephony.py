@@ -1,9 +1,15 @@
 """Telephony and contact-centre operations (KPI_REFERENCE.md section 4).
 
-Offered = contacts with a known ``answered`` value (answered or abandoned). Short abandons
-(``short_abandon_s``) are abandons with ``wait_s`` below the threshold; they leave both numerator
-and denominator of the abandon rate, the abandoned count and the service level (not the answer
-rate: answer + abandon = 100 % only when the threshold is 0).
+Population: offered, handled, abandoned, the answer, abandon and QoS rates, the service level,
+ASA and the average wait count **inbound calls presented** (``_calls``): ``canal`` in
+``telephony_channels`` (default telephone; add chat to count other queued synchronous channels),
+``direction`` inbound (a missing direction counts as inbound), the ``offered`` flag true, and a
+known ``answered`` value. A field that is not mapped is not used and the detail says what was
+assumed ("direction not mapped: every contact assumed inbound").
+
+Short abandons (``short_abandon_s``) are abandons with ``wait_s`` below the threshold; they leave
+both numerator and denominator of the abandon rate, the abandoned count and the service level
+(not the answer rate: answer + abandon = 100 % only when the threshold is 0).
 """
 
 from __future__ import annotations
@@ -20,12 +26,15 @@ from kpis.definitions._base import (
     SL_SECONDS,
     Agg,
     NotComputable,
+    as_list,
     count_agg,
+    in_values,
     items_mask,
     mean_agg,
     ratio_agg,
 )
 from kpis.registry import KPI, Param
+from kpis.schema import CANAL_VALUES, DIRECTION_VALUES
 
 # the 80 % in 20 s convention our KPI reference states (no seed gives it)
 SL_SOURCE = "KPI_REFERENCE.md §4 (80 % in 20 s convention)"
@@ -33,9 +42,60 @@ G = "telephony"
 SPLIT_FIELDS = ("provider", "site", "team", "canal", "queue", "agent_id")
 
 
+INBOUND = frozenset(k for k, v in DIRECTION_VALUES.items() if v == "entrant") | {"entrant"}
+TELEPHONY_CHANNELS = Param(
+    ["telephone"],
+    "Channels counted as queued calls (inbound presented): add chat to extend the telephony "
+    "KPIs to other queued synchronous channels.",
+    "Canaux comptés comme appels en file (entrants présentés) : ajouter chat pour étendre les "
+    "indicateurs de téléphonie aux autres canaux synchrones en file.",
+)
+
+
+def _channels(p) -> list[str]:
+    return [str(c).strip().casefold() for c in as_list(p.get("telephony_channels"))] or [
+        "telephone"
+    ]
+
+
+def _calls(v, p) -> tuple[np.ndarray, str, str]:
+    """Inbound presented calls (outcome known): the row mask, the notes on what was assumed
+    and the population id (memoised per view and channel list)."""
+    chans = tuple(sorted(_channels(p)))
+
+    def make():
+        mask = v.known("answered").copy()
+        notes = []
+        if v.has("canal"):
+            names = set(chans) | {k for k, c in CANAL_VALUES.items() if c in chans}
+            mask &= in_values(v.df["canal"], names)
+            if chans != ("telephone",):
+                notes.append(f"channels: {', '.join(chans)}")
+        else:
+            notes.append("canal not mapped: every contact assumed a call")
+        if v.has("direction"):
+            unknown = ~v.known("direction")
+            mask &= in_values(v.df["direction"], INBOUND) | unknown
+            if (unknown & mask).any():
+                notes.append("contacts without a direction assumed inbound")
+        else:
+            notes.append("direction not mapped: every contact assumed inbound")
+        if v.has("offered"):
+            mask &= v.true("offered")
+        else:
+            notes.append(
+                "offered flag not mapped: presented = contacts with a known answered value"
+            )
+        pop = "inbound_calls_presented" if chans == ("telephone",) else "inbound_queued_presented"
+        return mask, "; ".join(notes), pop
+
+    return v.memo(("calls", chans), make)
+
+
 def _call_masks(v, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """offered (answered known), answered, short abandons (to remove)."""
-    offered, answered = v.known("answered"), v.true("answered")
+    """offered (inbound presented calls), answered among them, short abandons (to remove)."""
+    offered = _calls(v, p)[0]
+    answered = offered & v.true("answered")
     short = np.zeros(len(v.df), dtype=bool)
     s = float(p.get("short_abandon_s") or 0)
     if s > 0:
@@ -45,25 +105,40 @@ def _call_masks(v, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return offered, answered, short
 
 
+def _notes(*parts: str) -> str:
+    return "; ".join(x for x in parts if x)
+
+
 def _short_note(p) -> str:
     s = float(p.get("short_abandon_s") or 0)
     return f"abandons under {s:g} s excluded" if s > 0 else ""
 
 
+def _pop(v, p, answered: bool = False) -> dict:
+    """population id and the assumptions note, as Agg keyword arguments."""
+    _, note, pop = _calls(v, p)
+    if answered:
+        pop = pop.replace("_presented", "_answered")
+    return {"population": pop, "detail": note}
+
+
 def offered(env, p):
     v = env.view("contacts", ("answered",))
-    return count_agg(v, v.known("answered"), detail="contacts with a known answered value")
+    return count_agg(v, _calls(v, p)[0], **_pop(v, p))
 
 
 def handled(env, p):
     v = env.view("contacts", ("answered",))
-    return count_agg(v, v.true("answered"), detail="answered contacts")
+    off, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
+    return count_agg(v, ans, **_pop(v, p))
 
 
 def abandoned(env, p):
     v = env.view("contacts", ("answered",))
     off, ans, short = _call_masks(v, p)
-    return count_agg(v, off & ~ans & ~short, detail=_short_note(p))
+    kw = _pop(v, p)
+    kw["detail"] = _notes(kw["detail"], _short_note(p))
+    return count_agg(v, off & ~ans & ~short, **kw)
 
 
 def volume(env, p):
@@ -73,15 +148,17 @@ def volume(env, p):
 
 def answer_rate(env, p):
     v = env.view("contacts", ("answered",))
-    off, ans, _ = _call_masks(v, {})
-    return ratio_agg(v, ans, off, empty="no offered contacts")
+    off, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
+    return ratio_agg(v, ans, off, empty="no offered call", **_pop(v, p))
 
 
 def abandon_rate(env, p):
     v = env.view("contacts", ("answered",))
     off, ans, short = _call_masks(v, p)
     den = off & ~short
-    return ratio_agg(v, den & ~ans, den, empty="no offered contacts", detail=_short_note(p))
+    kw = _pop(v, p)
+    kw["detail"] = _notes(kw["detail"], _short_note(p))
+    return ratio_agg(v, den & ~ans, den, empty="no offered call", **kw)
 
 
 def service_level(env, p):
@@ -92,32 +169,26 @@ def service_level(env, p):
     if mode not in ("counted", "excluded"):
         raise ValueError("abandons_in_sl must be 'counted' or 'excluded'")
     den = (off & ~short) if mode == "counted" else ans
+    kw = _pop(v, p, answered=mode == "excluded")
     notes = [f"threshold {float(p['sl_seconds']):g} s", f"abandons {mode}", _short_note(p)]
-    return ratio_agg(
-        v, in_sl, den, empty="no offered contacts", detail="; ".join(n for n in notes if n)
-    )
+    kw["detail"] = _notes(*notes, kw["detail"])
+    return ratio_agg(v, in_sl, den, empty="no offered call", **kw)
 
 
 def asa(env, p):
     v = env.view("contacts", ("answered", "wait_s"))
-    return mean_agg(
-        v,
-        v.values("wait_s"),
-        v.true("answered"),
-        empty="no answered contact",
-        detail="over answered contacts",
-    )
+    kw = _pop(v, p, answered=True)
+    kw["detail"] = _notes("over answered calls", kw["detail"])
+    _, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
+    return mean_agg(v, v.values("wait_s"), ans, empty="no answered call", durations=True, **kw)
 
 
 def avg_wait(env, p):
     v = env.view("contacts", ("answered", "wait_s"))
-    return mean_agg(
-        v,
-        v.values("wait_s"),
-        v.known("answered"),
-        empty="no offered contact",
-        detail="over offered contacts (answered and abandoned)",
-    )
+    kw = _pop(v, p)
+    kw["detail"] = _notes("over offered calls (answered and abandoned)", kw["detail"])
+    off = _calls(v, p)[0]
+    return mean_agg(v, v.values("wait_s"), off, empty="no offered call", durations=True, **kw)
 
 
 def _duration_mean(env, components: tuple[str, ...]) -> Agg:
@@ -146,7 +217,7 @@ def _duration_mean(env, components: tuple[str, ...]) -> Agg:
     if absent:
         detail += f"; absent: {', '.join(absent)}"
     detail += f"; {over}; a missing value in a used component counts 0"
-    return mean_agg(v, total, base, detail=detail, empty="no answered contact")
+    return mean_agg(v, total, base, detail=detail, empty="no answered contact", durations=True)
 
 
 def dmc(env, p):
@@ -167,13 +238,11 @@ def dmt_no_hold(env, p):
 
 def qos_rate(env, p):
     v = env.view("contacts", ("answered",))
-    if v.has("offered"):
-        presented, how = v.true("offered"), "presented = offered flag true"
-    else:
-        presented, how = v.known("answered"), "presented = contacts with a known answered value"
-    return ratio_agg(
-        v, presented & v.true("answered"), presented, detail=how, empty="no presented contact"
-    )
+    off, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
+    kw = _pop(v, p)
+    how = "presented = offered flag true" if v.has("offered") else ""
+    kw["detail"] = _notes(how, kw["detail"])
+    return ratio_agg(v, ans, off, empty="no presented call", **kw)
 
 
 def conversion_rate(env, p):
@@ -390,16 +459,19 @@ KPIS = [
         "Appels présentés",
         "Offered calls",
         G,
-        "Nombre de contacts présentés : contacts dont on sait s'ils ont été décrochés ou non.",
-        "Count of offered contacts: contacts with a known answered value (answered or abandoned).",
-        "count(answered is known)",
+        "Nombre d'appels entrants présentés : canal téléphone (paramètre telephony_channels), sens "
+        "entrant, drapeau présenté, décroché ou non connu.",
+        "Count of inbound calls presented: telephone channel (param telephony_channels), inbound "
+        "direction, offered flag true, answered value known.",
+        "count(inbound calls presented)",
         "count",
         "neutral",
         10000.0,
         {"contacts": ("answered",)},
-        {},
+        {"telephony_channels": TELEPHONY_CHANNELS},
         "count",
         target_note="Placeholder volume: set your forecast.",
+        population="inbound_calls_presented",
         compute=offered,
     ),
     KPI(
@@ -407,16 +479,17 @@ KPIS = [
         "Appels traités",
         "Handled calls",
         G,
-        "Nombre de contacts décrochés par un conseiller.",
-        "Count of contacts answered by an agent.",
-        "count(answered = true)",
+        "Nombre d'appels entrants présentés décrochés par un conseiller.",
+        "Count of inbound calls presented that an agent answered.",
+        "count(inbound presented and answered)",
         "count",
         "higher",
         9000.0,
         {"contacts": ("answered",)},
-        {},
+        {"telephony_channels": TELEPHONY_CHANNELS},
         "count",
         target_note="Placeholder volume: set your forecast.",
+        population="inbound_calls_presented",
         compute=handled,
     ),
     KPI(
@@ -424,18 +497,19 @@ KPIS = [
         "Appels abandonnés",
         "Abandoned calls",
         G,
-        "Nombre de contacts présentés non décrochés ; les abandons courts (< short_abandon_s) "
-        "peuvent être exclus.",
-        "Count of offered contacts not answered; short abandons (wait_s < short_abandon_s) can "
-        "be excluded.",
+        "Nombre d'appels entrants présentés non décrochés ; les abandons courts "
+        "(< short_abandon_s) peuvent être exclus.",
+        "Count of inbound calls presented and not answered; short abandons "
+        "(wait_s < short_abandon_s) can be excluded.",
         "count(answered = false and not short)",
         "count",
         "lower",
         500.0,
         {"contacts": ("answered",)},
-        _p_short(),
+        {**_p_short(), "telephony_channels": TELEPHONY_CHANNELS},
         "count",
         target_note="Placeholder: about 5 % of the forecast volume.",
+        population="inbound_calls_presented",
         compute=abandoned,
     ),
     KPI(
@@ -453,6 +527,7 @@ KPIS = [
         {},
         "count",
         target_note="Placeholder volume: set your forecast.",
+        population="contacts",
         compute=volume,
     ),
     KPI(
@@ -460,15 +535,17 @@ KPIS = [
         "Taux de décroché",
         "Answer rate",
         G,
-        "Contacts décrochés ÷ contacts présentés (réponse connue) × 100.",
-        "Answered ÷ offered (contacts with a known answered value) × 100.",
-        "100 × count(answered) ÷ count(answered known)",
+        "Appels décrochés ÷ appels entrants présentés × 100 (canal téléphone par défaut, sens "
+        "entrant, drapeau présenté).",
+        "Answered ÷ inbound calls presented × 100 (telephone by default, inbound, offered flag).",
+        "100 × count(answered) ÷ count(inbound calls presented)",
         "%",
         "higher",
         90.0,
         {"contacts": ("answered",)},
-        {"min_n": MIN_N},
+        {"min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "ratio",
+        population="inbound_calls_presented",
         compute=answer_rate,
     ),
     KPI(
@@ -476,17 +553,18 @@ KPIS = [
         "Taux d'abandon",
         "Abandon rate",
         G,
-        "(Présentés − décrochés) ÷ présentés × 100 ; les abandons de moins de short_abandon_s "
-        "secondes sortent du numérateur et du dénominateur.",
-        "(Offered − answered) ÷ offered × 100; abandons with wait_s < short_abandon_s leave "
-        "both numerator and denominator.",
+        "(Appels entrants présentés − décrochés) ÷ présentés × 100 ; les abandons de moins de "
+        "short_abandon_s secondes sortent du numérateur et du dénominateur.",
+        "(Inbound calls presented − answered) ÷ presented × 100; abandons with "
+        "wait_s < short_abandon_s leave both numerator and denominator.",
         "100 × (offered − answered − short) ÷ (offered − short)",
         "%",
         "lower",
         10.0,
         {"contacts": ("answered",)},
-        {**_p_short(), "min_n": MIN_N},
+        {**_p_short(), "min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "ratio",
+        population="inbound_calls_presented",
         compute=abandon_rate,
     ),
     KPI(
@@ -494,17 +572,19 @@ KPIS = [
         "Niveau de service",
         "Service level",
         G,
-        "Contacts décrochés en sl_seconds secondes ou moins ÷ contacts présentés × 100. Les "
+        "Appels décrochés en sl_seconds secondes ou moins ÷ appels entrants présentés × 100. Les "
         "abandons comptent au dénominateur (paramètre abandons_in_sl) ; une attente inconnue "
         "ne compte pas comme dans le délai.",
-        "Answered with wait_s ≤ sl_seconds ÷ offered × 100. Abandons count in the denominator "
-        "(param abandons_in_sl); an unknown wait does not count as within the threshold.",
+        "Answered with wait_s ≤ sl_seconds ÷ inbound calls presented × 100. Abandons count in the "
+        "denominator (param abandons_in_sl); an unknown wait does not count as within the "
+        "threshold.",
         "100 × count(answered and wait_s ≤ X) ÷ (offered − short abandons)",
         "%",
         "higher",
         80.0,
         {"contacts": ("answered", "wait_s")},
         {
+            "telephony_channels": TELEPHONY_CHANNELS,
             "sl_seconds": SL_SECONDS,
             **_p_short(),
             "abandons_in_sl": Param(
@@ -517,6 +597,7 @@ KPIS = [
         },
         "ratio",
         target_source=SL_SOURCE,
+        population="inbound_calls_presented",
         compute=service_level,
     ),
     KPI(
@@ -534,6 +615,7 @@ KPIS = [
         80.0,
         {"contacts": ("answered", "wait_s")},
         {
+            "telephony_channels": TELEPHONY_CHANNELS,
             "sl_seconds": SL_SECONDS,
             "short_abandon_s": Param(
                 5, SHORT_ABANDON_S.description_en, SHORT_ABANDON_S.description_fr
@@ -544,6 +626,7 @@ KPIS = [
         "ratio",
         variant_of="service_level",
         target_source=SL_SOURCE,
+        population="inbound_calls_presented",
         compute=service_level,
     ),
     KPI(
@@ -551,15 +634,16 @@ KPIS = [
         "Vitesse moyenne de réponse (ASA)",
         "Average speed of answer (ASA)",
         G,
-        "Moyenne de wait_s sur les contacts décrochés (file d'attente incluse).",
-        "Mean wait_s over answered contacts (queue included).",
+        "Moyenne de wait_s sur les appels entrants présentés décrochés (file d'attente incluse).",
+        "Mean wait_s over answered inbound calls presented (queue included).",
         "mean(wait_s | answered)",
         "s",
         "lower",
         30.0,
         {"contacts": ("answered", "wait_s")},
-        {"min_n": MIN_N},
+        {"min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "mean",
+        population="inbound_calls_answered",
         compute=asa,
     ),
     KPI(
@@ -567,15 +651,16 @@ KPIS = [
         "Temps moyen d'attente",
         "Average wait",
         G,
-        "Moyenne de wait_s sur les contacts présentés (décrochés et abandonnés).",
-        "Mean wait_s over offered contacts (answered and abandoned).",
+        "Moyenne de wait_s sur les appels entrants présentés (décrochés et abandonnés).",
+        "Mean wait_s over inbound calls presented (answered and abandoned).",
         "mean(wait_s | answered known)",
         "s",
         "lower",
         45.0,
         {"contacts": ("answered", "wait_s")},
-        {"min_n": MIN_N},
+        {"min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "mean",
+        population="inbound_calls_presented",
         compute=avg_wait,
     ),
     KPI(
@@ -595,6 +680,7 @@ KPIS = [
         {"min_n": MIN_N},
         "mean",
         target_note="Compare within a motif: it depends on the question type.",
+        population="answered_contacts",
         compute=dmc,
     ),
     KPI(
@@ -611,6 +697,7 @@ KPIS = [
         {"contacts": ("acw_s",)},
         {"min_n": MIN_N},
         "mean",
+        population="answered_contacts",
         compute=acw,
     ),
     KPI(
@@ -630,6 +717,7 @@ KPIS = [
         {"min_n": MIN_N},
         "mean",
         target_note="Debated KPI: compare within a motif.",
+        population="answered_contacts",
         compute=dmt,
     ),
     KPI(
@@ -648,6 +736,7 @@ KPIS = [
         {"min_n": MIN_N},
         "mean",
         variant_of="dmt",
+        population="answered_contacts",
         compute=dmt_no_hold,
     ),
     KPI(
@@ -655,19 +744,19 @@ KPIS = [
         "Taux de qualité de service",
         "Quality-of-service rate",
         G,
-        "Contacts traités ÷ contacts présentés × 100 (norme NF 345 : 90 %). Présentés = "
-        "drapeau offered quand il existe, sinon contacts dont la réponse est connue (égal alors "
-        "au taux de décroché).",
-        "Handled ÷ presented × 100 (NF 345 threshold: 90 %). Presented = the offered flag when "
-        "present, else contacts with a known answered value (then equal to the answer rate).",
+        "Appels traités ÷ appels entrants présentés × 100 (norme NF 345 : 90 %), même population "
+        "que le taux de décroché (drapeau présenté quand il existe).",
+        "Handled ÷ inbound calls presented × 100 (NF 345 threshold: 90 %), the answer rate's "
+        "population (offered flag when present).",
         "100 × count(presented and answered) ÷ count(presented)",
         "%",
         "higher",
         90.0,
         {"contacts": ("answered",)},
-        {"min_n": MIN_N},
+        {"min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "ratio",
         target_source="NF 345 (seed 002)",
+        population="inbound_calls_presented",
         compute=qos_rate,
     ),
     KPI(
@@ -691,6 +780,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "ratio",
+        population="contacts_known_sale",
         compute=conversion_rate,
     ),
     KPI(
@@ -718,6 +808,7 @@ KPIS = [
         },
         "custom",
         target_note="Placeholder in your currency.",
+        population="cost_period_contacts",
         compute=cost_per_contact,
     ),
     KPI(
@@ -744,6 +835,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "ratio",
+        population="dated_contacts",
         compute=ho_hno,
     ),
     KPI(
@@ -772,6 +864,7 @@ KPIS = [
         },
         "count",
         target_note="Placeholder: about one day of volume.",
+        population="open_items",
         compute=backlog,
     ),
 ]

@@ -179,6 +179,7 @@ KPIS = [
             "min_n": MIN_N,
         },
         "ratio",
+        population="survey_answers",
         compute=csat,
     ),
     KPI(
@@ -198,6 +199,7 @@ KPIS = [
         variant_of="csat",
         target_note="On a 1–5 scale; rescaled to the survey's detected scale.",
         target_scale=(1.0, 5.0),
+        population="survey_answers",
         compute=csat_mean,
     ),
     KPI(
@@ -216,6 +218,7 @@ KPIS = [
         {"surveys": ("nps_score",)},
         {"min_n": MIN_N},
         "nps",
+        population="survey_answers",
         compute=nps,
     ),
     KPI(
@@ -237,6 +240,7 @@ KPIS = [
         target_note="On 1–5 with high = more effort (rescaled to 1–7); flip direction when high "
         "= less effort.",
         target_scale=(1.0, 5.0),
+        population="survey_answers",
         compute=ces,
     ),
     KPI(
@@ -264,6 +268,7 @@ KPIS = [
         },
         "ratio",
         variant_of="ces",
+        population="survey_answers",
         compute=ces_low_effort,
     ),
 ]

@@ -1,12 +1,16 @@
 """Statistics for Pilote: intervals (``intervals``), tests (``tests``) and multiple-comparison
 corrections (``multiple``). Library code (scipy, statsmodels) wherever it does the job."""
 
+from kpis.stats.durations import hall_interval, mean_interval, median_interval
 from kpis.stats.intervals import (
     EMPTY_DENOMINATOR,
     Z95,
     Division,
+    cluster_ratio_interval,
+    cluster_ratio_var,
     low_sample,
     nps_interval,
+    nps_wald_interval,
     safe_divide,
     t_interval,
     wilson_interval,
@@ -31,6 +35,12 @@ __all__ = [
     "Division",
     "adjust_pvalues",
     "chi2_heterogeneity",
+    "cluster_ratio_interval",
+    "cluster_ratio_var",
+    "hall_interval",
+    "mean_interval",
+    "median_interval",
+    "nps_wald_interval",
     "holm",
     "low_sample",
     "mean_ci",

@@ -6,8 +6,14 @@ are 95 % by default. Proportions are in [0, 1] here; the engine turns them into 
 
 - Wilson score interval for a proportion k / n:
   ``(p + z²/2n ± z·sqrt(p(1−p)/n + z²/4n²)) / (1 + z²/n)``.
-- NPS (in points): trinomial variance ``(p_pro + p_det − (p_pro − p_det)²) / n``, normal
-  approximation, clipped to [−100, 100].
+- Proportion over contacts clustered by customer (``cluster_ratio_interval``): the ratio
+  estimator's linearised (sandwich) variance ``Σ_c (y_c − r·n_c)² / (Σn)² × G/(G−1)`` gives a
+  design effect ``deff = var ÷ (r(1−r)/n)`` (at least 1); Wilson with the effective size
+  ``n/deff × (z/t_{G−1})²`` (Korn & Graubard 1998 degrees-of-freedom adjustment).
+- NPS (in points): Bonett & Price (2012) adjusted Wald for a difference of two multinomial
+  proportions: one pseudo-promoter and one pseudo-detractor, ``p̃ = (k+1)/(n+2)``,
+  ``(p̃_pro − p̃_det) ± z·sqrt((p̃_pro + p̃_det − (p̃_pro − p̃_det)²)/(n+2))``, clipped to
+  [−100, 100] (the plain trinomial Wald, ``nps_wald_interval``, undercovers at small n).
 - Mean: Student t interval from n, Σx and Σx², so it works from group sums:
   ``mean ± t(n−1) · sqrt(s² / n)`` with ``s² = (Σx² − (Σx)²/n) / (n − 1)``.
 - Safe division: an empty (0 or missing) denominator gives NaN and a reason, never 0.
@@ -64,12 +70,9 @@ def wilson_interval(k, n, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
-def nps_interval(promoters, detractors, n, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Interval of NPS = 100·(p_pro − p_det) in points, from the trinomial variance.
-
-    var = (p_pro + p_det − (p_pro − p_det)²) / n; NPS ± z·100·sqrt(var), clipped to [−100, 100].
-    NaN where n is 0.
-    """
+def nps_wald_interval(promoters, detractors, n, conf: float = 0.95):
+    """Plain Wald interval of NPS in points: var = (p_pro + p_det − (p_pro − p_det)²) / n,
+    NPS ± z·100·sqrt(var), clipped to [−100, 100]; NaN where n is 0."""
     pro, det, n = _arr(promoters), _arr(detractors), _arr(n)
     z = _z(conf)
     bad = ~(n > 0)
@@ -81,6 +84,48 @@ def nps_interval(promoters, detractors, n, conf: float = 0.95) -> tuple[np.ndarr
     low = np.clip(centre - half, -100.0, 100.0)
     high = np.clip(centre + half, -100.0, 100.0)
     return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
+
+
+def nps_interval(promoters, detractors, n, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Bonett–Price adjusted Wald interval of NPS in points (one pseudo-count added to the
+    promoters and to the detractors, n + 2 answers); NaN where n is 0."""
+    pro, det, n = _arr(promoters), _arr(detractors), _arr(n)
+    lo, hi = nps_wald_interval(pro + 1.0, det + 1.0, n + 2.0, conf)
+    bad = ~(n > 0)
+    return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
+
+
+def cluster_ratio_var(k, n, syy, syn, snn, clusters) -> np.ndarray:
+    """Linearised (sandwich) variance of r = k/n over G clusters:
+    Σ_c (y_c − r·n_c)² / n² × G/(G−1), expanded as (syy − 2r·syn + r²·snn) / n² × G/(G−1)."""
+    k, n, syy, syn, snn, g = map(_arr, (k, n, syy, syn, snn, clusters))
+    r = k / n
+    return np.maximum(syy - 2 * r * syn + r * r * snn, 0.0) / (n * n) * g / (g - 1)
+
+
+def cluster_ratio_interval(
+    k, n, syy, syn, snn, clusters, conf: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interval of the proportion k / n when the n units fall in ``clusters`` groups (customers).
+
+    ``syy, syn, snn``: Σ_c y_c², Σ_c y_c·n_c, Σ_c n_c² over the clusters (y_c successes and n_c
+    units of cluster c). var(r) = (syy − 2r·syn + r²·snn) / n² × G/(G−1); deff = var ÷
+    (r(1−r)/n), floored at 1; Wilson interval at the effective size n/deff × (z/t_{G−1})².
+    NaN where n is 0; plain Wilson where r is 0 or 1 or G < 2.
+    """
+    k, n, g = _arr(k), _arr(n), _arr(clusters)
+    z = _z(conf)
+    ok = (n > 0) & (g >= 2)
+    n_ = np.where(ok, n, 1.0)
+    g_ = np.where(ok, g, 2.0)
+    r = np.where(ok, k / n_, 0.0)
+    var = cluster_ratio_var(k, n_, syy, syn, snn, g_)
+    srs = r * (1 - r) / n_
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deff = np.where(ok & (srs > 0), np.maximum(var / np.where(srs > 0, srs, 1.0), 1.0), 1.0)
+    df_adj = np.where(ok, (z / _sps.t.ppf(0.5 + conf / 2, g_ - 1)) ** 2, 1.0)
+    n_eff = np.where(ok, n_ / deff * df_adj, n)
+    return wilson_interval(np.where(ok, r * n_eff, k), n_eff, conf)
 
 
 def t_interval(n, total, total_sq, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

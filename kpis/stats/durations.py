@@ -1,0 +1,143 @@
+"""Intervals for means and medians of durations (skewed, often near-lognormal), per segment.
+
+Every function takes per-unit values ``x`` and their segment codes (``0..ngroups−1``) and returns
+one value per segment, so one call serves every segment.
+
+- ``mean_interval``: below ``BOOT_MAX_N`` units a **bootstrap-t** (studentised) interval —
+  ``[x̄ − t*_{0.975}·s/√n, x̄ − t*_{0.025}·s/√n]`` with ``t*`` the quantiles of
+  ``(x̄_b − x̄)/(s_b/√n)`` over ``BOOT_B`` resamples (seeded, so a figure never moves between
+  runs); from ``BOOT_MAX_N`` units, **Hall's (1992) transformation** of the t statistic, which
+  removes its skewness from Σx, Σx², Σx³: with ``γ̂ = m₃/s³``, ``g⁻¹(t) = 3/γ̂·((1 + γ̂(t −
+  γ̂/6n))^{1/3} − 1)``, the interval is ``[x̄ − s·g⁻¹(z/√n), x̄ − s·g⁻¹(−z/√n)]``. Student t
+  (``intervals.t_interval``) undercovers on such data: 74 % at n = 10 on lognormal σ = 1.5.
+- ``median_interval``: the median and its distribution-free order-statistic interval
+  ``[x_(j), x_(n−j+1)]``, ``j`` the largest index with ``P(Binomial(n, ½) < j) ≤ α/2``
+  (coverage ≥ 95 %; NaN below 6 units, where no such interval exists).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats as _sps
+
+BOOT_MAX_N = 1000  # bootstrap below this many units per segment, Hall's transformation above
+BOOT_B = 499  # resamples
+BOOT_BUDGET = 2_000_000  # at most this many resampled values per call (then Hall's method)
+SEED = 20260101
+
+
+def _layout(codes, x, ngroups: int):
+    """Values sorted by segment (and the segment starts and sizes)."""
+    codes = np.asarray(codes, dtype=np.int64)
+    x = np.asarray(x, dtype="float64")
+    if ngroups == 1:
+        order_x = x
+    else:
+        small = codes.astype(np.int16 if ngroups < 2**15 else np.int64)  # int16: radix sort
+        order_x = x[np.argsort(small, kind="stable")]
+    sizes = np.bincount(codes, minlength=ngroups)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    return order_x, starts, sizes
+
+
+def hall_interval(n, mean, sd, skew, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Hall's skewness-removing transformation interval of a mean from n, x̄, s and γ̂ = m₃/s³
+    (arrays); NaN where n < 2; a zero skewness gives the z interval."""
+    n, mean, sd, g = (np.asarray(a, dtype="float64") for a in (n, mean, sd, skew))
+    z = float(_sps.norm.ppf(0.5 + conf / 2))
+    ok = n >= 2
+    n_ = np.where(ok, n, 2.0)
+    b = g / (6 * n_)
+
+    def inv(t):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = 3.0 / g * (np.cbrt(1.0 + g * (t - b)) - 1.0)
+        return np.where(np.abs(g) < 1e-12, t - b, out)
+
+    lo = mean - sd * inv(z / np.sqrt(n_))
+    hi = mean - sd * inv(-z / np.sqrt(n_))
+    return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan)
+
+
+def _moments(xs: np.ndarray, starts: np.ndarray, sizes: np.ndarray):
+    """n, mean, sd (n − 1) and skewness m₃/s³ of each segment of the sorted values."""
+    ng = len(sizes)
+    nz = sizes > 0
+    seg = np.repeat(np.arange(ng), sizes)
+    n = sizes.astype("float64")
+    n_ = np.where(nz, n, 1.0)
+    mean = np.bincount(seg, weights=xs, minlength=ng) / n_
+    d = xs - mean[seg]
+    m2 = np.bincount(seg, weights=d * d, minlength=ng)
+    m3 = np.bincount(seg, weights=d * d * d, minlength=ng)
+    sd = np.sqrt(m2 / np.where(n > 1, n - 1, 1.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        skew = np.where(sd > 0, (m3 / n_) / sd**3, 0.0)
+    return n, mean, sd, skew
+
+
+def _boot_t(x: np.ndarray, rng, b: int, conf: float) -> tuple[float, float]:
+    """Bootstrap-t interval of the mean of one sample (vectorised over the resamples)."""
+    n = len(x)
+    mean, sd = x.mean(), x.std(ddof=1)
+    if sd == 0:
+        return mean, mean
+    xb = x[rng.integers(0, n, size=(b, n))]
+    mb = xb.mean(axis=1)
+    sb = xb.std(axis=1, ddof=1)
+    keep = sb > 0
+    t = (mb[keep] - mean) / (sb[keep] / np.sqrt(n))
+    a = (1 - conf) / 2
+    q_lo, q_hi = np.quantile(t, [a, 1 - a])
+    se = sd / np.sqrt(n)
+    return mean - q_hi * se, mean - q_lo * se
+
+
+def mean_interval(
+    codes, x, ngroups: int, conf: float = 0.95, seed: int = SEED, budget: int = BOOT_BUDGET
+):
+    """Interval of each segment's mean: bootstrap-t below ``BOOT_MAX_N`` units (while the
+    resampled values stay within ``budget``, smallest segments first), Hall's transformation
+    otherwise; NaN below 2 units."""
+    xs, starts, sizes = _layout(codes, x, ngroups)
+    n, mean, sd, skew = _moments(xs, starts, sizes)
+    lo, hi = hall_interval(n, mean, sd, skew, conf)
+    rng = np.random.default_rng(seed)
+    spent = 0
+    small = np.flatnonzero((sizes >= 2) & (sizes < BOOT_MAX_N))
+    for g in small[np.argsort(sizes[small], kind="stable")]:
+        size = int(sizes[g])
+        if spent + BOOT_B * size > budget:
+            break
+        spent += BOOT_B * size
+        lo[g], hi[g] = _boot_t(xs[starts[g] : starts[g] + size], rng, BOOT_B, conf)
+    return lo, hi
+
+
+def median_rank(n, conf: float = 0.95) -> np.ndarray:
+    """1-based rank j of the lower order statistic of the median interval (0 when none)."""
+    n = np.asarray(n, dtype="float64")
+    a = (1 - conf) / 2
+    # largest j with P(B < j) = cdf(j − 1) ≤ α/2
+    j = _sps.binom.ppf(a, n, 0.5)  # smallest k with cdf(k) ≥ α/2
+    j = np.where(_sps.binom.cdf(j, n, 0.5) <= a, j + 1, j)
+    return np.where(n > 0, j, 0).astype(np.int64)
+
+
+def median_interval(codes, x, ngroups: int, conf: float = 0.95):
+    """Median of each segment and its order-statistic interval (NaN where not defined)."""
+    xs, starts, sizes = _layout(codes, x, ngroups)
+    med = np.full(ngroups, np.nan)
+    lo = np.full(ngroups, np.nan)
+    hi = np.full(ngroups, np.nan)
+    ranks = median_rank(sizes, conf)
+    for g in np.flatnonzero(sizes > 0):
+        size, j = int(sizes[g]), int(ranks[g])
+        seg = xs[starts[g] : starts[g] + size]
+        mids = [(size - 1) // 2, size // 2]
+        kth = sorted({*mids, *([j - 1, size - j] if j >= 1 else [])})
+        part = np.partition(seg, kth)
+        med[g] = 0.5 * (part[mids[0]] + part[mids[1]])
+        if j >= 1:
+            lo[g], hi[g] = part[j - 1], part[size - j]
+    return med, lo, hi
