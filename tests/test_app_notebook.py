@@ -13,7 +13,8 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from kpis.engine import compute
-from kpis.workspace import FORMAT_NAME, TOP_KEYS, run_cell, standard_audit
+from kpis.views.runner import run_cell, standard_audit
+from kpis.workspace import FORMAT_NAME, TOP_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `ui` sits beside app.py (Streamlit puts that folder on the path)

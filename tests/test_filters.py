@@ -14,7 +14,8 @@ import pytest
 from kpis import crossviews as cv
 from kpis.engine import Env, compute
 from kpis.filters import filter_rows, filter_tables
-from kpis.workspace import Cell, run_cell
+from kpis.views.runner import run_cell
+from kpis.workspace import Cell
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:

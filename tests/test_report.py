@@ -15,7 +15,8 @@ from pptx import Presentation
 from kpis.compare import format_value
 from kpis.engine import compute, registry_records
 from kpis.report import ReportError, cli_report, report_from_tables, write_report, xl_text
-from kpis.workspace import Cell, Workspace, run_cell
+from kpis.views.runner import run_cell
+from kpis.workspace import Cell, Workspace
 from sample_data.generator import generate
 
 HOSTILE = {
