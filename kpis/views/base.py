@@ -54,8 +54,10 @@ class ViewResult:
 
     The first attributes are those the deliverable writers read (``kpis.report``); ``values``
     gives the raw value and unit behind each key number, ``units`` the unit of table columns
-    that have none in a ``unit`` column, ``selection`` the chart's click selection
-    (``{"param", "field", "segment"}``) when it has one, ``n`` the population behind the result.
+    that have none in a ``unit`` column (``fraction``, ``diff``, ``p`` or a KPI unit),
+    ``selection`` the chart's click selection (``{"param", "field", "segment"}``) when it has
+    one, ``n`` the population behind the result, ``sentences`` what the screen says in words
+    (``{"kind", "text"}``), ``labels`` headers of the result's own columns (in its language).
     """
 
     title: str
@@ -72,13 +74,14 @@ class ViewResult:
     error: str | None = None
     # for the screen
     view_id: str = ""
-    sentences: list[str] = field(default_factory=list)
+    sentences: list[dict] = field(default_factory=list)
     values: dict[str, tuple[float, str]] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
     selection: dict | None = None
     n: int | None = None
     population: str = ""
     extra_charts: dict[str, dict] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
     def add_number(self, label: str, value: Any, unit: str, lang: str) -> None:
         """A key number: its text through ``kpis.format`` and its raw value."""

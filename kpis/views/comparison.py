@@ -8,7 +8,7 @@ import pandas as pd
 
 from kpis import format as fmt
 from kpis.views import charts
-from kpis.views.base import Input, View, ViewResult, kpi_name, lang_of, t2, targets
+from kpis.views.base import Input, View, ViewResult, kpi_name, kpi_unit, lang_of, t2, targets
 
 PAIRWISE = ("Comparaisons deux à deux", "Pairwise comparisons")
 SCORECARD = ("Tableau de score pondéré", "Weighted scorecard")
@@ -111,6 +111,7 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
     res.units = {"coverage": "fraction", "std_diff": "diff", "std_p_adj": "p"}
     pw = comp.pairwise.copy()
     pw.insert(1, "indicateur", pw["kpi"].map(lambda k: kpi_name(k, lang)))
+    pw["unit"] = pw["kpi"].map(kpi_unit)
     res.extra_tables[name(PAIRWISE, lang)] = pw
     merges = [
         {

@@ -57,11 +57,19 @@ def _segments(df: pd.DataFrame, lang: str) -> tuple[str, str]:
     return t2("segments", "segments", lang), fmt.integer(len(df), lang)
 
 
-def _pair_units(res: ViewResult, kx: str, ky: str) -> None:
+def _pair_units(res: ViewResult, kx: str, ky: str, lang: str) -> None:
     for side, k in (("x", kx), ("y", ky)):
-        u = kpi_unit(k)
+        u, name = kpi_unit(k), kpi_name(k, lang)
         res.units.update({f"{side}_value": u, f"{side}_ci_low": u, f"{side}_ci_high": u})
         res.units[f"{side}_n"] = "count"
+        res.labels.update(
+            {
+                f"{side}_value": name,
+                f"{side}_ci_low": f"{name} : {t2('IC bas', 'CI low', lang)}",
+                f"{side}_ci_high": f"{name} : {t2('IC haut', 'CI high', lang)}",
+                f"{side}_n": f"n ({name})",
+            }
+        )
     res.units["n"] = "count"
 
 
@@ -106,7 +114,7 @@ def _pairing(tables, p, settings, kind: str) -> ViewResult:
         lang=lang,
     )
     res.selection = {"param": charts.POINT, "field": "_label", "segment": label}
-    _pair_units(res, kx, ky)
+    _pair_units(res, kx, ky, lang)
     _overall(res, tables, [kx, ky], settings, lang)
     k, v = _segments(df, lang)
     res.numbers[k] = v

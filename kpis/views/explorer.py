@@ -62,7 +62,7 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
         table[b] = table[b].astype(object).map(text)
     table["detail"] = table["detail"].astype(object).map(text)
     name = kpi_name(kpi, lang)
-    res = ViewResult(title="", table=table)
+    res = ViewResult(title="", table=table, units={"period": period} if period else {})
     shown = table[table["value"].notna()]
     if len(shown) and (by or period):
         if period:
