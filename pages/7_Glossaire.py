@@ -56,9 +56,9 @@ for group in GROUPS:
                     pd.DataFrame(
                         [
                             {
-                                "param": k,
-                                "default": str(v["default"]),
-                                "description": v["description"],
+                                ctx.t("param_name"): k,
+                                ctx.t("param_default"): str(v["default"]),
+                                ctx.t("definition"): v["description"],
                             }
                             for k, v in r["params"].items()
                         ]

@@ -77,7 +77,12 @@ else:
         seg = res.selection["segment"]
         rows = cv.drill(ctx.data.tables, {seg: picked}, filters=ctx.engine_filters)
         st.subheader(("Contacts : " if fr else "Contacts: ") + md_escape(picked))
-        st.dataframe(rows, hide_index=True, key="cross_drill")
+        rows = rows.drop(columns=[c for c in ("_row", "_file") if c in rows.columns])
+        st.dataframe(
+            rows.rename(columns=lambda c: field_label(c, ctx.lang)),
+            hide_index=True,
+            key="cross_drill",
+        )
     elif res.selection:
         st.caption(
             "Cliquez un point ou une barre pour voir ses contacts."

@@ -57,7 +57,11 @@ def drill_down(ctx: Ctx, segment: dict, kpi_ids: list[str], period) -> None:
         ctx.t("first_rows", n=fmt.integer(len(rows), ctx.lang), shown=min(len(rows), SHOWN_ROWS))
     )
     shown = rows.drop(columns=[c for c in ("_row", "_file") if c in rows.columns])
-    st.dataframe(shown.head(SHOWN_ROWS), hide_index=True, key="ex_drill")
+    st.dataframe(
+        shown.head(SHOWN_ROWS).rename(columns=lambda c: field_label(c, ctx.lang)),
+        hide_index=True,
+        key="ex_drill",
+    )
     st.download_button(
         ctx.t("download_drill"),
         lambda: shown.to_csv(index=False, sep=";").encode("utf-8-sig"),

@@ -257,6 +257,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "unit": ("Unité", "Unit"),
     "direction": ("Sens", "Direction"),
     "params": ("Paramètres", "Parameters"),
+    "param_name": ("Paramètre", "Parameter"),
+    "param_default": ("Valeur par défaut", "Default"),
     "variant_of": ("Variante de", "Variant of"),
     "higher": ("plus haut = mieux", "higher is better"),
     "lower": ("plus bas = mieux", "lower is better"),

@@ -20,8 +20,7 @@ import pandas as pd
 from kpis import format as fmt
 from kpis.errors import PiloteError
 
-# columns whose values are in the row's KPI unit (the table's "unit" column)
-ROW_UNIT = "row"
+PERIOD_WORDS = {"day": ("jour", "day"), "week": ("semaine", "week"), "month": ("mois", "month")}
 
 
 class NotAvailable(Exception):
@@ -209,6 +208,23 @@ def field_name(name: str, lang: str = "fr") -> str:
         if name in tdef.names:
             return tdef.get(name).label(lang)
     return name
+
+
+def by_text(fields, period, lang: str = "fr") -> str:
+    """ "par motif × canal par mois" / "by motif × canal by month" (field labels, lower case)."""
+    word = "par " if lang == "fr" else "by "
+    fields = [fields] if isinstance(fields, str) else list(fields or [])
+    labels = []
+    for f in fields:
+        if f in PERIOD_WORDS:
+            labels.append(PERIOD_WORDS[f][0 if lang == "fr" else 1])
+        else:
+            label = field_name(f, lang)
+            labels.append(label[:1].lower() + label[1:] if label[1:2].islower() else label)
+    parts = [word + " × ".join(labels)] if labels else []
+    if period:
+        parts.append(word + PERIOD_WORDS.get(period, (period, period))[0 if lang == "fr" else 1])
+    return " ".join(parts)
 
 
 def targets(settings: Mapping) -> dict:

@@ -19,6 +19,7 @@ from kpis.views.base import (
     NotAvailable,
     View,
     ViewResult,
+    by_text,
     compute,
     field_name,
     kpi_name,
@@ -50,7 +51,6 @@ NEEDS = {
     "avoidable_pareto": {"contacts": ("motif",)},
     "ho_hno": {"contacts": ("started_at", "canal")},
 }
-PERIOD_FR = {"week": "semaine", "month": "mois"}
 
 
 def _segments(df: pd.DataFrame, lang: str) -> tuple[str, str]:
@@ -289,16 +289,6 @@ RUNNERS = {
 }
 
 
-def _how(by, period, lang) -> str:
-    word = "par " if lang == "fr" else "by "
-    parts = []
-    if by:
-        parts.append(word + (PERIOD_FR.get(by, by) if lang == "fr" else by))
-    if period:
-        parts.append(word + (PERIOD_FR.get(period, period) if lang == "fr" else period))
-    return " ".join(parts)
-
-
 def _make(analysis: str) -> View:
     if analysis == "free":
         _, fr, en = FREE
@@ -322,8 +312,8 @@ def _make(analysis: str) -> View:
             name = f"{kpi_name(p['x'], lang)} / {kpi_name(p['y'], lang)}"
         else:
             name = fr if lang == "fr" else en
-        how = _how(p.get("by"), p.get("period"), lang)
-        head = f"{base_fr if lang == 'fr' else base_en} : {name}"
+        how = by_text(p.get("by"), p.get("period"), lang)
+        head = f"{base_fr} : {name}" if lang == "fr" else f"{base_en}: {name}"
         return head + (f" ({how})" if how else "")
 
     def run(tables, p: dict, settings: dict) -> ViewResult:

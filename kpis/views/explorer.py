@@ -11,6 +11,7 @@ from kpis.views.base import (
     NotAvailable,
     View,
     ViewResult,
+    by_text,
     compute,
     field_name,
     kpi_name,
@@ -21,7 +22,6 @@ from kpis.views.base import (
 
 PERIODS = (None, "day", "week", "month")
 SORTS = ("segment", "value_desc", "value_asc")
-PERIOD_FR = {"day": "jour", "week": "semaine", "month": "mois"}
 
 
 def _by(p) -> list[str]:
@@ -30,12 +30,9 @@ def _by(p) -> list[str]:
 
 
 def describe(p, lang: str) -> str:
-    by, period = _by(p), p.get("period")
-    word = "par " if lang == "fr" else "by "
-    parts = [word + " × ".join(by)] if by else []
-    if period:
-        parts.append(word + (PERIOD_FR.get(period, period) if lang == "fr" else period))
-    return f"{kpi_name(p.get('kpi') or 'fcr', lang)} {' '.join(parts)}".strip()
+    return (
+        f"{kpi_name(p.get('kpi') or 'fcr', lang)} {by_text(_by(p), p.get('period'), lang)}".strip()
+    )
 
 
 def run(tables, p: dict, settings: dict) -> ViewResult:
