@@ -81,6 +81,7 @@ if res.error:
     st.stop()
 
 with results:
+    render.show_numbers(res, per_row=2)
     st.subheader(ctx.t("cmp_table"))
     raw = {"value": ctx.t("cmp_raw"), "ci_low": ctx.t("cmp_raw_low")}
     raw["ci_high"] = ctx.t("cmp_raw_high")

@@ -104,6 +104,7 @@ class View:
     rules: tuple[str, ...] = ()
     describe: Callable[[Mapping, str], str] | None = field(default=None, repr=False)
     cell_params: Mapping[str, Any] = field(default_factory=dict)  # fixed params of its cells
+    check: Callable[[Mapping, Mapping], list[str]] | None = field(default=None, repr=False)
 
     def title(self, lang: str = "fr") -> str:
         return self.title_fr if lang == "fr" else self.title_en
@@ -139,8 +140,9 @@ class View:
         except ValueError:
             return {**self.defaults(), **dict(params or {})}
 
-    def missing(self, tables: Mapping[str, pd.DataFrame]) -> list[str]:
-        """``table.field`` names this view needs and the tables lack (empty: it can run)."""
+    def missing(self, tables: Mapping[str, pd.DataFrame], params: Mapping | None = None):
+        """What this view needs and the tables lack (empty: it can run): ``table.field`` of its
+        declared needs, then the segment fields its inputs name that no table has."""
         out = []
         for name, fields in self.needs.items():
             t = tables.get(name)
@@ -148,6 +150,15 @@ class View:
                 out.append(name)
                 continue
             out += [f"{name}.{f}" for f in fields if f not in t.columns]
+        p = self.resolve_quiet(params)
+        present = {c for t in tables.values() if t is not None for c in t.columns}
+        for i in self.inputs:
+            if i.kind not in ("field", "fields") or not p.get(i.name):
+                continue
+            values = [p[i.name]] if isinstance(p[i.name], str) else list(p[i.name])
+            out += [v for v in values if v not in present and v not in PERIOD_WORDS]
+        if self.check is not None:
+            out += self.check(tables, p)
         return out
 
     def run(
@@ -164,7 +175,7 @@ class View:
         title = self.full_title(params, lang)
         try:
             p = self.resolve(params)
-            lacking = self.missing(tables)
+            lacking = self.missing(tables, p)
             if lacking:
                 raise NotAvailable(
                     f"données absentes : {', '.join(lacking)}",

@@ -175,6 +175,12 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
     return res
 
 
+def _has_provider(tables, p) -> list[str]:
+    fld = p.get("provider_field") or "provider"
+    found = any(t is not None and fld in t.columns for t in tables.values())
+    return [] if found else [fld]
+
+
 VIEW = View(
     id="comparison",
     title_fr="Comparaison prestataires",
@@ -193,4 +199,5 @@ VIEW = View(
         Input("basis", "choice", "std", ("std", "raw"), "Base du score", "Score basis"),
     ),
     compute=run,
+    check=_has_provider,
 )

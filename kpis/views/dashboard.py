@@ -19,7 +19,10 @@ from kpis.views.base import (
     text,
 )
 
-KEY_NUMBERS = ("volume", "fcr", "fcr_measured", "recontact_rate", "dmt", "service_level", "csat")
+# at most 8: every deliverable shows every key number (a slide has room for 8)
+KEY_NUMBERS = (
+    "volume", "answer_rate", "dmt", "fcr", "fcr_measured", "recontact_rate", "csat", "nps",
+)  # fmt: skip
 BREAKDOWNS = ("Répartitions (5 premières valeurs)", "Breakdowns (top 5 values)")
 TREND = ("Tendance mensuelle", "Monthly trend")
 UNAVAILABLE = ("Indicateurs non calculables", "KPIs that cannot be computed")
@@ -84,8 +87,10 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
             )
     if parts:
         res.extra_tables[extra_name(BREAKDOWNS, lang)] = pd.concat(parts, ignore_index=True)
+    monthly = None
     if p.get("trend", True) and len(table):
         monthly = compute(tables, list(table["kpi"]), settings, period="month")
+    if monthly is not None and "period" in monthly.columns:  # no period: aggregates only
         m_keys = breakdown_columns(monthly)
         monthly = monthly[monthly[m_keys].isna().all(axis=1)] if m_keys else monthly
         monthly = monthly[monthly["kpi"].isin(set(table["kpi"])) & monthly["period"].notna()]

@@ -82,7 +82,7 @@ VIEW = View(
     title_en="Verbatims",
     cell="verbatims",
     inputs=(
-        Input("score", "field", "nps_score", SCORES, "Note utilisée", "Score used"),
+        Input("score", "choice", "nps_score", SCORES, "Note utilisée", "Score used"),
         Input("text_lang", "choice", "fr", ("fr", "en"), "Langue des commentaires", "Language"),
         Input("top", "int", 25, label_fr="Termes affichés", label_en="Terms shown"),
         Input("min_docs", "int", 3, label_fr="Commentaires minimum", label_en="Minimum comments"),
