@@ -140,9 +140,12 @@ class View:
         except ValueError:
             return {**self.defaults(), **dict(params or {})}
 
-    def missing(self, tables: Mapping[str, pd.DataFrame], params: Mapping | None = None):
+    def missing(
+        self, tables: Mapping[str, pd.DataFrame], params: Mapping | None = None, check=True
+    ) -> list[str]:
         """What this view needs and the tables lack (empty: it can run): ``table.field`` of its
-        declared needs, then the segment fields its inputs name that no table has."""
+        declared needs, the segment fields its inputs name that no table has, and (``check``)
+        what its own check finds (``run`` leaves that to the view, whose message says more)."""
         out = []
         for name, fields in self.needs.items():
             t = tables.get(name)
@@ -157,7 +160,7 @@ class View:
                 continue
             values = [p[i.name]] if isinstance(p[i.name], str) else list(p[i.name])
             out += [v for v in values if v not in present and v not in PERIOD_WORDS]
-        if self.check is not None:
+        if check and self.check is not None:
             out += self.check(tables, p)
         return out
 
@@ -175,7 +178,7 @@ class View:
         title = self.full_title(params, lang)
         try:
             p = self.resolve(params)
-            lacking = self.missing(tables, p)
+            lacking = self.missing(tables, p, check=False)
             if lacking:
                 raise NotAvailable(
                     f"données absentes : {', '.join(lacking)}",
