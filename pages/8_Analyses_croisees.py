@@ -89,7 +89,8 @@ else:
             if fr
             else "Click a point or a bar to see its contacts."
         )
-    with st.expander("Données" if fr else "Data"):
+    # a keyed container: drawn after the chart, it tells a browser the analysis is complete
+    with st.container(key=f"cross_data_{choice}"), st.expander("Données" if fr else "Data"):
         render.show_table(res, ctx.lang, f"cross_table_{choice}")
     render.show_extras(res, ctx.lang, f"cross_{choice}")
 
