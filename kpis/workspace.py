@@ -90,7 +90,7 @@ def _now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat()
 
 
-def _jsonable(value: Any, where: str) -> Any:
+def jsonable(value: Any, where: str) -> Any:
     """A deep copy of ``value`` made of JSON types only (tuples → lists, dates → ISO text)."""
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -102,10 +102,10 @@ def _jsonable(value: Any, where: str) -> Any:
     if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v, f"{where}.{k}") for k, v in value.items()}
+        return {str(k): jsonable(v, f"{where}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return [_jsonable(v, where) for v in items]
+        return [jsonable(v, where) for v in items]
     raise WorkspaceDataError(
         f"« {where} » contient un objet {type(value).__name__} : un espace de travail ne garde "
         "que des réglages, jamais de données.",
@@ -145,7 +145,7 @@ def _check_filters(filters: Mapping, where: str) -> None:
             )
 
 
-def _restore_filters(filters: Mapping) -> dict:
+def restore_filters(filters: Mapping) -> dict:
     """JSON lists of two dates on time fields back to the engine's (start, end) tuples."""
     from kpis.filters import DATE_FILTER_KEYS
 
@@ -175,8 +175,8 @@ class Cell:
             "id": self.id,
             "view": self.view,
             "title": self.title,
-            "params": _jsonable(self.params, f"cells[{self.id}].params"),
-            "filters": _jsonable(self.filters, f"cells[{self.id}].filters"),
+            "params": jsonable(self.params, f"cells[{self.id}].params"),
+            "filters": jsonable(self.filters, f"cells[{self.id}].filters"),
             "comment": self.comment,
             "created_at": self.created_at,
         }
@@ -204,7 +204,7 @@ class Cell:
             raise _fmt_err("« view » manque.", "'view' is missing.", where)
         kw = {k: d[k] for k in CELL_KEYS if k in d}
         kw["params"] = dict(kw.get("params", {}))
-        kw["filters"] = _restore_filters(dict(kw.get("filters", {})))
+        kw["filters"] = restore_filters(dict(kw.get("filters", {})))
         return cls(**kw)
 
     def validate(self, where: str = "cell") -> None:
@@ -302,7 +302,7 @@ class Workspace:
             raise _fmt_err("deux cellules ont le même id.", "two cells share one id.")
         for i, c in enumerate(self.cells):
             c.validate(f"cells[{i}]")
-        _check_lists(_jsonable(self.settings, "settings"), "settings")
+        _check_lists(jsonable(self.settings, "settings"), "settings")
         _check_lists(dict(self.mappings), "mappings")
 
     def to_dict(self) -> dict:
@@ -312,7 +312,7 @@ class Workspace:
             "version": self.version,
             "saved_at": _now(),
             "mappings": dict(self.mappings),
-            "settings": _jsonable(self.settings, "settings"),
+            "settings": jsonable(self.settings, "settings"),
             "targets": {k: float(v) for k, v in self.targets.items()},
             "cells": [c.to_dict() for c in self.cells],
         }
@@ -353,7 +353,7 @@ class Workspace:
             raise _fmt_err("« cells » doit être une liste.", "'cells' must be a list.")
         settings = doc.get("settings", {})
         if isinstance(settings, dict) and isinstance(settings.get("filters"), dict):
-            settings = {**settings, "filters": _restore_filters(settings["filters"])}
+            settings = {**settings, "filters": restore_filters(settings["filters"])}
         ws = cls(
             mappings=doc.get("mappings", {}),
             settings=settings,

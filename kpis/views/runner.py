@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from kpis.views import REGISTRY, View, ViewResult
-from kpis.workspace import Cell, Workspace, _jsonable, _restore_filters
+from kpis.workspace import Cell, Workspace, jsonable, restore_filters
 
 
 def view_for(view: str, params: Mapping | None) -> tuple[View, dict]:
@@ -71,7 +71,7 @@ def run_cell(
     settings.setdefault("params", {})
     lang = settings.get("lang", "fr")
     cell.validate(f"cell {cell.id}")
-    filters = _restore_filters({**(settings.get("filters") or {}), **cell.filters})
+    filters = restore_filters({**(settings.get("filters") or {}), **cell.filters})
     title = cell.title or default_title(cell, lang)
     try:
         view, params = view_for(cell.view, cell.params)
@@ -168,8 +168,8 @@ def cell_from_view(
     """What a page's "Ajouter au carnet" button builds (validated, JSON-safe copies)."""
     cell = Cell(
         view,
-        params=json.loads(json.dumps(_jsonable(dict(params or {}), "params"))),
-        filters=_restore_filters(_jsonable(dict(filters or {}), "filters")),
+        params=json.loads(json.dumps(jsonable(dict(params or {}), "params"))),
+        filters=restore_filters(jsonable(dict(filters or {}), "filters")),
         title=title,
         comment=comment,
     )
