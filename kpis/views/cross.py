@@ -218,7 +218,7 @@ def _dmt(tables, p, settings) -> ViewResult:
     res.add_number(t2("durée moyenne de traitement", "mean handling time", lang), mean, "s", lang)
     top = df.sort_values("value", ascending=False).iloc[0]
     res.numbers[t2("segment le plus long", "longest segment", lang)] = (
-        f"{top[by]} : {fmt.duration(top['value'], lang)}"
+        f"{top[by]}{' : ' if lang == 'fr' else ': '}{fmt.duration(top['value'], lang)}"
     )
     return res
 
@@ -246,13 +246,18 @@ def _avoidable(tables, p, settings) -> ViewResult:
     df = cv.avoidable_pareto(tables, settings["params"], filters=settings["filters"])
     if df.empty:
         raise NotAvailable("aucun motif", "no motif")
+    from kpis.stats import wilson_interval
+
+    lo, hi = wilson_interval(df["n"], float(df["n"].sum()))  # each motif's share of contacts
+    df.insert(3, "ci_low", 100 * lo)
+    df.insert(4, "ci_high", 100 * hi)
     res = ViewResult(title="", table=df)
     res.chart = _bars(
         df.assign(_hl=df["avoidable"]), "motif", lang, value="share",
         title=t2("Part des contacts (%)", "Share of contacts (%)", lang),
     )  # fmt: skip
     res.selection = {"param": charts.SEGMENT, "field": "_seg", "segment": "motif"}
-    res.units = {"share": "%", "cum_share": "%", "n": "count"}
+    res.units = {"share": "%", "cum_share": "%", "n": "count", "ci_low": "%", "ci_high": "%"}
     share = float(df.loc[df["avoidable"], "share"].sum())
     res.add_number(t2("part des motifs évitables", "avoidable share", lang), share, "%", lang)
     res.add_number(t2("motifs", "motifs", lang), len(df), "count", lang)

@@ -80,6 +80,8 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
                         "indicateur": kpi_name(kpi_id, lang),
                         "segment": top[key].astype(object).map(text).to_numpy(),
                         "value": top["value"].to_numpy(float),
+                        "ci_low": top["ci_low"].to_numpy(float),
+                        "ci_high": top["ci_high"].to_numpy(float),
                         "n": top["n"].to_numpy(float),
                         "unit": top["unit"].to_numpy(),
                     }

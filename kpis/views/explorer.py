@@ -108,7 +108,8 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
             (t2("segment le plus faible", "weakest segment", lang), ranked.iloc[-1]),
         ):
             seg = " · ".join(text(row[b]) for b in by)
-            res.numbers[label] = f"{seg} : {fmt.value(row['value'], unit, lang)}"
+            sep = " : " if lang == "fr" else ": "
+            res.numbers[label] = f"{seg}{sep}{fmt.value(row['value'], unit, lang)}"
     return res
 
 
