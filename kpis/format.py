@@ -199,3 +199,28 @@ def date(d: Any, lang: str = "fr", granularity: str = "day") -> str:
     if granularity == "week":
         return ("sem. du " if lang == "fr" else "week of ") + text
     return text
+
+
+value_text = value  # the name KeyNumber uses (``value`` is also its attribute)
+
+
+class KeyNumber(str):
+    """A key figure: its formatted text (a ``str``, shown as is by pages, HTML and PowerPoint)
+    that keeps the raw ``value`` and ``unit`` so a spreadsheet stores a real number."""
+
+    value: float | None
+    unit: str
+
+    def __new__(cls, text: str, value: float | None, unit: str):
+        obj = super().__new__(cls, text)
+        obj.value = None if is_missing(value) else float(value)
+        obj.unit = unit
+        return obj
+
+    def __getnewargs__(self):  # pickling (Streamlit's cache) and copies keep value and unit
+        return (str(self), self.value, self.unit)
+
+    @classmethod
+    def of(cls, value: Any, unit: str, lang: str = "fr") -> KeyNumber:
+        """``value`` formatted by ``kpis.format.value``."""
+        return cls(value_text(value, unit, lang), None if is_missing(value) else value, unit)

@@ -81,7 +81,7 @@ def suggest(started_at: pd.Series, min_share: float = 0.01, min_day_share: float
     if not len(t):
         return {"spec": "", "spans": {}, "table": pd.DataFrame()}
     counts = (
-        pd.DataFrame({"weekday": t.dt.weekday.to_numpy(), "hour": t.dt.hour.to_numpy()})
+        pd.DataFrame({"weekday": t.dt.day_of_week.to_numpy(), "hour": t.dt.hour.to_numpy()})
         .value_counts()
         .rename("n")
         .reset_index()

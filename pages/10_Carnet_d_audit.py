@@ -4,8 +4,10 @@ delete; save / load the workspace (never the data); Excel / HTML / PowerPoint de
 import pandas as pd
 import streamlit as st
 
-from kpis.workspace import VIEW_TITLES, standard_audit
+from kpis.views.runner import standard_audit
+from kpis.workspace import VIEW_TITLES
 from ui import notebook as nb
+from ui import render
 from ui.errors import md_escape, show_error
 from ui.state import setup
 
@@ -133,10 +135,10 @@ for i, (cell, res) in enumerate(zip(cells, results, strict=True)):
             continue
         if res.numbers:
             st.caption(md_escape(" · ".join(f"{k} : {v}" for k, v in res.numbers.items())))
-        if res.chart:
-            st.vega_lite_chart(res.chart)
+        render.show_sentences(res, warn=False)  # a warning here says the cell failed
+        render.show_chart(res, f"nb_chart_{cell.id}")
         if len(res.table) and cell.view != "findings":  # a findings cell's table is its list
-            st.dataframe(res.table, hide_index=True, key=f"nb_table_{cell.id}")
+            render.show_table(res, ctx.lang, f"nb_table_{cell.id}")
         if res.findings:
             label = f"{ctx.t('nb_findings')} ({len(res.findings)})"
             with st.expander(label, expanded=len(res.findings) <= 5):
@@ -147,4 +149,7 @@ for i, (cell, res) in enumerate(zip(cells, results, strict=True)):
             with st.expander(ctx.t("nb_more_tables")):
                 for name, table in res.extra_tables.items():
                     st.markdown(f"**{md_escape(name)}**")
-                    st.dataframe(pd.DataFrame(table), hide_index=True)
+                    st.dataframe(
+                        render.screen_table(pd.DataFrame(table), ctx.lang, units=res.units),
+                        hide_index=True,
+                    )

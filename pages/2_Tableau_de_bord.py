@@ -1,16 +1,18 @@
-"""Tableau de bord: every computable KPI by group, against its target, with CI, n and trend."""
+"""Tableau de bord: the dashboard view — every computable KPI by group, against its target, with
+CI, n and monthly trend; breakdowns; the KPIs that cannot be computed and what they need."""
 
 import pandas as pd
 import streamlit as st
 
-from kpis.engine import RESULT_COLUMNS
 from kpis.registry import GROUPS
+from kpis.views import dashboard as view
+from ui import render
 from ui.cards import kpi_card
-from ui.format import fmt_value
+from ui.errors import md_escape
 from ui.i18n import group_label
 from ui.notebook import add_to_notebook
 from ui.settings import targets_editor
-from ui.state import kpi_name, registry, setup
+from ui.state import registry, setup
 
 ctx = setup("nav_dashboard")
 st.title(ctx.t("dash_title"))
@@ -19,59 +21,45 @@ if "contacts" not in ctx.data.tables and "surveys" not in ctx.data.tables:
     st.info(ctx.t("no_contacts"))
     st.stop()
 
-with st.spinner(ctx.t("computing")):
-    overall = ctx.compute(reg.ids)
-    monthly = ctx.compute(reg.ids, period="month")
-keyed = {c for c in overall.columns if c not in ("kpi", "period")} - set(RESULT_COLUMNS)
-computable = overall[overall["status"] != "not_computable"]
+res = render.run_view(ctx, "dashboard")
+if res.error:
+    st.info(md_escape(res.error))
+    st.stop()
+table = res.table.set_index("kpi", drop=False)
+trend = res.extra_tables.get(view.extra_name(view.TREND, ctx.lang))
+trend = trend.set_index("kpi") if trend is not None else None
+months = [c for c in trend.columns if c[:2].isdigit()] if trend is not None else []
+breakdowns = res.extra_tables.get(view.extra_name(view.BREAKDOWNS, ctx.lang))
+shown = set(table["kpi"]) | (set(breakdowns["kpi"]) if breakdowns is not None else set())
 
 for group in GROUPS:
-    ids = [k.id for k in reg.by_group(group) if k.id in set(computable["kpi"])]
+    ids = [k.id for k in reg.by_group(group) if k.id in shown]
     if not ids:
         continue
     st.subheader(group_label(group, ctx.lang))
     cols = st.columns(4)
     for i, kpi_id in enumerate(ids):
-        rows = computable[computable["kpi"] == kpi_id]
         with cols[i % 4]:
-            extra = [c for c in keyed if rows[c].notna().any()]
-            if extra:  # a breakdown KPI (e.g. motifs): its top rows
-                st.markdown(f"**{kpi_name(kpi_id, ctx.lang)}**")
-                top = rows.sort_values("value", ascending=False).head(5)
+            if kpi_id not in table.index:  # a breakdown KPI (e.g. motifs): its top rows
+                st.markdown(f"**{md_escape(reg.get(kpi_id).name(ctx.lang))}**")
+                top = breakdowns[breakdowns["kpi"] == kpi_id].drop(columns="indicateur")
                 st.dataframe(
-                    pd.DataFrame(
-                        {
-                            extra[0]: top[extra[0]].astype("str"),
-                            ctx.t("value"): [
-                                fmt_value(v, u, ctx.lang)
-                                for v, u in zip(top["value"], top["unit"], strict=True)
-                            ],
-                            "n": top["n"],
-                        }
-                    ),
-                    hide_index=True,
+                    render.screen_table(top, ctx.lang), hide_index=True, key=f"dash_{kpi_id}"
                 )
                 continue
-            trend = monthly[monthly["kpi"] == kpi_id]
-            trend = (
-                trend["value"] if len(trend) and not trend[extra].notna().any(axis=None) else None
-            )
-            kpi_card(ctx, reg.get(kpi_id), rows.iloc[0], trend)
+            line = None
+            if trend is not None and kpi_id in trend.index:
+                line = pd.to_numeric(trend.loc[kpi_id, months], errors="coerce")
+            kpi_card(ctx, reg.get(kpi_id), table.loc[kpi_id], line)
 
-missing_rows = overall[overall["status"] == "not_computable"]
-if len(missing_rows):
+if res.chart:
+    with st.expander(res.chart.get("title", "") or ctx.t("chart")):
+        render.show_chart(res, "dash_chart")
+
+missing = res.extra_tables.get(view.extra_name(view.UNAVAILABLE, ctx.lang))
+if missing is not None and len(missing):
     st.subheader(ctx.t("unavailable"))
-    needs = {k.id: "; ".join(f"{t}: {', '.join(f)}" for t, f in k.needs.items()) for k in reg}
-    st.dataframe(
-        pd.DataFrame(
-            {
-                ctx.t("kpi"): [kpi_name(k, ctx.lang) for k in missing_rows["kpi"]],
-                ctx.t("needs"): [needs.get(k, "") for k in missing_rows["kpi"]],
-                ctx.t("detail"): missing_rows["detail"].astype("str"),
-            }
-        ),
-        hide_index=True,
-    )
+    st.dataframe(render.screen_table(missing, ctx.lang), hide_index=True, key="dash_missing")
 
 with st.expander(ctx.t("targets_edit")):
     targets_editor(ctx, "targets_editor")

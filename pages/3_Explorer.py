@@ -1,12 +1,13 @@
-"""Explorer: KPIs × up to two segment fields × period; table, chart, drill-down, downloads."""
+"""Explorer: the explorer view for each picked KPI × up to two segment fields × period — table,
+chart, key numbers, drill-down to the rows behind a segment, downloads."""
 
+import pandas as pd
 import streamlit as st
 
 from kpis.deliverables.export import csv_bytes, xlsx_bytes
-from ui import charts
+from ui import render
 from ui.errors import md_escape
-from ui.explore import drill_down, result_table, selected_segment
-from ui.format import result_columns
+from ui.explore import drill_down, selected_segment
 from ui.notebook import add_to_notebook
 from ui.state import field_label, kpi_name, registry, segment_fields, setup
 
@@ -56,58 +57,47 @@ if not kpi_ids:
 
 by = [f for f in (by1, by2) if f != none]
 period = None if period == "none" else period
-res = ctx.compute(kpi_ids, by=by, period=period)
-for row in res[res["status"] == "not_computable"].drop_duplicates("kpi").itertuples():
-    st.warning(md_escape(f"{kpi_name(row.kpi, ctx.lang)} : {row.detail}"), icon=":material/info:")
-res = res[res["status"] != "not_computable"]
-if res.empty:
+params = [{"kpi": k, "by": by, "period": period, "sort": sort} for k in kpi_ids]
+results = {p["kpi"]: render.run_view(ctx, "explorer", p) for p in params}
+for res in results.values():
+    if res.error:
+        st.warning(md_escape(res.error), icon=":material/info:")
+ok = {k: r for k, r in results.items() if not r.error}
+if not ok:
     st.info(ctx.t("no_rows"))
     st.stop()
-if sort != "segment":
-    res = res.sort_values(["kpi", "value"], ascending=[True, sort == "value_asc"])
 
+# one table for every KPI: the views' tables one under the other, as text (and as numbers for
+# the downloads); a selected row is a segment for the drill-down
 keys = [*by, *(["period"] if period else [])]
-table = result_table(ctx, res, keys)
+raw = pd.concat([r.table.assign(kpi=k) for k, r in ok.items()], ignore_index=True)
+screen = pd.concat(
+    [
+        render.screen_table(r.table, ctx.lang, units=r.units).pipe(
+            lambda t, k=k: t.insert(0, ctx.t("kpi"), kpi_name(k, ctx.lang)) or t
+        )
+        for k, r in ok.items()
+    ],
+    ignore_index=True,
+)
 picked = st.dataframe(
-    table,
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="single-row",
-    key="ex_table",
-    column_config=result_columns(ctx.t),
+    screen, hide_index=True, on_select="rerun", selection_mode="single-row", key="ex_table"
 )
 
 chart_pick = None
-for kpi_id in kpi_ids:
-    part = res[res["kpi"] == kpi_id]
-    if part.empty:
-        continue
-    title, unit = kpi_name(kpi_id, ctx.lang), part["unit"].iloc[0]
-    st.markdown(f"**{title}**")
-    if period:
-        if len(by) == 2:  # one line per pair of segment values
-            pair = part[by[0]].astype("str") + " · " + part[by[1]].astype("str")
-            part = part.assign(**{" · ".join(by): pair})
-        color = " · ".join(by) if by else None
-        chart = charts.lines(part, color=color, title=title, unit=unit)
-    elif len(by) == 2:
-        chart = charts.heatmap(part, by[0], by[1], title=title, unit=unit)
-    elif by:
-        chart = charts.bars_ci(
-            part, by[0], title=title, unit=unit, seg_title=field_label(by[0], ctx.lang)
-        )
-    else:
-        chart = charts.bars_ci(part, "kpi", title=title, unit=unit, selectable=False)
-    selectable = len(by) == 1 and not period
-    event = st.altair_chart(
-        chart,
-        key=f"ex_chart_{kpi_id}_{'_'.join(by)}",
-        on_select="rerun" if selectable else "ignore",
-    )
-    points = (event or {}).get("selection", {}).get(charts.SELECTION) if selectable else None
-    if points:  # a clicked bar: its segment feeds the drill-down
-        chart_pick = {by[0]: points[0]["_seg"]}
+for kpi_id, res in ok.items():
+    st.markdown(f"**{md_escape(kpi_name(kpi_id, ctx.lang))}**")
+    if res.numbers:
+        st.caption(md_escape(" · ".join(f"{k} : {v}" for k, v in res.numbers.items())))
+    value = render.show_chart(res, f"ex_chart_{kpi_id}_{'_'.join(by)}")
+    if value is not None and res.selection:  # a clicked bar: its segment feeds the drill-down
+        chart_pick = {res.selection["segment"]: value}
 
+# downloads: the same rows, numbers as numbers, headers in the page's language
+table = raw[["kpi", *[c for c in raw.columns if c != "kpi"]]].assign(
+    kpi=raw["kpi"].map(lambda k: kpi_name(k, ctx.lang))
+)
+table = table.rename(columns={c: render.header(c, ctx.lang) for c in table.columns})
 d1, d2 = st.columns(2)
 d1.download_button(
     ctx.t("download_csv"),
@@ -124,12 +114,12 @@ d2.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 
-add_to_notebook(ctx, "explorer", [{"kpi": k, "by": by, "period": period} for k in kpi_ids])
+add_to_notebook(ctx, "explorer", params)
 
 st.subheader(ctx.t("drill"))
 rows = (picked or {}).get("selection", {}).get("rows", [])
-segment = selected_segment(res, keys, rows) or chart_pick
+segment = selected_segment(raw, keys, rows) or chart_pick
 if not segment:
     st.caption(ctx.t("drill_hint"))
     st.stop()
-drill_down(ctx, res, segment, kpi_ids, period)
+drill_down(ctx, segment, kpi_ids, period)

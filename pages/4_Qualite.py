@@ -1,90 +1,62 @@
-"""Qualité: notes d'écoute and picking — by grid item, agent, evaluator; coverage; distribution."""
+"""Qualité: the quality view — notes d'écoute and picking by grid item, agent and evaluator;
+coverage per agent and month; the score distribution."""
 
 import streamlit as st
 
-from ui import charts
-from ui.cards import kpi_card
+from kpis.views import quality as view
+from ui import render
 from ui.errors import md_escape
-from ui.format import result_columns
 from ui.notebook import add_to_notebook
-from ui.quality import item_scores
-from ui.state import field_label, kpi_name, registry, setup
+from ui.state import kpi_name, setup
 
 ctx = setup("nav_quality")
 st.title(ctx.t("quality_title"))
-evals = ctx.filtered("evaluations")
+evals = ctx.table("evaluations")
 if evals is None:
     st.info(ctx.t("no_evaluations"))
     st.stop()
 
 c1, c2, c3 = st.columns(3)
 kpi_id = c1.selectbox(
-    ctx.t("kpi"),
-    ["quality_calls", "quality_written"],
-    format_func=lambda k: kpi_name(k, ctx.lang),
-    key="q_kpi",
+    ctx.t("kpi"), list(view.KPIS), format_func=lambda k: kpi_name(k, ctx.lang), key="q_kpi"
 )
 grids = ["*", *sorted(evals["grid"].dropna().astype("str").unique())] if "grid" in evals else ["*"]
 grid = c2.selectbox(
     ctx.t("grid"), grids, key="q_grid", format_func=lambda g: ctx.t("all") if g == "*" else g
 )
-low_pct = c3.slider("Seuil « faible » (% du max) / low threshold", 50, 95, 70, key="q_low")
-extra = {} if grid == "*" else {"grid": [grid]}
-if grid != "*":
-    evals = evals[evals["grid"].astype("str") == grid]
-if evals.empty:
-    st.info(ctx.t("no_rows"))
+low_pct = c3.slider(ctx.t("low_threshold"), 50, 95, 70, key="q_low")
+params = {"kpi": kpi_id, "grid": grid, "low_pct": int(low_pct)}
+res = render.run_view(ctx, "quality", params)
+if res.error:
+    st.info(md_escape(res.error))
     st.stop()
 
-overall = ctx.compute([kpi_id, "eval_coverage"], extra_filters=extra)
-cols = st.columns(2)
-for col, (_, row) in zip(cols, overall.iterrows(), strict=False):
-    with col:
-        kpi_card(ctx, registry().get(row["kpi"]), row, None)
-
+render.show_numbers(res)
+if res.population:
+    st.caption(res.population)
 st.subheader(ctx.t("by_item"))
-items = item_scores(evals, f"{ctx.data.id}|{ctx.filters}|{ctx.date_range}|{grid}", low_pct)
-if items.empty:
-    st.caption(ctx.t("no_rows"))
-else:
-    low = items[items["low"]]
-    if len(low):
-        st.warning(md_escape(ctx.t("low_items", th=low_pct, items=", ".join(low["item"]))))
-    st.altair_chart(charts.ranked_bars(items, "item", "value", flag="low", title=ctx.t("mean")))
-    st.dataframe(items, hide_index=True, column_config=result_columns(ctx.t))
+render.show_sentences(res)
+render.show_chart(res, "q_items_chart")
+render.show_table(res, ctx.lang, "q_items")
 
 left, right = st.columns(2)
-for col, fld, title in ((left, "agent_id", "by_agent"), (right, "evaluator", "by_evaluator")):
+for col, pair, title in (
+    (left, view.BY_AGENT, "by_agent"),
+    (right, view.BY_EVALUATOR, "by_evaluator"),
+):
     with col:
         st.subheader(ctx.t(title))
-        res = ctx.compute([kpi_id], by=[fld], extra_filters=extra)
-        res = res[res["status"].isin(["ok", "low_sample"])]
-        if res.empty:
+        chart = res.extra_charts.get(view.name(pair, ctx.lang))
+        if chart is None:
             st.caption(ctx.t("no_rows"))
             continue
-        below = res["value"] < ctx.targets.get(kpi_id, float("-inf"))
-        st.altair_chart(
-            charts.ranked_bars(
-                res.assign(low=below), fld, "value", flag="low", title=kpi_name(kpi_id, ctx.lang)
-            )
-        )
+        st.vega_lite_chart(spec=chart, key=f"q_{title}")
         st.caption(ctx.t("below_target"))
 
-st.subheader(ctx.t("per_agent_period"))
-cov = ctx.compute(["eval_coverage"], by=["agent_id"], period="month", extra_filters=extra)
-cov = cov[cov["status"] != "not_computable"].dropna(subset=["value"])
-if len(cov):
-    st.altair_chart(
-        charts.heatmap(cov, "period", "agent_id", title=ctx.t("evaluations"), unit="count")
-    )
-    st.caption(f"{kpi_name('eval_coverage', ctx.lang)} — {field_label('agent_id', ctx.lang)}")
+for pair in (view.COVERAGE, view.DISTRIBUTION):
+    chart = res.extra_charts.get(view.name(pair, ctx.lang))
+    if chart is not None:
+        st.subheader(view.name(pair, ctx.lang))
+        st.vega_lite_chart(spec=chart, key=f"q_{pair[1]}")
 
-st.subheader(ctx.t("distribution"))
-if {"score", "max_score"} <= set(evals.columns):
-    pct = 100 * evals["score"] / evals["max_score"]
-    st.altair_chart(charts.histogram(pct, title=ctx.t("score_pct")))
-    st.caption(f"n = {pct.notna().sum()}")
-
-add_to_notebook(
-    ctx, "quality", {"kpis": [kpi_id, "eval_coverage"], "by": "agent_id"}, extra_filters=extra
-)
+add_to_notebook(ctx, "quality", params)

@@ -4,9 +4,9 @@ needs, parameters and variants, in the chosen language."""
 import pandas as pd
 import streamlit as st
 
+from kpis import format as fmt
 from kpis.engine import registry_records
 from kpis.registry import GROUPS
-from ui.format import fmt_value
 from ui.i18n import group_label
 from ui.state import kpi_name, setup
 
@@ -26,7 +26,7 @@ overview = pd.DataFrame(
         ctx.t("unit"): [r["unit"] for r in records],
         ctx.t("direction"): [ctx.t(r["direction"]) for r in records],
         ctx.t("target"): [
-            fmt_value(ctx.targets.get(r["id"]), r["unit"], ctx.lang) for r in records
+            fmt.value(ctx.targets.get(r["id"]), r["unit"], ctx.lang) for r in records
         ],
     }
 )
@@ -42,7 +42,7 @@ for group in GROUPS:
             st.markdown(f"**{ctx.t('definition')}** — {r['definition']}")
             st.markdown(f"**{ctx.t('formula')}**")
             st.code(r["formula"], language=None, wrap_lines=True)
-            target = fmt_value(ctx.targets.get(r["id"]), r["unit"], ctx.lang)
+            target = fmt.value(ctx.targets.get(r["id"]), r["unit"], ctx.lang)
             note = f" ({r['target_note']})" if r.get("target_note") else ""
             st.markdown(
                 f"**{ctx.t('unit')}** : {r['unit']} · **{ctx.t('direction')}** : "
@@ -56,9 +56,9 @@ for group in GROUPS:
                     pd.DataFrame(
                         [
                             {
-                                "param": k,
-                                "default": str(v["default"]),
-                                "description": v["description"],
+                                ctx.t("param_name"): k,
+                                ctx.t("param_default"): str(v["default"]),
+                                ctx.t("definition"): v["description"],
                             }
                             for k, v in r["params"].items()
                         ]

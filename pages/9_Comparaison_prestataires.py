@@ -1,14 +1,16 @@
-"""Comparaison prestataires: raw vs mix-standardised KPIs with intervals and n, tests against the
-pooled value and pairwise (corrected), merges stated, and a weighted scorecard with P(rank 1)."""
+"""Comparaison prestataires: the comparison view — raw vs mix-standardised KPIs with intervals
+and n, tests against the pooled value and pairwise (corrected), merges stated, and a weighted
+scorecard with P(rank 1) from the weights and thresholds edited here."""
 
 import streamlit as st
 
 from kpis.compare import CORRECTIONS
-from kpis.errors import PiloteError
+from kpis.views import comparison as view
 from ui import compare_view as cv
-from ui.errors import md_escape, show_error
-from ui.notebook import add_to_notebook, view_filters
-from ui.state import _engine_params, kpi_name, period_inputs_digest, registry, setup
+from ui import render
+from ui.errors import md_escape
+from ui.notebook import add_to_notebook
+from ui.state import kpi_name, registry, setup
 
 ctx = setup("nav_compare")
 st.title(ctx.t("cmp_title"))
@@ -22,7 +24,7 @@ if len(picked or providers) < 2:
     st.stop()
 st.caption(ctx.t("cmp_intro"))
 
-overall = ctx.compute(cv.PAGE_KPIS)
+overall = ctx.compute(cv.PAGE_KPIS)  # which KPIs the data can feed (the default choice)
 computable = [
     k for k in cv.PAGE_KPIS if k in set(overall[overall["status"] != "not_computable"]["kpi"])
 ]
@@ -45,55 +47,12 @@ if not kpis:
     st.info(ctx.t("pick_one"))
     st.stop()
 
-filters = view_filters(ctx)
-params = _engine_params(ctx.params, ctx.data)
-data_key = f"{ctx.data.id}#{period_inputs_digest(ctx.period_inputs)}"
-try:
-    with st.spinner(ctx.t("computing")):
-        comp = cv.comparison(
-            data_key,
-            tuple(kpis),
-            int(min_cell),
-            correction,
-            filters,
-            params,
-            tuple(picked),
-            _tables={**ctx.data.tables, **ctx.period_inputs},
-        )
-except PiloteError as exc:
-    show_error(exc, ctx.lang)
-    st.stop()
-
-st.subheader(ctx.t("cmp_table"))
-st.dataframe(cv.comparison_table(ctx, comp), hide_index=True, column_config=cv.table_config(ctx))
-statement, merges = cv.merges_summary(ctx, comp)
-st.caption(md_escape(statement))
-
-st.subheader(ctx.t("cmp_chart"))
-charts = [c for c in (cv.kpi_chart(ctx, comp, k) for k in kpis) if c is not None]
-cols = st.columns(2)
-for i, chart in enumerate(charts):
-    cols[i % 2].altair_chart(chart)
-
-st.subheader(ctx.t("cmp_findings"))
-for kid in kpis:
-    said = [s[ctx.lang] for s in comp.sentences if s.get("kpi") == kid and s["kind"] != "method"]
-    if said:
-        st.markdown(f"**{md_escape(kpi_name(kid, ctx.lang))}**")
-        st.markdown("\n".join("- " + md_escape(s) for s in said))
-with st.expander(ctx.t("cmp_method")):
-    for s in comp.sentences:
-        if s["kind"] == "method":
-            st.markdown("- " + md_escape(s[ctx.lang]))
-    if len(merges):
-        st.dataframe(merges, hide_index=True)
-    st.markdown(f"**{ctx.t('cmp_pairwise')}**")
-    st.dataframe(comp.pairwise, hide_index=True)
+results = st.container()  # filled once the scorecard inputs below are read
 
 st.subheader(ctx.t("cmp_scorecard"))
 st.caption(ctx.t("cmp_score_help", n=cv.N_BOOT))
 inputs = st.data_editor(
-    cv.score_inputs(ctx, comp),
+    cv.score_inputs(ctx, kpis),
     hide_index=True,
     disabled=["kpi", ctx.t("kpi")],
     column_config=cv.score_config(ctx),
@@ -107,30 +66,60 @@ thresholds = {
     for r in inputs.itertuples()
     if r.kpi in weights and r.threshold == r.threshold
 }
-sc = None
-if not weights:
+params = {
+    "kpis": list(kpis),
+    "min_cell": int(min_cell),
+    "correction": correction,
+    **({"providers": picked} if picked else {}),
+    "weights": weights,
+    "thresholds": thresholds,
+    "n_boot": cv.N_BOOT,
+}
+res = render.run_view(ctx, "comparison", params)
+if res.error:
+    results.warning(md_escape(res.error), icon=":material/info:")
+    st.stop()
+
+with results:
+    render.show_numbers(res, per_row=2)
+    st.subheader(ctx.t("cmp_table"))
+    raw = {"value": ctx.t("cmp_raw"), "ci_low": ctx.t("cmp_raw_low")}
+    raw["ci_high"] = ctx.t("cmp_raw_high")
+    render.show_table(res, ctx.lang, "cmp_table", labels=raw)
+    merges = res.extra_tables.get(view.name(view.MERGES, ctx.lang))
+    if merges is not None and len(merges):
+        per = merges["indicateur"].value_counts(sort=False)
+        detail = ", ".join(f"{k} ({v})" for k, v in per.items())
+        st.caption(md_escape(ctx.t("cmp_merges", detail=detail)))
+    else:
+        st.caption(ctx.t("cmp_no_merge"))
+    st.subheader(ctx.t("cmp_chart"))
+    render.show_chart(res, "cmp_chart")
+    st.subheader(ctx.t("cmp_findings"))
+    for kid in kpis:
+        said = [s["text"] for s in res.sentences if s.get("kpi") == kid and s["kind"] != "method"]
+        said = [s for s in said if s]
+        if said:
+            st.markdown(f"**{md_escape(kpi_name(kid, ctx.lang))}**")
+            st.markdown("\n".join("- " + md_escape(s) for s in said))
+    with st.expander(ctx.t("cmp_method")):
+        for s in res.sentences:
+            if s["kind"] == "method":
+                st.markdown("- " + md_escape(s["text"]))
+        if merges is not None and len(merges):
+            st.dataframe(render.screen_table(merges, ctx.lang), hide_index=True)
+        st.markdown(f"**{ctx.t('cmp_pairwise')}**")
+        pairwise = res.extra_tables[view.name(view.PAIRWISE, ctx.lang)]
+        st.dataframe(render.screen_table(pairwise, ctx.lang), hide_index=True)
+
+score = res.extra_tables.get(view.name(view.SCORECARD, ctx.lang))
+if score is None:
     st.info(ctx.t("cmp_no_weight"))
 else:
-    sc = cv.ranked(
-        repr((data_key, kpis, min_cell, correction, filters, params, picked)),
-        weights,
-        thresholds,
-        cv.N_BOOT,
-        _comp=comp,
-    )
-    st.dataframe(cv.score_table(ctx, sc), hide_index=True, key="cmp_ranking")
-    st.markdown("\n".join("- " + md_escape(s) for s in sc.text(ctx.lang)))
+    order = ["rank", "provider", "score", "score_ci_low", "score_ci_high", "p_first"]
+    order += [c for c in score.columns if c not in order]
+    st.dataframe(render.screen_table(score[order], ctx.lang), hide_index=True, key="cmp_ranking")
+    said = [s["text"] for s in res.sentences if s["kind"] == "score"]
+    st.markdown("\n".join("- " + md_escape(s) for s in said))
 
-add_to_notebook(
-    ctx,
-    "comparison",
-    {
-        "kpis": list(kpis),
-        "min_cell": int(min_cell),
-        "correction": correction,
-        **({"providers": picked} if picked else {}),
-        "weights": weights,
-        "thresholds": thresholds,
-        "n_boot": cv.N_BOOT,
-    },
-)
+add_to_notebook(ctx, "comparison", params)

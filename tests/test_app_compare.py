@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
-import numpy as np
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
+from kpis import format as fmt
 from kpis.compare import compare_providers, scorecard
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +38,18 @@ def _tables() -> dict:
     return {**ds.tables, **ds.period_inputs}
 
 
+def _text(table, col: str) -> list[str]:
+    """A column of ``kpis.compare``'s table as the page shows it: French text in the row's unit
+    ("" where there is no value)."""
+    return [
+        "" if v != v else fmt.value(v, u) for v, u in zip(table[col], table["unit"], strict=True)
+    ]
+
+
+def _number(text: str) -> float:
+    return float(text.replace("\u202f", "").replace("%", "").replace(",", ".").strip())
+
+
 def _table(at: AppTest):
     return next(d.value for d in at.dataframe if "Ajusté mix" in d.value.columns)
 
@@ -44,23 +58,30 @@ def test_page_shows_raw_and_standardised_values_as_compare_providers():
     at = _page()
     assert at.multiselect(key="cmp_kpis").value == list(PAGE_KPIS)  # all computable here
     comp = compare_providers(_tables(), list(PAGE_KPIS))
-    shown = _table(at)
+    shown = _table(at)  # numbers as French text (kpis.format), in each KPI's unit
     assert list(shown["Prestataire"]) == list(comp.table["provider"])
-    np.testing.assert_allclose(shown["Ajusté mix"], comp.table["std_value"], equal_nan=True)
-    np.testing.assert_allclose(shown["Ajusté : IC bas"], comp.table["std_ci_low"], equal_nan=True)
-    np.testing.assert_allclose(shown["Brut"], comp.table["value"], equal_nan=True)
-    np.testing.assert_allclose(shown["n"], comp.table["n"])
-    assert list(shown["Significatif"]) == list(comp.table["std_significant"])
+    assert list(shown["Ajusté mix"]) == _text(comp.table, "std_value")
+    assert list(shown["Ajusté : IC bas"]) == _text(comp.table, "std_ci_low")
+    assert list(shown["Brut"]) == _text(comp.table, "value")
+    assert list(shown["n"]) == [fmt.integer(n) for n in comp.table["n"]]
+    yes = {True: "oui", False: "non"}
+    assert list(shown["Significatif"]) == [yes[bool(v)] for v in comp.table["std_significant"]]
     # the merges are stated, the tests are said in words, one chart per KPI
     assert any(c.value.startswith("Cellules trop petites regroupées") for c in at.caption)
     said = " ".join(m.value for m in at.markdown)
     assert "significativement" in said and "Holm" in said
-    assert len(at.get("vega_lite_chart")) == len(PAGE_KPIS)
+    # one chart, one panel per KPI (the spec the deliverables draw too)
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    assert json.loads(charts[0].proto.spec)["facet"]["row"]["field"] == "indicateur"
+    data = pa.ipc.open_stream(charts[0].proto.datasets[0].data.data).read_all().to_pandas()
+    assert data["indicateur"].nunique() == len(PAGE_KPIS)
     # scorecard: P(rank 1) from the bootstrap, as kpis.compare.scorecard says
     sc = scorecard(comp, {k: 1.0 for k in PAGE_KPIS}, None, n_boot=N_BOOT)  # targets
     ranking = next(d.value for d in at.dataframe if "P(1er) %" in d.value.columns)
     assert list(ranking["Prestataire"]) == list(sc.table["provider"])
-    assert abs(ranking["P(1er) %"].sum() - 100) < 0.5
+    assert list(ranking["P(1er) %"]) == [fmt.percent(100 * p) for p in sc.table["p_first"]]
+    assert abs(sum(_number(p) for p in ranking["P(1er) %"]) - 100) < 0.5
     assert {b.label for b in at.button} >= {"Ajouter au carnet"}
 
 
@@ -72,7 +93,7 @@ def test_settings_and_weights_change_the_results():
     at.selectbox(key="cmp_correction").set_value("bh").run()
     assert not at.exception
     comp = compare_providers(_tables(), kpis, min_cell=100, correction="bh")
-    np.testing.assert_allclose(_table(at)["Ajusté mix"], comp.table["std_value"], equal_nan=True)
+    assert list(_table(at)["Ajusté mix"]) == _text(comp.table, "std_value")
     # only CSAT weighted, with a contract threshold of 60 %
     at.session_state[score_key(kpis)] = {
         "edited_rows": {0: {"weight": 0.0}, 1: {"weight": 0.0}, 2: {"threshold": 60.0}},
@@ -83,8 +104,8 @@ def test_settings_and_weights_change_the_results():
     assert not at.exception
     sc = scorecard(comp, {"csat": 1.0}, {"csat": {"value": 60.0, "label": ""}}, n_boot=N_BOOT)
     ranking = next(d.value for d in at.dataframe if "P(1er) %" in d.value.columns)
-    np.testing.assert_allclose(ranking["Score"], sc.table["score"].round(1))
-    np.testing.assert_allclose(ranking["P(1er) %"], (100 * sc.table["p_first"]).round(1))
+    assert list(ranking["Score"]) == [fmt.number(x, "fr", 2) for x in sc.table["score"]]
+    assert list(ranking["P(1er) %"]) == [fmt.percent(100 * p) for p in sc.table["p_first"]]
 
 
 def test_guards_without_provider_field_or_with_one_provider():

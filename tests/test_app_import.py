@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kpis import format as fmt
 from kpis.engine import compute
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `ui` sits beside app.py (Streamlit puts that folder on the path)
     sys.path.insert(0, str(ROOT))
 from ui.errors import md_escape  # noqa: E402
-from ui.format import fmt_value  # noqa: E402
 
 APP = str(ROOT / "app.py")
 IMPORT = "pages/1_Import.py"
@@ -114,7 +114,7 @@ def test_value_normalisation_edit_and_confirm(at):
     assert not at.exception and not at.error
     expected = compute(data.tables, ["answer_rate"])["value"].iloc[0]
     shown = next(m.value for m in at.metric if m.label == "Taux de décroché")
-    assert shown == fmt_value(expected, "%")
+    assert shown == fmt.value(expected, "%")
     assert not any("exemple" in w.value for w in at.sidebar.warning)
     # back to the sample data from the sidebar
     next(b for b in at.sidebar.button if b.label == "Revenir aux données d'exemple").click().run()

@@ -12,8 +12,10 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from kpis import format as fmt
 from kpis.engine import compute
-from kpis.workspace import FORMAT_NAME, TOP_KEYS, run_cell, standard_audit
+from kpis.views.runner import run_cell, standard_audit
+from kpis.workspace import FORMAT_NAME, TOP_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `ui` sits beside app.py (Streamlit puts that folder on the path)
@@ -83,7 +85,7 @@ def test_add_reorder_comment_delete_save_and_load(downloads):
     cells = _cells(at)
     assert [c.view for c in cells] == ["explorer", "comparison", "dashboard"]
     explorer = cells[0]
-    assert explorer.params == {"kpi": "volume", "by": ["canal"], "period": None}
+    assert explorer.params == {"kpi": "volume", "by": ["canal"], "period": None, "sort": "segment"}
     assert explorer.filters == {"niveau": ["N1"]} and explorer.comment == "Volumes par canal"
     ids = [c.id for c in cells]
 
@@ -92,7 +94,7 @@ def test_add_reorder_comment_delete_save_and_load(downloads):
     heads = [s.value for s in at.subheader if s.value[:1].isdigit()]
     assert heads[0].startswith("1\\. Volume") and heads[1].startswith("2\\. Comparaison")
     eng = compute(_tables(), ["volume"], by=["canal"], filters={"niveau": ["N1"]})
-    assert list(at.dataframe[0].value["n"]) == list(eng["n"])
+    assert list(at.dataframe[0].value["n"]) == [fmt.integer(n) for n in eng["n"]]
     labels = {b.proto.label for b in at.get("download_button")}
     assert {
         "Télécharger l'audit (Excel)",

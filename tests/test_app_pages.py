@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kpis import format as fmt
 from kpis.definitions import REGISTRY
 from kpis.engine import compute
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `ui` sits beside app.py (Streamlit puts that folder on the path)
     sys.path.insert(0, str(ROOT))
-from ui.format import fmt_value  # noqa: E402
 
 APP = str(ROOT / "app.py")
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
@@ -92,17 +92,17 @@ def test_sidebar_filter_changes_dashboard_as_the_engine_says():
     kpis = {"answer_rate": "Taux de décroché", "csat": "CSAT (satisfaction client)"}
     overall = compute(tables, list(kpis)).set_index("kpi")["value"]
     for kpi, label in kpis.items():
-        assert _metric(at, label).value == fmt_value(overall[kpi], REGISTRY.get(kpi).unit)
+        assert _metric(at, label).value == fmt.value(overall[kpi], REGISTRY.get(kpi).unit)
 
     at.sidebar.multiselect(key="f_canal").set_value(["telephone"]).run()
     assert not at.exception
     filtered = compute(tables, list(kpis), filters={"canal": ["telephone"]}).set_index("kpi")
     for kpi, label in kpis.items():
         shown = _metric(at, label).value
-        assert shown == fmt_value(filtered.loc[kpi, "value"], REGISTRY.get(kpi).unit)
+        assert shown == fmt.value(filtered.loc[kpi, "value"], REGISTRY.get(kpi).unit)
     # CSAT changes; the answer rate does not: it already counts inbound phone calls only
-    assert _metric(at, kpis["csat"]).value != fmt_value(overall["csat"], "%")
-    assert _metric(at, kpis["answer_rate"]).value == fmt_value(overall["answer_rate"], "%")
+    assert _metric(at, kpis["csat"]).value != fmt.value(overall["csat"], "%")
+    assert _metric(at, kpis["answer_rate"]).value == fmt.value(overall["answer_rate"], "%")
     n = int(filtered.loc["answer_rate", "n"])
     assert any(f"n = {n:,}".replace(",", "\u202f") in c.value for c in at.caption)
 
@@ -120,7 +120,7 @@ def test_sidebar_filter_changes_dashboard_as_the_engine_says():
             "date": (pd.Timestamp("2026-02-01"), pd.Timestamp("2026-03-31")),
         },
     )
-    assert _metric(at, "Taux de décroché").value == fmt_value(both["value"].iloc[0], "%")
+    assert _metric(at, "Taux de décroché").value == fmt.value(both["value"].iloc[0], "%")
 
 
 def test_dashboard_lists_unavailable_kpis_with_their_needs():
@@ -143,7 +143,7 @@ def test_settings_param_reaches_the_dashboard():
     assert at.session_state["params"] == {"sl_seconds": 60}
     _open(at, "pages/2_Tableau_de_bord.py")
     expected = compute(_sample_tables(at), ["service_level"], params={"sl_seconds": 60})
-    assert _metric(at, "Niveau de service").value == fmt_value(expected["value"].iloc[0], "%")
+    assert _metric(at, "Niveau de service").value == fmt.value(expected["value"].iloc[0], "%")
 
 
 def test_target_edit_changes_the_card_delta():
@@ -169,7 +169,10 @@ def test_explorer_table_chart_and_drill_down():
     at.selectbox(key="ex_by1").set_value("canal").run()
     table = at.dataframe[0].value
     expected = compute(_sample_tables(at), ["volume"], by=["canal"])
-    assert list(table["n"]) == list(expected["n"])
+    # numbers are shown as French text (kpis.format), under French headers
+    assert list(table["n"]) == [fmt.integer(n) for n in expected["n"]]
+    assert list(table["Valeur"]) == [fmt.value(v, "count") for v in expected["value"]]
+    assert not {"value", "ci_low", "ci_high", "unit"} & set(table.columns)
     at.session_state["ex_table"] = {"selection": {"rows": [0], "columns": []}}
     at.run()
     assert not at.exception
@@ -197,15 +200,17 @@ def test_explorer_table_chart_and_drill_down():
 def test_quality_page_flags_low_items():
     at = _open(_app(), "pages/4_Qualite.py")
     assert any("Items les plus faibles" in w.value for w in at.warning)
-    items = at.dataframe[0].value
-    assert {"item", "value", "ci_low", "ci_high", "n", "low"} <= set(items.columns)
-    assert items["low"].any()
+    items = at.dataframe[0].value  # French headers, values as French text
+    assert {"Item", "Valeur", "IC 95 % bas", "IC 95 % haut", "n", "Faible"} <= set(items.columns)
+    assert (items["Faible"] == "oui").any()
+    assert items["Valeur"].str.fullmatch(r"\d+,\d\d").all()
 
 
 def test_verbatims_page_shows_over_represented_terms():
     at = _open(_app(), "pages/5_Verbatims.py")
     over = at.dataframe[0].value
-    assert len(over) > 0 and (over["z"] >= 1.96).all()
+    z = over["z"].str.replace(",", ".").astype(float)  # French decimal comma on screen
+    assert len(over) > 0 and (z >= 1.96).all()
     at.selectbox(key="vb_seg").set_value("canal").run()
     assert not at.exception
 
@@ -242,4 +247,4 @@ def test_period_inputs_edit_reaches_cost_per_contact():
     expected = compute({**tables, "costs": edited}, ["cost_per_contact"])["value"].iloc[0]
     before = compute(tables, ["cost_per_contact"])["value"].iloc[0]
     shown = _metric(at, "Coût par contact").value
-    assert shown == fmt_value(expected, "currency") != fmt_value(before, "currency")
+    assert shown == fmt.value(expected, "currency") != fmt.value(before, "currency")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from kpis import format as fmt
 from kpis.engine import compute
 from kpis.io.period_inputs import read_period_input
-from ui.format import fmt_value
 from ui.state import sample_dataset
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -35,7 +35,7 @@ def test_uploaded_costs_file_reaches_cost_per_contact():
     tables = {**ds.tables, **ds.period_inputs, "costs": costs}
     expected = compute(tables, ["cost_per_contact"])["value"].iloc[0]
     shown = next(m for m in at.metric if m.label == "Coût par contact").value
-    assert shown == fmt_value(expected, "currency")
+    assert shown == fmt.value(expected, "currency")
     assert pd.notna(expected)
 
 

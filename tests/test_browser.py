@@ -31,8 +31,8 @@ pytestmark = [
         not CHROMIUM.exists(),
         reason="/usr/bin/chromium is absent (.ci/run installs it with apt-get install chromium)",
     ),
-    pytest.mark.skipif(not PWC.exists(), reason=f"shared data absent: {PWC}"),
 ]
+needs_pwc = pytest.mark.skipif(not PWC.exists(), reason=f"shared data absent: {PWC}")
 
 
 @pytest.fixture(scope="session")
@@ -112,6 +112,7 @@ def _metric_value(page, label: str):
     return card.get_by_test_id("stMetricValue")
 
 
+@needs_pwc
 def test_upload_map_dashboard_filter_and_pages(page, app_url):
     try:
         _walk(page, app_url)
@@ -173,3 +174,40 @@ def _walk(page, app_url):
     shot = ARTIFACTS / "dashboard_filtered.png"
     _full_page_screenshot(page, shot)
     assert shot.stat().st_size > 10_000
+
+
+def test_every_cross_analysis_renders_without_exception(page, app_url):
+    """Page 8 on the sample data: each option of the analysis selector, clicked in turn, draws
+    its own analysis (its title, then the run ends) and no Streamlit exception block."""
+    try:
+        _cross_analyses(page, app_url)
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "failure_cross.png"), full_page=True)
+        raise
+
+
+def _cross_analyses(page, app_url):
+    from playwright.sync_api import expect
+
+    from kpis.views import REGISTRY
+
+    page.set_default_timeout(TIMEOUT_MS)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(app_url)
+    expect(page.get_by_text("Pilote — indicateurs de la relation client")).to_be_visible()
+    _nav(page, "Analyses croisées")
+    expect(page.get_by_role("heading", name="Analyses croisées", exact=True)).to_be_visible()
+    radio = page.get_by_test_id("stRadio").filter(has_text="Analyse")
+    views = [v for k, v in REGISTRY.items() if k.startswith("cross.")]
+    assert len(views) == 10
+    errors = page.get_by_test_id("stException")
+    for view in views:
+        option = view.id.split(".", 1)[1]
+        radio.get_by_text(view.title_fr, exact=True).click()
+        expect(page.get_by_role("heading", name=view.full_title(None, "fr"))).to_be_visible()
+        # the analysis' data table comes after its chart: it is there, or the run stopped
+        table = page.locator(f".st-key-cross_data_{option}")
+        table.or_(errors).first.wait_for(state="attached")
+        assert errors.count() == 0, (view.id, errors.first.inner_text())
+        expect(table).to_have_count(1)

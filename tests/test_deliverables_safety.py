@@ -29,9 +29,12 @@ from pptx import Presentation
 
 from kpis.deliverables.audit import write_report
 from kpis.deliverables.export import csv_bytes, xlsx_bytes
-from kpis.deliverables.text import KeyNumber, clean_text, safe_cell_text
+from kpis.deliverables.text import clean_text, safe_cell_text
 from kpis.engine import registry_records
-from kpis.workspace import Cell, CellResult, Workspace, run_cell
+from kpis.format import KeyNumber
+from kpis.views.base import ViewResult as CellResult
+from kpis.views.runner import run_cell
+from kpis.workspace import Cell, Workspace
 from sample_data.generator import generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -203,7 +206,7 @@ def test_excel_key_numbers_are_numbers(hostile_tables, charts_safe, tmp_path):
         found = {}
         for row in ws.iter_rows():
             for c in row:
-                if c.value in key:
+                if c.value in key and c.value not in found:  # the key block comes first
                     found[c.value] = ws.cell(c.row, c.column + 1)
         assert set(found) == set(key), ws.title
         for label, cell in found.items():

@@ -13,7 +13,8 @@ import pytest
 
 from kpis.engine import compute
 from kpis.rules import run_rules
-from kpis.workspace import Cell, run_cell
+from kpis.views.runner import run_cell
+from kpis.workspace import Cell
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:

@@ -9,8 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kpis import format as fmt
 from kpis.compare import compare_providers
+from kpis.definitions import REGISTRY
 from kpis.engine import compute
+from kpis.rules import run_rules
+from kpis.views.runner import cell_from_view, run_cell, run_workspace, standard_audit
 from kpis.workspace import (
     VIEWS,
     Cell,
@@ -20,10 +24,6 @@ from kpis.workspace import (
     WorkspaceError,
     WorkspaceFormatError,
     WorkspaceVersionError,
-    cell_from_view,
-    run_cell,
-    run_workspace,
-    standard_audit,
 )
 from sample_data.generator import generate
 
@@ -244,10 +244,43 @@ def test_findings_cell_returns_plain_dicts(tables):
     assert len(res.table) == len(res.findings)
 
 
+def _expected_numbers(view: str, tables) -> dict[str, str]:
+    """Key numbers of each view's default cell, computed here from the engine and libraries."""
+    name = lambda k: REGISTRY.get(k).name_fr  # noqa: E731
+    if view == "dashboard":
+        eng = compute(tables, ["volume", "fcr", "csat"]).set_index("kpi")
+        return {name(k): fmt.value(eng.loc[k, "value"], eng.loc[k, "unit"]) for k in eng.index}
+    if view == "explorer":  # FCR by default
+        return {name("fcr"): fmt.percent(compute(tables, ["fcr"])["value"].iloc[0])}
+    if view == "crossview":  # declared vs measured FCR by provider by default
+        eng = compute(tables, ["fcr", "fcr_measured", "fcr_survey"]).set_index("kpi")
+        return {name(k): fmt.percent(eng.loc[k, "value"]) for k in eng.index}
+    if view == "comparison":
+        comp = compare_providers(tables, ["fcr", "dmt", "csat", "service_level", "transfer_rate"])
+        rows = comp.table[comp.table["kpi"] == "fcr"]
+        return {
+            f"{name('fcr')} — {r.provider}": f"{fmt.percent(r.std_value)} ajusté "
+            f"({fmt.percent(r.value)} brut)"
+            for r in rows.itertuples()
+        }
+    if view == "quality":
+        eng = compute(tables, ["quality_calls"])
+        return {name("quality_calls"): fmt.value(eng["value"].iloc[0], "score")}
+    if view == "verbatims":
+        return {"commentaires": fmt.integer(tables["surveys"]["comment"].notna().sum())}
+    found = run_rules(tables, {}, {})
+    return {"constats": fmt.integer(sum(f.is_finding for f in found))}
+
+
 @pytest.mark.parametrize("view", VIEWS)
-def test_every_view_runs_without_raising(tables, view):
+def test_every_view_runs_with_its_numbers(tables, view):
     res = run_cell(Cell(view), tables, {})
     assert res.view == view and isinstance(res.table, pd.DataFrame)
+    assert res.error is None, res.error
+    # the generator's grids have no "item:" columns (the import names them): no item table
+    assert len(res.table) > 0 or view == "quality"
+    expected = _expected_numbers(view, tables)
+    assert {k: res.numbers.get(k) for k in expected} == expected
 
 
 def test_errors_become_messages_not_exceptions(tables):

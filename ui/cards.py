@@ -1,12 +1,13 @@
-"""Dashboard pieces: one KPI card (value, target, status colour, CI, n, trend)."""
+"""Dashboard pieces: one KPI card (value, target, status colour, CI, n, trend) drawn from a row
+of the dashboard view's table; every number through ``kpis.format``."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from kpis.targets import Target, target_of, verdict
-from ui.format import fmt_ci, fmt_n, fmt_value, missing
+from kpis import format as fmt
+from kpis.targets import Target, verdict
 from ui.state import Ctx
 
 DELTA_COLOR = {"higher": "normal", "lower": "inverse", "neutral": "off"}
@@ -15,27 +16,36 @@ DELTA_COLOR = {"higher": "normal", "lower": "inverse", "neutral": "off"}
 def status_word(ctx: Ctx, value, target: Target, direction: str) -> str:
     """The card's reading against the target (``kpis.targets.verdict``): a sourceless default
     judges nothing."""
-    word = verdict(None if missing(value) else value, target, direction)
+    word = verdict(None if fmt.is_missing(value) else value, target, direction)
     return ctx.t(word) if word else ""
 
 
+def delta_text(delta, unit: str, lang: str) -> str:
+    """The gap to the target as ``kpis.format.diff`` says it, with an ASCII minus sign so that
+    ``st.metric`` reads its direction (it looks for a leading "-")."""
+    return fmt.diff(delta, unit, lang).replace(fmt.MINUS, "-")
+
+
 def kpi_card(ctx: Ctx, kpi, row: pd.Series, trend: pd.Series | None) -> None:
-    """A bordered metric: value; delta to the target coloured by the KPI's direction; a sparkline
-    of the monthly values; below it, the 95 % interval, n and the target."""
-    # the target on the data's scale (CSAT 1–10…); a sourceless default is not judged against
-    tg = target_of(kpi.id, ctx.targets, ctx.data.tables, ctx.params)
-    target = tg.value if tg.judged else None
+    """A bordered metric: value; gap to the row's target coloured by the KPI's direction; a
+    sparkline of the monthly values; below it, the 95 % interval, n and the target. The row's
+    target is on the data's scale and present only when it has a source (else "pas de cible")."""
+    target = row.get("target")
+    target = None if fmt.is_missing(target) else float(target)
+    source = str(row.get("target_source") or "none") if target is not None else "none"
+    tg = Target(kpi.id, target, source)
     value = row["value"]
-    delta = None if missing(value) or missing(target) else value - target
+    missing = fmt.is_missing(value) or fmt.is_missing(target)
+    delta = None if missing else float(value) - float(target)
     unit = row["unit"]
     low = row["status"] == "low_sample"
     chart = None
     if trend is not None and trend.notna().sum() >= 2:
-        chart = [None if missing(v) else float(v) for v in trend]
+        chart = [float(v) for v in trend if not fmt.is_missing(v)]  # months with a value
     st.metric(
         kpi.name(ctx.lang),
-        fmt_value(value, unit, ctx.lang),
-        delta=None if delta is None else fmt_value(delta, unit, ctx.lang, signed=True),
+        fmt.value(value, unit, ctx.lang),
+        delta=None if delta is None else delta_text(delta, unit, ctx.lang),
         # a low sample is greyed: its gap to the target is not read as good or bad
         delta_color="off" if low else DELTA_COLOR.get(kpi.direction, "off"),
         delta_description=None if delta is None else f"vs {ctx.t('target')}",
@@ -45,12 +55,12 @@ def kpi_card(ctx: Ctx, kpi, row: pd.Series, trend: pd.Series | None) -> None:
         chart_type="line",
     )
     parts = []
-    ci = fmt_ci(row["ci_low"], row["ci_high"], unit, ctx.lang)
+    ci = fmt.interval(row["ci_low"], row["ci_high"], unit, ctx.lang)
     if ci:
         parts.append(f"{ctx.t('ci')} {ci}")
-    parts.append(f"n = {fmt_n(row['n'], ctx.lang)}")
-    if not missing(target):
-        parts.append(f"{ctx.t('target')} {fmt_value(target, unit, ctx.lang)}")
+    parts.append(fmt.n_text(row["n"], ctx.lang))
+    if not fmt.is_missing(target):
+        parts.append(f"{ctx.t('target')} {fmt.value(target, unit, ctx.lang)}")
     word = status_word(ctx, value, tg, kpi.direction)
     if word:
         parts.append(word)

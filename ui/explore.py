@@ -1,14 +1,14 @@
-"""Explorer pieces: the result table, the selected segment, and the rows behind a segment."""
+"""Explorer pieces: the selected segment and the rows behind a segment (drill-down)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from kpis import format as fmt
 from kpis.deliverables.export import csv_bytes
 from ui.errors import md_escape
-from ui.format import fmt_n
-from ui.state import TIME_FIELDS, Ctx, field_label, filter_frame, kpi_name, registry
+from ui.state import TIME_FIELDS, Ctx, field_label, filter_frame, registry
 
 SHOWN_ROWS = 200
 PERIOD_STEP = {
@@ -16,22 +16,6 @@ PERIOD_STEP = {
     "week": pd.DateOffset(weeks=1),
     "month": pd.DateOffset(months=1),
 }
-
-
-def result_table(ctx: Ctx, res: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Engine rows for the screen and the downloads: KPI name, segment, value, CI, n, status."""
-    out = pd.DataFrame({ctx.t("kpi"): [kpi_name(k, ctx.lang) for k in res["kpi"]]})
-    for k in keys:
-        col = res[k]
-        out[field_label(k, ctx.lang)] = (
-            col.dt.date.to_numpy() if k == "period" else col.astype("str").to_numpy()
-        )
-    for col in ("value", "ci_low", "ci_high"):
-        out[col] = res[col].round(2).to_numpy()
-    out["n"] = res["n"].to_numpy()
-    out["unit"] = res["unit"].to_numpy()
-    out["status"] = res["status"].to_numpy()
-    return out
 
 
 def selected_segment(res: pd.DataFrame, keys: list[str], rows: list[int]) -> dict | None:
@@ -51,7 +35,7 @@ def _table_for(ctx: Ctx, kpi_ids: list[str], fields: list[str]) -> str | None:
     return None
 
 
-def drill_down(ctx: Ctx, res: pd.DataFrame, segment: dict, kpi_ids: list[str], period) -> None:
+def drill_down(ctx: Ctx, segment: dict, kpi_ids: list[str], period) -> None:
     """The first rows (and a CSV of all rows) of the table behind the selected segment."""
     fields = [k for k in segment if k != "period"]
     name = _table_for(ctx, kpi_ids, fields)
@@ -59,10 +43,10 @@ def drill_down(ctx: Ctx, res: pd.DataFrame, segment: dict, kpi_ids: list[str], p
         st.info(ctx.t("no_rows"))
         return
     rows = ctx.filtered(name)
-    values = {k: [str(v)] for k, v in segment.items() if k != "period" and not pd.isna(v)}
+    values = {k: [str(v)] for k, v in segment.items() if k != "period" and not _na(v)}
     rows = filter_frame(rows, values, None, name)
     for k, v in segment.items():
-        if k != "period" and pd.isna(v):
+        if k != "period" and _na(v):
             rows = rows[rows[k].isna()]
     if "period" in segment and period:
         tf = TIME_FIELDS.get(name)
@@ -70,9 +54,15 @@ def drill_down(ctx: Ctx, res: pd.DataFrame, segment: dict, kpi_ids: list[str], p
         rows = rows[(rows[tf] >= start) & (rows[tf] < start + PERIOD_STEP[period])]
     label = " · ".join(f"{field_label(k, ctx.lang)} = {v}" for k, v in segment.items())
     st.caption(md_escape(label))
-    st.caption(ctx.t("first_rows", n=fmt_n(len(rows), ctx.lang), shown=min(len(rows), SHOWN_ROWS)))
+    st.caption(
+        ctx.t("first_rows", n=fmt.integer(len(rows), ctx.lang), shown=min(len(rows), SHOWN_ROWS))
+    )
     shown = rows.drop(columns=[c for c in ("_row", "_file") if c in rows.columns])
-    st.dataframe(shown.head(SHOWN_ROWS), hide_index=True, key="ex_drill")
+    st.dataframe(
+        shown.head(SHOWN_ROWS).rename(columns=lambda c: field_label(c, ctx.lang)),
+        hide_index=True,
+        key="ex_drill",
+    )
     st.download_button(
         ctx.t("download_drill"),
         lambda: csv_bytes(shown, ctx.lang),
@@ -80,3 +70,7 @@ def drill_down(ctx: Ctx, res: pd.DataFrame, segment: dict, kpi_ids: list[str], p
         mime="text/csv",
         key="ex_drill_csv",
     )
+
+
+def _na(v) -> bool:
+    return v is None or v == "" or (not isinstance(v, str) and pd.isna(v))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from kpis import format as fmt
 from kpis.deliverables.export import csv_bytes
 from kpis.errors import PiloteError
 from kpis.io.mapping import Mapping, load_mapping
@@ -18,7 +19,6 @@ from kpis.io.readers import RawTable
 from kpis.io.text import fold
 from kpis.schema import CANAL_VALUES, NIVEAU_VALUES, TABLES
 from ui.errors import md_escape, show_error
-from ui.format import fmt_n
 from ui.state import (
     Ctx,
     apply_cached,
@@ -67,7 +67,7 @@ def _format_caption(ctx: Ctx, raw: RawTable) -> str:
         )
     if info.get("sheet") is not None:
         parts.append(f"{ctx.t('sheet')} {info['sheet']}")
-    parts.append(f"{fmt_n(len(raw.frame), ctx.lang)} {ctx.t('rows').lower()}")
+    parts.append(f"{fmt.integer(len(raw.frame), ctx.lang)} {ctx.t('rows').lower()}")
     return f"{ctx.t('detected')} : " + " · ".join(md_escape(p) for p in parts)
 
 
@@ -184,9 +184,9 @@ def _report(ctx: Ctx, res: ImportResult) -> None:
     rep = res.report
     st.markdown(f"**{ctx.t('report')}**")
     c1, c2, c3 = st.columns(3)
-    c1.metric(ctx.t("rows_in"), fmt_n(rep["rows_in"], ctx.lang))
-    c2.metric(ctx.t("rows_used"), fmt_n(rep["rows_used"], ctx.lang))
-    c3.metric(ctx.t("rows_aside"), fmt_n(rep["rows_set_aside"], ctx.lang))
+    c1.metric(ctx.t("rows_in"), fmt.integer(rep["rows_in"], ctx.lang))
+    c2.metric(ctx.t("rows_used"), fmt.integer(rep["rows_used"], ctx.lang))
+    c3.metric(ctx.t("rows_aside"), fmt.integer(rep["rows_set_aside"], ctx.lang))
     for w in rep.get("warnings", []):
         st.warning(md_escape(w["fr"] if ctx.lang == "fr" else w["en"]))
     if rep["set_aside"]:

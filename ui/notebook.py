@@ -17,7 +17,9 @@ from pathlib import Path
 import streamlit as st
 
 from kpis.errors import PiloteError
-from kpis.workspace import Cell, CellResult, Workspace, cell_from_view, default_title, run_cell
+from kpis.views import ViewResult
+from kpis.views.runner import cell_from_view, default_title, run_cell
+from kpis.workspace import Cell, Workspace
 from ui.errors import show_error
 from ui.state import (
     FILTER_FIELDS,
@@ -119,12 +121,12 @@ def current_tables(ctx: Ctx) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _run_cached(data_key: str, cell_json: str, settings_json: str, _tables: dict) -> CellResult:
+def _run_cached(data_key: str, cell_json: str, settings_json: str, _tables: dict) -> ViewResult:
     cell = Cell.from_dict(json.loads(cell_json))
     return run_cell(cell, _tables, json.loads(settings_json))
 
 
-def run_cells(ctx: Ctx, cells: Sequence[Cell]) -> list[CellResult]:
+def run_cells(ctx: Ctx, cells: Sequence[Cell]) -> list[ViewResult]:
     """Every cell recomputed on the current data (cached on data, cell and settings; the title
     and comment are not part of the key, so editing a comment recomputes nothing)."""
     data_key = f"{ctx.data.id}#{period_inputs_digest(ctx.period_inputs)}"
@@ -204,7 +206,7 @@ def read_workspace(upload, lang: str) -> Workspace | None:
 
 
 def deliverable(
-    results: Sequence[CellResult],
+    results: Sequence[ViewResult],
     suffix: str,
     *,
     tables: Mapping,
@@ -229,7 +231,7 @@ def deliverable(
         return path.read_bytes()
 
 
-def deliverable_buttons(ctx: Ctx, results: Sequence[CellResult]) -> None:
+def deliverable_buttons(ctx: Ctx, results: Sequence[ViewResult]) -> None:
     """Three download buttons; each file is built only when its button is clicked."""
     tables, settings = current_tables(ctx), run_settings(ctx)
     reports = [r.report for r in ctx.data.results] or None

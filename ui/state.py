@@ -16,15 +16,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from kpis import format as fmt
 from kpis.filters import TIME_FIELDS as TABLE_TIME_FIELDS
 from kpis.filters import FilteredRows, filter_rows
 from kpis.io.pipeline import ImportResult, apply_mapping, combine
 from kpis.io.pseudonym import new_key
 from kpis.io.readers import RawTable, read_any
-from kpis.io.sample import sample_imports, sample_period_inputs, sample_settings
+from kpis.io.sample import sample_engine_params, sample_imports, sample_period_inputs
 from kpis.schema import TABLES
 from ui.errors import md_escape
-from ui.format import fmt_n
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,10 +214,7 @@ def session_key() -> bytes:
 def sample_params(data: Dataset) -> dict:
     """The sample's preset engine parameters (its real opening hours, from
     ``sample_data/settings.json``), under the user's own."""
-    if data.kind != "sample":
-        return {}
-    hours = sample_settings().get("opening_hours") or {}
-    return {"opening_hours": hours["spec"]} if hours.get("confirmed") else {}
+    return sample_engine_params() if data.kind == "sample" else {}
 
 
 def current_dataset() -> Dataset:
@@ -413,7 +410,9 @@ def setup(page: str) -> Ctx:
             ss.pop("dataset", None)
             st.rerun()
     for name, df in data.tables.items():
-        sb.caption(t("rows_table", lang, table=table_label(name, lang), n=fmt_n(len(df), lang)))
+        sb.caption(
+            t("rows_table", lang, table=table_label(name, lang), n=fmt.integer(len(df), lang))
+        )
     sb.divider()
     sb.subheader(t("filters", lang))
     options, bounds = _sidebar_meta(data.id, _data=data)

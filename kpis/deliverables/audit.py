@@ -61,7 +61,7 @@ def main_findings(tables, settings: Mapping, results) -> list[dict]:
     """A deliverable's main findings: the rules' findings under the workspace's global filters,
     then the comparison cells' key sentences (ranking, mix reversals). A rule that fails does not
     block the deliverable, but the deliverable says that the findings are incomplete."""
-    from kpis.workspace import run_findings
+    from kpis.views.findings import run_findings
 
     try:
         found = run_findings(
@@ -97,7 +97,8 @@ def report_from_tables(
 ) -> Path:
     """Run the workspace's cells (or the standard audit) on ``tables`` and write the report."""
     from kpis.engine import registry_records
-    from kpis.workspace import Workspace, run_cell, standard_audit
+    from kpis.views.runner import run_cell, standard_audit
+    from kpis.workspace import Workspace
 
     if workspace_path:
         ws = Workspace.load(workspace_path)

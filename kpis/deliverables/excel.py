@@ -17,7 +17,7 @@ import pandas as pd
 from kpis.deliverables import content as ct
 from kpis.deliverables.export import put_cell, sheet_name
 from kpis.deliverables.images import result_pngs
-from kpis.deliverables.text import KeyNumber
+from kpis.format import KeyNumber
 
 XL_FORMATS = {
     "%": '0.0" %"',

@@ -43,27 +43,3 @@ def safe_cell_text(value: Any) -> str:
     """Text for a spreadsheet or CSV cell: cleaned, then ``'``-prefixed when formula-like."""
     text = clean_text(value)
     return QUOTE + text if FORMULA_LEAD.match(text) else text
-
-
-class KeyNumber(str):
-    """A key figure: its formatted text (a ``str``, shown as is by pages, HTML and PowerPoint)
-    that keeps the raw ``value`` and ``unit`` so a spreadsheet stores a real number."""
-
-    value: float | None
-    unit: str
-
-    def __new__(cls, text: str, value: float | None, unit: str):
-        obj = super().__new__(cls, text)
-        obj.value = None if value is None or is_nan(value) else float(value)
-        obj.unit = unit
-        return obj
-
-    def __getnewargs__(self):  # pickling (Streamlit's cache) and copies keep value and unit
-        return (str(self), self.value, self.unit)
-
-    @classmethod
-    def of(cls, value: Any, unit: str, lang: str = "fr") -> KeyNumber:
-        """``value`` formatted by ``kpis.format.value``."""
-        from kpis import format as fmt
-
-        return cls(fmt.value(value, unit, lang), None if fmt.is_missing(value) else value, unit)

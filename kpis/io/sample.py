@@ -48,6 +48,12 @@ def sample_settings(folder: Path = SAMPLE_DIR) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def sample_engine_params(folder: Path = SAMPLE_DIR) -> dict:
+    """The engine parameters the sample's settings preset: its confirmed opening hours."""
+    hours = sample_settings(folder).get("opening_hours") or {}
+    return {"opening_hours": hours["spec"]} if hours.get("confirmed") else {}
+
+
 def load_sample(key: bytes | None = None) -> tuple[dict[str, pd.DataFrame], list[dict]]:
     """Every sample table (contacts, surveys, evaluations + period inputs) and the reports."""
     from kpis.io.pipeline import combine

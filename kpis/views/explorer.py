@@ -1,0 +1,129 @@
+"""Explorer view: one KPI by up to two segment fields and/or a period — table with intervals and
+n, one chart (bars with whiskers, heat map or lines), the overall value and the best and weakest
+segment. Bars by one field can be clicked (selection ``segment`` → the page's drill-down)."""
+
+from __future__ import annotations
+
+from kpis import format as fmt
+from kpis.views import charts
+from kpis.views.base import (
+    Input,
+    NotAvailable,
+    View,
+    ViewResult,
+    by_text,
+    compute,
+    field_name,
+    kpi_name,
+    lang_of,
+    t2,
+    text,
+)
+
+PERIODS = (None, "day", "week", "month")
+SORTS = ("segment", "value_desc", "value_asc")
+
+
+def _by(p) -> list[str]:
+    by = p.get("by") or []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def describe(p, lang: str) -> str:
+    return (
+        f"{kpi_name(p.get('kpi') or 'fcr', lang)} {by_text(_by(p), p.get('period'), lang)}".strip()
+    )
+
+
+def run(tables, p: dict, settings: dict) -> ViewResult:
+    from kpis.definitions import REGISTRY
+
+    lang = lang_of(settings)
+    kpi, by, period = p["kpi"], _by(p), p.get("period")
+    if kpi not in REGISTRY:
+        raise ValueError(f"unknown KPI '{kpi}'")
+    if len(by) > 2:
+        raise ValueError("at most two segment fields")
+    res_all = compute(tables, [kpi], settings, by=by, period=period)
+    ok = res_all[res_all["status"] != "not_computable"]
+    if ok.empty:
+        detail = text(res_all["detail"].iloc[0]) if len(res_all) else ""
+        name = kpi_name(kpi, lang)
+        raise NotAvailable(f"{name} non calculable : {detail}", f"{name} not computable: {detail}")
+    if p.get("sort") in ("value_desc", "value_asc"):
+        ok = ok.sort_values("value", ascending=p["sort"] == "value_asc", kind="stable")
+    unit = REGISTRY.get(kpi).unit
+    cols = [*by, *(["period"] if period else []), "value", "ci_low", "ci_high", "n", "unit"]
+    table = ok[[*cols, "status", "detail"]].reset_index(drop=True)
+    for b in by:
+        table[b] = table[b].astype(object).map(text)
+    table["detail"] = table["detail"].astype(object).map(text)
+    name = kpi_name(kpi, lang)
+    res = ViewResult(title="", table=table, units={"period": period} if period else {})
+    shown = table[table["value"].notna()]
+    if len(shown) and (by or period):
+        if period:
+            data, color = shown, None
+            if len(by) == 2:  # one line per pair of segment values
+                color = " · ".join(by)
+                data = shown.assign(**{color: shown[by[0]] + " · " + shown[by[1]]})
+            elif by:
+                color = by[0]
+            res.chart = charts.lines(data, color=color, title=name, unit=unit, lang=lang)
+        elif len(by) == 2:
+            res.chart = charts.heatmap(
+                shown,
+                by[0],
+                by[1],
+                title=name,
+                unit=unit,
+                x_title=field_name(by[0], lang),
+                y_title=field_name(by[1], lang),
+                lang=lang,
+            )
+        else:
+            res.chart = charts.bars_ci(
+                shown,
+                by[0],
+                title=name,
+                unit=unit,
+                seg_title=field_name(by[0], lang),
+                selectable=True,
+                lang=lang,
+            )
+            res.selection = {"param": charts.SEGMENT, "field": "_seg", "segment": by[0]}
+    elif len(shown):
+        res.chart = charts.bars_ci(shown.assign(kpi=name), "kpi", title=name, unit=unit, lang=lang)
+    overall = compute(tables, [kpi], settings) if (by or period) else ok
+    if len(overall) and overall["value"].notna().any():
+        row = overall.iloc[0]
+        res.add_number(name, row["value"], unit, lang)
+        res.n = int(row["n"]) if row["n"] == row["n"] else None
+        res.population = fmt.n_text(row["n"], lang)
+    if by and not period and len(shown) > 1:
+        lower = REGISTRY.get(kpi).direction == "lower"
+        ranked = shown.sort_values("value", ascending=lower, kind="stable")
+        for label, row in (
+            (t2("meilleur segment", "best segment", lang), ranked.iloc[0]),
+            (t2("segment le plus faible", "weakest segment", lang), ranked.iloc[-1]),
+        ):
+            seg = " · ".join(text(row[b]) for b in by)
+            sep = " : " if lang == "fr" else ": "
+            res.numbers[label] = f"{seg}{sep}{fmt.value(row['value'], unit, lang)}"
+    return res
+
+
+VIEW = View(
+    id="explorer",
+    title_fr="Explorer",
+    title_en="Explorer",
+    cell="explorer",
+    inputs=(
+        Input("kpi", "kpi", "fcr", label_fr="Indicateur", label_en="KPI"),
+        Input("by", "fields", [], label_fr="Segments (2 au plus)", label_en="Segments (up to 2)"),
+        Input("period", "period", None, PERIODS, "Période", "Period"),
+        Input("sort", "choice", "segment", SORTS, "Tri", "Sort"),
+    ),
+    compute=run,
+    describe=describe,
+)
