@@ -1,13 +1,22 @@
-"""Cells of the provider comparison: per provider × motif × canal sums of one KPI, small cells
-merged, and direct standardisation to the pooled mix.
+"""Cells of the provider comparison: per provider × stratum sums of one KPI, the common support,
+sparse cells shrunk, and direct standardisation to the pooled mix.
 
-A provider's standardised value is ``Σ_c W_c · v_pc`` (``W_c``: the cell's share of the pooled
-data of the compared providers, in the KPI's own denominator) and its variance, by the delta
-method, ``Σ_c W_c² · var(v_pc)``, with ``var = p̃(1 − p̃)/n`` (``p̃ = (k + ½)/(n + 1)``, so a 100 %
-cell does not claim zero variance) for ratios, ``s²/n`` for means and the trinomial variance for
-NPS. A cell where some provider has fewer than ``min_cell`` units is merged with the other small
-canals of its motif ("<motif> · autres canaux"), then into one "autres" cell; a provider with no
-unit in a cell is standardised over the cells it has (weights renormalised, ``coverage`` < 1).
+Strata: the caller's fields among motif, canal, niveau (default ``default_strata``: those mapped).
+No cell is merged across providers' mixes:
+
+- a cell where some eligible provider (≥ ``min_cell`` units in all) has no unit lies outside the
+  common support and is left out for every provider (``covered``: the pooled share kept);
+- inside it, a cell where a provider has fewer than ``min_cell`` units is shrunk,
+  ``v* = λ·v + (1 − λ)·prior`` with ``λ = n/(n + k)``; the prior is ``μ_c + δ_p,g``: the cell
+  effect of the additive fit ``v_pc = μ_c + δ_p`` (weights n) plus the provider's effect within
+  the cell's motif (its first stratum), itself shrunk toward the provider's overall effect
+  (same k). ``var(v*) = λ²·var(v) + (1 − λ)²·(var(prior) + τ²)``, τ² the interaction variance the
+  additive fit leaves in the dense cells.
+
+Standardised value ``S_p = Σ_c W_c v*_pc`` (``W_c``: the cell's share of the pooled units of the
+support), ``var = Σ_c W_c² var(v*_pc) + (Σ_c W_c v*_pc² − S_p²)/N``: the last term counts the
+weights as a multinomial estimate from the N pooled units. Cell variances: ``p̃(1 − p̃)/n`` with
+``p̃ = (k + ½)/(n + 1)`` for ratios, ``s²/n`` for means, the trinomial variance for NPS.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -24,12 +34,17 @@ from kpis.definitions._base import NotComputable
 from kpis.registry import Registry
 
 PROVIDER_FIELD = "provider"
-CELL_FIELDS = ("motif", "canal")
-OTHER_FR = "autres"
-OTHER_CANALS_FR = "autres canaux"
-ALL_CANALS_FR = "tous canaux"
+STRATA = ("motif", "canal", "niveau")
 MISSING_LABEL = "(non renseigné)"
 STANDARDISABLE = ("ratio", "mean", "nps")
+
+
+def default_strata(tables: Mapping[str, pd.DataFrame], table: str = "contacts") -> list[str]:
+    """The strata the data maps: motif, canal, niveau when the table has ≥ 2 known values."""
+    df = tables.get(table)
+    if not isinstance(df, pd.DataFrame):
+        return []
+    return [f for f in STRATA if f in df.columns and df[f].dropna().nunique() >= 2]
 
 
 def cell_value_var(kind: str, n, a, b, fallback_s2=None):
@@ -60,14 +75,38 @@ def cell_value_var(kind: str, n, a, b, fallback_s2=None):
     return v, var
 
 
+def unit_sd(kind: str, n: float, a: float, b: float) -> float:
+    """Unit-level standard deviation of the pooled data (display units): √(p(1 − p)) for ratios,
+    the within-unit sd for means, √(p⁺ + p⁻ − (p⁺ − p⁻)²) for NPS."""
+    if n <= 0:
+        return float("nan")
+    if kind == "ratio":
+        p = a / n
+        return 100.0 * math.sqrt(max(p * (1 - p), 0.0))
+    if kind == "nps":
+        pp, pm = a / n, b / n
+        return 100.0 * math.sqrt(max(pp + pm - (pp - pm) ** 2, 0.0))
+    return math.sqrt(max(b / n - (a / n) ** 2, 0.0))
+
+
+def weight_variance(weights: np.ndarray, values: np.ndarray, n_total: float) -> np.ndarray:
+    """Variance of ``Σ_c Ŵ_c d_c`` from multinomial weights: ``(Σ W d² − (Σ W d)²)/N``."""
+    if n_total <= 0:
+        return np.zeros(np.shape(values)[:-1])
+    d = np.nan_to_num(np.asarray(values, float))
+    m = (weights * d).sum(-1)
+    return np.maximum((weights * d * d).sum(-1) - m * m, 0.0) / n_total
+
+
 @dataclass
 class CellStats:
-    """Sums of one KPI per provider (rows) × final merged cell (columns)."""
+    """Sums of one KPI per provider (rows) × stratum cell (columns)."""
 
     kpi: str
     kind: str
     providers: list[str]
     cells: list[str]
+    groups: list[str]  # the cell's first stratum (its motif): the shrinkage parent
     n: np.ndarray
     a: np.ndarray
     b: np.ndarray
@@ -95,22 +134,126 @@ class CellStats:
         fb = self.pooled_s2() if self.kind == "mean" else None
         return cell_value_var(self.kind, n, a, b, fb)
 
+    def unit_sd(self) -> float:
+        return unit_sd(self.kind, self.n.sum(), self.a.sum(), self.b.sum())
 
-def standardise(values, variances, n, weights):
-    """Σ W_c v_c over the cells with data (weights renormalised), its variance and coverage.
 
-    ``values``/``variances``/``n``: (..., C); ``weights``: (C,). Returns arrays of shape (...).
-    """
-    has = np.asarray(n) > 0
-    w = np.where(has, weights, 0.0)
-    cover = w.sum(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        wn = w / cover[..., None]
-        est = np.nansum(wn * np.where(has, values, 0.0), axis=-1)
-        var = np.nansum(wn * wn * np.where(has, variances, 0.0), axis=-1)
-    est = np.where(cover > 0, est, np.nan)
-    var = np.where(cover > 0, var, np.nan)
-    return est, var, cover
+@dataclass
+class Adjusted:
+    """Cell values ready to standardise: support, weights, shrunk values and their variances."""
+
+    support: np.ndarray  # (C,) cells every eligible provider has
+    weights: np.ndarray  # (C,) pooled shares over the support (0 outside), sum 1
+    covered: float  # pooled share of the units inside the support
+    n_support: float  # pooled units inside the support (N of the weight variance)
+    eligible: np.ndarray  # (P,) providers with ≥ min_cell units
+    value: np.ndarray  # (P, C) v* (NaN outside the support or for small providers)
+    var: np.ndarray  # (P, C) λ² var(v): the provider's own sampling part
+    extra: np.ndarray  # (P, C) (1 − λ)² (var(prior) + τ²)
+    lam: np.ndarray  # (P, C) λ (1 for dense cells)
+    prior: np.ndarray  # (P, C)
+    tau2: float
+    k: float
+
+    def standardised(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """S_p, its sampling + shrinkage variance, and the weight variance, per provider."""
+        W = self.weights
+        v = np.where(self.support, self.value, 0.0)
+        est = (W * v).sum(-1)
+        var = (W * W * np.where(self.support, self.var + self.extra, 0.0)).sum(-1)
+        wvar = weight_variance(W, v, self.n_support)
+        bad = ~self.eligible | (self.n_support <= 0)
+        return (np.where(bad, np.nan, est), np.where(bad, np.nan, var), np.where(bad, np.nan, wvar))
+
+    def shrunk_cells(self, cs: CellStats) -> list[dict]:
+        """Cells shrunk toward their prior: provider, cell, n, λ."""
+        out = []
+        for i, p in enumerate(cs.providers):
+            for j, c in enumerate(cs.cells):
+                if self.support[j] and self.eligible[i] and self.lam[i, j] < 1:
+                    out.append(
+                        {"provider": p, "cell": c, "n": float(cs.n[i, j]), "lambda": self.lam[i, j]}
+                    )
+        return out
+
+
+def _wmean(w, x, axis):
+    s = w.sum(axis)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(s > 0, (w * x).sum(axis) / np.where(s > 0, s, 1), 0.0), s
+
+
+def adjust(cs: CellStats, min_cell: int = 30, k: float | None = None) -> Adjusted:
+    """Common support, additive-fit priors and shrinkage of the sparse cells (module docstring)."""
+    k = float(min_cell if k is None else k)
+    P, C = cs.n.shape
+    v, var = cs.cell_values()
+    eligible = cs.n.sum(1) >= min_cell
+    support = (cs.n[eligible] > 0).all(0) if eligible.any() else np.zeros(C, bool)
+    pooled = cs.pooled_n * support
+    N = float(pooled.sum())
+    W = pooled / N if N > 0 else np.zeros(C)
+    m = eligible[:, None] & support[None, :] & (cs.n > 0)
+    w = np.where(m, cs.n, 0.0)
+    vv = np.where(m, v, 0.0)
+    vr = np.where(m, var, 0.0)
+    # additive fit v_pc = μ_c + δ_p by backfitting (weights n)
+    delta = np.zeros(P)
+    mu = np.zeros(C)
+    for _ in range(200):
+        mu, _s = _wmean(w, vv - delta[:, None], 0)
+        new, ws = _wmean(w, vv - mu[None, :], 1)
+        new = new - (ws * new).sum() / max(ws.sum(), 1e-12)
+        done = np.max(np.abs(new - delta)) < 1e-9
+        delta = new
+        if done:
+            break
+    mu, cell_w = _wmean(w, vv - delta[:, None], 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var_mu = np.where(cell_w > 0, (w * w * vr).sum(0) / np.where(cell_w > 0, cell_w, 1) ** 2, 0)
+        tot_w = w.sum(1)
+        var_delta = np.where(tot_w > 0, (w * w * vr).sum(1) / np.where(tot_w > 0, tot_w, 1) ** 2, 0)
+    resid = vv - mu[None, :]
+    prior_eff = np.tile(delta[:, None], (1, C))
+    var_eff = np.tile(var_delta[:, None], (1, C))
+    for g in dict.fromkeys(cs.groups):
+        cols = np.array([x == g for x in cs.groups])
+        wg = w[:, cols]
+        d_g, n_g = _wmean(wg, resid[:, cols], 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            var_g = (wg * wg * vr[:, cols]).sum(1) / np.where(n_g > 0, n_g, 1) ** 2
+        sh = n_g / (n_g + k)
+        prior_eff[:, cols] = (sh * d_g + (1 - sh) * delta)[:, None]
+        var_eff[:, cols] = (sh**2 * var_g + (1 - sh) ** 2 * var_delta)[:, None]
+    prior = mu[None, :] + prior_eff
+    if cs.kind == "ratio":
+        prior = np.clip(prior, 0.0, 100.0)
+    elif cs.kind == "nps":
+        prior = np.clip(prior, -100.0, 100.0)
+    dense = m & (cs.n >= min_cell)
+    fitted = mu[None, :] + delta[:, None]
+    tau2 = float(max(np.mean((vv - fitted)[dense] ** 2 - vr[dense]), 0.0)) if dense.any() else 0.0
+    n = cs.n
+    lam = np.where(n >= min_cell, 1.0, n / (n + k))
+    own = np.where(n > 0, v, 0.0)
+    value = lam * own + (1 - lam) * prior
+    var_s = lam**2 * np.where(n > 0, var, 0.0)
+    extra = (1 - lam) ** 2 * (var_mu[None, :] + var_eff + tau2)
+    ok = eligible[:, None] & support[None, :]
+    return Adjusted(
+        support=support,
+        weights=W,
+        covered=float(N / cs.pooled_n.sum()) if cs.pooled_n.sum() > 0 else float("nan"),
+        n_support=N,
+        eligible=eligible,
+        value=np.where(ok, value, np.nan),
+        var=np.where(ok, var_s, np.nan),
+        extra=np.where(ok, extra, np.nan),
+        lam=np.where(ok, lam, np.nan),
+        prior=np.where(ok, prior, np.nan),
+        tau2=tau2,
+        k=k,
+    )
 
 
 def provider_label(value) -> str:
@@ -131,11 +274,12 @@ def _agg_sums(tables, kpi, by, filters, params, registry):
     return kpi.compute(env, p)
 
 
-def _raw_cells(tables, kpi, provider_field, cell_fields, filters, params, registry):
-    """Long frame provider × cell fields with n, a, b; the cell fields used; the Agg kind."""
+def _raw_cells(tables, kpi, provider_field, strata, filters, params, registry):
+    """Long frame provider × strata with n, a, b; the strata used (the largest subset the KPI's
+    table carries); the Agg kind."""
     last_err: NotComputable | None = None
-    fields = [f for f in cell_fields]
-    options = [fields] + [[f] for f in fields if len(fields) > 1] + [[]]
+    fields = list(strata)
+    options = [list(c) for r in range(len(fields), -1, -1) for c in combinations(fields, r)]
     for flds in options:
         try:
             agg = _agg_sums(tables, kpi, [provider_field, *flds], filters, params, registry)
@@ -162,125 +306,54 @@ def _raw_cells(tables, kpi, provider_field, cell_fields, filters, params, regist
     raise last_err or NotComputable([], "not computable")
 
 
-def _merge_cells(raw: pd.DataFrame, fields: list[str], providers: list[str], eligible, min_cell):
-    """Assign each raw cell to a final cell: (raw key → final label, merges, raw keys sorted)."""
-    pf = raw.columns[0]
-    if not fields:
-        return {(): "tout"}, [], [()]
-    key_cols = list(fields)
-    table = raw.pivot_table(index=key_cols, columns=pf, values="n", aggfunc="sum", fill_value=0)
-    table = table.reindex(columns=providers, fill_value=0)
-    elig = [p for p in providers if p in eligible]
-
-    def small(counts: pd.Series) -> list[str]:
-        return [p for p in elig if counts.get(p, 0) < min_cell]
-
-    def name(key) -> str:
-        return " · ".join(key)
-
-    keys = [k if isinstance(k, tuple) else (k,) for k in table.index]
-    counts = {k: table.iloc[i] for i, k in enumerate(keys)}
-    assign: dict[tuple, str] = {}
-    merges: list[dict] = []
-    to_other: list[tuple] = []
-    if len(fields) == 2:
-        by_motif: dict[str, list[tuple]] = {}
-        for k in keys:
-            if small(counts[k]):
-                by_motif.setdefault(k[0], []).append(k)
-            else:
-                assign[k] = name(k)
-        for motif, members in by_motif.items():
-            merged = sum((counts[k] for k in members), start=pd.Series(0.0, index=providers))
-            n_canals = sum(1 for k in keys if k[0] == motif)
-            label = f"{motif} · {ALL_CANALS_FR if len(members) == n_canals else OTHER_CANALS_FR}"
-            short = small(merged)
-            if short:
-                to_other.extend(members)
-            else:
-                for k in members:
-                    assign[k] = label
-                merges.append(
-                    {
-                        "into": label,
-                        "cells": [name(k) for k in members],
-                        "step": "motif",
-                        "short_providers": sorted({p for k in members for p in small(counts[k])}),
-                    }
-                )
-    else:
-        for k in keys:
-            if small(counts[k]):
-                to_other.append(k)
-            else:
-                assign[k] = name(k)
-    if to_other:
-        for k in to_other:
-            assign[k] = OTHER_FR
-        merged = sum((counts[k] for k in to_other), start=pd.Series(0.0, index=providers))
-        merges.append(
-            {
-                "into": OTHER_FR,
-                "cells": [name(k) for k in to_other],
-                "step": "autres",
-                "short_providers": sorted({p for k in to_other for p in small(counts[k])}),
-                "still_small": small(merged),
-            }
-        )
-    return assign, merges, keys
-
-
 def cell_stats(
     tables: Mapping[str, pd.DataFrame],
     kpi_id: str,
     providers: Sequence[str] | None = None,
     *,
     provider_field: str = PROVIDER_FIELD,
-    cell_fields: Sequence[str] = CELL_FIELDS,
-    min_cell: int = 30,
+    strata: Sequence[str] = STRATA,
     filters: Mapping | None = None,
     params: Mapping | None = None,
     registry: Registry = REGISTRY,
-) -> tuple[CellStats | None, list[dict], str]:
-    """Merged cell sums of one KPI per provider, the merges made, and a note.
+) -> tuple[CellStats | None, str]:
+    """Cell sums of one KPI per provider × stratum cell, and a note.
 
-    Returns ``(None, [], note)`` when the KPI has no group-sum form to standardise (counts,
-    costs, per-agent figures…).
+    Returns ``(None, note)`` when the KPI has no group-sum form to standardise (counts, costs,
+    per-agent figures…).
     """
     kpi = registry.get(kpi_id)
-    raw, fields, kind = _raw_cells(
-        tables, kpi, provider_field, cell_fields, filters, params, registry
-    )
+    raw, fields, kind = _raw_cells(tables, kpi, provider_field, strata, filters, params, registry)
     if raw is None:
-        return None, [], f"{kind} KPI: no group-sum form, raw value only, untested"
+        return None, f"{kind} KPI: no group-sum form, raw value only, untested"
     raw = raw[raw[provider_field] != MISSING_LABEL]
     if providers is None:
         providers = sorted(raw.loc[raw["n"] > 0, provider_field].unique().tolist())
     providers = [str(p) for p in providers]
     raw = raw[raw[provider_field].isin(providers) & (raw["n"] > 0)]
-    totals = raw.groupby(provider_field)["n"].sum()
-    eligible = {p for p in providers if totals.get(p, 0) >= min_cell}
-    assign, merges, sorted_keys = _merge_cells(raw, fields, providers, eligible, min_cell)
-    keys = list(zip(*[raw[f] for f in fields], strict=True)) if fields else [()] * len(raw)
-    raw = raw.assign(cell=[assign[k] for k in keys])
+    if fields:
+        keys = sorted(set(zip(*[raw[f] for f in fields], strict=True)))
+        cell_of = [" · ".join(k) for k in zip(*[raw[f] for f in fields], strict=True)]
+    else:
+        keys, cell_of = [("tout",)], ["tout"] * len(raw)
+    cells = [" · ".join(k) for k in keys]
+    raw = raw.assign(cell=cell_of)
     summed = raw.groupby([provider_field, "cell"], sort=False)[["n", "a", "b"]].sum()
-    order = list(dict.fromkeys(assign[k] for k in sorted_keys if assign[k] != OTHER_FR))
-    order += [OTHER_FR] if OTHER_FR in assign.values() else []
-    idx = pd.MultiIndex.from_product([providers, order])
-    summed = summed.reindex(idx, fill_value=0.0)
-    shape = (len(providers), len(order))
+    summed = summed.reindex(pd.MultiIndex.from_product([providers, cells]), fill_value=0.0)
+    shape = (len(providers), len(cells))
     cs = CellStats(
         kpi=kpi_id,
         kind=kind,
         providers=providers,
-        cells=order,
+        cells=cells,
+        groups=[k[0] for k in keys],
         n=summed["n"].to_numpy().reshape(shape),
         a=summed["a"].to_numpy().reshape(shape),
         b=summed["b"].to_numpy().reshape(shape),
         fields=list(fields),
     )
     note = ""
-    if list(fields) != list(cell_fields):
-        missing = [f for f in cell_fields if f not in fields]
+    if list(fields) != list(strata):
+        missing = [f for f in strata if f not in fields]
         note = f"standardised over {' × '.join(fields) or 'no cell'}; missing: {', '.join(missing)}"
-    return cs, merges, note
+    return cs, note
