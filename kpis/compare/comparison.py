@@ -314,12 +314,14 @@ def compare_providers(
         std, std_var, cover = nan.copy(), nan.copy(), nan.copy()
         diff, p, sdiff, sp, raw_var = nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy()
         contrast = None
+        pair_var = nan
         if cs is not None:
             stats_all[kid], adj_all[kid] = cs, adj
             adjustments[kid] = _adjustment_record(cs, adj)
             unit_sds[kid] = cs.unit_sd()
             std, svar, wvar = adj.standardised()
             std_var = svar + wvar
+            pair_var = svar  # the weights' part of a contrast: ``contrast`` below
             cover = np.where(adj.eligible, adj.covered, np.nan)
             tot = [cs.n.sum(axis=0), cs.a.sum(axis=0), cs.b.sum(axis=0)]
             for i in range(P):
@@ -365,6 +367,7 @@ def compare_providers(
             if dcs is not None:
                 raw_cpc = block["value"].to_numpy(float)
                 std, std_var = cost_standardised(raw_cpc, dcs, dadj)
+                pair_var = std_var  # each weight variance in full: conservative
                 cover = np.where(dadj.eligible, dadj.covered, np.nan)
                 sdiff = std - pooled_value
                 note = COST_NOTE
@@ -406,7 +409,7 @@ def compare_providers(
             est = block["value"].to_numpy(float)
             pairs.extend(_pairs(kid, "raw", providers, est, raw_var, None, correction, alpha))
         if kind:
-            pairs.extend(_pairs(kid, "std", providers, std, std_var, contrast, correction, alpha))
+            pairs.extend(_pairs(kid, "std", providers, std, pair_var, contrast, correction, alpha))
     table = pd.concat(rows, ignore_index=True)[TABLE_COLUMNS] if rows else pd.DataFrame()
     meta = {
         "provider_field": provider_field,
