@@ -51,8 +51,8 @@ def test_page_shows_raw_and_standardised_values_as_compare_providers():
     np.testing.assert_allclose(shown["Brut"], comp.table["value"], equal_nan=True)
     np.testing.assert_allclose(shown["n"], comp.table["n"])
     assert list(shown["Significatif"]) == list(comp.table["std_significant"])
-    # the merges are stated, the tests are said in words, one chart per KPI
-    assert any(c.value.startswith("Cellules trop petites regroupées") for c in at.caption)
+    # the adjusted cells are stated, the tests are said in words, one chart per KPI
+    assert any(c.value.startswith("Cellules ajustées") for c in at.caption)
     said = " ".join(m.value for m in at.markdown)
     assert "significativement" in said and "Holm" in said
     assert len(at.get("vega_lite_chart")) == len(PAGE_KPIS)

@@ -82,22 +82,21 @@ def table_config(ctx: Ctx) -> dict:
 
 
 def merges_summary(ctx: Ctx, comp: Comparison) -> tuple[str, pd.DataFrame]:
-    """A one-line statement of the merges and their table (KPI, merged into, cells, who)."""
-    rows = [
-        {
-            ctx.t("kpi"): kpi_name(k, ctx.lang),
-            ctx.t("cmp_merged_into"): m["into"],
-            ctx.t("cmp_cells"): ", ".join(m["cells"]),
-            ctx.t("cmp_short"): ", ".join(m["short_providers"]),
-        }
-        for k, merges in comp.merges.items()
-        for m in merges
-    ]
+    """A one-line statement of the adjusted cells and their table (KPI, adjustment, cells, who)."""
+    rows = []
+    for k, adj in comp.adjustments.items():
+        name = kpi_name(k, ctx.lang)
+        for e in adj["excluded"]:
+            rows.append((name, ctx.t("cmp_out_of_support"), e["cell"], ", ".join(e["missing"])))
+        for s in adj["shrunk"]:
+            rows.append((name, ctx.t("cmp_shrunk"), s["cell"], s["provider"]))
+    cols = [ctx.t("kpi"), ctx.t("cmp_merged_into"), ctx.t("cmp_cells"), ctx.t("cmp_short")]
+    table = pd.DataFrame(rows, columns=cols)
     if not rows:
-        return ctx.t("cmp_no_merge"), pd.DataFrame(rows)
-    per = pd.Series([r[ctx.t("kpi")] for r in rows]).value_counts(sort=False)
+        return ctx.t("cmp_no_merge"), table
+    per = table[cols[0]].value_counts(sort=False)
     detail = ", ".join(f"{k} ({v})" for k, v in per.items())
-    return ctx.t("cmp_merges", detail=detail), pd.DataFrame(rows)
+    return ctx.t("cmp_merges", detail=detail), table
 
 
 def kpi_chart(ctx: Ctx, comp: Comparison, kpi: str) -> alt.LayerChart | None:
