@@ -110,6 +110,7 @@ TABLE_COLUMNS = [
     "std_ci_high",
     "coverage",
     "pooled",
+    "std_pooled",
     "diff",
     "p",
     "p_adj",
@@ -315,6 +316,7 @@ def compare_providers(
         diff, p, sdiff, sp, raw_var = nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy()
         contrast = None
         pair_var = nan
+        std_pooled = np.nan
         if cs is not None:
             stats_all[kid], adj_all[kid] = cs, adj
             adjustments[kid] = _adjustment_record(cs, adj)
@@ -324,6 +326,8 @@ def compare_providers(
             pair_var = svar  # the weights' part of a contrast: ``contrast`` below
             cover = np.where(adj.eligible, adj.covered, np.nan)
             tot = [cs.n.sum(axis=0), cs.a.sum(axis=0), cs.b.sum(axis=0)]
+            pv, _ = cs.cell_values(*tot)
+            std_pooled = float((adj.weights * np.where(adj.support, pv, 0.0)).sum())
             for i in range(P):
                 if adj.eligible[i] and adj.n_support > 0:
                     sdiff[i], vv = _vs_pooled(cs, adj, i)
@@ -369,6 +373,7 @@ def compare_providers(
                 std, std_var = cost_standardised(raw_cpc, dcs, dadj)
                 pair_var = std_var  # each weight variance in full: conservative
                 cover = np.where(dadj.eligible, dadj.covered, np.nan)
+                std_pooled = pooled_value
                 sdiff = std - pooled_value
                 note = COST_NOTE
                 kind = "cost"
@@ -386,6 +391,7 @@ def compare_providers(
         block["std_ci_low"], block["std_ci_high"] = lo, hi
         block["coverage"] = cover
         block["pooled"] = pooled_value
+        block["std_pooled"] = std_pooled  # Σ_c W_c · pooled cell value, over the support
         block["diff"], block["p"], block["p_adj"] = diff, p, sig_raw
         block["significant"] = np.nan_to_num(sig_raw, nan=1.0) < alpha
         block["std_diff"], block["std_p"], block["std_p_adj"] = sdiff, sp, sig_std

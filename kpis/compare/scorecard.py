@@ -2,12 +2,12 @@
 
 Each KPI gives a provider a standardised difference to the pooled value,
 ``e_pk = s_k (x_pk − pooled_k) / sd_k`` (``s_k`` = +1 when higher is better, −1 when lower is;
-``sd_k`` the unit-level standard deviation of the pooled data: √(p(1 − p)) for rates, the
-within-unit sd for durations, the DMT's coefficient of variation × pooled cost for the cost per
-contact), and the score is ``100 · Σ_k w_k e_pk / Σ_k w_k``. The score is linear and strictly
-increasing in every KPI, with no clipping, so a provider worse than another on every weighted KPI
-always scores below it (``dominated_by`` says so). Contract thresholds are reported (met or not),
-they do not enter the score.
+``pooled_k`` the pooled value over the common support; ``sd_k`` the unit-level standard deviation
+of the pooled data: √(p(1 − p)) for rates, the within-unit sd for durations, the DMT's coefficient
+of variation × pooled cost for the cost per contact), and the score is
+``100 · Σ_k w_k e_pk / Σ_k w_k``. The score is linear and strictly increasing in every KPI, with
+no clipping, so a provider worse than another on every weighted KPI always scores below it
+(``dominated_by`` says so). Contract thresholds are reported (met or not), not scored.
 
 The bootstrap redraws each provider's units within provider (a multinomial draw over
 cell × outcome counts — exact for ratios and NPS; for means the cell counts are resampled and
@@ -216,8 +216,9 @@ def scorecard(
                     lo, hi = row["ci_low"], row["ci_high"]
                 se = (hi - lo) / (2 * Z) if lo == lo and hi == hi else 0.0
                 boot[:, i, k] = val + se * rng.standard_normal(n_boot)
-        pooled = t["pooled"].dropna()
-        refs[k] = float(pooled.iloc[0]) if len(pooled) else float(np.nanmean(point[:, k]))
+        ref = t["std_pooled"].dropna() if basis == "std" else t["pooled"].dropna()
+        ref = ref if len(ref) else t["pooled"].dropna()
+        refs[k] = float(ref.iloc[0]) if len(ref) else float(np.nanmean(point[:, k]))
         sd = comparison.meta.get("unit_sd", {}).get(kid, np.nan)
         if not (sd == sd and sd > 0):  # no unit-level spread known: the providers' spread
             spread = np.nanstd(point[:, k])

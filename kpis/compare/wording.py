@@ -86,12 +86,17 @@ def comparison_sentences(comp: Comparison, registry: Registry) -> list[dict]:
             )
             continue
         pooled = t["pooled"].iloc[0]
+        sp = t["std_pooled"].iloc[0]
+        on_fr = on_en = ""
+        if sp == sp and not math.isclose(sp, pooled, rel_tol=1e-9, abs_tol=1e-9):
+            on_fr = f" ({fmt.value(sp, unit, 'fr')} sur le support commun)"
+            on_en = f" ({fmt.value(sp, unit, 'en')} over the common support)"
         say(
             kid,
-            f"{name_fr} : valeur commune {fmt.value(pooled, unit, 'fr')} ; chaque prestataire "
-            f"est aussi donné standardisé sur le mix commun {_strata_text(comp, kid)}.",
-            f"{name_en}: pooled value {fmt.value(pooled, unit, 'en')}; each provider is also "
-            f"shown standardised to the pooled {_strata_text(comp, kid)} mix.",
+            f"{name_fr} : valeur commune {fmt.value(pooled, unit, 'fr')}{on_fr} ; chaque "
+            f"prestataire est aussi donné standardisé sur le mix commun {_strata_text(comp, kid)}.",
+            f"{name_en}: pooled value {fmt.value(pooled, unit, 'en')}{on_en}; each provider is "
+            f"also shown standardised to the pooled {_strata_text(comp, kid)} mix.",
         )
         for r in t.itertuples():
             if r.std_value != r.std_value:
