@@ -145,9 +145,12 @@ def test_sparse_cells_are_shrunk_not_merged_and_said():
     assert pw.loc["std", "diff"] == pytest.approx(10.0, abs=1e-6)
     shrunk = comp.adjustments["fcr"]["shrunk"]
     assert [(s["provider"], s["cell"]) for s in shrunk] == [("A", "M1 · chat"), ("A", "M2 · chat")]
-    # the shrunk cells carry extra variance (prior and interaction), the dense ones none
+    # the shrunk cells borrow from the prior: the variance counts it (delta method over every
+    # cell the prior uses), beyond A's own sampling part Σ W² λ² var; B has no shrunk cell
     adj = comp.adjusted["fcr"]
-    assert (adj.extra[0, [0, 2]] > 0).all() and (adj.extra[:, [1, 3]] == 0).all()
+    _, var, _ = adj.standardised()
+    own = (adj.weights**2 * adj.var).sum(1)
+    assert var[0] > 1.1 * own[0] and var[1] == pytest.approx(own[1])
     text = " ".join(comp.text("fr"))
     assert "2 cellule(s) de moins de 30 unités rapprochées de la valeur du motif" in text
     assert "chez A." in text

@@ -10,11 +10,12 @@ No cell is merged across providers' mixes:
   ``v* = λ·v + (1 − λ)·prior`` with ``λ = n/(n + k)``; the prior is ``μ_c + δ_p,g``: the cell
   effect of the additive fit ``v_pc = μ_c + δ_p`` (weights n) plus the provider's effect within
   the cell's motif (its first stratum), itself shrunk toward the provider's overall effect
-  (same k). ``var(v*) = λ²·var(v) + (1 − λ)²·(var(prior) + τ²)``, τ² the interaction variance the
-  additive fit leaves in the dense cells.
+  (same k). The fit is linear in the cell values, so the variances are the exact delta method
+  over the independent cells (the prior's dependence on every cell counted), plus
+  ``(1 − λ)²·τ²``, τ² the interaction variance the additive fit leaves in the dense cells.
 
 Standardised value ``S_p = Σ_c W_c v*_pc`` (``W_c``: the cell's share of the pooled units of the
-support), ``var = Σ_c W_c² var(v*_pc) + (Σ_c W_c v*_pc² − S_p²)/N``: the last term counts the
+support), ``var = var(Σ_c W_c v*_pc) + (Σ_c W_c v*_pc² − S_p²)/N``: the last term counts the
 weights as a multinomial estimate from the N pooled units. Cell variances: ``p̃(1 − p̃)/n`` with
 ``p̃ = (k + ½)/(n + 1)`` for ratios, ``s²/n`` for means, the trinomial variance for NPS.
 """
@@ -140,7 +141,12 @@ class CellStats:
 
 @dataclass
 class Adjusted:
-    """Cell values ready to standardise: support, weights, shrunk values and their variances."""
+    """Cell values ready to standardise: support, weights, shrunk values and their gradients.
+
+    ``v*`` is linear in the cell values (the additive fit is), so every variance below is the
+    exact delta method over the independent cells: ``var = Σ_q (∂·/∂v_q)² var(v_q)``, plus the
+    interaction term ``Σ_c W_c² (1 − λ_c)² τ²``, plus the weights' multinomial variance.
+    """
 
     support: np.ndarray  # (C,) cells every eligible provider has
     weights: np.ndarray  # (C,) pooled shares over the support (0 outside), sum 1
@@ -149,18 +155,38 @@ class Adjusted:
     eligible: np.ndarray  # (P,) providers with ≥ min_cell units
     value: np.ndarray  # (P, C) v* (NaN outside the support or for small providers)
     var: np.ndarray  # (P, C) λ² var(v): the provider's own sampling part
-    extra: np.ndarray  # (P, C) (1 − λ)² (var(prior) + τ²)
     lam: np.ndarray  # (P, C) λ (1 for dense cells)
     prior: np.ndarray  # (P, C)
+    dstar: np.ndarray  # (P·C, P, C) ∂v*_pc/∂v_q
+    cell_var: np.ndarray  # (P·C,) var(v_q) of every cell (0 where empty)
     tau2: float
     k: float
+
+    def tau_var(self, coef: np.ndarray) -> float:
+        """Interaction variance of ``Σ_c coef_pc v*_pc``: ``Σ coef² (1 − λ)² τ²``."""
+        lam = np.nan_to_num(self.lam, nan=1.0)
+        return float((coef**2 * (1 - lam) ** 2).sum() * self.tau2)
+
+    def linear_var(self, coef: np.ndarray, direct: np.ndarray | None = None) -> float:
+        """Variance of ``Σ_pc coef_pc v*_pc + Σ_q direct_q v_q`` (cells independent)."""
+        coef = np.nan_to_num(coef)
+        grad = np.einsum("qpc,pc->q", np.nan_to_num(self.dstar), coef)
+        if direct is not None:
+            grad = grad + direct
+        return float((grad**2 * self.cell_var).sum()) + self.tau_var(coef)
+
+    def provider_coef(self, i: int) -> np.ndarray:
+        coef = np.zeros_like(self.dstar[0])
+        coef[i] = np.where(self.support, self.weights, 0.0)
+        return coef
 
     def standardised(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """S_p, its sampling + shrinkage variance, and the weight variance, per provider."""
         W = self.weights
         v = np.where(self.support, self.value, 0.0)
         est = (W * v).sum(-1)
-        var = (W * W * np.where(self.support, self.var + self.extra, 0.0)).sum(-1)
+        P = len(est)
+        var = np.array([self.linear_var(self.provider_coef(i)) for i in range(P)])
         wvar = weight_variance(W, v, self.n_support)
         bad = ~self.eligible | (self.n_support <= 0)
         return (np.where(bad, np.nan, est), np.where(bad, np.nan, var), np.where(bad, np.nan, wvar))
@@ -177,10 +203,37 @@ class Adjusted:
         return out
 
 
-def _wmean(w, x, axis):
-    s = w.sum(axis)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(s > 0, (w * x).sum(axis) / np.where(s > 0, s, 1), 0.0), s
+def _inv(x):
+    return np.where(x > 0, 1.0 / np.where(x > 0, x, 1.0), 0.0)
+
+
+def _additive_prior(vv, w, groups, k):
+    """``μ_c + δ*_p,g`` for cell values ``vv`` (..., P, C), weights ``w`` (P, C): the additive
+    fit by backfitting, then the provider's effect within each group shrunk toward its overall
+    effect. Linear in ``vv`` (any leading batch axes)."""
+    sw0, sw1 = w.sum(0), w.sum(1)
+    inv0, inv1, tot = _inv(sw0), _inv(sw1), max(float(sw1.sum()), 1e-12)
+    delta = np.zeros(vv.shape[:-1])
+    for _ in range(500):
+        mu = (w * (vv - delta[..., None])).sum(-2) * inv0
+        new = (w * (vv - mu[..., None, :])).sum(-1) * inv1
+        new = new - (sw1 * new).sum(-1, keepdims=True) / tot
+        done = np.max(np.abs(new - delta), initial=0.0) < 1e-10
+        delta = new
+        if done:
+            break
+    mu = (w * (vv - delta[..., None])).sum(-2) * inv0
+    resid = vv - mu[..., None, :]
+    eff = np.repeat(delta[..., None], vv.shape[-1], axis=-1)
+    groups = np.asarray(groups, dtype=object)
+    for g in dict.fromkeys(groups.tolist()):
+        cols = groups == g
+        wg = w[:, cols]
+        n_g = wg.sum(1)
+        d_g = (wg * resid[..., cols]).sum(-1) * _inv(n_g)
+        sh = n_g * _inv(n_g + k)
+        eff[..., cols] = (sh * d_g + (1 - sh) * delta)[..., None]
+    return mu[..., None, :] + eff
 
 
 def adjust(cs: CellStats, min_cell: int = 30, k: float | None = None) -> Adjusted:
@@ -197,48 +250,24 @@ def adjust(cs: CellStats, min_cell: int = 30, k: float | None = None) -> Adjuste
     w = np.where(m, cs.n, 0.0)
     vv = np.where(m, v, 0.0)
     vr = np.where(m, var, 0.0)
-    # additive fit v_pc = μ_c + δ_p by backfitting (weights n)
-    delta = np.zeros(P)
-    mu = np.zeros(C)
-    for _ in range(200):
-        mu, _s = _wmean(w, vv - delta[:, None], 0)
-        new, ws = _wmean(w, vv - mu[None, :], 1)
-        new = new - (ws * new).sum() / max(ws.sum(), 1e-12)
-        done = np.max(np.abs(new - delta)) < 1e-9
-        delta = new
-        if done:
-            break
-    mu, cell_w = _wmean(w, vv - delta[:, None], 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        var_mu = np.where(cell_w > 0, (w * w * vr).sum(0) / np.where(cell_w > 0, cell_w, 1) ** 2, 0)
-        tot_w = w.sum(1)
-        var_delta = np.where(tot_w > 0, (w * w * vr).sum(1) / np.where(tot_w > 0, tot_w, 1) ** 2, 0)
-    resid = vv - mu[None, :]
-    prior_eff = np.tile(delta[:, None], (1, C))
-    var_eff = np.tile(var_delta[:, None], (1, C))
-    for g in dict.fromkeys(cs.groups):
-        cols = np.array([x == g for x in cs.groups])
-        wg = w[:, cols]
-        d_g, n_g = _wmean(wg, resid[:, cols], 1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            var_g = (wg * wg * vr[:, cols]).sum(1) / np.where(n_g > 0, n_g, 1) ** 2
-        sh = n_g / (n_g + k)
-        prior_eff[:, cols] = (sh * d_g + (1 - sh) * delta)[:, None]
-        var_eff[:, cols] = (sh**2 * var_g + (1 - sh) ** 2 * var_delta)[:, None]
-    prior = mu[None, :] + prior_eff
+    prior = _additive_prior(vv, w, cs.groups, k)
+    # ∂prior/∂v_q: the fit applied to each unit cell (it is linear); cells outside m weigh 0
+    jac = _additive_prior(np.eye(P * C).reshape(P * C, P, C), w, cs.groups, k)
     if cs.kind == "ratio":
         prior = np.clip(prior, 0.0, 100.0)
     elif cs.kind == "nps":
         prior = np.clip(prior, -100.0, 100.0)
     dense = m & (cs.n >= min_cell)
-    fitted = mu[None, :] + delta[:, None]
-    tau2 = float(max(np.mean((vv - fitted)[dense] ** 2 - vr[dense]), 0.0)) if dense.any() else 0.0
+    if dense.any():
+        fitted = _additive_prior(vv, w, cs.groups, 0.0)  # k = 0: δ within the group as is
+        tau2 = float(max(np.mean((vv - fitted)[dense] ** 2 - vr[dense]), 0.0))
+    else:
+        tau2 = 0.0
     n = cs.n
     lam = np.where(n >= min_cell, 1.0, n / (n + k))
-    own = np.where(n > 0, v, 0.0)
-    value = lam * own + (1 - lam) * prior
-    var_s = lam**2 * np.where(n > 0, var, 0.0)
-    extra = (1 - lam) ** 2 * (var_mu[None, :] + var_eff + tau2)
+    value = lam * np.where(n > 0, v, 0.0) + (1 - lam) * prior
+    own = np.eye(P * C).reshape(P * C, P, C) * np.where(n > 0, lam, 0.0)
+    dstar = own + (1 - lam)[None] * jac
     ok = eligible[:, None] & support[None, :]
     return Adjusted(
         support=support,
@@ -247,10 +276,11 @@ def adjust(cs: CellStats, min_cell: int = 30, k: float | None = None) -> Adjuste
         n_support=N,
         eligible=eligible,
         value=np.where(ok, value, np.nan),
-        var=np.where(ok, var_s, np.nan),
-        extra=np.where(ok, extra, np.nan),
+        var=np.where(ok, lam**2 * np.where(n > 0, var, 0.0), np.nan),
         lam=np.where(ok, lam, np.nan),
         prior=np.where(ok, prior, np.nan),
+        dstar=np.where(ok[None], dstar, 0.0),
+        cell_var=np.where(n > 0, np.nan_to_num(var), 0.0).reshape(-1),
         tau2=tau2,
         k=k,
     )

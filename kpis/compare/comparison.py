@@ -8,7 +8,8 @@ to the pooled mix of the compared providers over their common support, sparse ce
 Tests (normal approximation): each provider against the pooled value (``p − pooled`` written as
 ``Σ_c W_c (1 − α_c)(v*_pc − v_rest,c)``, ``α_c`` = the provider's share of the cell, so the
 provider's own weight in the pooled value is accounted for) and every pair of providers
-(``Σ_c W_c (v*_ic − v*_jc)``); both variances count the weights as estimated. p-values are
+(``Σ_c W_c (v*_ic − v*_jc)``); both variances are the delta method over the cells (the shrunk
+values' priors included) and count the weights as estimated. p-values are
 corrected within each KPI and family (``kpis.stats.adjust_pvalues``: Holm by default, or
 Benjamini–Hochberg). Counts and other KPIs without a group-sum form are shown raw, untested.
 """
@@ -171,15 +172,22 @@ def _vs_pooled(cs: CellStats, adj: Adjusted, i: int) -> tuple[float, float]:
     """Standardised gap of provider i to the pooled value and its variance (module docstring)."""
     tot = [cs.n.sum(0), cs.a.sum(0), cs.b.sum(0)]
     rest = [tot[0] - cs.n[i], tot[1] - cs.a[i], tot[2] - cs.b[i]]
-    rv, rvar = cs.cell_values(*rest)
+    rv, _ = cs.cell_values(*rest)
     with np.errstate(invalid="ignore", divide="ignore"):
         alpha = np.where(tot[0] > 0, cs.n[i] / np.where(tot[0] > 0, tot[0], 1), 1.0)
     both = adj.support & (rest[0] > 0)
     W = adj.weights
+    h = np.where(both, W * (1 - alpha), 0.0)
     g = np.where(both, (1 - alpha) * (adj.value[i] - rv), 0.0)
-    gv = np.where(both, (1 - alpha) ** 2 * (adj.var[i] + adj.extra[i] + rvar), 0.0)
+    coef = np.zeros(cs.n.shape)
+    coef[i] = h
+    # v_rest,c = Σ_{q ≠ i} n_qc v_qc / n_rest,c
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(rest[0] > 0, cs.n / np.where(rest[0] > 0, rest[0], 1), 0.0)
+    share[i] = 0.0
+    direct = (-h[None, :] * share).reshape(-1)
     d = float((W * g).sum())
-    return d, float((W * W * gv).sum() + weight_variance(W, g, adj.n_support))
+    return d, adj.linear_var(coef, direct) + float(weight_variance(W, g, adj.n_support))
 
 
 def _pairs(kid, basis, providers, est, evar, contrast_var, correction, alpha):
@@ -323,7 +331,7 @@ def compare_providers(
             unit_sds[kid] = cs.unit_sd()
             std, svar, wvar = adj.standardised()
             std_var = svar + wvar
-            pair_var = svar  # the weights' part of a contrast: ``contrast`` below
+            pair_var = np.zeros(P)  # the whole variance of a contrast: ``contrast`` below
             cover = np.where(adj.eligible, adj.covered, np.nan)
             tot = [cs.n.sum(axis=0), cs.a.sum(axis=0), cs.b.sum(axis=0)]
             pv, _ = cs.cell_values(*tot)
@@ -346,7 +354,9 @@ def compare_providers(
 
             def contrast(i, j, adj=adj):
                 d = np.where(adj.support, adj.value[i] - adj.value[j], 0.0)
-                return float(weight_variance(adj.weights, d, adj.n_support))
+                coef = adj.provider_coef(i) - adj.provider_coef(j)
+                wv = float(weight_variance(adj.weights, d, adj.n_support))
+                return adj.linear_var(coef) + wv
 
             for j, c in enumerate(cs.cells):
                 for i, prov in enumerate(providers):

@@ -4,8 +4,8 @@ Costs come per provider and period, not per contact, so a cell-level cost is not
 model: a provider's cost is proportional to its handling time (DMT), so its cost per contact on
 the pooled mix is ``CPC_p × S_p / R_p`` — ``S_p`` its standardised DMT (``kpis.compare.cells``),
 ``R_p`` its raw DMT (all its cells). Costs are taken as exact; the interval is the delta method
-on the factor ``F = S/R``: ``var(F) = [Σ_c g_c² var(v_c) + Σ_c W_c² extra_c + wvar]/R²`` with
-``g_c = W_c λ_c − F α_c`` (``α_c``: the provider's own share of its DMT units in cell c).
+on the factor ``F = S/R`` over the DMT cells: ``∂F/∂v_q = (∂S/∂v_q − F α_q)/R`` (``α``: the
+provider's own share of its DMT units per cell), plus the weights' variance over R².
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ COST_NOTE = "standardised through the DMT mix factor (cost ∝ handling time); c
 def cost_standardised(raw_cpc: np.ndarray, dmt: CellStats, adj: Adjusted):
     """Standardised cost per contact and its variance per provider (NaN where not possible)."""
     P = len(dmt.providers)
-    v, var = dmt.cell_values()
     std = np.full(P, np.nan)
     std_var = np.full(P, np.nan)
     W = adj.weights
@@ -37,13 +36,12 @@ def cost_standardised(raw_cpc: np.ndarray, dmt: CellStats, adj: Adjusted):
         if R <= 0:
             continue
         F = S / R
-        lam = np.where(adj.support, np.nan_to_num(adj.lam[i]), 0.0)
-        g = W * lam - F * alpha
-        own = np.nansum(g * g * np.where(n_i > 0, var[i], 0.0))
-        ext = np.nansum(W * W * np.where(adj.support, adj.extra[i], 0.0))
+        direct = np.zeros(dmt.n.shape)
+        direct[i] = -F * alpha / R
+        var_f = adj.linear_var(adj.provider_coef(i) / R, direct.reshape(-1))
         wv = float(weight_variance(W, vs, adj.n_support))
         std[i] = raw_cpc[i] * F
-        std_var[i] = raw_cpc[i] ** 2 * (own + ext + wv) / R**2
+        std_var[i] = raw_cpc[i] ** 2 * (var_f + wv / R**2)
     return std, std_var
 
 
