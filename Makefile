@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install install-dev clean
+.PHONY: run test lint bench install install-dev clean coverage-compare
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run --repeat 3
 	$(BIN)/python -m benchmarks.import_bench
 	$(BIN)/python -m benchmarks.end_to_end
+
+coverage-compare: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.coverage_compare --replicates 100
 
 clean:
 	rm -rf $(VENV) build *.egg-info
