@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench coverage install install-dev clean
+.PHONY: run test lint bench coverage coverage-compare install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench: $(VENV)/.installed-dev
 
 coverage: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.coverage --reps 4000
+
+coverage-compare: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.coverage_compare --replicates 100
 
 clean:
 	rm -rf $(VENV) build *.egg-info

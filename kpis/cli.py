@@ -1,7 +1,8 @@
 """Command line: ``pilote`` (= ``python -m kpis``).
 
 Sub-commands: ``check`` (import report), ``kpis`` (the registry), ``compute`` (KPI values),
-``findings`` (interpretation rules), ``report`` (Excel / HTML / PowerPoint deliverable).
+``findings`` (interpretation rules), ``compare`` (providers, raw and mix-standardised, ranked),
+``report`` (Excel / HTML / PowerPoint deliverable).
 Exit codes: 0 when the files were read (even with rows set aside), 2 when a file cannot be
 read or a request is invalid (a readable message on stderr, never a traceback).
 JSON output is one document on stdout and nothing else.
@@ -194,6 +195,102 @@ def cmd_findings(args) -> int:
     return 0
 
 
+def _weights(text: str | None) -> dict[str, float] | None:
+    if not text:
+        return None
+    out = {}
+    for pair in text.split(","):
+        name, sep, raw = pair.partition("=")
+        try:
+            out[name.strip()] = float(raw)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise PiloteError(
+                f"poids « {pair} » : attendu KPI=NOMBRE.", f"weight '{pair}': expected KPI=NUMBER."
+            )
+    return out
+
+
+def compare_document(args) -> dict:
+    """``pilote compare``: the comparison and the ranking as one JSON-able document."""
+    from kpis.compare import (
+        Comparison,
+        compare_providers,
+        default_kpis,
+        default_weights,
+        scorecard,
+    )
+    from kpis.compare.comparison import records
+
+    tables, report, _ = _load(args)
+    if args.costs:
+        from kpis.io.period_inputs import read_period_input
+
+        tables["costs"], _rep = read_period_input(Path(args.costs), "costs")
+    params = _params(args.param)
+    kpis = [k.strip() for k in args.kpi.split(",") if k.strip()] if args.kpi else None
+    strata = [f.strip() for f in args.strata.split(",") if f.strip()] if args.strata else None
+    try:
+        kpis = kpis or default_kpis(tables, params)
+        comp: Comparison = compare_providers(
+            tables, kpis, params=params, min_cell=args.min_cell, strata=strata
+        )
+        weights = _weights(args.weights)
+        if weights is None:
+            weights = default_weights(
+                [k for k in kpis if k in comp.stats or k == "cost_per_contact"]
+            )
+        sc = scorecard(comp, weights, n_boot=args.n_boot, seed=args.seed)
+    except (KeyError, ValueError) as exc:
+        text = str(exc.args[0] if exc.args else exc)
+        raise PiloteError(f"requête invalide : {text}", f"invalid request: {text}") from exc
+    cols = ["kpi", "provider", "unit", "value", "ci_low", "ci_high", "n", "std_value"]
+    cols += ["std_ci_low", "std_ci_high", "coverage", "pooled", "std_diff", "std_p_adj", "note"]
+    return {
+        "providers": comp.providers,
+        "kpis": comp.kpis,
+        "strata": comp.meta["strata"],
+        "values": records(comp.table[cols]),
+        "pairwise": records(comp.pairwise),
+        "adjustments": comp.adjustments,
+        "ranking": sc.ranking(),
+        "scorecard": {"table": records(sc.table), "details": records(sc.details), **sc.meta},
+        "sentences": [s[args.lang] for s in comp.sentences + sc.sentences],
+        "import": report,
+    }
+
+
+def cmd_compare(args) -> int:
+    try:
+        doc = compare_document(args)
+    except PiloteError as exc:
+        if args.format != "json" or args.debug:
+            raise
+        print(dump_json({"error": {"code": exc.code, "message": exc.message(args.lang)}}))
+        return 2
+    if args.format == "json":
+        print(dump_json(doc))
+        return 0
+    from kpis import format as fmt
+
+    for v in doc["values"]:
+        raw = fmt.value(v["value"], v["unit"], args.lang)
+        std = fmt.value(v["std_value"], v["unit"], args.lang)
+        ci = fmt.interval(v["std_ci_low"], v["std_ci_high"], v["unit"], args.lang)
+        print(f"{v['kpi']:<18} {v['provider']:<20} {raw:>14} {std:>14} {ci}")
+    print()
+    for r in doc["ranking"]:
+        first = fmt.percent(100 * r["p_first"], args.lang, 0)
+        print(
+            f"{r['rank']}. {r['provider']:<20} score {fmt.number(r['score'], args.lang, 1)}  "
+            f"P(1) {first}"
+        )
+    print()
+    print("\n".join(doc["sentences"]))
+    return 0
+
+
 def cmd_report(args) -> int:
     from kpis.deliverables.audit import cli_report
 
@@ -245,6 +342,19 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--param", action="append", metavar="NAME=VALUE")
     f.add_argument("--format", choices=["text", "json"], default="json")
     f.set_defaults(func=cmd_findings)
+
+    cp = sub.add_parser("compare", help="providers compared and ranked / comparaison prestataires")
+    files(cp)
+    cp.add_argument("--strata", help="FIELD,… among motif,canal,niveau (default: those mapped)")
+    cp.add_argument("--kpi", help="ID,ID,… (default: the comparison's default set)")
+    cp.add_argument("--weights", help="KPI=W,… (default: 1 each)")
+    cp.add_argument("--costs", help="period costs file by provider (cost per contact)")
+    cp.add_argument("--min-cell", type=int, default=30, dest="min_cell")
+    cp.add_argument("--n-boot", type=int, default=1000, dest="n_boot")
+    cp.add_argument("--seed", type=int, default=0)
+    cp.add_argument("--param", action="append", metavar="NAME=VALUE")
+    cp.add_argument("--format", choices=["text", "json"], default="json")
+    cp.set_defaults(func=cmd_compare)
 
     r = sub.add_parser("report", help="deliverable / livrable (.xlsx, .html, .pptx)")
     files(r)

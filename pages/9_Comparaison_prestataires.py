@@ -4,13 +4,13 @@ scorecard with P(rank 1) from the weights and thresholds edited here."""
 
 import streamlit as st
 
-from kpis.compare import CORRECTIONS
+from kpis.compare import CORRECTIONS, default_kpis, default_strata
 from kpis.views import comparison as view
 from ui import compare_view as cv
 from ui import render
 from ui.errors import md_escape
 from ui.notebook import add_to_notebook
-from ui.state import kpi_name, registry, setup
+from ui.state import field_label, kpi_name, registry, setup
 
 ctx = setup("nav_compare")
 st.title(ctx.t("cmp_title"))
@@ -24,16 +24,20 @@ if len(picked or providers) < 2:
     st.stop()
 st.caption(ctx.t("cmp_intro"))
 
-overall = ctx.compute(cv.PAGE_KPIS)  # which KPIs the data can feed (the default choice)
-computable = [
-    k for k in cv.PAGE_KPIS if k in set(overall[overall["status"] != "not_computable"]["kpi"])
-]
 kpis = st.multiselect(
     ctx.t("pick_kpis"),
     registry().ids,
-    default=computable,
+    default=default_kpis(ctx.data.tables, ctx.params),  # the one default set (CLI, audit too)
     format_func=lambda k: kpi_name(k, ctx.lang),
     key="cmp_kpis",
+)
+mapped = default_strata(ctx.data.tables)
+strata = st.multiselect(
+    ctx.t("cmp_strata"),
+    mapped,
+    default=mapped,
+    format_func=lambda f: field_label(f, ctx.lang),
+    key="cmp_strata",
 )
 c1, c2 = st.columns(2)
 min_cell = c1.number_input(ctx.t("cmp_min_cell"), 5, 1000, 30, step=5, key="cmp_min_cell")
@@ -69,6 +73,7 @@ thresholds = {
 params = {
     "kpis": list(kpis),
     "min_cell": int(min_cell),
+    "strata": list(strata),
     "correction": correction,
     **({"providers": picked} if picked else {}),
     "weights": weights,

@@ -127,3 +127,35 @@ def test_report_writes_an_excel_audit(tmp_path):
     assert (
         main(["report", CONTACTS, "--mapping", MAPPING, "--out", str(tmp_path / "audit.doc")]) == 2
     )
+
+
+def test_compare_json_ranking_equals_the_python_api(capsys):
+    from kpis.compare import compare_providers, scorecard
+
+    args = ["compare", CONTACTS, "--mapping", MAPPING, "--strata", "motif,canal,niveau"]
+    args += ["--kpi", "fcr_measured,dmt,service_level", "--weights", "fcr_measured=2,dmt=1"]
+    args += ["--n-boot", "200", "--format", "json"]
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    ranking = doc["ranking"]
+    assert sorted(r["rank"] for r in ranking) == list(range(1, len(doc["providers"]) + 1))
+    assert sorted(r["provider"] for r in ranking) == sorted(doc["providers"])
+    assert {"provider", "rank", "score", "p_first"} == set(ranking[0])
+    assert {v["kpi"] for v in doc["values"]} == {"fcr_measured", "dmt", "service_level"}
+    assert all("std_ci_low" in v and "ci_low" in v for v in doc["values"])
+    assert doc["pairwise"] and doc["strata"] == ["motif", "canal", "niveau"]
+    tables = {"contacts": import_file(CONTACTS, mapping=MAPPING).data}
+    comp = compare_providers(
+        tables, ["fcr_measured", "dmt", "service_level"], strata=["motif", "canal", "niveau"]
+    )
+    sc = scorecard(comp, {"fcr_measured": 2, "dmt": 1}, n_boot=200, seed=0)
+    assert ranking == json.loads(json.dumps(sc.ranking()))
+
+
+def test_compare_errors_are_json(capsys):
+    args = ["compare", CONTACTS, "--mapping", MAPPING, "--kpi", "nope", "--format", "json"]
+    assert main(args) == 2
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["error"]["code"] and "nope" in doc["error"]["message"]
+    assert main(["compare", CONTACTS, "--mapping", MAPPING, "--weights", "dmt"]) == 2
+    assert "KPI=" in json.loads(capsys.readouterr().out)["error"]["message"]

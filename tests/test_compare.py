@@ -1,5 +1,5 @@
-"""Provider comparison: planted mixes with hand-computed standardised values, merges, tests,
-multiple-comparison corrections and the bootstrap scorecard.
+"""Provider comparison: planted mixes with hand-computed standardised values, the common support
+and the shrunk cells, tests, multiple-comparison corrections and the bootstrap scorecard.
 
 Every table is written here with its cell counts; the expected values are worked out in comments.
 """
@@ -19,8 +19,8 @@ from kpis.compare import (
     TooFewProviders,
     compare_providers,
     comparison_findings,
+    effect,
     scorecard,
-    subscore,
 )
 from kpis.engine import compute
 
@@ -101,73 +101,73 @@ def test_standardised_variance_is_the_delta_method():
     a = row(comp, "fcr", "A")
     p1, p2 = 95.5 / 101, 240.5 / 401
     var = 0.25 * p1 * (1 - p1) / 100 + 0.25 * p2 * (1 - p2) / 400
+    # the pooled weights are estimated from N = 1000 units: + (Σ W v² − (Σ W v)²)/N
+    var += (0.5 * 0.95**2 + 0.5 * 0.60**2 - 0.775**2) / 1000
     half = 1.959963984540054 * 100 * math.sqrt(var)
     assert a["std_ci_high"] - a["std_value"] == pytest.approx(half)
     assert a["std_value"] - a["std_ci_low"] == pytest.approx(half)
 
 
-# --- merges: small cells go to "<motif> · autres canaux", then to "autres" ---------------------
-# cell                A: n, k     B: n, k     small (< 30 for a provider)?
-# M1 · telephone      50, 40      50, 30      no  → kept
-# M1 · chat           20, 10      40, 20      A   ┐ → "M1 · autres canaux": A 35/19, B 80/48,
-# M1 · email          15,  9      40, 28      A   ┘   both ≥ 30 → kept as one cell
-# M2 · telephone      60, 30      60, 36      no  → kept
-# M2 · chat            5,  5       5,  1      A,B → "M2 · tous canaux"? no: M2 · chat alone is
-#                                                   "M2 · autres canaux" with 5 < 30 → "autres"
-# M3 · email          10,  2      10,  8      A,B → still small → "autres"
-# "autres" = M2·chat + M3·email: A 15/7, B 15/9 — still under 30 for both (stated)
-# final cells and pooled shares (N = 365): M1·tel 100, M1·autres canaux 115, M2·tel 120, autres 30
-# A cell rates: 80, 54.2857, 50, 46.667 → std A = (8000 + 6242.857 + 6000 + 1400) / 365 = 59.2955
-# B cell rates: 60, 60, 60, 60 → std B = 60; raw A = 96/160 = 60 %, raw B = 123/205 = 60 %
-MERGE = [
-    ("A", "M1", "telephone", 50, 40),
-    ("B", "M1", "telephone", 50, 30),
-    ("A", "M1", "chat", 20, 10),
-    ("B", "M1", "chat", 40, 20),
-    ("A", "M1", "email", 15, 9),
-    ("B", "M1", "email", 40, 28),
-    ("A", "M2", "telephone", 60, 30),
-    ("B", "M2", "telephone", 60, 36),
-    ("A", "M2", "chat", 5, 5),
-    ("B", "M2", "chat", 5, 1),
-    ("A", "M3", "email", 10, 2),
-    ("B", "M3", "email", 10, 8),
+# --- sparse cells: shrunk toward the provider's motif value, never merged ----------------------
+# additive truth: B = μ_c, A = μ_c + 10 in every cell (μ: M1·chat 40, M1·tel 80, M2·chat 20,
+# M2·tel 60). A's chat cells are sparse (10 and 20 < 30) but sit on the truth, so the prior
+# μ_c + δ_A (additive fit) equals them and shrinking changes nothing: the gap stays 10 points.
+# cell          A: n, resolved    B: n, resolved    pooled n
+# M1 · chat      10,   5 (50 %)   300, 120 (40 %)   310
+# M1 · tel      100,  90 (90 %)    50,  40 (80 %)   150
+# M2 · chat      20,   6 (30 %)   100,  20 (20 %)   120
+# M2 · tel      100,  70 (70 %)    50,  30 (60 %)   150      N = 730
+# std B = (310·40 + 150·80 + 120·20 + 150·60)/730 = 35 800/730; std A = std B + 10
+# merging A's chat cells into one "autres" cell (A 11/30, B 140/400) would give a gap of ~5.
+SPARSE = [
+    ("A", "M1", "chat", 10, 5),
+    ("B", "M1", "chat", 300, 120),
+    ("A", "M1", "telephone", 100, 90),
+    ("B", "M1", "telephone", 50, 40),
+    ("A", "M2", "chat", 20, 6),
+    ("B", "M2", "chat", 100, 20),
+    ("A", "M2", "telephone", 100, 70),
+    ("B", "M2", "telephone", 50, 30),
 ]
 
 
-def test_small_cells_are_merged_and_the_merge_is_stated():
-    comp = compare_providers({"contacts": contacts_from_cells(MERGE)}, ["fcr"], min_cell=30)
+def test_sparse_cells_are_shrunk_not_merged_and_said():
+    comp = compare_providers({"contacts": contacts_from_cells(SPARSE)}, ["fcr"], min_cell=30)
     cells = comp.cells[comp.cells["provider"] == "A"].set_index("cell")
-    # cells in key order (canals sorted: chat, email, telephone), "autres" last
-    assert list(cells.index) == ["M1 · autres canaux", "M1 · telephone", "M2 · telephone", "autres"]
-    assert cells["weight"].to_list() == pytest.approx([115 / 365, 100 / 365, 120 / 365, 30 / 365])
-    assert cells["n"].to_list() == [35, 50, 60, 15]
-    assert cells["value"].to_list() == pytest.approx([100 * 19 / 35, 80, 50, 100 * 7 / 15])
-    assert row(comp, "fcr", "A")["std_value"] == pytest.approx(21642.857142857 / 365)
-    assert row(comp, "fcr", "B")["std_value"] == pytest.approx(60.0)
-    assert row(comp, "fcr", "A")["value"] == pytest.approx(60.0)
-    merges = {m["into"]: m for m in comp.merges["fcr"]}
-    assert merges["M1 · autres canaux"]["cells"] == ["M1 · chat", "M1 · email"]
-    assert merges["M1 · autres canaux"]["short_providers"] == ["A"]
-    assert merges["autres"]["cells"] == ["M2 · chat", "M3 · email"]
-    assert merges["autres"]["still_small"] == ["A", "B"]
+    assert list(cells.index) == ["M1 · chat", "M1 · telephone", "M2 · chat", "M2 · telephone"]
+    assert cells["weight"].to_list() == pytest.approx([310 / 730, 150 / 730, 120 / 730, 150 / 730])
+    assert cells["lambda"].to_list() == pytest.approx([10 / 40, 1.0, 20 / 50, 1.0])
+    assert cells["adjusted"].to_list() == pytest.approx([50, 90, 30, 70], abs=1e-6)
+    assert row(comp, "fcr", "B")["std_value"] == pytest.approx(35800 / 730)
+    assert row(comp, "fcr", "A")["std_value"] == pytest.approx(35800 / 730 + 10, abs=1e-6)
+    assert row(comp, "fcr", "A")["value"] == pytest.approx(100 * 171 / 230)
+    pw = comp.pairwise.set_index("basis")
+    assert pw.loc["std", "diff"] == pytest.approx(10.0, abs=1e-6)
+    shrunk = comp.adjustments["fcr"]["shrunk"]
+    assert [(s["provider"], s["cell"]) for s in shrunk] == [("A", "M1 · chat"), ("A", "M2 · chat")]
+    # the shrunk cells borrow from the prior: the variance counts it (delta method over every
+    # cell the prior uses), beyond A's own sampling part Σ W² λ² var; B has no shrunk cell
+    adj = comp.adjusted["fcr"]
+    _, var, _ = adj.standardised()
+    own = (adj.weights**2 * adj.var).sum(1)
+    assert var[0] > 1.1 * own[0] and var[1] == pytest.approx(own[1])
     text = " ".join(comp.text("fr"))
-    assert "Cellules regroupées dans « M1 · autres canaux » (moins de 30 unités chez A)" in text
-    assert "La cellule « autres » reste sous le seuil pour A, B" in text
+    assert "2 cellule(s) de moins de 30 unités rapprochées de la valeur du motif" in text
+    assert "chez A." in text
 
 
-def test_all_canals_of_a_motif_merged_are_called_tous_canaux():
-    # M1 has only small canal cells for A (20 + 15 = 35 ≥ 30 together)
-    cells = [
-        ("A", "M1", "chat", 20, 10),
-        ("B", "M1", "chat", 40, 20),
-        ("A", "M1", "email", 15, 9),
-        ("B", "M1", "email", 40, 28),
-        ("A", "M2", "telephone", 60, 30),
-        ("B", "M2", "telephone", 60, 36),
-    ]
-    comp = compare_providers({"contacts": contacts_from_cells(cells)}, ["fcr"])
-    assert [m["into"] for m in comp.merges["fcr"]] == ["M1 · tous canaux"]
+def test_cells_a_provider_lacks_leave_the_common_support_for_all():
+    # B has no contact in M2 · chat: that cell leaves the support of A and B alike
+    cells = [c for c in SPARSE if not (c[0] == "B" and c[1] == "M2" and c[2] == "chat")]
+    comp = compare_providers({"contacts": contacts_from_cells(cells)}, ["fcr"], min_cell=30)
+    adj = comp.adjustments["fcr"]
+    assert adj["excluded"] == [{"cell": "M2 · chat", "n": 20.0, "missing": ["B"]}]
+    assert adj["covered"] == pytest.approx(610 / 630)
+    assert row(comp, "fcr", "A")["coverage"] == pytest.approx(610 / 630)
+    # std B over the three shared cells: (300·40 + 150·80 + 150·60)/610 with A's units included
+    w = np.array([310, 150, 150]) / 610
+    assert row(comp, "fcr", "B")["std_value"] == pytest.approx(float(w @ [40, 80, 60]))
+    assert any("hors support commun : M2 · chat" in s for s in comp.text("fr"))
 
 
 # --- a mean KPI (DMT): A faster in every cell, slower raw ---------------------------------------
@@ -199,6 +199,7 @@ def test_mean_kpi_standardised_by_cell_means():
     assert (a["value"], b["value"]) == (pytest.approx(340.0), pytest.approx(186.0))
     assert (a["std_value"], b["std_value"]) == (pytest.approx(250.0), pytest.approx(285.0))
     var = 0.25 * (20 * 100 / 19) / 20 + 0.25 * (80 * 400 / 79) / 80
+    var += (0.5 * 100**2 + 0.5 * 400**2 - 250**2) / 200  # weights estimated from N = 200 units
     assert a["std_ci_high"] - a["std_value"] == pytest.approx(1.959963984540054 * math.sqrt(var))
     text = " ".join(comp.text("en"))
     assert "raw order B > A" in text and "it becomes A > B" in text
@@ -232,6 +233,8 @@ def test_standardised_vs_pooled_contrast_by_hand():
         return 1e4 * q * (1 - q) / n
 
     var = 0.25 * 0.8**2 * (v(95, 100) + v(360, 400)) + 0.25 * 0.2**2 * (v(240, 400) + v(50, 100))
+    # weights estimated from N = 1000: + (Σ W g² − (Σ W g)²)/N, g = (1 − α)(v_A − v_B) = 4, 2
+    var += (0.5 * 4**2 + 0.5 * 2**2 - 3.0**2) / 1000
     z = 3.0 / math.sqrt(var)
     from scipy.stats import norm
 
@@ -262,8 +265,8 @@ def test_small_provider_is_not_standardised_and_said_so():
     assert any(
         "C : 90,0\u202f% brut, n = 10 — trop peu pour standardiser" in s for s in comp.text()
     )
-    # C is small everywhere, so it does not force merges on A and B
-    assert comp.merges["fcr"] == []
+    # C is small everywhere, so it neither narrows the support nor shrinks cells of A and B
+    assert comp.adjustments["fcr"]["excluded"] == [] and comp.adjustments["fcr"]["shrunk"] == []
 
 
 def test_partial_coverage_renormalises_and_is_stated():
@@ -356,27 +359,28 @@ def test_sample_data_comparison_runs_on_every_kind():
 
 
 @pytest.mark.parametrize(
-    "value, threshold, tol, direction, expected",
+    "value, pooled, sd, direction, expected",
     [
-        (90, 90, 10, "higher", 50),
-        (95, 90, 10, "higher", 75),
-        (120, 90, 10, "higher", 100),
-        (85, 90, 10, "higher", 25),
-        (240, 300, 75, "lower", 90),  # 60 s under a 300 s threshold, tolerance 75 s
-        (400, 300, 75, "lower", 0),
+        (90, 90, 10, "higher", 0),
+        (95, 90, 10, "higher", 0.5),
+        (150, 90, 10, "higher", 6.0),  # no clipping: far better counts in full
+        (85, 90, 10, "higher", -0.5),
+        (240, 300, 120, "lower", 0.5),  # 60 s under the pooled 300 s, unit sd 120 s
+        (400, 300, 120, "lower", -100 / 120),
     ],
 )
-def test_subscore(value, threshold, tol, direction, expected):
-    assert float(subscore(value, threshold, tol, direction)) == pytest.approx(expected)
+def test_effect_is_the_signed_standardised_difference(value, pooled, sd, direction, expected):
+    assert float(effect(value, pooled, sd, direction)) == pytest.approx(expected)
 
 
 def test_scorecard_ranks_on_adjusted_values_and_bootstraps_rank_one():
     comp = compare_providers({"contacts": contacts_from_cells(REVERSAL)}, ["fcr"])
     sc = scorecard(comp, {"fcr": 1}, {"fcr": 75}, n_boot=500, seed=1)
     t = sc.table.set_index("provider")
-    # std A 77.5 → 50 + 50·2.5/10 = 62.5; std B 70 → 50 − 50·5/10 = 25
-    assert t.loc["A", "score"] == pytest.approx(62.5)
-    assert t.loc["B", "score"] == pytest.approx(25.0)
+    # pooled 74.5 %, unit sd = 100·√(.745·.255); std A 77.5 → 100·3/sd; std B 70 → 100·(−4.5)/sd
+    sd = 100 * math.sqrt(0.745 * 0.255)
+    assert t.loc["A", "score"] == pytest.approx(100 * 3.0 / sd)
+    assert t.loc["B", "score"] == pytest.approx(100 * -4.5 / sd)
     assert t.loc["A", "rank"] == 1 and t.loc["A", "p_first"] > 0.95
     assert t["p_first"].sum() == pytest.approx(1.0)
     assert t.loc["A", "rank_low"] == 1

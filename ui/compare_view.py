@@ -11,7 +11,6 @@ import streamlit as st
 from kpis.compare import NORM_LABELS
 from ui.state import Ctx, kpi_name
 
-PAGE_KPIS = ("fcr", "fcr_measured", "recontact_rate", "dmt", "asa", "service_level", "csat", "nps")
 N_BOOT = 1000
 
 

@@ -291,6 +291,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Each raw value is shown next to its value adjusted to the pooled motif × channel mix "
         "(direct standardisation): a provider handling harder motifs is not penalised.",
     ),
+    "cmp_strata": ("Strates du mix (motif, canal, niveau)", "Mix strata (reason, channel, level)"),
     "cmp_min_cell": ("Effectif minimal par cellule motif × canal", "Minimum units per cell"),
     "cmp_correction": ("Correction des tests multiples", "Multiple-comparison correction"),
     "cmp_table": ("Brut et ajusté au mix commun", "Raw and adjusted to the pooled mix"),
@@ -307,14 +308,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp_p_adj": ("p ajusté", "adjusted p"),
     "cmp_significant": ("Significatif", "Significant"),
     "cmp_merges": (
-        "Cellules trop petites regroupées : {detail}. Détail dans « Méthode et regroupements ».",
-        "Cells too small were merged: {detail}. Details under 'Method and merges'.",
+        "Cellules ajustées (hors support commun, ou trop petites et rapprochées de la valeur du "
+        "motif) : {detail}. Détail dans « Méthode et ajustements ».",
+        "Cells adjusted (outside the common support, or too small and shrunk toward the motif "
+        "value): {detail}. Details under 'Method and adjustments'.",
     ),
-    "cmp_no_merge": ("Aucune cellule regroupée.", "No cell merged."),
-    "cmp_method": ("Méthode et regroupements", "Method and merges"),
-    "cmp_merged_into": ("Regroupées dans", "Merged into"),
+    "cmp_no_merge": ("Aucune cellule ajustée.", "No cell adjusted."),
+    "cmp_method": ("Méthode et ajustements", "Method and adjustments"),
+    "cmp_merged_into": ("Ajustement", "Adjustment"),
     "cmp_cells": ("Cellules", "Cells"),
-    "cmp_short": ("Trop petites chez", "Too small for"),
+    "cmp_short": ("Prestataires concernés", "Providers concerned"),
+    "cmp_out_of_support": ("hors support commun", "outside the common support"),
+    "cmp_shrunk": ("rapprochées de la valeur du motif", "shrunk toward the motif value"),
     "cmp_chart": ("Brut et ajusté, intervalles à 95 %", "Raw and adjusted, 95% intervals"),
     "cmp_findings": ("Ce que disent les tests", "What the tests say"),
     "cmp_pairwise": ("Comparaisons deux à deux", "Pairwise comparisons"),

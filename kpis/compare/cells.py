@@ -1,13 +1,23 @@
-"""Cells of the provider comparison: per provider × motif × canal sums of one KPI, small cells
-merged, and direct standardisation to the pooled mix.
+"""Cells of the provider comparison: per provider × stratum sums of one KPI, the common support,
+sparse cells shrunk, and direct standardisation to the pooled mix.
 
-A provider's standardised value is ``Σ_c W_c · v_pc`` (``W_c``: the cell's share of the pooled
-data of the compared providers, in the KPI's own denominator) and its variance, by the delta
-method, ``Σ_c W_c² · var(v_pc)``, with ``var = p̃(1 − p̃)/n`` (``p̃ = (k + ½)/(n + 1)``, so a 100 %
-cell does not claim zero variance) for ratios, ``s²/n`` for means and the trinomial variance for
-NPS. A cell where some provider has fewer than ``min_cell`` units is merged with the other small
-canals of its motif ("<motif> · autres canaux"), then into one "autres" cell; a provider with no
-unit in a cell is standardised over the cells it has (weights renormalised, ``coverage`` < 1).
+Strata: the caller's fields among motif, canal, niveau (default ``default_strata``: those mapped).
+No cell is merged across providers' mixes:
+
+- a cell where some eligible provider (≥ ``min_cell`` units in all) has no unit lies outside the
+  common support and is left out for every provider (``covered``: the pooled share kept);
+- inside it, a cell where a provider has fewer than ``min_cell`` units is shrunk,
+  ``v* = λ·v + (1 − λ)·prior`` with ``λ = n/(n + k)``; the prior is ``μ_c + δ_p,g``: the cell
+  effect of the additive fit ``v_pc = μ_c + δ_p`` (weights n) plus the provider's effect within
+  the cell's motif (its first stratum), itself shrunk toward the provider's overall effect
+  (same k). The fit is linear in the cell values, so the variances are the exact delta method
+  over the independent cells (the prior's dependence on every cell counted), plus
+  ``(1 − λ)²·τ²``, τ² the interaction variance the additive fit leaves in the dense cells.
+
+Standardised value ``S_p = Σ_c W_c v*_pc`` (``W_c``: the cell's share of the pooled units of the
+support), ``var = var(Σ_c W_c v*_pc) + (Σ_c W_c v*_pc² − S_p²)/N``: the last term counts the
+weights as a multinomial estimate from the N pooled units. Cell variances: ``p̃(1 − p̃)/n`` with
+``p̃ = (k + ½)/(n + 1)`` for ratios, ``s²/n`` for means, the trinomial variance for NPS.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -24,12 +35,17 @@ from kpis.definitions._base import NotComputable
 from kpis.registry import Registry
 
 PROVIDER_FIELD = "provider"
-CELL_FIELDS = ("motif", "canal")
-OTHER_FR = "autres"
-OTHER_CANALS_FR = "autres canaux"
-ALL_CANALS_FR = "tous canaux"
+STRATA = ("motif", "canal", "niveau")
 MISSING_LABEL = "(non renseigné)"
 STANDARDISABLE = ("ratio", "mean", "nps")
+
+
+def default_strata(tables: Mapping[str, pd.DataFrame], table: str = "contacts") -> list[str]:
+    """The strata the data maps: motif, canal, niveau when the table has ≥ 2 known values."""
+    df = tables.get(table)
+    if not isinstance(df, pd.DataFrame):
+        return []
+    return [f for f in STRATA if f in df.columns and df[f].dropna().nunique() >= 2]
 
 
 def cell_value_var(kind: str, n, a, b, fallback_s2=None):
@@ -60,14 +76,38 @@ def cell_value_var(kind: str, n, a, b, fallback_s2=None):
     return v, var
 
 
+def unit_sd(kind: str, n: float, a: float, b: float) -> float:
+    """Unit-level standard deviation of the pooled data (display units): √(p(1 − p)) for ratios,
+    the within-unit sd for means, √(p⁺ + p⁻ − (p⁺ − p⁻)²) for NPS."""
+    if n <= 0:
+        return float("nan")
+    if kind == "ratio":
+        p = a / n
+        return 100.0 * math.sqrt(max(p * (1 - p), 0.0))
+    if kind == "nps":
+        pp, pm = a / n, b / n
+        return 100.0 * math.sqrt(max(pp + pm - (pp - pm) ** 2, 0.0))
+    return math.sqrt(max(b / n - (a / n) ** 2, 0.0))
+
+
+def weight_variance(weights: np.ndarray, values: np.ndarray, n_total: float) -> np.ndarray:
+    """Variance of ``Σ_c Ŵ_c d_c`` from multinomial weights: ``(Σ W d² − (Σ W d)²)/N``."""
+    if n_total <= 0:
+        return np.zeros(np.shape(values)[:-1])
+    d = np.nan_to_num(np.asarray(values, float))
+    m = (weights * d).sum(-1)
+    return np.maximum((weights * d * d).sum(-1) - m * m, 0.0) / n_total
+
+
 @dataclass
 class CellStats:
-    """Sums of one KPI per provider (rows) × final merged cell (columns)."""
+    """Sums of one KPI per provider (rows) × stratum cell (columns)."""
 
     kpi: str
     kind: str
     providers: list[str]
     cells: list[str]
+    groups: list[str]  # the cell's first stratum (its motif): the shrinkage parent
     n: np.ndarray
     a: np.ndarray
     b: np.ndarray
@@ -95,22 +135,155 @@ class CellStats:
         fb = self.pooled_s2() if self.kind == "mean" else None
         return cell_value_var(self.kind, n, a, b, fb)
 
+    def unit_sd(self) -> float:
+        return unit_sd(self.kind, self.n.sum(), self.a.sum(), self.b.sum())
 
-def standardise(values, variances, n, weights):
-    """Σ W_c v_c over the cells with data (weights renormalised), its variance and coverage.
 
-    ``values``/``variances``/``n``: (..., C); ``weights``: (C,). Returns arrays of shape (...).
+@dataclass
+class Adjusted:
+    """Cell values ready to standardise: support, weights, shrunk values and their gradients.
+
+    ``v*`` is linear in the cell values (the additive fit is), so every variance below is the
+    exact delta method over the independent cells: ``var = Σ_q (∂·/∂v_q)² var(v_q)``, plus the
+    interaction term ``Σ_c W_c² (1 − λ_c)² τ²``, plus the weights' multinomial variance.
     """
-    has = np.asarray(n) > 0
-    w = np.where(has, weights, 0.0)
-    cover = w.sum(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        wn = w / cover[..., None]
-        est = np.nansum(wn * np.where(has, values, 0.0), axis=-1)
-        var = np.nansum(wn * wn * np.where(has, variances, 0.0), axis=-1)
-    est = np.where(cover > 0, est, np.nan)
-    var = np.where(cover > 0, var, np.nan)
-    return est, var, cover
+
+    support: np.ndarray  # (C,) cells every eligible provider has
+    weights: np.ndarray  # (C,) pooled shares over the support (0 outside), sum 1
+    covered: float  # pooled share of the units inside the support
+    n_support: float  # pooled units inside the support (N of the weight variance)
+    eligible: np.ndarray  # (P,) providers with ≥ min_cell units
+    value: np.ndarray  # (P, C) v* (NaN outside the support or for small providers)
+    var: np.ndarray  # (P, C) λ² var(v): the provider's own sampling part
+    lam: np.ndarray  # (P, C) λ (1 for dense cells)
+    prior: np.ndarray  # (P, C)
+    dstar: np.ndarray  # (P·C, P, C) ∂v*_pc/∂v_q
+    cell_var: np.ndarray  # (P·C,) var(v_q) of every cell (0 where empty)
+    tau2: float
+    k: float
+
+    def tau_var(self, coef: np.ndarray) -> float:
+        """Interaction variance of ``Σ_c coef_pc v*_pc``: ``Σ coef² (1 − λ)² τ²``."""
+        lam = np.nan_to_num(self.lam, nan=1.0)
+        return float((coef**2 * (1 - lam) ** 2).sum() * self.tau2)
+
+    def linear_var(self, coef: np.ndarray, direct: np.ndarray | None = None) -> float:
+        """Variance of ``Σ_pc coef_pc v*_pc + Σ_q direct_q v_q`` (cells independent)."""
+        coef = np.nan_to_num(coef)
+        grad = np.einsum("qpc,pc->q", np.nan_to_num(self.dstar), coef)
+        if direct is not None:
+            grad = grad + direct
+        return float((grad**2 * self.cell_var).sum()) + self.tau_var(coef)
+
+    def provider_coef(self, i: int) -> np.ndarray:
+        coef = np.zeros_like(self.dstar[0])
+        coef[i] = np.where(self.support, self.weights, 0.0)
+        return coef
+
+    def standardised(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """S_p, its sampling + shrinkage variance, and the weight variance, per provider."""
+        W = self.weights
+        v = np.where(self.support, self.value, 0.0)
+        est = (W * v).sum(-1)
+        P = len(est)
+        var = np.array([self.linear_var(self.provider_coef(i)) for i in range(P)])
+        wvar = weight_variance(W, v, self.n_support)
+        bad = ~self.eligible | (self.n_support <= 0)
+        return (np.where(bad, np.nan, est), np.where(bad, np.nan, var), np.where(bad, np.nan, wvar))
+
+    def shrunk_cells(self, cs: CellStats) -> list[dict]:
+        """Cells shrunk toward their prior: provider, cell, n, λ."""
+        out = []
+        for i, p in enumerate(cs.providers):
+            for j, c in enumerate(cs.cells):
+                if self.support[j] and self.eligible[i] and self.lam[i, j] < 1:
+                    out.append(
+                        {"provider": p, "cell": c, "n": float(cs.n[i, j]), "lambda": self.lam[i, j]}
+                    )
+        return out
+
+
+def _inv(x):
+    return np.where(x > 0, 1.0 / np.where(x > 0, x, 1.0), 0.0)
+
+
+def _additive_prior(vv, w, groups, k):
+    """``μ_c + δ*_p,g`` for cell values ``vv`` (..., P, C), weights ``w`` (P, C): the additive
+    fit by backfitting, then the provider's effect within each group shrunk toward its overall
+    effect. Linear in ``vv`` (any leading batch axes)."""
+    sw0, sw1 = w.sum(0), w.sum(1)
+    inv0, inv1, tot = _inv(sw0), _inv(sw1), max(float(sw1.sum()), 1e-12)
+    delta = np.zeros(vv.shape[:-1])
+    for _ in range(500):
+        mu = (w * (vv - delta[..., None])).sum(-2) * inv0
+        new = (w * (vv - mu[..., None, :])).sum(-1) * inv1
+        new = new - (sw1 * new).sum(-1, keepdims=True) / tot
+        done = np.max(np.abs(new - delta), initial=0.0) < 1e-10
+        delta = new
+        if done:
+            break
+    mu = (w * (vv - delta[..., None])).sum(-2) * inv0
+    resid = vv - mu[..., None, :]
+    eff = np.repeat(delta[..., None], vv.shape[-1], axis=-1)
+    groups = np.asarray(groups, dtype=object)
+    for g in dict.fromkeys(groups.tolist()):
+        cols = groups == g
+        wg = w[:, cols]
+        n_g = wg.sum(1)
+        d_g = (wg * resid[..., cols]).sum(-1) * _inv(n_g)
+        sh = n_g * _inv(n_g + k)
+        eff[..., cols] = (sh * d_g + (1 - sh) * delta)[..., None]
+    return mu[..., None, :] + eff
+
+
+def adjust(cs: CellStats, min_cell: int = 30, k: float | None = None) -> Adjusted:
+    """Common support, additive-fit priors and shrinkage of the sparse cells (module docstring)."""
+    k = float(min_cell if k is None else k)
+    P, C = cs.n.shape
+    v, var = cs.cell_values()
+    eligible = cs.n.sum(1) >= min_cell
+    support = (cs.n[eligible] > 0).all(0) if eligible.any() else np.zeros(C, bool)
+    pooled = cs.pooled_n * support
+    N = float(pooled.sum())
+    W = pooled / N if N > 0 else np.zeros(C)
+    m = eligible[:, None] & support[None, :] & (cs.n > 0)
+    w = np.where(m, cs.n, 0.0)
+    vv = np.where(m, v, 0.0)
+    vr = np.where(m, var, 0.0)
+    prior = _additive_prior(vv, w, cs.groups, k)
+    # ∂prior/∂v_q: the fit applied to each unit cell (it is linear); cells outside m weigh 0
+    jac = _additive_prior(np.eye(P * C).reshape(P * C, P, C), w, cs.groups, k)
+    if cs.kind == "ratio":
+        prior = np.clip(prior, 0.0, 100.0)
+    elif cs.kind == "nps":
+        prior = np.clip(prior, -100.0, 100.0)
+    dense = m & (cs.n >= min_cell)
+    if dense.any():
+        fitted = _additive_prior(vv, w, cs.groups, 0.0)  # k = 0: δ within the group as is
+        tau2 = float(max(np.mean((vv - fitted)[dense] ** 2 - vr[dense]), 0.0))
+    else:
+        tau2 = 0.0
+    n = cs.n
+    lam = np.where(n >= min_cell, 1.0, n / (n + k))
+    value = lam * np.where(n > 0, v, 0.0) + (1 - lam) * prior
+    own = np.eye(P * C).reshape(P * C, P, C) * np.where(n > 0, lam, 0.0)
+    dstar = own + (1 - lam)[None] * jac
+    ok = eligible[:, None] & support[None, :]
+    return Adjusted(
+        support=support,
+        weights=W,
+        covered=float(N / cs.pooled_n.sum()) if cs.pooled_n.sum() > 0 else float("nan"),
+        n_support=N,
+        eligible=eligible,
+        value=np.where(ok, value, np.nan),
+        var=np.where(ok, lam**2 * np.where(n > 0, var, 0.0), np.nan),
+        lam=np.where(ok, lam, np.nan),
+        prior=np.where(ok, prior, np.nan),
+        dstar=np.where(ok[None], dstar, 0.0),
+        cell_var=np.where(n > 0, np.nan_to_num(var), 0.0).reshape(-1),
+        tau2=tau2,
+        k=k,
+    )
 
 
 def provider_label(value) -> str:
@@ -131,11 +304,12 @@ def _agg_sums(tables, kpi, by, filters, params, registry):
     return kpi.compute(env, p)
 
 
-def _raw_cells(tables, kpi, provider_field, cell_fields, filters, params, registry):
-    """Long frame provider × cell fields with n, a, b; the cell fields used; the Agg kind."""
+def _raw_cells(tables, kpi, provider_field, strata, filters, params, registry):
+    """Long frame provider × strata with n, a, b; the strata used (the largest subset the KPI's
+    table carries); the Agg kind."""
     last_err: NotComputable | None = None
-    fields = [f for f in cell_fields]
-    options = [fields] + [[f] for f in fields if len(fields) > 1] + [[]]
+    fields = list(strata)
+    options = [list(c) for r in range(len(fields), -1, -1) for c in combinations(fields, r)]
     for flds in options:
         try:
             agg = _agg_sums(tables, kpi, [provider_field, *flds], filters, params, registry)
@@ -162,125 +336,54 @@ def _raw_cells(tables, kpi, provider_field, cell_fields, filters, params, regist
     raise last_err or NotComputable([], "not computable")
 
 
-def _merge_cells(raw: pd.DataFrame, fields: list[str], providers: list[str], eligible, min_cell):
-    """Assign each raw cell to a final cell: (raw key → final label, merges, raw keys sorted)."""
-    pf = raw.columns[0]
-    if not fields:
-        return {(): "tout"}, [], [()]
-    key_cols = list(fields)
-    table = raw.pivot_table(index=key_cols, columns=pf, values="n", aggfunc="sum", fill_value=0)
-    table = table.reindex(columns=providers, fill_value=0)
-    elig = [p for p in providers if p in eligible]
-
-    def small(counts: pd.Series) -> list[str]:
-        return [p for p in elig if counts.get(p, 0) < min_cell]
-
-    def name(key) -> str:
-        return " · ".join(key)
-
-    keys = [k if isinstance(k, tuple) else (k,) for k in table.index]
-    counts = {k: table.iloc[i] for i, k in enumerate(keys)}
-    assign: dict[tuple, str] = {}
-    merges: list[dict] = []
-    to_other: list[tuple] = []
-    if len(fields) == 2:
-        by_motif: dict[str, list[tuple]] = {}
-        for k in keys:
-            if small(counts[k]):
-                by_motif.setdefault(k[0], []).append(k)
-            else:
-                assign[k] = name(k)
-        for motif, members in by_motif.items():
-            merged = sum((counts[k] for k in members), start=pd.Series(0.0, index=providers))
-            n_canals = sum(1 for k in keys if k[0] == motif)
-            label = f"{motif} · {ALL_CANALS_FR if len(members) == n_canals else OTHER_CANALS_FR}"
-            short = small(merged)
-            if short:
-                to_other.extend(members)
-            else:
-                for k in members:
-                    assign[k] = label
-                merges.append(
-                    {
-                        "into": label,
-                        "cells": [name(k) for k in members],
-                        "step": "motif",
-                        "short_providers": sorted({p for k in members for p in small(counts[k])}),
-                    }
-                )
-    else:
-        for k in keys:
-            if small(counts[k]):
-                to_other.append(k)
-            else:
-                assign[k] = name(k)
-    if to_other:
-        for k in to_other:
-            assign[k] = OTHER_FR
-        merged = sum((counts[k] for k in to_other), start=pd.Series(0.0, index=providers))
-        merges.append(
-            {
-                "into": OTHER_FR,
-                "cells": [name(k) for k in to_other],
-                "step": "autres",
-                "short_providers": sorted({p for k in to_other for p in small(counts[k])}),
-                "still_small": small(merged),
-            }
-        )
-    return assign, merges, keys
-
-
 def cell_stats(
     tables: Mapping[str, pd.DataFrame],
     kpi_id: str,
     providers: Sequence[str] | None = None,
     *,
     provider_field: str = PROVIDER_FIELD,
-    cell_fields: Sequence[str] = CELL_FIELDS,
-    min_cell: int = 30,
+    strata: Sequence[str] = STRATA,
     filters: Mapping | None = None,
     params: Mapping | None = None,
     registry: Registry = REGISTRY,
-) -> tuple[CellStats | None, list[dict], str]:
-    """Merged cell sums of one KPI per provider, the merges made, and a note.
+) -> tuple[CellStats | None, str]:
+    """Cell sums of one KPI per provider × stratum cell, and a note.
 
-    Returns ``(None, [], note)`` when the KPI has no group-sum form to standardise (counts,
-    costs, per-agent figures…).
+    Returns ``(None, note)`` when the KPI has no group-sum form to standardise (counts, costs,
+    per-agent figures…).
     """
     kpi = registry.get(kpi_id)
-    raw, fields, kind = _raw_cells(
-        tables, kpi, provider_field, cell_fields, filters, params, registry
-    )
+    raw, fields, kind = _raw_cells(tables, kpi, provider_field, strata, filters, params, registry)
     if raw is None:
-        return None, [], f"{kind} KPI: no group-sum form, raw value only, untested"
+        return None, f"{kind} KPI: no group-sum form, raw value only, untested"
     raw = raw[raw[provider_field] != MISSING_LABEL]
     if providers is None:
         providers = sorted(raw.loc[raw["n"] > 0, provider_field].unique().tolist())
     providers = [str(p) for p in providers]
     raw = raw[raw[provider_field].isin(providers) & (raw["n"] > 0)]
-    totals = raw.groupby(provider_field)["n"].sum()
-    eligible = {p for p in providers if totals.get(p, 0) >= min_cell}
-    assign, merges, sorted_keys = _merge_cells(raw, fields, providers, eligible, min_cell)
-    keys = list(zip(*[raw[f] for f in fields], strict=True)) if fields else [()] * len(raw)
-    raw = raw.assign(cell=[assign[k] for k in keys])
+    if fields:
+        keys = sorted(set(zip(*[raw[f] for f in fields], strict=True)))
+        cell_of = [" · ".join(k) for k in zip(*[raw[f] for f in fields], strict=True)]
+    else:
+        keys, cell_of = [("tout",)], ["tout"] * len(raw)
+    cells = [" · ".join(k) for k in keys]
+    raw = raw.assign(cell=cell_of)
     summed = raw.groupby([provider_field, "cell"], sort=False)[["n", "a", "b"]].sum()
-    order = list(dict.fromkeys(assign[k] for k in sorted_keys if assign[k] != OTHER_FR))
-    order += [OTHER_FR] if OTHER_FR in assign.values() else []
-    idx = pd.MultiIndex.from_product([providers, order])
-    summed = summed.reindex(idx, fill_value=0.0)
-    shape = (len(providers), len(order))
+    summed = summed.reindex(pd.MultiIndex.from_product([providers, cells]), fill_value=0.0)
+    shape = (len(providers), len(cells))
     cs = CellStats(
         kpi=kpi_id,
         kind=kind,
         providers=providers,
-        cells=order,
+        cells=cells,
+        groups=[k[0] for k in keys],
         n=summed["n"].to_numpy().reshape(shape),
         a=summed["a"].to_numpy().reshape(shape),
         b=summed["b"].to_numpy().reshape(shape),
         fields=list(fields),
     )
     note = ""
-    if list(fields) != list(cell_fields):
-        missing = [f for f in cell_fields if f not in fields]
+    if list(fields) != list(strata):
+        missing = [f for f in strata if f not in fields]
         note = f"standardised over {' × '.join(fields) or 'no cell'}; missing: {', '.join(missing)}"
-    return cs, merges, note
+    return cs, note

@@ -40,7 +40,7 @@ def _order(values: np.ndarray, providers: list[str], direction: str) -> list[str
 
 def comparison_sentences(comp: Comparison, registry: Registry) -> list[dict]:
     """Per KPI: the pooled value, each provider adjusted (and raw) with its test, significant
-    pairs, a ranking the mix reverses, merged cells and partial coverage."""
+    pairs, a ranking the mix reverses, the common support and the shrunk cells."""
     out: list[dict] = []
     corr = comp.meta["correction"]
     corr_fr = "Holm" if corr == "holm" else "Benjamini-Hochberg"
@@ -86,12 +86,17 @@ def comparison_sentences(comp: Comparison, registry: Registry) -> list[dict]:
             )
             continue
         pooled = t["pooled"].iloc[0]
+        sp = t["std_pooled"].iloc[0]
+        on_fr = on_en = ""
+        if sp == sp and not math.isclose(sp, pooled, rel_tol=1e-9, abs_tol=1e-9):
+            on_fr = f" ({fmt.value(sp, unit, 'fr')} sur le support commun)"
+            on_en = f" ({fmt.value(sp, unit, 'en')} over the common support)"
         say(
             kid,
-            f"{name_fr} : valeur commune {fmt.value(pooled, unit, 'fr')} ; chaque prestataire "
-            "est aussi donné standardisé sur le mix commun motif × canal.",
-            f"{name_en}: pooled value {fmt.value(pooled, unit, 'en')}; each provider is also "
-            "shown standardised to the pooled motif × canal mix.",
+            f"{name_fr} : valeur commune {fmt.value(pooled, unit, 'fr')}{on_fr} ; chaque "
+            f"prestataire est aussi donné standardisé sur le mix commun {_strata_text(comp, kid)}.",
+            f"{name_en}: pooled value {fmt.value(pooled, unit, 'en')}{on_en}; each provider is "
+            f"also shown standardised to the pooled {_strata_text(comp, kid)} mix.",
         )
         for r in t.itertuples():
             if r.std_value != r.std_value:
@@ -125,21 +130,14 @@ def comparison_sentences(comp: Comparison, registry: Registry) -> list[dict]:
                     f"{adjusted(r.std_diff, r.std_p_adj, unit, 'en')}.",
                     "finding",
                 )
-            else:
+            elif r.std_p == r.std_p:
                 say(
                     kid,
                     f"{base_fr} : pas d'écart significatif avec la valeur commune.",
                     f"{base_en}: no significant difference from the pooled value.",
                 )
-            if r.coverage == r.coverage and r.coverage < 0.999:
-                say(
-                    kid,
-                    f"{r.provider} n'a aucun contact dans une partie du mix commun : valeur "
-                    f"standardisée sur {fmt.percent(100 * r.coverage, 'fr', 0)} du mix.",
-                    f"{r.provider} has no unit in part of the pooled mix: standardised over "
-                    f"{fmt.percent(100 * r.coverage, 'en', 0)} of the mix.",
-                    "warning",
-                )
+            else:
+                say(kid, f"{base_fr}.", f"{base_en}.")
         pw = comp.pairwise[(comp.pairwise["kpi"] == kid) & (comp.pairwise["basis"] == "std")]
         sig_pairs = pw[pw["significant"]]
         for r in sig_pairs.itertuples():
@@ -167,43 +165,74 @@ def comparison_sentences(comp: Comparison, registry: Registry) -> list[dict]:
             say(
                 kid,
                 f"Le mix change la lecture : en brut l'ordre est {' > '.join(common)} ; après "
-                f"ajustement du mix motif × canal il devient {' > '.join(std_common)}. L'écart "
-                "brut tient en partie aux motifs et canaux traités, pas seulement à la "
-                "performance.",
+                f"ajustement du mix {_strata_text(comp, kid)} il devient {' > '.join(std_common)}. "
+                "L'écart brut tient en partie au mix traité, pas seulement à la performance.",
                 f"The mix changes the reading: raw order {' > '.join(common)}; after adjusting "
-                f"the motif × canal mix it becomes {' > '.join(std_common)}. Part of the raw gap "
-                "comes from the motifs and channels handled, not only from performance.",
+                f"the {_strata_text(comp, kid)} mix it becomes {' > '.join(std_common)}. "
+                "Part of the raw gap comes from the mix handled, not only from performance.",
                 "finding",
             )
             out[-1]["key"] = True
-        for m in comp.merges.get(kid, []):
-            who = ", ".join(m["short_providers"])
-            cells_txt = ", ".join(m["cells"][:6]) + (" …" if len(m["cells"]) > 6 else "")
-            mc = comp.meta["min_cell"]
-            say(
-                kid,
-                f"Cellules regroupées dans « {m['into']} » (moins de {fmt.integer(mc, 'fr')} "
-                f"unités chez {who}) : "
-                f"{cells_txt}.",
-                f"Cells merged into '{m['into']}' (fewer than {fmt.integer(mc, 'en')} units for "
-                f"{who}): {cells_txt}.",
-                "method",
-            )
-            if m.get("still_small"):
-                w = ", ".join(m["still_small"])
+        adj = comp.adjustments.get(kid)
+        if adj:
+            say(kid, *_support_sentences(adj, comp.meta), "method")
+            if adj["covered"] < 0.999:
+                cov_fr = fmt.percent(100 * adj["covered"], "fr", 0)
+                cov_en = fmt.percent(100 * adj["covered"], "en", 0)
                 say(
                     kid,
-                    f"La cellule « {m['into']} » reste sous le seuil pour {w} : "
-                    "valeur ajustée moins précise.",
-                    f"Cell '{m['into']}' stays under the threshold for {w}: "
-                    "the adjusted value is less precise.",
+                    f"Support commun : chaque valeur standardisée sur {cov_fr} du mix (cellules "
+                    "où un prestataire n'a aucun contact écartées pour tous).",
+                    f"Common support: every value standardised over {cov_en} of the mix (cells "
+                    "where a provider has no unit left out for all).",
                     "warning",
                 )
     return out
 
 
+def _support_sentences(adj: dict, meta: dict) -> tuple[str, str]:
+    """Cells left out of the common support (who lacks them) and cells shrunk (who, how much)."""
+    parts_fr, parts_en = [], []
+    if adj["excluded"]:
+        cells = [e["cell"] for e in adj["excluded"]]
+        txt = ", ".join(cells[:6]) + (" …" if len(cells) > 6 else "")
+        parts_fr.append(f"hors support commun : {txt}")
+        parts_en.append(f"outside the common support: {txt}")
+    if adj["shrunk"]:
+        who = sorted({s["provider"] for s in adj["shrunk"]})
+        n = len(adj["shrunk"])
+        mc = fmt.integer(meta["min_cell"], "fr"), fmt.integer(meta["min_cell"], "en")
+        parts_fr.append(
+            f"{fmt.integer(n, 'fr')} cellule(s) de moins de {mc[0]} unités rapprochées de la "
+            f"valeur du motif du prestataire (poids n/(n + k), k = {fmt.number(adj['k'], 'fr', 0)}"
+            f") chez {', '.join(who)}"
+        )
+        parts_en.append(
+            f"{fmt.integer(n, 'en')} cell(s) under {mc[1]} units shrunk toward the provider's "
+            f"motif value (weight n/(n + k), k = {fmt.number(adj['k'], 'en', 0)}) for "
+            f"{', '.join(who)}"
+        )
+    strata = " × ".join(adj["strata"]) or "—"
+    if not parts_fr:
+        return (
+            f"Cellules {strata} : toutes communes et assez fournies, aucun ajustement.",
+            f"Cells {strata}: all shared and large enough, no adjustment.",
+        )
+    return (
+        f"Cellules {strata} : " + " ; ".join(parts_fr) + ".",
+        f"Cells {strata}: " + "; ".join(parts_en) + ".",
+    )
+
+
+def _strata_text(comp: Comparison, kid: str) -> str:
+    adj = comp.adjustments.get(kid)
+    fields = adj["strata"] if adj else comp.meta.get("strata", [])
+    return " × ".join(fields) or "—"
+
+
 def scorecard_sentences(sc: Scorecard, registry: Registry) -> list[dict]:
-    """The weighted ranking with P(rank 1), an uncertain first place, and each missed threshold."""
+    """The weighted ranking with P(rank 1), an uncertain first place, dominated providers and each
+    missed threshold."""
     out = []
     t = sc.table
     parts_fr = [
@@ -237,6 +266,17 @@ def scorecard_sentences(sc: Scorecard, registry: Registry) -> list[dict]:
                 f"{fmt.percent(100 * SURE_FIRST, 'en', 0)} of resamples.",
             }
         )
+    for r in t.itertuples():
+        if r.dominated_by:
+            out.append(
+                {
+                    "kind": "finding",
+                    "fr": f"{r.provider} fait moins bien que {r.dominated_by} sur chaque "
+                    "indicateur pondéré : il ne peut pas être classé devant.",
+                    "en": f"{r.provider} does worse than {r.dominated_by} on every weighted "
+                    "KPI: it cannot rank above.",
+                }
+            )
     misses = sc.details[sc.details["meets"] == False]  # noqa: E712
     for r in misses.itertuples():
         kpi = registry.get(r.kpi)

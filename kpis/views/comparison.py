@@ -13,7 +13,7 @@ from kpis.views.base import Input, View, ViewResult, kpi_name, kpi_unit, lang_of
 PAIRWISE = ("Comparaisons deux à deux", "Pairwise comparisons")
 SCORECARD = ("Tableau de score pondéré", "Weighted scorecard")
 DETAILS = ("Détail du score", "Score details")
-MERGES = ("Cellules regroupées", "Merged cells")
+MERGES = ("Cellules ajustées", "Adjusted cells")
 TABLE_COLUMNS = [
     "kpi", "provider", "value", "ci_low", "ci_high", "n", "std_value", "std_ci_low",
     "std_ci_high", "coverage", "pooled", "std_diff", "std_p_adj", "std_significant", "unit",
@@ -91,15 +91,17 @@ def _chart(comp, lang: str) -> dict | None:
 
 
 def run(tables, p: dict, settings: dict) -> ViewResult:
-    from kpis.compare import DEFAULT_KPIS, compare_providers, comparison_findings, scorecard
+    from kpis.compare import compare_providers, comparison_findings, default_kpis, scorecard
 
     lang = lang_of(settings)
-    kpis = list(p.get("kpis") or DEFAULT_KPIS)
+    # the one default KPI set (page, CLI, standard audit): measured FCR preferred over declared
+    kpis = list(p.get("kpis") or default_kpis(tables, settings["params"] or None))
     comp = compare_providers(
         tables,
         kpis,
         params=settings["params"] or None,
         min_cell=int(p.get("min_cell") or 30),
+        strata=p.get("strata") or None,
         providers=p.get("providers") or None,
         provider_field=p.get("provider_field") or settings.get("provider_field", "provider"),
         filters=settings["filters"] or None,
@@ -113,17 +115,28 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
     pw.insert(1, "indicateur", pw["kpi"].map(lambda k: kpi_name(k, lang)))
     pw["unit"] = pw["kpi"].map(kpi_unit)
     res.extra_tables[name(PAIRWISE, lang)] = pw
-    merges = [
-        {
-            "kpi": k,
-            "indicateur": kpi_name(k, lang),
-            "into": m["into"],
-            "cells": ", ".join(m["cells"]),
-            "short_providers": ", ".join(m["short_providers"]),
-        }
-        for k, ms in comp.merges.items()
-        for m in ms
-    ]
+    merges = []  # cells left out of the common support, and sparse cells shrunk
+    for k, adj in comp.adjustments.items():
+        for e in adj.get("excluded", []):
+            merges.append(
+                {
+                    "kpi": k,
+                    "indicateur": kpi_name(k, lang),
+                    "into": t2("hors support commun", "outside the common support", lang),
+                    "cells": str(e["cell"]),
+                    "short_providers": ", ".join(e["missing"]),
+                }
+            )
+        for s in adj.get("shrunk", []):
+            merges.append(
+                {
+                    "kpi": k,
+                    "indicateur": kpi_name(k, lang),
+                    "into": t2("rapprochée du motif", "shrunk toward the motif", lang),
+                    "cells": str(s["cell"]),
+                    "short_providers": str(s["provider"]),
+                }
+            )
     if merges:
         res.extra_tables[name(MERGES, lang)] = pd.DataFrame(merges)
     for s in comp.sentences:
@@ -189,6 +202,7 @@ VIEW = View(
     inputs=(
         Input("kpis", "kpis", None, label_fr="Indicateurs", label_en="KPIs"),
         Input("min_cell", "int", 30, label_fr="Effectif minimal par cellule", label_en="Min cell"),
+        Input("strata", "values", None, label_fr="Strates du mix", label_en="Mix strata"),
         Input("correction", "choice", "holm", ("holm", "bh"), "Correction", "Correction"),
         Input("providers", "values", None, label_fr="Prestataires", label_en="Providers"),
         Input("provider_field", "field", None, label_fr="Champ prestataire", label_en="Field"),

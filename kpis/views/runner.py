@@ -148,7 +148,7 @@ def standard_audit(
         cells.append(Cell("verbatims", {"top": 15}))
     cells.append(Cell("findings", title="Constats"))
     if _providers(tables) >= 2:
-        cells.append(Cell("comparison", {"kpis": ["fcr", "dmt", "csat", "service_level"]}))
+        cells.append(Cell("comparison", {}))  # the one default KPI set (kpis.compare)
     return cells
 
 
