@@ -1,5 +1,5 @@
 """Detection on real-export shapes: compact dates, per-stage call times, outcome words, row ids
-that repeat, placeholders, seed survey scales, small survey files, duplicate ids (values by hand)."""
+that repeat, placeholders, seed survey scales, small survey files, duplicate ids (by hand)."""
 
 from __future__ import annotations
 
