@@ -146,3 +146,23 @@ def test_date_only_columns_are_reported():
     text = "Date;Agent;Durée\n01/03/2026 10:15;A;10\n02/03/2026;B;20\n"
     assert import_file(text.encode(), "d.csv").report["date_only"] == []
     assert is_date_only(pd.Series(pd.to_datetime(["2026-03-01", "2026-03-02"])))
+
+
+def test_label_normalisation_merges_case_accents_and_spaces():
+    text = (
+        "Date;Agent;Motif\n01/03/2026 10:00;A;Comcast\n01/03/2026 11:00;A;comcast\n"
+        "01/03/2026 12:00;B;COMCAST \n01/03/2026 13:00;B;Résiliation\n"
+        "01/03/2026 14:00;B;resiliation\n01/03/2026 15:00;B;Comcast\n"
+    )
+    mapping = (
+        "table: contacts\ncolumns:\n  started_at: Date\n  agent_id: Agent\n  motif: Motif\n"
+        "normalise: [motif]\n"
+    )
+    res = import_file(text.encode(), "m.csv", mapping=mapping)
+    assert res.data["motif"].value_counts().to_dict() == {"Comcast": 4, "Résiliation": 2}
+    merged = res.report["normalised_labels"]["motif"]
+    assert sorted(merged["Comcast"]) == ["COMCAST", "comcast"]
+    without = import_file(
+        text.encode(), "m.csv", mapping=mapping.replace("normalise: [motif]\n", "")
+    )
+    assert without.data["motif"].nunique() == 5

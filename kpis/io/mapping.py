@@ -45,6 +45,7 @@ KEYS = (
     "description",
     "match",
     "derive",
+    "normalise",
 )
 
 # synonyms whose column holds the opposite of the field (an abandon flag feeds `answered`)
@@ -102,6 +103,7 @@ class Mapping:
     source: str = "auto"  # auto | file | preset:<name> | user
     skipped: dict[str, str] = field(default_factory=dict)  # preset field -> its absent column
     detected: dict = field(default_factory=dict)  # what auto-mapping read from the values
+    normalise: list[str] = field(default_factory=list)  # labels merged by case/accents/spaces
 
     def derived_sources(self) -> list[str]:
         out = []
@@ -188,6 +190,7 @@ def mapping_from_dict(data: dict, origin: str = "mapping") -> Mapping:
         description=str(data.get("description") or ""),
         match=list(data.get("match") or []),
         derive={k: dict(v) for k, v in (data.get("derive") or {}).items()},
+        normalise=list(data.get("normalise") or []),
         source="file",
     )
     m.confidence = dict.fromkeys(m.columns, 1.0)

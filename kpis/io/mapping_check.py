@@ -164,7 +164,7 @@ def check_shapes(data: dict, origin: str) -> None:
             ok, fr, en = READ[key]
             if not ok(value):
                 raise _fail(f"read.{key}", fr, en, value, origin)
-    for key in ("items", "match"):
+    for key in ("items", "match", "normalise"):
         value = data.get(key)
         if value is not None and not (isinstance(value, list) and all(_is_text(x) for x in value)):
             raise _fail(

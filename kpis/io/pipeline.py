@@ -19,7 +19,7 @@ import pandas as pd
 
 from kpis.errors import MappingError, MissingRequiredField
 from kpis.format import percent
-from kpis.io.detect import first_stage_time, is_date_only, looks_like_survey
+from kpis.io.detect import first_stage_time, is_date_only, looks_like_survey, normalise_labels
 from kpis.io.fields import (
     MAX_DURATION_S,
     duplicated_among,
@@ -296,6 +296,12 @@ def apply_mapping(
         if res.codes is not None:
             id_codes[fld.name] = res.codes
         out[fld.name] = res.values
+    merged_labels = {}
+    for fname_n in m.normalise:  # "Comcast", "comcast", "COMCAST": one label
+        if fname_n in out and tdef.get(fname_n).kind in ("category", "text"):
+            out[fname_n], merged = normalise_labels(out[fname_n])
+            if merged:
+                merged_labels[fname_n] = merged
     for fname_d, spec in m.derive.items():
         out[fname_d] = _derive(frame, fname_d, spec, m, reasons, parse_info)
     for fname_c, value in m.constants.items():
@@ -362,6 +368,7 @@ def apply_mapping(
         "warnings": _warnings(m, raw),
         "derived": {f: dict(spec) for f, spec in m.derive.items()},
         "duplicates": dup_note,
+        "normalised_labels": merged_labels,
         "detected": dict(m.detected),
         "date_only": [
             f
