@@ -49,11 +49,38 @@ def dump_json(doc) -> str:
     return json.dumps(_clean(doc), ensure_ascii=False, indent=2, default=_json_default)
 
 
+PERIOD_TABLES = ("costs", "hours", "customer_base", "headcount")
+
+
+def _sibling_mapping(path: Path) -> Path | None:
+    """``contacts.mapping.yaml`` beside ``contacts.csv``: the mapping the app uses for it."""
+    m = path.with_name(path.stem + ".mapping.yaml")
+    return m if m.exists() else None
+
+
 def _load(args):
+    """Exports through the import pipeline; period inputs (costs, hours, customer base,
+    headcount: ``--table`` or recognised by their headers) beside them, as the app does."""
     from kpis.io.pipeline import combine, combined_report, import_file
 
-    results = [import_file(Path(f), mapping=args.mapping, table=args.table) for f in args.files]
-    return combine(results), combined_report(results), results
+    exports, period_tables, period_reports = _period_files(args)
+    results = []
+    for f in exports:
+        path = Path(f)
+        mapping = args.mapping or _sibling_mapping(path)
+        table = None if args.table in PERIOD_TABLES else args.table
+        results.append(import_file(path, mapping=mapping, table=table))
+    tables = {**(combine(results) if results else {}), **period_tables}
+    report = combined_report(results) if results else {"files": []}
+    if period_reports:
+        report = {**report, "period_inputs": period_reports}
+    return tables, report, results
+
+
+def _concat(frames):
+    import pandas as pd
+
+    return pd.concat(frames, ignore_index=True)
 
 
 def _params(pairs: list[str] | None) -> dict:
@@ -291,25 +318,47 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def _period_files(args) -> tuple[list[str], dict, list[dict]]:
+    """Split the files: exports (returned) and period inputs (read, as tables + reports)."""
+    from kpis.io.period_inputs import detect_kind, read_period_input
+    from kpis.io.readers import read_any
+
+    exports, periods, reports = [], {}, []
+    for f in args.files:
+        kind = args.table if args.table in PERIOD_TABLES else None
+        if kind is None and not args.table and not args.mapping:
+            kind = detect_kind(read_any(Path(f)).columns)
+        if kind is None:
+            exports.append(f)
+            continue
+        frame, rep = read_period_input(Path(f), kind)
+        periods.setdefault(kind, []).append(frame)
+        reports.append(rep)
+    tables = {k: v[0] if len(v) == 1 else _concat(v) for k, v in periods.items()}
+    return exports, tables, reports
+
+
 def cmd_report(args) -> int:
     from kpis.deliverables.audit import cli_report
 
+    exports, periods, _reports = _period_files(args)
     return cli_report(
-        args.files,
+        exports,
         args.out,
         mapping=args.mapping,
         workspace_path=args.workspace,
         params=_params(args.param),
-        table=args.table,
+        table=None if args.table in PERIOD_TABLES else args.table,
         lang=args.lang,
+        period_tables=periods,
     )
 
 
 # ---------------------------------------------------------------- main
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="pilote", description="Pilote — KPI de la relation client")
+def build_parser(cls=argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p = cls(prog="pilote", description="Pilote — KPI de la relation client")
     p.add_argument("--lang", choices=["fr", "en"], default="fr")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", required=True)
@@ -317,7 +366,11 @@ def build_parser() -> argparse.ArgumentParser:
     def files(sp):
         sp.add_argument("files", nargs="+", help="export files (CSV/TXT, XLSX, Parquet)")
         sp.add_argument("--mapping", help="mapping YAML file")
-        sp.add_argument("--table", choices=["contacts", "surveys", "evaluations", "periods"])
+        sp.add_argument(
+            "--table",
+            choices=["contacts", "surveys", "evaluations", "periods", *PERIOD_TABLES],
+            help="table of every file; costs|hours|customer_base|headcount: period inputs",
+        )
 
     c = sub.add_parser("check", help="import report / rapport d'import")
     files(c)
@@ -365,16 +418,62 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so a bad request can answer in JSON."""
+
+    def error(self, message: str):
+        raise PiloteError(f"requête invalide : {message}", f"invalid request: {message}")
+
+
+def _wants_json(argv: list[str]) -> bool:
+    return any(
+        a == "--json" or a == "--format=json" or (a == "--format" and b == "json")
+        for a, b in zip(argv, [*argv[1:], ""], strict=True)
+    )
+
+
+def error_json(exc: Exception, lang: str) -> str:
+    """``{"error": {"code", "message", "file", "field", "candidates"}}`` for any error."""
+    if isinstance(exc, PiloteError):
+        doc = {
+            "code": exc.code,
+            "message": exc.message(lang),
+            "file": exc.file,
+            "field": getattr(exc, "field", None) or exc.column,
+            "candidates": list(getattr(exc, "candidates", None) or []),
+        }
+    else:
+        doc = {
+            "code": "unexpected",
+            "message": f"{type(exc).__name__}: {exc}",
+            "file": None,
+            "field": None,
+            "candidates": [],
+        }
+    return dump_json({"error": doc})
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = _wants_json(argv)
+    pairs = zip(argv, [*argv[1:], ""], strict=True)
+    lang = "en" if "--lang=en" in argv or ("--lang", "en") in pairs else "fr"
+    parser = build_parser(_Parser if as_json else argparse.ArgumentParser)
+    try:
+        args = parser.parse_args(argv)
+    except PiloteError as exc:  # only with --format json: argparse exits by itself otherwise
+        print(error_json(exc, lang))
+        return 2
     lang = getattr(args, "lang", "fr")
     try:
         return args.func(args)
     except PiloteError as exc:
         if args.debug:
             raise
-        print(exc.message(lang), file=sys.stderr)
+        if as_json:
+            print(error_json(exc, lang))
+        else:
+            print(exc.message(lang), file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader of our output closed it (`| head`): not an error
         sys.stderr.close()
@@ -382,6 +481,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bad file must never show a traceback
         if args.debug:
             raise
+        if as_json:
+            print(error_json(exc, lang))
+            return 2
         msg = (
             f"Erreur inattendue ({type(exc).__name__}) : {exc}. Relancez avec --debug."
             if lang == "fr"

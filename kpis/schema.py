@@ -397,6 +397,7 @@ CONTACTS = Table(
             "asa",
             "temps avant decroche",
             "waitduration",
+            "q time",
         ),
         _f(
             "talk_s",
@@ -423,6 +424,7 @@ CONTACTS = Table(
             "duree appel",
             "call duration",
             "handling duration",
+            "ser time",
         ),
         _f(
             "hold_s",

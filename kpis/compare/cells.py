@@ -176,7 +176,7 @@ class Adjusted:
         return float((grad**2 * self.cell_var).sum()) + self.tau_var(coef)
 
     def provider_coef(self, i: int) -> np.ndarray:
-        coef = np.zeros_like(self.dstar[0])
+        coef = np.zeros(self.value.shape)  # (P, C); also when no cell is in the support
         coef[i] = np.where(self.support, self.weights, 0.0)
         return coef
 

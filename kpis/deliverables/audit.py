@@ -129,6 +129,7 @@ def cli_report(
     params: Mapping | None = None,
     table: str | None = None,
     lang: str = "fr",
+    period_tables: Mapping | None = None,
 ) -> int:
     """``pilote report FILE… [--mapping M] [--workspace W.json] --out OUT``.
 
@@ -148,9 +149,10 @@ def cli_report(
         key = bytes.fromhex(hex_key) if len(hex_key) == 64 else None  # same pseudonyms as the app
     results = []
     for f in files:
-        m = mapping if mapping else ws_maps.get(Path(f).name)
+        sibling = Path(f).with_name(Path(f).stem + ".mapping.yaml")  # as the app reads it
+        m = mapping or ws_maps.get(Path(f).name) or (sibling if sibling.exists() else None)
         results.append(import_file(Path(f), mapping=m, table=table, key=key))
-    tables = combine(results)
+    tables = {**combine(results), **(period_tables or {})}
     report_from_tables(
         tables, combined_report(results), workspace_path, out_path, params=params, lang=lang
     )

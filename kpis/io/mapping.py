@@ -22,6 +22,7 @@ import pandas as pd
 import yaml
 
 from kpis.errors import MappingError
+from kpis.io import detect
 from kpis.io.mapping_check import check_shapes
 from kpis.io.parsers import is_missing, parse_bool, parse_datetime, parse_number, score_text
 from kpis.io.text import fold
@@ -44,6 +45,7 @@ KEYS = (
     "description",
     "match",
     "derive",
+    "normalise",
 )
 
 # synonyms whose column holds the opposite of the field (an abandon flag feeds `answered`)
@@ -100,6 +102,8 @@ class Mapping:
     confidence: dict[str, float] = field(default_factory=dict)
     source: str = "auto"  # auto | file | preset:<name> | user
     skipped: dict[str, str] = field(default_factory=dict)  # preset field -> its absent column
+    detected: dict = field(default_factory=dict)  # what auto-mapping read from the values
+    normalise: list[str] = field(default_factory=list)  # labels merged by case/accents/spaces
 
     def derived_sources(self) -> list[str]:
         out = []
@@ -115,7 +119,7 @@ class Mapping:
         return [col] if isinstance(col, str) else list(col)
 
     def to_yaml(self) -> str:
-        internal = ("confidence", "source", "skipped")
+        internal = ("confidence", "source", "skipped", "detected")
         data = {k: v for k, v in asdict(self).items() if v and k not in internal}
         data["table"] = self.table
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
@@ -186,6 +190,7 @@ def mapping_from_dict(data: dict, origin: str = "mapping") -> Mapping:
         description=str(data.get("description") or ""),
         match=list(data.get("match") or []),
         derive={k: dict(v) for k, v in (data.get("derive") or {}).items()},
+        normalise=list(data.get("normalise") or []),
         source="file",
     )
     m.confidence = dict.fromkeys(m.columns, 1.0)
@@ -332,6 +337,8 @@ def _value_fit(series: pd.Series, kind: str, fname: str = "") -> float:
         p = parse_datetime(s)
         ok = 1 - p.invalid.mean()
         return float(ok) * (0.2 if p.info.get("order") == "time" else 1.0)
+    if kind == "score" and detect.survey_scale(s):
+        return 1.0
     if kind in ("duration", "score", "number"):
         from kpis.io.parsers import parse_duration
 
@@ -343,6 +350,8 @@ def _value_fit(series: pd.Series, kind: str, fname: str = "") -> float:
     if kind == "id":
         return _id_fit(s, fname)
     if kind == "bool":
+        if fname == "answered" and detect.outcome_values(s):
+            return 1.0
         p = parse_bool(s)
         ok = float(1 - p.invalid.mean())
         return ok if ok > 0.9 else ok * 0.5
@@ -363,20 +372,40 @@ def auto_map(frame: pd.DataFrame, table: str = "contacts") -> Mapping:
     """
     tdef = TABLES[table]
     cols = [c for c in frame.columns if c != "_row" and not str(c).startswith("_")]
+    m = Mapping(table=table, source="auto")
+    placeholders = [c for c in cols if detect.placeholder_share(frame[c]) >= detect.PLACEHOLDER_MAX]
+    if placeholders:  # "?" in 99 % of the rows is no value: the column is not mapped
+        m.detected["placeholder_columns"] = placeholders
+        cols = [c for c in cols if c not in placeholders]
+    stages = detect.stage_columns(frame, cols) if table == "contacts" else None
+    if stages:  # a date + per-stage times: the contact starts at the first stage
+        m.detected["stages"] = stages
+        taken = {stages["date"], *stages["stages"].values()}
+        cols = [c for c in cols if c not in taken]
     vocabulary = {w for fld in tdef.fields for name in _folded_names(fld) for w in name.split()}
+    unique_ids = detect.UNIQUE_IDS.get(table, ())
+    uniq: dict[str, float] = {}
     pairs = []
     for col in cols:
         if not set(fold(col).split()) & vocabulary:
             continue  # no word of any field's names: no field can score (wide files stay fast)
         for fld_rank, fld in enumerate(tdef.fields):
+            if stages and fld.name == "started_at":
+                continue
             score, syn = _name_score(col, fld, tdef)
             if score < 0.4:
                 continue
             fit = _value_fit(frame[col], fld.kind, fld.name)
+            if fld.name in unique_ids:  # a row id must be (nearly) unique on the whole column
+                if col not in uniq:
+                    uniq[col] = detect.uniqueness(frame[col])
+                if uniq[col] < detect.UNIQUE_MIN:
+                    m.detected.setdefault("not_unique", {})[col] = round(uniq[col], 4)
+                    continue
+                fit = _value_fit(frame[col], "id", "ticket_id") * uniq[col]
             syn_rank = _synonym_rank(fld, syn)
             pairs.append((score * (0.5 + 0.5 * fit), fld.name, col, syn, fld_rank, syn_rank))
     pairs.sort(key=lambda p: (-round(p[0], 6), p[4], p[5], cols.index(p[2])))
-    m = Mapping(table=table, source="auto")
     used: set[str] = set()
     for score, fname, col, syn, _fr, _sr in pairs:
         if score < THRESHOLD or fname in m.columns or col in used:
@@ -386,9 +415,52 @@ def auto_map(frame: pd.DataFrame, table: str = "contacts") -> Mapping:
         used.add(col)
         if syn in INVERTED.get(fname, set()):
             m.values[fname] = _inverted_values(frame[col])
-    _join_time_column(frame, m, cols, used)
+    not_unique = {c: u for c, u in m.detected.pop("not_unique", {}).items() if c not in used}
+    if not_unique:  # said of the columns left unmapped only
+        m.detected["not_unique"] = not_unique
+    _outcome(frame, m)
+    _survey_scales(frame, m)
+    if stages:
+        m.derive.update(detect.stage_derivations(stages, set(m.columns)))
+    else:
+        _join_time_column(frame, m, cols, used)
     _units_from_headers(m)
     return m
+
+
+def _survey_scales(frame: pd.DataFrame, m: Mapping) -> None:
+    """Score columns answered in words of a seed scale (oui/non, Bonne/Correcte/Mauvaise…) get
+    the scale's value map and range."""
+    for fld in m.table_def.fields:
+        col = m.columns.get(fld.name)
+        if fld.kind != "score" or not isinstance(col, str) or fld.name in m.values:
+            continue
+        found = detect.survey_scale(frame[col])
+        if found:
+            name, values, scale = found
+            m.values[fld.name] = values
+            m.scales[fld.name] = scale
+            m.detected.setdefault("survey_scales", {})[fld.name] = {
+                "scale": name,
+                "values": values,
+                "range": scale,
+            }
+
+
+def _outcome(frame: pd.DataFrame, m: Mapping) -> None:
+    """An outcome column (AGENT / HANG / PHANTOM): answered from its words; phantom calls set
+    aside."""
+    col = m.columns.get("answered")
+    if not isinstance(col, str) or "answered" in m.values:
+        return
+    found = detect.outcome_values(frame[col])
+    if not found:
+        return
+    m.values["answered"] = {k: v for k, v in found.items() if v is not None}
+    phantom = [k for k, v in found.items() if v is None]
+    if phantom:
+        m.drop_rows[col] = phantom
+    m.detected["outcome"] = {"column": col, "values": found}
 
 
 _UNIT_WORDS = {

@@ -73,6 +73,8 @@ def _is_derive(v) -> bool:
     ((how, cols),) = v.items()
     if how == "diff":
         return isinstance(cols, list) and len(cols) == 2 and all(_is_text(c) for c in cols)
+    if how == "date_time":  # a date column, then one or more time-of-day columns
+        return isinstance(cols, list) and len(cols) >= 2 and all(_is_text(c) for c in cols)
     return how == "present" and _is_text(cols)
 
 
@@ -108,8 +110,8 @@ PER_FIELD: dict[str, tuple[Callable, str, str]] = {
     ),
     "derive": (
         _is_derive,
-        "« diff: [fin, début] » ou « present: colonne »",
-        "'diff: [end, start]' or 'present: column'",
+        "« diff: [fin, début] », « present: colonne » ou « date_time: [date, heure, …] »",
+        "'diff: [end, start]', 'present: column' or 'date_time: [date, time, …]'",
     ),
 }
 READ = {
@@ -162,7 +164,7 @@ def check_shapes(data: dict, origin: str) -> None:
             ok, fr, en = READ[key]
             if not ok(value):
                 raise _fail(f"read.{key}", fr, en, value, origin)
-    for key in ("items", "match"):
+    for key in ("items", "match", "normalise"):
         value = data.get(key)
         if value is not None and not (isinstance(value, list) and all(_is_text(x) for x in value)):
             raise _fail(

@@ -30,8 +30,37 @@ class Parsed:
     info: dict = field(default_factory=dict)
 
 
+#: cells that stand for "no value" in exports (compared trimmed and lower-cased)
+PLACEHOLDERS = frozenset(["?", "-", "--", "n/a", "#n/a", "null", "(null)", "(vide)", "none", "nan"])
+_PLACEHOLDER_SET = pa.array(sorted(PLACEHOLDERS), type=pa.string())
+
+
+def is_placeholder(s: pd.Series) -> pd.Series:
+    """Cells holding a placeholder (``?``, ``-``, ``N/A``, ``#N/A``, ``NULL``, ``(vide)``, ``none``,
+    ``nan``…) rather than a value."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        per_category = is_placeholder(pd.Series(s.cat.categories.astype("str"))).to_numpy()
+        codes = s.cat.codes.to_numpy()
+        return pd.Series(np.append(per_category, False)[codes], index=s.index)
+    if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
+        return pd.Series(False, index=s.index)
+    arr = arrow_text(s)
+    if arr is None:
+        text = s.map(lambda v: v if isinstance(v, str) else None)
+        arr = pa.array(text, type=pa.string(), from_pandas=True)
+    short = pc.less_equal(pc.utf8_length(arr), 8)
+    if not pc.any(short).as_py():
+        return pd.Series(False, index=s.index)
+    hit = pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(arr)), value_set=_PLACEHOLDER_SET)
+    hit = pc.and_kleene(short, hit)
+    return pd.Series(
+        np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool),
+        index=s.index,
+    )
+
+
 def is_missing(s: pd.Series) -> pd.Series:
-    """Missing = NA, or text that is empty or blank."""
+    """Missing = NA, text that is empty or blank, or a placeholder (see ``PLACEHOLDERS``)."""
     if isinstance(s.dtype, pd.CategoricalDtype):  # decided once per category
         per_category = is_missing(pd.Series(s.cat.categories)).to_numpy()
         codes = s.cat.codes.to_numpy()
@@ -39,14 +68,12 @@ def is_missing(s: pd.Series) -> pd.Series:
     arr = arrow_text(s)
     if arr is not None:  # Arrow kernels, no copy of the text: empty, or only whitespace
         blank = pc.or_kleene(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
-        return pd.Series(
-            np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False), dtype=bool),
-            index=s.index,
-        )
+        out = np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False), dtype=bool)
+        return pd.Series(out, index=s.index) | is_placeholder(s)
     miss = s.isna()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         text = s.astype("str")
-        miss = miss | text.str.strip().eq("").fillna(True)
+        miss = miss | text.str.strip().eq("").fillna(True) | is_placeholder(s)
     return miss.astype(bool)
 
 
@@ -70,7 +97,7 @@ def _to_text(s: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------- dates
 
 _DATE_PARTS = {
-    "iso": ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"],
+    "iso": ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%y%m%d"],
     "dayfirst": ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d-%m-%y"],
     "monthfirst": ["%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y"],
 }
@@ -88,6 +115,7 @@ _TIME_PARTS = [
     " %H.%M.%S",
     "%H%M%S",
 ]
+_COMPACT = {"%Y%m%d": "YYYYMMDD", "%y%m%d": "YYMMDD"}
 _OTHER_FORMATS = [
     ("twitter", "%a %b %d %H:%M:%S %z %Y"),
     ("time", "%H:%M:%S"),
@@ -99,7 +127,7 @@ CANDIDATES: list[tuple[str, str]] = [
     (order, d + t)
     for order, parts in _DATE_PARTS.items()
     for d, t in product(parts, _TIME_PARTS)
-    if not (t == "%H%M%S" and d != "%Y%m%d")
+    if not (t == "%H%M%S" and d not in _COMPACT)
 ] + _OTHER_FORMATS
 
 _FRACTION = re.compile(r"(\d{1,2}[:.]\d{2}[:.]\d{2})[.,]\d+")
@@ -148,7 +176,8 @@ def _flat(arr) -> pa.Array:
 
 
 _ROUND_TRIP = re.compile(r"(%[dmYyHMSIp]|[-/. :T])+")
-_DIRECTIVES = {"d": r"(?P<day>\d{1,2})", "p": r"[A-Za-z]+"}  # any other field: digits
+# any other field: one or two digits (so compact "%y%m%d%H%M%S" splits as written)
+_DIRECTIVES = {"d": r"(?P<day>\d{1,2})", "p": r"[A-Za-z]+", "Y": r"\d{4}"}
 
 
 def _day_pattern(fmt: str) -> str | None:
@@ -158,7 +187,7 @@ def _day_pattern(fmt: str) -> str | None:
         return None
     parts = re.split(r"(%[dmYyHMSIp])", fmt)
     body = "".join(
-        _DIRECTIVES.get(p[1], r"\d+") if p.startswith("%") else _literal(p) for p in parts if p
+        _DIRECTIVES.get(p[1], r"\d{1,2}") if p.startswith("%") else _literal(p) for p in parts if p
     )
     return "^" + body + "$"
 
@@ -279,7 +308,8 @@ def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
         )
     # all-digit text: serials or epochs
     digits = text[present].str.fullmatch(r"\d+(\.\d+)?")
-    if bool(digits.all()) and not text[present].str.fullmatch(r"\d{8}(\d{6})?").all():
+    compact = text[present].str.fullmatch(r"(\d{6}|\d{8})(\d{6})?")
+    if bool(digits.all()) and not compact.all():
         num = pd.to_numeric(text, errors="coerce")
         found = _numeric_dates(num, present)
         if found is not None:
@@ -336,6 +366,10 @@ def parse_datetime(s: pd.Series, fmt: str | None = None) -> Parsed:
     values = _as_datetime_series(values_arr, s.index)
     if order == "time":
         info["time_only"] = True
+    stem = chosen.split(" ")[0].split("T")[0]
+    if stem in _COMPACT or chosen.startswith(tuple(_COMPACT)):
+        date_part = next(f for f in _COMPACT if chosen.startswith(f))
+        info["compact"] = _COMPACT[date_part] + ("HHMMSS" if "%H%M%S" in chosen else "")
     return Parsed(values, present & values.isna(), info)
 
 
@@ -470,7 +504,8 @@ def parse_bool(s: pd.Series, mapping: dict | None = None) -> Parsed:
     table: dict = {}
     user = {fold(k): v for k, v in (mapping or {}).items() if k not in ("", "*")}
     other = (mapping or {}).get("*")
-    filled = [u for u in uniques if str(u).strip()]  # blanks are missing, not values
+    # blanks and placeholders are missing, not values
+    filled = [u for u in uniques if str(u).strip() and str(u).strip().lower() not in PLACEHOLDERS]
     counts = bool(filled) and all(str(u).isdigit() for u in filled)
     for u in filled:
         f = fold(u)

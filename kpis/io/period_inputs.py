@@ -182,3 +182,33 @@ def read_period_input(source, kind: str, filename: str | None = None) -> tuple[p
         key=lambda r: r["_row"],
     )
     return out[used_mask].reset_index(drop=True), report
+
+
+KINDS = tuple(SPECS)
+
+
+def detect_kind(columns: list[str]) -> str | None:
+    """The period-input kind a file's headers describe, or None for an export: a period column,
+    every required field of the kind, and most of the (few) columns recognised."""
+    if len(columns) > 12:
+        return None
+    best = None
+    for kind in KINDS:
+        used: set[str] = set()
+        start = _find(columns, PERIOD, used)
+        if start is None:
+            return None
+        used.add(start)
+        found = {}
+        for fld, synonyms in SPECS[kind].items():
+            col = _find(columns, synonyms, used)
+            if col:
+                found[fld] = col
+                used.add(col)
+        if not all(r in found for r in REQUIRED[kind]):
+            continue
+        end = _find(columns, PERIOD_END, used)
+        share = (len(used) + (end is not None)) / len(columns)
+        if share >= 0.6 and (best is None or share > best[0]):
+            best = (share, kind)
+    return best[1] if best else None

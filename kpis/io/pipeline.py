@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from kpis.errors import MappingError, MissingRequiredField
+from kpis.format import percent
+from kpis.io.detect import first_stage_time, is_date_only, looks_like_survey, normalise_labels
 from kpis.io.fields import (
     MAX_DURATION_S,
     duplicated_among,
@@ -175,7 +177,7 @@ def choose_table(frame: pd.DataFrame) -> tuple[str, Mapping]:
         "period_start",
         "period_index",
     }
-    best = None
+    best, survey = None, None
     for name in ("contacts", "surveys", "evaluations", "periods"):
         m = auto_map(frame, name)
         score = sum(c for f, c in m.confidence.items() if f not in generic)
@@ -183,6 +185,19 @@ def choose_table(frame: pd.DataFrame) -> tuple[str, Mapping]:
             score += 0.01
         if best is None or score > best[0]:
             best = (score, name, m)
+        if name == "surveys":
+            survey = m
+    # a small survey file (a date, an id, a "Note CSAT" / "NPS" / "satisfaction" column) has
+    # only fields other tables share: its score header decides
+    if (
+        best[1] != "surveys"
+        and best[0] < 1.0
+        and looks_like_survey(list(frame.columns))
+        and "answered_at" in survey.columns
+        and {"customer_id", "contact_id"} & set(survey.columns)
+        and {"csat_score", "nps_score", "ces_score"} & set(survey.columns)
+    ):
+        return "surveys", survey
     return best[1], best[2]
 
 
@@ -281,6 +296,12 @@ def apply_mapping(
         if res.codes is not None:
             id_codes[fld.name] = res.codes
         out[fld.name] = res.values
+    merged_labels = {}
+    for fname_n in m.normalise:  # "Comcast", "comcast", "COMCAST": one label
+        if fname_n in out and tdef.get(fname_n).kind in ("category", "text"):
+            out[fname_n], merged = normalise_labels(out[fname_n])
+            if merged:
+                merged_labels[fname_n] = merged
     for fname_d, spec in m.derive.items():
         out[fname_d] = _derive(frame, fname_d, spec, m, reasons, parse_info)
     for fname_c, value in m.constants.items():
@@ -303,13 +324,24 @@ def apply_mapping(
         p = parse_number(frame[col])
         reasons.flag(p.invalid, "unparseable_number", (f"item {col}: ", frame[col]))
         out[f"item:{col}"] = p.values
+    dup_note = None
     if "contact_id" in out and m.table == "contacts":
         ok = ~reasons.flagged & out["contact_id"].notna().to_numpy()
         codes = id_codes.get("contact_id")
         if codes is None:  # a constant or derived contact id
             codes = pd.factorize(out["contact_id"], use_na_sentinel=False)[0]
         dup = duplicated_among(codes, ok)
-        reasons.flag(dup, "duplicate_contact_id", ("contact_id: ", out["contact_id"]))
+        if dup.any():  # keep the most complete row of each id, not merely the first
+            dup, kept = _most_complete(out, np.asarray(codes), ok)
+            reasons.flag(dup, "duplicate_contact_id", ("contact_id: ", out["contact_id"]))
+            rows = np.flatnonzero(dup)
+            kept_row = out["_row"].to_numpy()[kept[rows]]
+            ids = out["contact_id"].to_numpy()[rows]
+            reasons._detail[rows] = [
+                f"contact_id: '{i}' — ligne gardée / kept row {k}"
+                for i, k in zip(ids, kept_row, strict=True)
+            ]
+            dup_note = {"kept": "most_complete", "set_aside": int(dup.sum())}
     out["_file"] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), [fname])
 
     used_mask = pd.Series(~reasons.flagged, index=frame.index)
@@ -334,10 +366,36 @@ def apply_mapping(
         "parsing": parse_info,
         "unmapped_columns": [c for c in raw.columns if c not in set(named) | set(items)],
         "warnings": _warnings(m, raw),
+        "derived": {f: dict(spec) for f, spec in m.derive.items()},
+        "duplicates": dup_note,
+        "normalised_labels": merged_labels,
+        "detected": dict(m.detected),
+        "date_only": [
+            f
+            for f in out.columns
+            if f in tdef.names and tdef.get(f).kind == "datetime" and is_date_only(data[f])
+        ],
     }
     if report["rows_used"] + report["rows_set_aside"] != rows_in:  # pragma: no cover - invariant
         raise AssertionError("rows in != rows used + rows set aside")
     return ImportResult(m.table, data, set_aside, report, m, raw)
+
+
+def _most_complete(out: pd.DataFrame, codes: np.ndarray, ok: np.ndarray):
+    """Among the ``ok`` rows sharing an id, the one with the most filled fields is kept (ties:
+    the first); returns the mask of the others and, per row, the position of the kept row."""
+    idx = np.flatnonzero(ok)
+    multi = idx[pd.Series(codes[idx]).duplicated(keep=False).to_numpy()]
+    fields = [f for f in out.columns if not f.startswith("_")]
+    filled = out.iloc[multi][fields].notna().sum(axis=1).to_numpy()
+    groups = pd.DataFrame({"code": codes[multi], "filled": filled, "pos": multi})
+    best = groups.sort_values(["code", "filled", "pos"], ascending=[True, False, True])
+    keep = best.drop_duplicates("code").set_index("code")["pos"]
+    kept = np.full(len(codes), -1)
+    kept[multi] = keep.reindex(codes[multi]).to_numpy()
+    dup = np.zeros(len(codes), dtype=bool)
+    dup[multi] = kept[multi] != multi
+    return dup, kept
 
 
 def _warnings(m: Mapping, raw: RawTable) -> list[dict]:
@@ -362,6 +420,30 @@ def _warnings(m: Mapping, raw: RawTable) -> list[dict]:
                 "en": f"optional preset columns absent, fields left empty: {skipped}.",
             }
         )
+    ph = m.detected.get("placeholder_columns")
+    if ph:
+        out.append(
+            {
+                "code": "placeholder_columns",
+                "columns": ph,
+                "fr": "colonnes presque entièrement remplies de valeurs de remplissage (« ? », "
+                f"« N/A »…), non utilisées : {', '.join(ph)}.",
+                "en": f"columns almost only placeholders ('?', 'N/A'…), not used: {', '.join(ph)}.",
+            }
+        )
+    for col, share in m.detected.get("not_unique", {}).items():
+        out.append(
+            {
+                "code": "id_not_unique",
+                "column": col,
+                "fr": f"« {col} » n'est pas un identifiant de contact : {percent(share * 100)} de "
+                "valeurs "
+                "distinctes seulement (une même valeur sur plusieurs lignes).",
+                "en": f"'{col}' is not a contact id: only {percent(share * 100, 'en')} distinct "
+                "values (one value "
+                "on several rows).",
+            }
+        )
     low = [f for f, c in m.confidence.items() if c < 0.7]
     if m.source == "auto" and low:
         out.append(
@@ -379,6 +461,12 @@ def _derive(frame, fname, spec, m, reasons, parse_info) -> pd.Series:
     """A field computed from other columns: a duration between two timestamps, or presence."""
     if "present" in spec:
         return (~is_missing(frame[spec["present"]])).astype("boolean")
+    if "date_time" in spec:  # date + the earliest of several time-of-day columns
+        date_col, *time_cols = spec["date_time"]
+        values, day = first_stage_time(frame, date_col, time_cols)
+        parse_info[fname] = {**day.info, "derived": f"{date_col} + min({', '.join(time_cols)})"}
+        reasons.flag(day.invalid, "unparseable_date", (f"{fname} ({date_col}): ", frame[date_col]))
+        return values
     end_col, start_col = spec["diff"]
     # a format given for the derived field applies to both timestamps
     end = parse_datetime(frame[end_col], m.formats.get(end_col) or m.formats.get(fname))
