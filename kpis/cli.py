@@ -351,6 +351,7 @@ def cmd_report(args) -> int:
         table=None if args.table in PERIOD_TABLES else args.table,
         lang=args.lang,
         period_tables=periods,
+        key_file=args.key_file,
     )
 
 
@@ -412,6 +413,9 @@ def build_parser(cls=argparse.ArgumentParser) -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="deliverable / livrable (.xlsx, .html, .pptx)")
     files(r)
     r.add_argument("--workspace", help="workspace JSON (mappings, settings, targets, cells)")
+    r.add_argument(
+        "--key-file", help="pseudonymisation key file saved with the workspace (same pseudonyms)"
+    )
     r.add_argument("--param", action="append", metavar="NAME=VALUE")
     r.add_argument("--out", required=True, help="OUT.xlsx | OUT.html | OUT.pptx")
     r.set_defaults(func=cmd_report)

@@ -42,7 +42,13 @@ MAX_LIST = 200  # values in one filter or parameter list: more looks like data, 
 MAX_TEXT = 10_000  # characters in one comment or mapping
 TOP_KEYS = ("format", "version", "saved_at", "mappings", "settings", "targets", "cells")
 CELL_KEYS = ("id", "view", "title", "params", "filters", "comment", "created_at")
-SETTINGS_KEYS = ("params", "filters", "lang", "provider_field", "rules", "note", "pseudonym_key")
+# "pseudonym_key_id" is the key's fingerprint: the key itself travels in a separate key file
+# (whoever holds the workspace alone cannot re-identify customers from candidate ids).
+# "pseudonym_key" is read from workspaces saved before (they carried the key in clear).
+SETTINGS_KEYS = (
+    "params", "filters", "lang", "provider_field", "rules", "note", "pseudonym_key_id",
+    "pseudonym_key",
+)  # fmt: skip
 
 
 # Errors -----------------------------------------------------------------------------------------

@@ -4,12 +4,13 @@ delete; save / load the workspace (never the data); Excel / HTML / PowerPoint de
 import pandas as pd
 import streamlit as st
 
+from kpis.io.pseudonym import key_file_text
 from kpis.views.runner import standard_audit
 from kpis.workspace import VIEW_TITLES
 from ui import notebook as nb
 from ui import render
 from ui.errors import md_escape, show_error
-from ui.state import setup
+from ui.state import session_key, setup
 
 ctx = setup("nav_notebook")
 st.title(ctx.t("nb_title"))
@@ -51,8 +52,17 @@ with st.expander(ctx.t("nb_workspace"), expanded=not nb.notebook().cells):
                 )
             )
         )
+        key_upload = st.file_uploader(ctx.t("nb_key_load"), type=["txt", "key"], key="nb_key_up")
+        key, problem = nb.read_key(key_upload, loaded)
+        if problem:
+            st.error(ctx.t(problem))
+        elif key is None:
+            st.caption(ctx.t("nb_key_none"))
         st.button(
-            ctx.t("nb_load_apply"), key="nb_load_apply", on_click=nb.apply_workspace, args=(loaded,)
+            ctx.t("nb_load_apply"),
+            key="nb_load_apply",
+            on_click=nb.apply_workspace,
+            args=(loaded, key),
         )
     if ss.get("nb_load_msg") is not None:
         st.success(ctx.t("nb_loaded", n=ss.pop("nb_load_msg")))
@@ -76,6 +86,14 @@ with st.expander(ctx.t("nb_workspace"), expanded=not nb.notebook().cells):
             key="nb_save",
             help=ctx.t("nb_save_help"),
             icon=":material/save:",
+        )
+        st.download_button(
+            ctx.t("nb_key_save"),
+            key_file_text(session_key()),
+            file_name="pilote_cle_pseudonymisation.txt",
+            mime="text/plain",
+            key="nb_key_save",
+            help=ctx.t("nb_key_help"),
         )
 
 cells = list(nb.notebook().cells)

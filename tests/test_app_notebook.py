@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpis import format as fmt
 from kpis.engine import compute
+from kpis.io.pseudonym import key_file_text, key_id, read_key_file
 from kpis.views.runner import run_cell, standard_audit
 from kpis.workspace import FORMAT_NAME, TOP_KEYS
 
@@ -137,9 +138,30 @@ def test_add_reorder_comment_delete_save_and_load(downloads):
         (c["id"], c["view"], c["params"], c["filters"], c["comment"]) for c in doc["cells"]
     ]
     assert fresh.sidebar.multiselect(key="f_niveau").value == ["N1"]  # the filters came too
-    # the pseudonymisation key came too: next month's files get the same customer pseudonyms
-    assert fresh.session_state["pseudo_key"].hex() == doc["settings"]["pseudonym_key"]
-    assert at.session_state["pseudo_key"].hex() == doc["settings"]["pseudonym_key"]
+    # the workspace carries the key's fingerprint, never the key: shared alone, it cannot be
+    # used to recompute pseudonyms from candidate ids
+    key = at.session_state["pseudo_key"]
+    assert key.hex() not in text and "pseudonym_key" not in doc["settings"]
+    assert doc["settings"]["pseudonym_key_id"] == key_id(key)
+    assert fresh.session_state["pseudo_key"] != key  # no key file given: new pseudonyms
+
+
+def test_the_key_file_restores_the_same_pseudonyms_and_a_wrong_one_is_refused(downloads):
+    at = _open(_app(), NOTEBOOK)  # the page draws the workspace and key-file downloads
+    key = at.session_state["pseudo_key"]
+    saved = [d for d in downloads if d.startswith(b"{") and FORMAT_NAME.encode() in d][-1]
+    key_file = [d for d in downloads if d.startswith(b"pilote-cle-pseudonymisation:")][-1]
+    assert read_key_file(key_file) == key and key.hex().encode() not in saved
+    fresh = _open(_app(), NOTEBOOK)
+    fresh.file_uploader(key="nb_upload").set_value(("audit.json", saved, "application/json"))
+    fresh.run()
+    wrong = key_file_text(bytes(32)).encode()
+    fresh.file_uploader(key="nb_key_up").set_value(("cle.txt", wrong, "text/plain")).run()
+    assert any("pas celle de cet espace" in e.value for e in fresh.error)
+    fresh.file_uploader(key="nb_key_up").set_value(("cle.txt", key_file, "text/plain")).run()
+    assert not fresh.error
+    fresh.button(key="nb_load_apply").click().run()
+    assert fresh.session_state["pseudo_key"] == key  # next month's files: same pseudonyms
 
 
 def test_bad_workspace_files_give_readable_errors():

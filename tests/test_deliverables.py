@@ -300,3 +300,26 @@ def test_cli_report_uses_the_workspace_mapping_and_cells(tmp_path):
     assert "FCR par prestataire" in raw and "Pour le comité du mois" in raw
     assert "97,5\u202f%" in raw  # the workspace's target reached the dashboard
     assert "Rapport d’import" in raw and "contacts.csv" in raw
+
+
+def test_cli_report_takes_the_key_file_and_refuses_another_workspaces_key(tmp_path, capsys):
+    from kpis.cli import main
+    from kpis.io.pseudonym import key_file_text, key_id
+
+    key = bytes(range(32))
+    ws = Workspace(settings={"pseudonym_key_id": key_id(key)})
+    ws_path = tmp_path / "w.json"
+    ws_path.write_text(ws.to_json(), encoding="utf-8")
+    csv = tmp_path / "c.csv"
+    lines = (Path(__file__).parents[1] / "sample_data" / "contacts.csv").read_text("utf-8")
+    csv.write_text("\n".join(lines.splitlines()[:200]) + "\n", encoding="utf-8")
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text(key_file_text(bytes(32)), encoding="utf-8")
+    code = main(["report", str(csv), "--workspace", str(ws_path), "--key-file", str(wrong),
+                 "--out", str(tmp_path / "a.html")])  # fmt: skip
+    assert code == 2 and "empreinte" in capsys.readouterr().err
+    right = tmp_path / "right.txt"
+    right.write_text(key_file_text(key), encoding="utf-8")
+    code = main(["report", str(csv), "--workspace", str(ws_path), "--key-file", str(right),
+                 "--out", str(tmp_path / "a.html")])  # fmt: skip
+    assert code == 0 and (tmp_path / "a.html").exists()

@@ -377,6 +377,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nb_more_tables": ("Tableaux complémentaires", "More tables"),
     "nb_workspace": ("Espace de travail", "Workspace"),
     "nb_save": ("Enregistrer l'espace de travail (JSON)", "Save the workspace (JSON)"),
+    "nb_key_save": ("Enregistrer la clé de pseudonymisation", "Save the pseudonymisation key"),
+    "nb_key_help": (
+        "Un fichier à part, à garder pour vous : avec lui, les fichiers du mois prochain donnent "
+        "aux mêmes clients les mêmes pseudonymes. Ne le joignez pas à un espace de travail que "
+        "vous partagez : qui détient la clé peut retrouver un client à partir d'une liste "
+        "d'identifiants (numéros de téléphone…).",
+        "A separate file, to keep to yourself: with it, next month's files give the same "
+        "customers the same pseudonyms. Do not send it with a workspace you share: whoever holds "
+        "the key can find a customer from a list of candidate ids (phone numbers…).",
+    ),
+    "nb_key_load": (
+        "Clé de pseudonymisation (facultatif, fichier enregistré avec l'espace de travail)",
+        "Pseudonymisation key (optional, the file saved with the workspace)",
+    ),
+    "nb_key_none": (
+        "Sans la clé, les fichiers importés ensuite recevront de nouveaux pseudonymes : les "
+        "clients ne seront pas reliés à ceux du mois précédent.",
+        "Without the key, files imported next get new pseudonyms: customers are not linked to "
+        "last month's.",
+    ),
+    "nb_key_bad": (
+        "Ce fichier n'est pas une clé de pseudonymisation Pilote.",
+        "This file is not a Pilote pseudonymisation key.",
+    ),
+    "nb_key_mismatch": (
+        "Cette clé n'est pas celle de cet espace de travail (empreinte différente) : elle n'est "
+        "pas appliquée.",
+        "This key is not this workspace's (different fingerprint): it is not applied.",
+    ),
     "nb_save_help": (
         "Mappings des fichiers, paramètres, filtres, cibles et cellules du carnet — jamais les "
         "données.",

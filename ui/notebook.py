@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from kpis.errors import PiloteError
+from kpis.io.pseudonym import key_id, read_key_file
 from kpis.views import ViewResult
 from kpis.views.runner import cell_from_view, default_title, run_cell
 from kpis.workspace import Cell, Workspace
@@ -152,9 +153,9 @@ def current_workspace(ctx: Ctx) -> Workspace:
     mappings = dict(ss.get(MAPPINGS_KEY) or {})
     mappings.update({r.report["file"]: r.mapping.to_yaml() for r in ctx.data.results})
     settings = {"params": dict(ss.get("params") or {}), "lang": ctx.lang}
-    # the pseudonymisation key travels with the workspace, so next month's exports give the same
-    # customers the same pseudonyms (the key reveals no identifier; the workspace holds no data)
-    settings["pseudonym_key"] = session_key().hex()
+    # only the key's fingerprint: the key itself goes in a separate key file (key_file_text), so
+    # a workspace shared alone does not let anyone recompute pseudonyms from candidate ids
+    settings["pseudonym_key_id"] = key_id(session_key())
     filters = view_filters(ctx)
     if filters:
         settings["filters"] = filters
@@ -166,7 +167,7 @@ def current_workspace(ctx: Ctx) -> Workspace:
     )
 
 
-def apply_workspace(ws: Workspace) -> None:
+def apply_workspace(ws: Workspace, key_bytes: bytes | None = None) -> None:
     """Replace the session's notebook, parameters, targets, filters and language by those of a
     loaded workspace (an on_click callback: the sidebar picks the filters up on this run)."""
     ss = st.session_state
@@ -174,9 +175,11 @@ def apply_workspace(ws: Workspace) -> None:
         del ss[k]
     ss[NB_KEY] = Workspace(cells=list(ws.cells))
     ss["params"] = dict(ws.settings.get("params") or {})
-    key = str(ws.settings.get("pseudonym_key") or "")
+    key = str(ws.settings.get("pseudonym_key") or "")  # an older workspace carried it in clear
     if len(key) == 64 and all(c in "0123456789abcdef" for c in key):
         ss["pseudo_key"] = bytes.fromhex(key)  # applies to the files imported from now on
+    if key_bytes is not None:
+        ss["pseudo_key"] = key_bytes  # from the key file, checked against the fingerprint
     ss["targets"] = {k: float(v) for k, v in ws.targets.items()}
     ss[MAPPINGS_KEY] = dict(ws.mappings)
     filters = dict(ws.settings.get("filters") or {})
@@ -191,6 +194,21 @@ def apply_workspace(ws: Workspace) -> None:
     if ws.settings.get("lang") in ("fr", "en"):
         ss["_keep_lang"] = ws.settings["lang"]
     ss["nb_load_msg"] = len(ws.cells)
+
+
+def read_key(upload, ws: Workspace | None) -> tuple[bytes | None, str]:
+    """The key of an uploaded key file and the message key to show ("" when fine): the file
+    must be a Pilote key file and match the workspace's fingerprint."""
+    if upload is None:
+        return None, ""
+    try:
+        key = read_key_file(upload.getvalue())
+    except ValueError:
+        return None, "nb_key_bad"
+    expected = (ws.settings.get("pseudonym_key_id") if ws is not None else None) or None
+    if expected and key_id(key) != expected:
+        return None, "nb_key_mismatch"
+    return key, ""
 
 
 def read_workspace(upload, lang: str) -> Workspace | None:

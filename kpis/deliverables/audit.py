@@ -130,8 +130,9 @@ def cli_report(
     table: str | None = None,
     lang: str = "fr",
     period_tables: Mapping | None = None,
+    key_file: str | Path | None = None,
 ) -> int:
-    """``pilote report FILE… [--mapping M] [--workspace W.json] --out OUT``.
+    """``pilote report FILE… [--mapping M] [--workspace W.json] [--key-file K] --out OUT``.
 
     Each file is imported with ``--mapping`` when given, else with the workspace's mapping for
     that file name (``Workspace.mappings`` keyed by file name), else auto-detected. Returns 0;
@@ -145,8 +146,26 @@ def cli_report(
     if workspace_path:
         ws = Workspace.load(workspace_path)
         ws_maps = ws.mappings
-        hex_key = str(ws.settings.get("pseudonym_key") or "")
+        hex_key = str(ws.settings.get("pseudonym_key") or "")  # older workspaces carried it
         key = bytes.fromhex(hex_key) if len(hex_key) == 64 else None  # same pseudonyms as the app
+    if key_file:
+        from kpis.io.pseudonym import key_id, read_key_file
+
+        try:
+            key = read_key_file(Path(key_file).read_bytes())
+        except (OSError, ValueError) as exc:
+            raise ReportError(
+                "fichier de clé illisible ou qui n'est pas une clé Pilote.",
+                "unreadable key file, or not a Pilote key.",
+                file=str(key_file),
+            ) from exc
+        expected = ws.settings.get("pseudonym_key_id") if workspace_path else None
+        if expected and key_id(key) != expected:
+            raise ReportError(
+                "cette clé n'est pas celle de l'espace de travail (empreinte différente).",
+                "this key is not the workspace's (different fingerprint).",
+                file=str(key_file),
+            )
     results = []
     for f in files:
         sibling = Path(f).with_name(Path(f).stem + ".mapping.yaml")  # as the app reads it

@@ -26,6 +26,32 @@ def new_key() -> bytes:
     return secrets.token_bytes(32)
 
 
+KEY_FILE_PREFIX = "pilote-cle-pseudonymisation:"
+
+
+def key_id(key: bytes) -> str:
+    """A fingerprint of the key (16 hex characters of SHA-256 over a domain label): it tells
+    whether a key file is the workspace's, and cannot recompute any pseudonym."""
+    return hashlib.sha256(b"pilote key id\x00" + key).hexdigest()[:16]
+
+
+def key_file_text(key: bytes) -> str:
+    """The content of a key file: one line, the prefix then the key in hex."""
+    return KEY_FILE_PREFIX + key.hex() + "\n"
+
+
+def read_key_file(data: bytes | str) -> bytes:
+    """The key of a key file (``key_file_text``); ValueError when it is not one."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    text = text.strip()
+    if not text.startswith(KEY_FILE_PREFIX):
+        raise ValueError("not a Pilote key file")
+    raw = text[len(KEY_FILE_PREFIX) :]
+    if len(raw) != 64:
+        raise ValueError("not a Pilote key file")
+    return bytes.fromhex(raw)
+
+
 def default_key() -> bytes:
     """The key from PILOTE_WORKSPACE_KEY (hex) when set, else one random key per process."""
     env = os.environ.get(ENV_KEY)
