@@ -92,6 +92,19 @@ def app_url():
         log.close()
 
 
+LOCAL = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:", "about:")
+
+
+@pytest.fixture(autouse=True)
+def nothing_leaves_the_machine(page):
+    """Every request the page makes goes to the local server (no font, icon or script from an
+    outside host): recorded for the whole test, asserted at its end."""
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else outside.append(r.url))
+    yield
+    assert not outside, f"requests left the machine: {sorted(set(outside))[:10]}"
+
+
 def _nav(page, label: str):
     page.get_by_test_id("stSidebar").get_by_role("link", name=label, exact=True).click()
 
