@@ -58,7 +58,9 @@ def kpi_card(ctx: Ctx, kpi, row: pd.Series, trend: pd.Series | None) -> None:
     ci = fmt.interval(row["ci_low"], row["ci_high"], unit, ctx.lang)
     if ci:
         parts.append(f"{ctx.t('ci')} {ci}")
-    parts.append(fmt.n_text(row["n"], ctx.lang))
+    population = row.get("population")  # "sur 18 662 appels entrants présentés"
+    on = "sur" if ctx.lang == "fr" else "over"
+    parts.append(f"{on} {population}" if population else fmt.n_text(row["n"], ctx.lang))
     if not fmt.is_missing(target):
         parts.append(f"{ctx.t('target')} {fmt.value(target, unit, ctx.lang)}")
     word = status_word(ctx, value, tg, kpi.direction)

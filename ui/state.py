@@ -372,7 +372,9 @@ def cached_compute(
 def setup(page: str) -> Ctx:
     """Page config, state defaults and the shared sidebar; returns the page's context."""
     st.set_page_config(
-        page_title=f"Pilote — {t(page)}", page_icon="🎧", layout="wide"  # emoji: no font host
+        page_title=f"Pilote — {t(page)}",
+        page_icon="🎧",
+        layout="wide",  # emoji: no font host
     )
     ss = st.session_state
     ss.setdefault("params", {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpis.populations import population_text
 from kpis.targets import target_of
 from kpis.views import charts
 from kpis.views.base import (
@@ -64,6 +65,11 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
             "ci_low": main["ci_low"].to_numpy(float),
             "ci_high": main["ci_high"].to_numpy(float),
             "n": main["n"].to_numpy(float),
+            # what the KPI counts over: "18 662 appels entrants présentés"
+            "population": [
+                population_text(n, pid, lang)
+                for n, pid in zip(main["n"], main["population_id"], strict=True)
+            ],
             "unit": main["unit"].to_numpy(),
             "target": [tg[k].value if tg[k].judged else None for k in main["kpi"]],
             "target_source": [tg[k].source for k in main["kpi"]],
