@@ -301,6 +301,13 @@ def resolve_params(kpi: KPI, params: Mapping | None, registry: Registry = REGIST
 # Results ---------------------------------------------------------------------------------------
 
 
+def _duration_intervals(units: tuple, g: int) -> tuple:
+    """Mean interval, median and median interval per segment from ``duration_units`` (its
+    values are the engine's own copy: reordered in place for the medians)."""
+    xs, sizes = units
+    return stats.grouped_intervals(xs, sizes, scratch=True)
+
+
 def _finish(kpi: KPI, agg: Agg, p: Mapping) -> pd.DataFrame:
     keys = agg.keys if agg.keys is not None else pd.DataFrame(index=pd.RangeIndex(len(agg.num)))
     keys = keys.reset_index(drop=True)
@@ -331,8 +338,7 @@ def _finish(kpi: KPI, agg: Agg, p: Mapping) -> pd.DataFrame:
             lo, hi = stats.wilson_interval(num, den)
             lo, hi = 100.0 * lo, 100.0 * hi
         elif kind == "mean" and agg.units is not None:
-            lo, hi = stats.mean_interval(*agg.units, g)
-            med, med_lo, med_hi = stats.median_interval(*agg.units, g)
+            lo, hi, med, med_lo, med_hi = _duration_intervals(agg.units, g)
         elif kind == "mean":
             lo, hi = stats.t_interval(den, num, agg.sq)
     detail = agg.detail
