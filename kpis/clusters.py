@@ -17,7 +17,6 @@ The sums are integers, held exactly in float64: the order of the additions canno
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 
 class ClusterIndex:
@@ -45,20 +44,21 @@ class ClusterIndex:
             self.pseg, self.starts, self.npairs = None, None, k
             return
         idx = np.flatnonzero(csize[ckey] >= 2)  # rows of customers seen twice or more
-        codes, uniq = pd.factorize(seg_codes[idx] * k + cust[idx])
-        size = np.bincount(codes)
+        pair, order = _pairs_by_segment(seg_codes[idx], cust[idx], ngroups, k)
+        # pair: per row of idx (taken in ``order``), its (segment, customer) pair, numbered in
+        # (segment, customer) order
+        size = np.bincount(pair)
         multi = size >= 2
-        pseg = np.asarray(uniq, dtype=np.int64)[multi] // k
-        # dense codes of the multi-row pairs, ordered by segment: per-segment sums are then
-        # contiguous reductions
-        by_seg = np.argsort(pseg.astype(np.int16 if ngroups < 2**15 else np.int64), kind="stable")
-        dense = np.full(len(uniq), -1, dtype=np.int64)
-        dense[np.flatnonzero(multi)[by_seg]] = np.arange(len(by_seg))
-        keep = multi[codes]
-        self.rows = None if keep.all() and len(idx) == n else idx[keep]
-        self.codes = dense[codes[keep]]
-        self.pseg = pseg[by_seg]
-        self.npairs = len(by_seg)
+        keep = multi[pair]
+        dense = np.cumsum(multi) - 1
+        at = idx if order is None else idx[order]
+        rows = at[keep]
+        self.rows = None if len(rows) == n else rows
+        self.codes = dense[pair[keep]]
+        first = np.zeros(len(size), dtype=np.int64)  # a row of each pair
+        first[pair] = np.arange(len(pair))
+        self.pseg = seg_codes[at[first]][multi]
+        self.npairs = int(np.count_nonzero(multi))
         sizes = np.bincount(self.pseg, minlength=ngroups)
         self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)[sizes > 0]
         self.present = sizes > 0
@@ -98,3 +98,46 @@ class ClusterIndex:
             sy, sc = per_seg(y), per_seg(c)
         single_k, single_n = k - sy, n - sc
         return syy + single_k, syn + single_k, snn + single_n, clusters + single_n
+
+
+def _radix_order(key: np.ndarray, bits: int) -> np.ndarray:
+    """Stable order of non-negative integer keys below 2**bits: radix sorts on 16-bit digits,
+    least significant first (NumPy's stable sort of uint16 is a radix sort)."""
+    order = None
+    for shift in range(0, bits, 16):
+        k = key if order is None else key[order]
+        digit = ((k >> shift) & 0xFFFF).astype(np.uint16)
+        step = np.argsort(digit, kind="stable")
+        order = step if order is None else order[step]
+    return order if order is not None else np.zeros(0, dtype=np.int64)
+
+
+def _pairs_by_segment(seg: np.ndarray, cust: np.ndarray, ngroups: int, k: int):
+    """(pair number of each row in the returned order, the order or None for row order): pairs
+    numbered 0, 1, … in (segment, customer) order. Dense key space: a counting pass, rows
+    left in place; otherwise rows sorted on the key (segment, customer) by radix sorts."""
+    if len(seg) == 0:
+        return np.zeros(0, dtype=np.int64), None
+    if float(ngroups) * k <= max(4 * len(seg), 1 << 20):
+        key = seg * k + cust
+        number = np.cumsum(np.bincount(key, minlength=ngroups * k) > 0) - 1
+        return number[key], None
+    cbits = max(int(k - 1).bit_length(), 1)
+    bits = cbits + max(int(ngroups - 1).bit_length(), 1)
+    if bits > 62:  # beyond int64: compare the two columns
+        order = np.lexsort((cust, seg))
+    else:
+        dtype = np.uint32 if bits <= 32 else np.uint64
+        key = (seg.astype(dtype) << dtype(cbits)) | cust.astype(dtype)
+        order = _radix_order(key, bits)
+        key = key[order]
+        new = np.empty(len(order), dtype=bool)
+        new[0] = True
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        return np.cumsum(new) - 1, order
+    s, c = seg[order], cust[order]
+    new = np.empty(len(order), dtype=bool)
+    new[0] = True
+    np.not_equal(s[1:], s[:-1], out=new[1:])
+    new[1:] |= c[1:] != c[:-1]
+    return np.cumsum(new) - 1, order

@@ -24,6 +24,7 @@ BOOT_MAX_N = 1000  # bootstrap below this many units per segment, Hall's transfo
 BOOT_B = 499  # resamples
 BOOT_BUDGET = 2_000_000  # at most this many resampled values per call (then Hall's method)
 SEED = 20260101
+SELECT_MIN = 20_000  # from this many values, order statistics by a sampled bracket
 
 
 def _layout(codes, x, ngroups: int):
@@ -139,9 +140,35 @@ def median_interval(codes, x, ngroups: int, conf: float = 0.95):
     return _median_interval(np.array(xs), _starts(sizes), sizes, conf)
 
 
+def _order_stats(seg: np.ndarray, ranks: list[int]) -> list[float]:
+    """Exact values of the (sorted, 0-based) ``ranks`` of ``seg`` (reordered in place).
+
+    Large segments: a sorted sample of ~2,000 values brackets the ranks (±3√sample ranks of
+    margin); one comparison pass counts the values below the bracket and keeps those inside, and
+    only these are partitioned. A bracket that misses a rank falls back to a full partition."""
+    n = len(seg)
+    if n >= SELECT_MIN:
+        sample = np.sort(seg[:: n // 2048])
+        ns = len(sample)
+        margin = int(3 * np.sqrt(ns)) + 8
+        low = sample[max(ranks[0] * ns // n - margin, 0)]
+        high = sample[min(ranks[-1] * ns // n + margin, ns - 1)]
+        ge = seg >= low
+        below = n - int(np.count_nonzero(ge))
+        if below <= ranks[0]:
+            ge &= seg <= high
+            inside = seg[ge]
+            if below + len(inside) > ranks[-1]:
+                want = [r - below for r in ranks]
+                inside.partition(want)
+                return [float(inside[w]) for w in want]
+    seg.partition(ranks)
+    return [float(seg[r]) for r in ranks]
+
+
 def _median_interval(xs, starts, sizes, conf=0.95):
-    """Medians and their intervals; reorders ``xs`` within each segment (in place). The two
-    interval ranks are selected first: the middle ranks then lie in the ~2√n values between."""
+    """Medians and their intervals by exact order statistics (``_order_stats``); may reorder
+    ``xs`` within each segment."""
     ngroups = len(sizes)
     med = np.full(ngroups, np.nan)
     lo = np.full(ngroups, np.nan)
@@ -149,16 +176,12 @@ def _median_interval(xs, starts, sizes, conf=0.95):
     ranks = median_rank(sizes, conf)
     for g in np.flatnonzero(sizes > 0):
         size, j = int(sizes[g]), int(ranks[g])
-        seg = xs[starts[g] : starts[g] + size]
         mids = [(size - 1) // 2, size // 2]
-        base = 0
+        want = sorted({*mids, *([j - 1, size - j] if j >= 1 else [])})
+        got = dict(zip(want, _order_stats(xs[starts[g] : starts[g] + size], want), strict=True))
+        med[g] = 0.5 * (got[mids[0]] + got[mids[1]])
         if j >= 1:
-            seg.partition([j - 1, size - j])
-            lo[g], hi[g] = seg[j - 1], seg[size - j]
-            base = j - 1  # seg[j−1 : size−j+1] holds ranks j−1 … size−j, the middle ones too
-            seg = seg[base : size - j + 1]
-        seg.partition(sorted({m - base for m in mids}))
-        med[g] = 0.5 * (seg[mids[0] - base] + seg[mids[1] - base])
+            lo[g], hi[g] = got[j - 1], got[size - j]
     return med, lo, hi
 
 
