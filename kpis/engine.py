@@ -19,6 +19,8 @@ population_id, median, median_ci_low, median_ci_high``.
   A filter or segment field that a KPI's table lacks makes that KPI ``not_computable`` (surveys
   and evaluations borrow the field from contacts through ``contact_id`` when they can).
 - Recontact flags are computed once on the whole unfiltered contacts table, then filtered.
+- A breakdown (segment fields × periods) of more than ``MAX_SEGMENTS`` segments in a table is
+  refused with ``TooManySegments`` (fr/en message naming the fields and the count).
 - Rates are in percent, NPS in points, durations in seconds. An empty denominator gives status
   ``no_data`` and no value — never 0.
 """
@@ -35,6 +37,7 @@ import pandas as pd
 from kpis import stats
 from kpis.definitions import REGISTRY
 from kpis.definitions._base import Agg, NotComputable
+from kpis.errors import TooManySegments
 from kpis.filters import DATE_FILTER_KEYS as DATE_FILTER_KEYS  # re-exported
 from kpis.filters import TIME_FIELDS as TIME_FIELDS  # re-exported
 from kpis.filters import filter_rows, time_field
@@ -70,6 +73,7 @@ FLOAT_COLUMNS = (
     "median_ci_high",
 )
 STATUSES = ("ok", "not_computable", "no_data", "low_sample")
+MAX_SEGMENTS = 50_000  # a finer breakdown is refused (TooManySegments), not computed
 
 
 # Views -----------------------------------------------------------------------------------------
@@ -200,6 +204,9 @@ class Env:
             )
         df = picked.rows
         seg = Segmenter(df, self.by, self.period, tf)
+        if seg.ngroups > MAX_SEGMENTS:
+            fields = self.by + ([f"{PERIOD_COLUMN} ({self.period})"] if self.period else [])
+            raise TooManySegments(fields, seg.ngroups, MAX_SEGMENTS)
         return View(name, full, df, picked.mask, seg, note)
 
     def recontact(self, p: Mapping) -> pd.DataFrame:
