@@ -19,6 +19,8 @@ population_id, median, median_ci_low, median_ci_high``.
   A filter or segment field that a KPI's table lacks makes that KPI ``not_computable`` (surveys
   and evaluations borrow the field from contacts through ``contact_id`` when they can).
 - Recontact flags are computed once on the whole unfiltered contacts table, then filtered.
+- A breakdown (segment fields × periods) of more than ``MAX_SEGMENTS`` segments in a table is
+  refused with ``TooManySegments`` (fr/en message naming the fields and the count).
 - Rates are in percent, NPS in points, durations in seconds. An empty denominator gives status
   ``no_data`` and no value — never 0.
 """
@@ -35,6 +37,7 @@ import pandas as pd
 from kpis import stats
 from kpis.definitions import REGISTRY
 from kpis.definitions._base import Agg, NotComputable
+from kpis.errors import TooManySegments
 from kpis.filters import DATE_FILTER_KEYS as DATE_FILTER_KEYS  # re-exported
 from kpis.filters import TIME_FIELDS as TIME_FIELDS  # re-exported
 from kpis.filters import filter_rows, time_field
@@ -70,6 +73,7 @@ FLOAT_COLUMNS = (
     "median_ci_high",
 )
 STATUSES = ("ok", "not_computable", "no_data", "low_sample")
+MAX_SEGMENTS = 50_000  # a finer breakdown is refused (TooManySegments), not computed
 
 
 # Views -----------------------------------------------------------------------------------------
@@ -200,6 +204,9 @@ class Env:
             )
         df = picked.rows
         seg = Segmenter(df, self.by, self.period, tf)
+        if seg.ngroups > MAX_SEGMENTS:
+            fields = self.by + ([f"{PERIOD_COLUMN} ({self.period})"] if self.period else [])
+            raise TooManySegments(fields, seg.ngroups, MAX_SEGMENTS)
         return View(name, full, df, picked.mask, seg, note)
 
     def recontact(self, p: Mapping) -> pd.DataFrame:
@@ -301,6 +308,13 @@ def resolve_params(kpi: KPI, params: Mapping | None, registry: Registry = REGIST
 # Results ---------------------------------------------------------------------------------------
 
 
+def _duration_intervals(units: tuple, g: int) -> tuple:
+    """Mean interval, median and median interval per segment from ``duration_units`` (its
+    values are the engine's own copy: reordered in place for the medians)."""
+    xs, sizes = units
+    return stats.grouped_intervals(xs, sizes, scratch=True)
+
+
 def _finish(kpi: KPI, agg: Agg, p: Mapping) -> pd.DataFrame:
     keys = agg.keys if agg.keys is not None else pd.DataFrame(index=pd.RangeIndex(len(agg.num)))
     keys = keys.reset_index(drop=True)
@@ -331,8 +345,7 @@ def _finish(kpi: KPI, agg: Agg, p: Mapping) -> pd.DataFrame:
             lo, hi = stats.wilson_interval(num, den)
             lo, hi = 100.0 * lo, 100.0 * hi
         elif kind == "mean" and agg.units is not None:
-            lo, hi = stats.mean_interval(*agg.units, g)
-            med, med_lo, med_hi = stats.median_interval(*agg.units, g)
+            lo, hi, med, med_lo, med_hi = _duration_intervals(agg.units, g)
         elif kind == "mean":
             lo, hi = stats.t_interval(den, num, agg.sq)
     detail = agg.detail

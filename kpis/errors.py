@@ -6,6 +6,8 @@ traceback reaches a user for a bad file.
 
 from __future__ import annotations
 
+from kpis.format import integer
+
 
 class PiloteError(Exception):
     """Base error: ``message(lang)`` gives the user-facing text."""
@@ -87,3 +89,23 @@ class MappingError(PiloteError):
 
 class UnknownKPIError(PiloteError):
     code = "unknown_kpi"
+
+
+class TooManySegments(PiloteError):
+    """A breakdown has more segments than the engine computes (memory): names the fields."""
+
+    code = "too_many_segments"
+
+    def __init__(self, fields: list[str], segments: int, limit: int) -> None:
+        names = ", ".join(f"« {f} »" for f in fields)
+        names_en = ", ".join(f"'{f}'" for f in fields)
+        super().__init__(
+            f"la ventilation par {names} donne {integer(segments, 'fr')} segments, au-delà de "
+            f"la limite de {integer(limit, 'fr')} : trop fine pour être calculée.",
+            f"the breakdown by {names_en} gives {integer(segments, 'en')} segments, above the "
+            f"limit of {integer(limit, 'en')}: too fine to compute.",
+            column=fields[0] if len(fields) == 1 else None,
+            hint_fr="Choisissez un champ moins détaillé, une période plus longue ou un filtre.",
+            hint_en="Pick a coarser field, a longer period or a filter.",
+        )
+        self.fields, self.segments, self.limit = fields, segments, limit

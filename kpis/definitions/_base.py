@@ -8,13 +8,13 @@ sums (one entry per segment) or raises ``NotComputable`` naming the fields it la
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from kpis.clusters import ClusterIndex
 from kpis.registry import Param
 
 # Result kinds: ratio (×100, Wilson; cluster-robust when the units carry a customer_id), rate
@@ -95,8 +95,8 @@ RECONTACT_PARAMS = {
 
 def mean_agg(v, values: np.ndarray, mask: np.ndarray, durations: bool = False, **kw) -> Agg:
     """Mean of ``values`` over rows where mask and the value is known: Σx, n, Σx² per segment;
-    ``durations``: also keep the units (segment codes, values) for the skew-proof interval and
-    the median."""
+    ``durations``: also keep the units (``duration_units``) for the skew-proof interval and the
+    median."""
     m = mask & ~np.isnan(values)
     x = np.where(m, values, 0.0)
     total = v.seg.sum(x, clean=True)
@@ -110,54 +110,47 @@ def mean_agg(v, values: np.ndarray, mask: np.ndarray, durations: bool = False, *
         **kw,
     )
     if durations:
-        agg.units = (v.seg.codes[m], values[m])
+        agg.units = duration_units(v, values, m)
     return agg
 
 
-def _cluster_pairs(v) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Rows ordered by (segment, customer) pair: the order, the sorted pair codes, the segment
-    of each pair and the pair count (sorted codes make the per-KPI bincounts cache-friendly).
+def _segment_order(v) -> np.ndarray | None:
+    """Row order grouping the segments (stable), None when the rows already are (one segment,
+    or rows sorted by time and a period breakdown); memoised on the view."""
+    codes, g = v.seg.codes, v.seg.ngroups
+    if g == 1 or len(codes) < 2 or not np.any(codes[1:] < codes[:-1]):
+        return None
+    small = codes.astype(np.int16 if g < 2**15 else np.int64)  # int16: radix sort
+    return np.argsort(small, kind="stable")
 
-    A row without a customer id is a cluster of its own."""
+
+def duration_units(v, values: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The values where ``m``, grouped by segment (row order within a segment), and the number
+    per segment: the layout the mean and median intervals read (``stats.grouped_intervals``)."""
+    order = v.memo("segment_order", lambda: _segment_order(v))
+    xs = values[m] if order is None else values[order[m[order]]]
+    return xs, v.seg.count(m).astype(np.int64)
+
+
+def cluster_sums(v, num: np.ndarray, den: np.ndarray, k=None, n=None) -> tuple | None:
+    """Per segment Σ_c y_c², Σ_c y_c·n_c, Σ_c n_c² and the number of clusters (customers with a
+    unit), from the rows' customer ids (``kpis.clusters``); None when the table has no
+    customer_id. ``k``, ``n``: segment counts of num and den when already known."""
+    if not v.has("customer_id"):
+        return None
+    index = v.memo("cluster_index", lambda: _cluster_index(v))
+    k = v.seg.count(num) if k is None else k
+    n = v.seg.count(den) if n is None else n
+    return index.sums(num, den, k, n)
+
+
+def _cluster_index(v) -> ClusterIndex:
     from kpis.recontact import customer_codes
 
     cust = customer_codes(v.full)
     if v.mask is not None:
         cust = cust[v.mask]
-    cust = cust.copy()
-    lone = cust < 0
-    top = int(cust.max()) + 1 if len(cust) else 0
-    cust[lone] = top + np.arange(int(lone.sum()))
-    k = max(top + int(lone.sum()), 1)
-    if v.seg.ngroups == 1:
-        pairs, seg, npairs = cust, np.zeros(k, dtype=np.int64), k
-    else:
-        codes, uniq = pd.factorize(v.seg.codes * k + cust)
-        pairs, seg, npairs = codes, np.asarray(uniq, dtype=np.int64) // k, len(uniq)
-    order = np.argsort(pairs, kind="stable")
-    return order, pairs[order], seg, npairs
-
-
-def cluster_sums(v, num: np.ndarray, den: np.ndarray) -> tuple | None:
-    """Per segment Σ_c y_c², Σ_c y_c·n_c, Σ_c n_c² and the number of clusters (customers with a
-    unit), from the rows' customer ids; None when the table has no customer_id."""
-    if not v.has("customer_id"):
-        return None
-    order, pairs, seg, npairs = v.memo("cluster_pairs", lambda: _cluster_pairs(v))
-    y = np.bincount(pairs, weights=num[order], minlength=npairs)
-    hit = v.memo("cluster_den", dict).get(id(den))
-    if hit is not None and hit[0]() is den:  # same denominator mask as an earlier KPI
-        n = hit[1]
-    else:
-        n = np.bincount(pairs, weights=den[order], minlength=npairs)
-        v.memo("cluster_den", dict)[id(den)] = (weakref.ref(den), n)
-    g = v.seg.ngroups
-    return (
-        np.bincount(seg, weights=y * y, minlength=g),
-        np.bincount(seg, weights=y * n, minlength=g),
-        np.bincount(seg, weights=n * n, minlength=g),
-        np.bincount(seg, weights=(n > 0).astype("float64"), minlength=g),
-    )
+    return ClusterIndex(v.seg.codes, v.seg.ngroups, cust)
 
 
 def ratio_agg(v, num: np.ndarray, den: np.ndarray, kind: str = "ratio", **kw) -> Agg:
@@ -167,7 +160,7 @@ def ratio_agg(v, num: np.ndarray, den: np.ndarray, kind: str = "ratio", **kw) ->
     num = np.asarray(num, dtype=bool) & den
     agg = Agg(kind, num=v.seg.count(num), den=v.seg.count(den), keys=v.seg.groups, **kw)
     if kind == "ratio":
-        agg.cluster = cluster_sums(v, num, den)
+        agg.cluster = cluster_sums(v, num, den, agg.num, agg.den)
     return agg
 
 

@@ -95,7 +95,10 @@ def _calls(v, p) -> tuple[np.ndarray, str, str]:
 def _call_masks(v, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """offered (inbound presented calls), answered among them, short abandons (to remove)."""
     offered = _calls(v, p)[0]
-    answered = offered & v.true("answered")
+    # one array per view (never written to): the group counts and customer sums memoised on
+    # it serve every KPI over answered calls
+    chans = tuple(sorted(_channels(p)))
+    answered = v.memo(("answered_calls", chans), lambda: offered & v.true("answered"))
     short = np.zeros(len(v.df), dtype=bool)
     s = float(p.get("short_abandon_s") or 0)
     if s > 0:

@@ -1,7 +1,7 @@
 """Statistics for Pilote: intervals (``intervals``), tests (``tests``) and multiple-comparison
 corrections (``multiple``). Library code (scipy, statsmodels) wherever it does the job."""
 
-from kpis.stats.durations import hall_interval, mean_interval, median_interval
+from kpis.stats.durations import grouped_intervals, hall_interval, mean_interval, median_interval
 from kpis.stats.intervals import (
     EMPTY_DENOMINATOR,
     Z95,
@@ -37,6 +37,7 @@ __all__ = [
     "chi2_heterogeneity",
     "cluster_ratio_interval",
     "cluster_ratio_var",
+    "grouped_intervals",
     "hall_interval",
     "mean_interval",
     "median_interval",

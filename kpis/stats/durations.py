@@ -24,20 +24,21 @@ BOOT_MAX_N = 1000  # bootstrap below this many units per segment, Hall's transfo
 BOOT_B = 499  # resamples
 BOOT_BUDGET = 2_000_000  # at most this many resampled values per call (then Hall's method)
 SEED = 20260101
+SELECT_MIN = 20_000  # from this many values, order statistics by a sampled bracket
 
 
 def _layout(codes, x, ngroups: int):
-    """Values sorted by segment (and the segment starts and sizes)."""
+    """Values grouped by segment (stable: row order within a segment), and the segment sizes."""
     codes = np.asarray(codes, dtype=np.int64)
     x = np.asarray(x, dtype="float64")
-    if ngroups == 1:
-        order_x = x
-    else:
+    if ngroups > 1 and len(codes) > 1 and np.any(codes[1:] < codes[:-1]):
         small = codes.astype(np.int16 if ngroups < 2**15 else np.int64)  # int16: radix sort
-        order_x = x[np.argsort(small, kind="stable")]
-    sizes = np.bincount(codes, minlength=ngroups)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    return order_x, starts, sizes
+        x = x[np.argsort(small, kind="stable")]
+    return x, np.bincount(codes, minlength=ngroups)
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
 
 
 def hall_interval(n, mean, sd, skew, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -60,16 +61,21 @@ def hall_interval(n, mean, sd, skew, conf: float = 0.95) -> tuple[np.ndarray, np
 
 
 def _moments(xs: np.ndarray, starts: np.ndarray, sizes: np.ndarray):
-    """n, mean, sd (n − 1) and skewness m₃/s³ of each segment of the sorted values."""
+    """n, mean, sd (n − 1) and skewness m₃/s³ of each segment of the grouped values (two-pass:
+    sums of the deviations from the mean, one contiguous reduction per segment)."""
     ng = len(sizes)
     nz = sizes > 0
-    seg = np.repeat(np.arange(ng), sizes)
     n = sizes.astype("float64")
     n_ = np.where(nz, n, 1.0)
-    mean = np.bincount(seg, weights=xs, minlength=ng) / n_
-    d = xs - mean[seg]
-    m2 = np.bincount(seg, weights=d * d, minlength=ng)
-    m3 = np.bincount(seg, weights=d * d * d, minlength=ng)
+    mean, m2, m3 = np.zeros(ng), np.zeros(ng), np.zeros(ng)
+    if nz.any():
+        at = starts[nz]  # non-empty segments start at strictly increasing offsets
+        mean[nz] = np.add.reduceat(xs, at) / n_[nz]
+        d = xs - (mean[0] if ng == 1 else np.repeat(mean[nz], sizes[nz]))
+        d2 = d * d
+        m2[nz] = np.add.reduceat(d2, at)
+        d2 *= d
+        m3[nz] = np.add.reduceat(d2, at)
     sd = np.sqrt(m2 / np.where(n > 1, n - 1, 1.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         skew = np.where(sd > 0, (m3 / n_) / sd**3, 0.0)
@@ -99,7 +105,11 @@ def mean_interval(
     """Interval of each segment's mean: bootstrap-t below ``BOOT_MAX_N`` units (while the
     resampled values stay within ``budget``, smallest segments first), Hall's transformation
     otherwise; NaN below 2 units."""
-    xs, starts, sizes = _layout(codes, x, ngroups)
+    xs, sizes = _layout(codes, x, ngroups)
+    return _mean_interval(xs, _starts(sizes), sizes, conf, seed, budget)
+
+
+def _mean_interval(xs, starts, sizes, conf=0.95, seed=SEED, budget=BOOT_BUDGET):
     n, mean, sd, skew = _moments(xs, starts, sizes)
     lo, hi = hall_interval(n, mean, sd, skew, conf)
     rng = np.random.default_rng(seed)
@@ -126,18 +136,61 @@ def median_rank(n, conf: float = 0.95) -> np.ndarray:
 
 def median_interval(codes, x, ngroups: int, conf: float = 0.95):
     """Median of each segment and its order-statistic interval (NaN where not defined)."""
-    xs, starts, sizes = _layout(codes, x, ngroups)
+    xs, sizes = _layout(codes, x, ngroups)
+    return _median_interval(np.array(xs), _starts(sizes), sizes, conf)
+
+
+def _order_stats(seg: np.ndarray, ranks: list[int]) -> list[float]:
+    """Exact values of the (sorted, 0-based) ``ranks`` of ``seg`` (reordered in place).
+
+    Large segments: a sorted sample of ~2,000 values brackets the ranks (±3√sample ranks of
+    margin); one comparison pass counts the values below the bracket and keeps those inside, and
+    only these are partitioned. A bracket that misses a rank falls back to a full partition."""
+    n = len(seg)
+    if n >= SELECT_MIN:
+        sample = np.sort(seg[:: n // 2048])
+        ns = len(sample)
+        margin = int(3 * np.sqrt(ns)) + 8
+        low = sample[max(ranks[0] * ns // n - margin, 0)]
+        high = sample[min(ranks[-1] * ns // n + margin, ns - 1)]
+        ge = seg >= low
+        below = n - int(np.count_nonzero(ge))
+        if below <= ranks[0]:
+            ge &= seg <= high
+            inside = seg[ge]
+            if below + len(inside) > ranks[-1]:
+                want = [r - below for r in ranks]
+                inside.partition(want)
+                return [float(inside[w]) for w in want]
+    seg.partition(ranks)
+    return [float(seg[r]) for r in ranks]
+
+
+def _median_interval(xs, starts, sizes, conf=0.95):
+    """Medians and their intervals by exact order statistics (``_order_stats``); may reorder
+    ``xs`` within each segment."""
+    ngroups = len(sizes)
     med = np.full(ngroups, np.nan)
     lo = np.full(ngroups, np.nan)
     hi = np.full(ngroups, np.nan)
     ranks = median_rank(sizes, conf)
     for g in np.flatnonzero(sizes > 0):
         size, j = int(sizes[g]), int(ranks[g])
-        seg = xs[starts[g] : starts[g] + size]
         mids = [(size - 1) // 2, size // 2]
-        kth = sorted({*mids, *([j - 1, size - j] if j >= 1 else [])})
-        part = np.partition(seg, kth)
-        med[g] = 0.5 * (part[mids[0]] + part[mids[1]])
+        want = sorted({*mids, *([j - 1, size - j] if j >= 1 else [])})
+        got = dict(zip(want, _order_stats(xs[starts[g] : starts[g] + size], want), strict=True))
+        med[g] = 0.5 * (got[mids[0]] + got[mids[1]])
         if j >= 1:
-            lo[g], hi[g] = part[j - 1], part[size - j]
+            lo[g], hi[g] = got[j - 1], got[size - j]
     return med, lo, hi
+
+
+def grouped_intervals(xs, sizes, conf: float = 0.95, scratch: bool = False):
+    """Mean interval, median and median interval of each segment from values already grouped
+    by segment (row order within a segment) and the segment sizes: one layout for both.
+    ``scratch``: ``xs`` may be reordered in place (else it is copied for the medians)."""
+    xs = np.asarray(xs, dtype="float64")
+    sizes = np.asarray(sizes, dtype=np.int64)
+    starts = _starts(sizes)
+    lo, hi = _mean_interval(xs, starts, sizes, conf)  # reads xs in row order (bootstrap)
+    return lo, hi, *_median_interval(xs if scratch else xs.copy(), starts, sizes, conf)
