@@ -88,6 +88,7 @@ def _ref_moments(xs, sizes):
 
 
 def _ref_boot_t(x, rng, b, conf):
+    x = np.sort(x)  # resamples independent of the rows' order
     n = len(x)
     mean, sd = x.mean(), x.std(ddof=1)
     if sd == 0:

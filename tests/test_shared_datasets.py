@@ -412,8 +412,10 @@ def test_reference_tables_get_an_answer_not_a_crash(rel, capsys):
     except PiloteError as exc:
         assert exc.message("fr") and exc.message("en")
         code = main(["check", str(DATA / rel), "--format", "json"])
-        err = capsys.readouterr().err
-        assert code == 2 and "Erreur inattendue" not in err and err.strip()
+        out = capsys.readouterr()
+        assert code == 2 and "Erreur inattendue" not in out.err + out.out
+        error = json.loads(out.out)["error"]  # with --format json the error is JSON on stdout
+        assert error["message"] and error["code"]
         return
     rep = res.report
     assert rep["mapping_source"] == "auto"

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from kpis import format as fmt
-from kpis.compare import compare_providers
+from kpis.compare import compare_providers, default_kpis
 from kpis.definitions import REGISTRY
 from kpis.engine import compute
 from kpis.rules import run_rules
@@ -256,10 +256,11 @@ def _expected_numbers(view: str, tables) -> dict[str, str]:
         eng = compute(tables, ["fcr", "fcr_measured", "fcr_survey"]).set_index("kpi")
         return {name(k): fmt.percent(eng.loc[k, "value"]) for k in eng.index}
     if view == "comparison":
-        comp = compare_providers(tables, ["fcr", "dmt", "csat", "service_level", "transfer_rate"])
-        rows = comp.table[comp.table["kpi"] == "fcr"]
+        kpis = default_kpis(tables)  # the one default set (page, CLI, standard audit)
+        comp = compare_providers(tables, kpis)
+        rows = comp.table[comp.table["kpi"] == kpis[0]]
         return {
-            f"{name('fcr')} — {r.provider}": f"{fmt.percent(r.std_value)} ajusté "
+            f"{name(kpis[0])} — {r.provider}": f"{fmt.percent(r.std_value)} ajusté "
             f"({fmt.percent(r.value)} brut)"
             for r in rows.itertuples()
         }

@@ -83,7 +83,9 @@ def _moments(xs: np.ndarray, starts: np.ndarray, sizes: np.ndarray):
 
 
 def _boot_t(x: np.ndarray, rng, b: int, conf: float) -> tuple[float, float]:
-    """Bootstrap-t interval of the mean of one sample (vectorised over the resamples)."""
+    """Bootstrap-t interval of the mean of one sample (vectorised over the resamples). The
+    sample is sorted first, so the seeded resamples do not depend on the rows' order."""
+    x = np.sort(x)
     n = len(x)
     mean, sd = x.mean(), x.std(ddof=1)
     if sd == 0:
