@@ -25,6 +25,7 @@ overview = pd.DataFrame(
         "id": [r["id"] for r in records],
         ctx.t("unit"): [r["unit"] for r in records],
         ctx.t("direction"): [ctx.t(r["direction"]) for r in records],
+        ctx.t("population"): [r.get("population_label", "") for r in records],
         ctx.t("target"): [
             fmt.value(ctx.targets.get(r["id"]), r["unit"], ctx.lang) for r in records
         ],

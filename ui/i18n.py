@@ -257,6 +257,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "formula": ("Formule", "Formula"),
     "unit": ("Unité", "Unit"),
     "direction": ("Sens", "Direction"),
+    "population": ("Population (sur quoi il se calcule)", "Population (what it counts over)"),
     "params": ("Paramètres", "Parameters"),
     "param_name": ("Paramètre", "Parameter"),
     "param_default": ("Valeur par défaut", "Default"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -448,20 +447,6 @@ def _decode_all(data: bytes, encoding: str, filename: str) -> str:
     raise ImportFailed("encodage illisible.", "unreadable encoding.", file=filename)
 
 
-def _cell_value(value) -> object:
-    """A spreadsheet cell as the raw frame keeps it: empty → None, whole floats → int (ids and
-    counts stay "123", not "123.0"), a time of day → 'HH:MM:SS' text; dates stay dates."""
-    import datetime as dt
-
-    if value == "":
-        return None
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M:%S")
-    return value
-
-
 def _too_wide(width: int, filename: str) -> ImportFailed:
     return ImportFailed(
         f"le fichier a {width:,} colonnes ; Pilote en lit au plus {MAX_COLUMNS:,}.".replace(
@@ -472,115 +457,6 @@ def _too_wide(width: int, filename: str) -> ImportFailed:
         hint_fr="Exportez seulement les colonnes utiles (dates, canal, motif, durées…).",
         hint_en="Export only the useful columns (dates, channel, reason, durations…).",
     )
-
-
-def read_xlsx(data: bytes, filename: str, sheet: str | int | None = None) -> RawTable:
-    """XLSX through calamine (Rust; a 300,000-row sheet in seconds where openpyxl took minutes).
-    Cells keep their type: numbers, dates and datetimes stay native."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = list(book.sheet_names)
-    except Exception as exc:  # calamine raises its own error types for a broken archive
-        raise ImportFailed(
-            "classeur XLSX illisible ou endommagé.",
-            "unreadable or damaged XLSX workbook.",
-            file=filename,
-        ) from exc
-    chosen = sheets[0] if sheet is None and sheets else sheet
-    if isinstance(chosen, int):
-        chosen = sheets[chosen] if 0 <= chosen < len(sheets) else None
-    if chosen not in sheets:
-        raise ImportFailed(
-            f"la feuille « {sheet} » n'existe pas. Feuilles : {', '.join(sheets)}.",
-            f"sheet '{sheet}' does not exist. Sheets: {', '.join(sheets)}.",
-            file=filename,
-        )
-    try:
-        ws = book.get_sheet_by_name(chosen)
-        if ws.width > MAX_COLUMNS:
-            raise _too_wide(ws.width, filename)
-        rows = ws.to_python(skip_empty_area=False)
-    except ImportFailed:
-        raise
-    except Exception as exc:
-        raise ImportFailed(
-            f"feuille « {chosen} » illisible ({type(exc).__name__}).",
-            f"sheet '{chosen}' unreadable ({type(exc).__name__}).",
-            file=filename,
-        ) from exc
-    top = (ws.start or (0, 0))[0]  # 0-based sheet row of the first row returned
-    filled = [i for i, r in enumerate(rows) if any(v != "" for v in r)]  # blank rows skipped
-    head = filled[0] if filled else 0
-    header = _dedupe([str(_cell_value(c) or "") for c in rows[head]]) if filled else []
-    body = [[_cell_value(v) for v in rows[i]] for i in filled[1:]]
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    frame.insert(0, "_row", [top + i + 1 for i in filled[1:]])  # as the spreadsheet numbers it
-    info = {"format": "xlsx", "sheet": chosen, "sheets": sheets}
-    return RawTable(frame.reset_index(drop=True), filename, info, [])
-
-
-_NS_MIN, _NS_MAX = pd.Timestamp.min, pd.Timestamp.max
-
-
-def _plain_column(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, str | None]:
-    """A Parquet column pandas can hold as a table column, and a note when it was changed:
-    nested values (list, struct, map) become their text; binary becomes UTF-8 text (undecodable
-    bytes replaced); timestamps outside pandas' range become ISO text, so the date parser sets
-    those rows aside with a reason instead of failing the whole file."""
-    t = col.type
-    if pa.types.is_nested(t):
-        text = [
-            None if v is None else json.dumps(v, default=str, ensure_ascii=False)
-            for v in col.to_pylist()
-        ]
-        return pa.chunked_array([pa.array(text, pa.large_string())]), "nested"
-    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
-        text = [None if v is None else v.decode("utf-8", errors="replace") for v in col.to_pylist()]
-        return pa.chunked_array([pa.array(text, pa.large_string())]), "binary"
-    if pa.types.is_timestamp(t) or pa.types.is_date(t):
-        bounds = pc.min_max(col)
-        lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
-        if (lo is not None and lo.year < _NS_MIN.year + 1) or (
-            hi is not None and hi.year > _NS_MAX.year - 1
-        ):
-            return pc.cast(col, pa.large_string()), "out_of_range_dates"
-    return col, None
-
-
-def read_parquet(data: bytes, filename: str) -> RawTable:
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(io.BytesIO(data))
-    except Exception as exc:  # pyarrow raises ArrowInvalid / OSError on damage
-        raise ImportFailed(
-            "fichier Parquet illisible ou endommagé.",
-            "unreadable or damaged Parquet file.",
-            file=filename,
-        ) from exc
-    if table.num_columns > MAX_COLUMNS:
-        raise _too_wide(table.num_columns, filename)
-    notes = {}
-    for i, name in enumerate(table.column_names):
-        col, note = _plain_column(table.column(i))
-        if note:
-            table = table.set_column(i, name, col)
-            notes[name] = note
-    try:
-        frame = table.to_pandas()
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError, TypeError) as exc:
-        raise ImportFailed(
-            f"fichier Parquet d'un type non pris en charge ({exc}).",
-            f"Parquet file of an unsupported type ({exc}).",
-            file=filename,
-        ) from exc
-    frame = frame.reset_index(drop=True)
-    frame.columns = _dedupe([str(c) for c in frame.columns])
-    frame.insert(0, "_row", range(2, len(frame) + 2))
-    info = {"format": "parquet", **({"converted_columns": notes} if notes else {})}
-    return RawTable(frame, filename, info, [])
 
 
 def printable_name(name: str) -> str:
@@ -625,7 +501,11 @@ def read_any(
             hint_en="Save it as .xlsx or .csv.",
         )
     if kind == "xlsx":
+        from kpis.io.sheets import read_xlsx
+
         return read_xlsx(data, filename, sheet)
     if kind == "parquet":
+        from kpis.io.sheets import read_parquet
+
         return read_parquet(data, filename)
     return read_csv(data, filename, encoding, sep)
