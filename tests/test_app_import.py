@@ -207,3 +207,18 @@ def test_loaded_workspace_mapping_applies_to_a_file_of_the_same_name(at):
     assert mapping.loc["started_at", "column"] == "Date de rappel"
     assert _metric(at, "Lignes retenues") == "20"
     assert _metric(at, "Lignes écartées") == "20"
+
+
+def test_value_editor_never_shows_raw_lines_with_personal_data():
+    # after a separator mistake a column holds whole lines: they are not labels and may carry a
+    # customer id, an e-mail or a phone number, so the value editor leaves them out
+    import pandas as pd
+
+    from kpis.io.readers import RawTable
+    from ui.importer import _distinct
+
+    lines = ["02/01/2026 09:15:00;CT0000002;CLI-125412;Email"] * 3 + ["Email"] * 2
+    lines += ["jean.dupont@example.fr", "+33 6 12 34 56 78", "Téléphone"]
+    raw = RawTable(pd.DataFrame({"_row": range(2, 10), "Canal": lines}), "x.csv")
+    shown = _distinct("digest-x", None, ("Canal",), _raw=raw)
+    assert shown == ["Email", "Téléphone"]

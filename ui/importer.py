@@ -12,6 +12,7 @@ import streamlit as st
 from kpis import format as fmt
 from kpis.deliverables.export import csv_bytes
 from kpis.errors import PiloteError
+from kpis.io.aside import mask_line
 from kpis.io.mapping import Mapping, load_mapping
 from kpis.io.parsers import is_missing, parse_bool
 from kpis.io.pipeline import ImportResult, reason_label, resolve_mapping
@@ -29,6 +30,7 @@ from ui.state import (
     upload_digest,
 )
 
+MAX_LABEL = 80  # longer source values are not category labels
 TABLE_CHOICES = ("auto", "contacts", "surveys", "evaluations", "periods")
 NORMALISED = {"canal": CANAL_VALUES, "niveau": NIVEAU_VALUES}
 BOOL_CHOICES = ["true", "false"]
@@ -51,7 +53,10 @@ def _distinct(digest: str, sheet, cols: tuple[str, ...], _raw: RawTable) -> list
         else _raw.frame[list(cols)].astype("str").agg(" ".join, axis=1)
     )
     s = s[~is_missing(s)].astype("str").str.strip()
-    return list(s.value_counts().head(25).index)
+    # a label is short and holds no personal data: after a separator mistake a "value" can be a
+    # whole line with a phone number or a customer id — such values are never shown
+    top = s.value_counts().head(60).index
+    return [v for v in top if len(v) <= MAX_LABEL and mask_line(v, set(), "") == v][:25]
 
 
 def _format_caption(ctx: Ctx, raw: RawTable) -> str:
