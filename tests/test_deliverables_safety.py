@@ -385,3 +385,27 @@ def test_explorer_downloads_have_no_live_formula(monkeypatch):
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert '\'=HYPERLINK("http://x","y")' in {r[1] for r in rows}
     assert not any(formula_like(v) for r in rows for v in r[:2])
+
+
+def test_the_apps_excel_download_survives_control_characters(tmp_path):
+    # the button "Télécharger l'audit (Excel)" calls ui.notebook.deliverable: a label with a
+    # control character once aborted the Streamlit server there; run it in a child process
+    path = hostile_csv(tmp_path, [x for x in CONTROL_LABELS if "\x00" not in x] + HOSTILE[:2])
+    script = (
+        "import sys\n"
+        "from kpis.io.pipeline import import_file\n"
+        "from kpis.views.runner import run_cell\n"
+        "from kpis.workspace import Cell\n"
+        "from ui.notebook import deliverable\n"
+        f"res = import_file({str(path)!r}, mapping={str(MAPPING)!r})\n"
+        "tables = {'contacts': res.data}\n"
+        "cells = [Cell('explorer', {'kpi': 'volume', 'by': ['motif']}), Cell('dashboard')]\n"
+        "results = [run_cell(c, tables, {}) for c in cells]\n"
+        "data = deliverable(results, '.xlsx', tables=tables, settings={})\n"
+        "assert data[:2] == b'PK', data[:20]\n"
+        f"open({str(tmp_path / 'app.xlsx')!r}, 'wb').write(data)\n"
+    )
+    proc = run_python(["-c", script])
+    assert proc.returncode == 0, (proc.returncode, proc.stderr.decode(errors="replace")[-2000:])
+    texts = workbook_texts(tmp_path / "app.xlsx")
+    assert not any(BAD.search(t) for t in texts)
