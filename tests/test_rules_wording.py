@@ -38,14 +38,16 @@ def test_long_wait_durations_adapt_their_unit():
     assert f.is_finding and f.evidence["mean_wait_s"] == 312.0
     assert observation(f, "fr") == (
         "Attente moyenne des appels présentés : 5 min 12 s "
-        f"(IC 95 %{NBSP}[5 min 10 s ; 5 min 14 s], n = 100), au-dessus de l'objectif de 45 s "
+        f"(IC 95 %{NBSP}[5 min 10 s ; 5 min 14 s], n = 100 appels entrants présentés), "
+        "au-dessus de l'objectif de 45 s "
         "(p < 0,001 après Holm sur 2 tests : ensemble, mois). "
         "Au-dessus aussi : janvier 2026 : 5 min 12 s. "
         "Heures au-dessus de l'objectif : 09h, 10h, 11h, 12h, 13h. "
         "DMT téléphone 4 min 10 s (objectif 5 min)."
     )
     assert observation(f, "en") == (
-        "Average wait of offered calls: 5 min 12 s (95% CI [5 min 10 s, 5 min 14 s], n = 100), "
+        "Average wait of offered calls: 5 min 12 s (95% CI [5 min 10 s, 5 min 14 s], "
+        "n = 100 inbound calls presented), "
         "above the 45 s target (Holm-adjusted p < 0.001 over 2 tests: overall, months). "
         "Also above: January 2026: 5 min 12 s. Hours above target: 09h, 10h, 11h, 12h, 13h. "
         "Phone AHT 4 min 10 s (target 5 min)."

@@ -13,7 +13,7 @@ from kpis import format as fmt
 from kpis.definitions._base import in_values
 from kpis.rules.data import RuleData, excluded_agents, sentinel_agents
 from kpis.rules.model import Undecidable, records, require_n, target
-from kpis.rules.wording import make_finding
+from kpis.rules.wording import make_finding, population_n
 from kpis.stats import holm, score_test, wilson
 
 # ---------------------------------------------------------------- rules 6 and own: DMT
@@ -185,7 +185,7 @@ def check_avoidable_high(rule, d: RuleData, cfg, settings):
     obs_fr = (
         f"{fmt.percent(r['value'], 'fr')} des contacts sont évitables "
         f"({fmt.ci_text(r['ci_low'], r['ci_high'], '%', 'fr')}, "
-        f"{fmt.n_text(r['denominator'], 'fr')}), au-dessus de l'objectif de "
+        f"{population_n('avoidable_rate', r['denominator'], 'fr')}), au-dessus de l'objectif de "
         f"{fmt.percent(tgt, 'fr', 0)} ({fmt.p_value(p, 'fr')})."
         + (
             f" Principaux motifs : {', '.join(table['motif'].head(3))}."
@@ -196,7 +196,8 @@ def check_avoidable_high(rule, d: RuleData, cfg, settings):
     obs_en = (
         f"{fmt.percent(r['value'], 'en')} of contacts are avoidable "
         f"({fmt.ci_text(r['ci_low'], r['ci_high'], '%', 'en')}, "
-        f"{fmt.n_text(r['denominator'], 'en')}), above the {fmt.percent(tgt, 'en', 0)} target "
+        f"{population_n('avoidable_rate', r['denominator'], 'en')}"
+        f"), above the {fmt.percent(tgt, 'en', 0)} target "
         f"({fmt.p_value(p, 'en')})."
         + (
             f" Main motifs: {', '.join(table['motif'].head(3))}."
@@ -373,12 +374,13 @@ def check_motifs_concentrated(rule, d: RuleData, cfg, settings):
     names = list(top.index)
     obs_fr = (
         f"{k} motif(s) sur {len(counts)} ({', '.join(names)}) portent {fmt.percent(share, 'fr')} "
-        f"des contacts ({fmt.ci_text(lo, hi, '%', 'fr')}, {fmt.n_text(n, 'fr')}), au-delà de "
+        f"des contacts ({fmt.ci_text(lo, hi, '%', 'fr')}, {population_n('motifs', n, 'fr')}"
+        f"), au-delà de "
         f"{fmt.percent(thr, 'fr', 0)}."
     )
     obs_en = (
         f"{k} of {len(counts)} motifs ({', '.join(names)}) carry {fmt.percent(share, 'en')} of "
-        f"contacts ({fmt.ci_text(lo, hi, '%', 'en')}, {fmt.n_text(n, 'en')}), above "
+        f"contacts ({fmt.ci_text(lo, hi, '%', 'en')}, {population_n('motifs', n, 'en')}), above "
         f"{fmt.percent(thr, 'en', 0)}."
     )
     return [

@@ -12,7 +12,7 @@ from scipy import stats as sps
 from kpis import format as fmt
 from kpis.rules.data import RuleData, labels
 from kpis.rules.model import Undecidable, records, require_n, target_info
-from kpis.rules.wording import label, make_finding
+from kpis.rules.wording import label, make_finding, population_n
 from kpis.stats import (
     chi2_heterogeneity,
     holm,
@@ -79,14 +79,14 @@ def check_fcr_ok_recontact_rising(rule, d: RuleData, cfg, settings):
         f"de recontact monte de {fmt.number(s['slope'], 'fr', 2)} pt par semaine "
         f"({fmt.ci_text(s['ci_low'], s['ci_high'], '', 'fr')}, {fmt.p_value(s['p'], 'fr')}), soit "
         f"{fmt.diff(rise, '%', 'fr')}, alors que le FCR déclaré {good_fr} : "
-        f"{fmt.percent(fval, 'fr')} ({fmt.n_text(fn, 'fr')}, {_fcr_target(tg, 'fr')})."
+        f"{fmt.percent(fval, 'fr')} ({population_n('fcr', fn, 'fr')}, {_fcr_target(tg, 'fr')})."
     )
     obs_en = (
         f"Over the last {len(rec)} weeks ({label(f0, 'en')} → {label(f1, 'en')}), the recontact "
         f"rate rises by {fmt.number(s['slope'], 'en', 2)} pt per week "
         f"({fmt.ci_text(s['ci_low'], s['ci_high'], '', 'en')}, {fmt.p_value(s['p'], 'en')}), "
         f"{fmt.diff(rise, '%', 'en')} in all, while declared FCR {good_en}: "
-        f"{fmt.percent(fval, 'en')} ({fmt.n_text(fn, 'en')}, {_fcr_target(tg, 'en')})."
+        f"{fmt.percent(fval, 'en')} ({population_n('fcr', fn, 'en')}, {_fcr_target(tg, 'en')})."
     )
     return [
         make_finding(

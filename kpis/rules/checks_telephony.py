@@ -13,7 +13,7 @@ from scipy import stats as sps
 from kpis import format as fmt
 from kpis.rules.data import RuleData, labels
 from kpis.rules.model import Undecidable, records, require_n, target, target_text
-from kpis.rules.wording import make_finding
+from kpis.rules.wording import make_finding, population_n
 from kpis.stats import holm, mean_ci, score_test, wilson
 
 # ---------------------------------------------------------------- rule 5
@@ -111,7 +111,8 @@ def check_long_wait(rule, d: RuleData, cfg, settings):
         obs_fr = (
             f"Attente moyenne des appels présentés{where_fr} : {fmt.duration(r['value'], 'fr')} "
             f"({fmt.ci_text(r['ci_low'], r['ci_high'], 's', 'fr')}, "
-            f"{fmt.n_text(r['n'], 'fr')}), au-dessus de l'objectif de {fmt.duration(tgt, 'fr')} "
+            f"{population_n('avg_wait', r['n'], 'fr')}"
+            f"), au-dessus de l'objectif de {fmt.duration(tgt, 'fr')} "
             f"({fmt.p_value(r['p_holm'], 'fr')} après Holm sur {len(seg)} tests : ensemble, mois"
             f"{', files' if 'queue' in set(seg['field']) else ''})."
             + (f" Au-dessus aussi : {also_fr}." if also_fr else "")
@@ -125,7 +126,8 @@ def check_long_wait(rule, d: RuleData, cfg, settings):
         obs_en = (
             f"Average wait of offered calls{where_en}: {fmt.duration(r['value'], 'en')} "
             f"({fmt.ci_text(r['ci_low'], r['ci_high'], 's', 'en')}, "
-            f"{fmt.n_text(r['n'], 'en')}), above the {fmt.duration(tgt, 'en')} target "
+            f"{population_n('avg_wait', r['n'], 'en')}"
+            f"), above the {fmt.duration(tgt, 'en')} target "
             f"(Holm-adjusted {fmt.p_value(r['p_holm'], 'en')} over {len(seg)} tests: overall, "
             f"months{', queues' if 'queue' in set(seg['field']) else ''})."
             + (f" Also above: {also_en}." if also_en else "")
@@ -212,12 +214,14 @@ def check_qos_below_nf345(rule, d: RuleData, cfg, settings):
         table = pd.DataFrame(rows)
     obs_fr = (
         f"Taux de qualité de service (appels traités ÷ présentés) : {fmt.percent(val, 'fr')} "
-        f"({fmt.ci_text(lo, hi, '%', 'fr')}, {fmt.n_text(n, 'fr')}), sous le seuil de "
+        f"({fmt.ci_text(lo, hi, '%', 'fr')}, {population_n('qos_rate', n, 'fr')}"
+        f"), sous le seuil de "
         f"{fmt.percent(thr, 'fr', 0)} de la norme NF 345 ({fmt.p_value(p, 'fr')})."
     )
     obs_en = (
         f"Quality-of-service rate (handled ÷ presented calls): {fmt.percent(val, 'en')} "
-        f"({fmt.ci_text(lo, hi, '%', 'en')}, {fmt.n_text(n, 'en')}), below the NF 345 threshold of "
+        f"({fmt.ci_text(lo, hi, '%', 'en')}, {population_n('qos_rate', n, 'en')}"
+        f"), below the NF 345 threshold of "
         f"{fmt.percent(thr, 'en', 0)} ({fmt.p_value(p, 'en')})."
     )
     return [

@@ -12,6 +12,16 @@ from kpis import format as fmt
 from kpis.rules.model import Finding, Rule, Undecidable, records
 
 
+def population_n(kpi_id: str, n, lang: str = "fr") -> str:
+    """``n = 18 662 appels entrants présentés``: the count with the KPI's declared population
+    (the same words as its card and the glossary); ``n = 18 662`` when it declares none."""
+    from kpis.definitions import REGISTRY
+    from kpis.populations import population_text
+
+    pop = REGISTRY.get(kpi_id).population if kpi_id in REGISTRY else ""
+    return f"n = {population_text(n, pop, lang)}"
+
+
 def label(v, lang: str = "fr") -> str:
     """A segment value or a date in a sentence (``9 mars 2026`` / ``9 Mar 2026``)."""
     if isinstance(v, pd.Timestamp):
