@@ -201,9 +201,6 @@ def date(d: Any, lang: str = "fr", granularity: str = "day") -> str:
     return text
 
 
-value_text = value  # the name KeyNumber uses (``value`` is also its attribute)
-
-
 class KeyNumber(str):
     """A key figure: its formatted text (a ``str``, shown as is by pages, HTML and PowerPoint)
     that keeps the raw ``value`` and ``unit`` so a spreadsheet stores a real number."""
@@ -221,6 +218,6 @@ class KeyNumber(str):
         return (str(self), self.value, self.unit)
 
     @classmethod
-    def of(cls, value: Any, unit: str, lang: str = "fr") -> KeyNumber:
-        """``value`` formatted by ``kpis.format.value``."""
-        return cls(value_text(value, unit, lang), None if is_missing(value) else value, unit)
+    def of(cls, x: Any, unit: str, lang: str = "fr") -> KeyNumber:
+        """``x`` formatted by ``kpis.format.value``."""
+        return cls(value(x, unit, lang), None if is_missing(x) else x, unit)

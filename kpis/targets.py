@@ -120,6 +120,13 @@ def target_of(
     return Target(kpi_id, value, str(stated or kpi.target_source or NO_SOURCE), scale)
 
 
+def target_info(settings: Mapping, kpi_id: str, tables: Mapping | None = None, params=None):
+    """``target_of`` with the settings' ``targets`` and ``target_sources`` (rules and views)."""
+    return target_of(
+        kpi_id, settings.get("targets"), tables, params, settings.get("target_sources")
+    )
+
+
 def verdict(value, target: Target, direction: str) -> str:
     """How a value reads against its target: "on_target", "off_target", "no_target" (the
     target has no source: nothing is judged), or "" (value missing, or a neutral KPI)."""

@@ -11,7 +11,7 @@ from scipy import stats as sps
 
 from kpis import format as fmt
 from kpis.rules.data import RuleData, labels
-from kpis.rules.model import Undecidable, records, require_n, target_info
+from kpis.rules.model import Undecidable, records, require_n
 from kpis.rules.wording import label, make_finding, population_n
 from kpis.stats import (
     chi2_heterogeneity,
@@ -21,6 +21,7 @@ from kpis.stats import (
     two_proportions,
     wls_slope,
 )
+from kpis.targets import target_info
 
 # ---------------------------------------------------------------- rule 1
 

@@ -20,6 +20,7 @@ import pandas as pd
 from kpis import format as fmt
 from kpis.definitions import REGISTRY
 from kpis.registry import Param
+from kpis.targets import target_info
 
 SEVERITIES = ("alert", "warning", "info")
 KINDS = ("finding", "insufficient_data")
@@ -142,15 +143,6 @@ def config(rule: Rule, settings: Mapping) -> dict:
             out[k] = v
     out["alpha"] = float(settings.get("alpha", 0.05))
     return out
-
-
-def target_info(settings: Mapping, kpi_id: str, tables: Mapping | None = None, params=None):
-    """``kpis.targets.target_of`` with the settings' ``targets`` and ``target_sources``."""
-    from kpis.targets import target_of
-
-    return target_of(
-        kpi_id, settings.get("targets"), tables, params, settings.get("target_sources")
-    )
 
 
 def target(settings: Mapping, kpi_id: str, tables: Mapping | None = None, params=None) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpis.populations import population_text
-from kpis.targets import target_of
+from kpis.targets import target_info
 from kpis.views import charts
 from kpis.views.base import (
     Input,
@@ -17,7 +17,6 @@ from kpis.views.base import (
     kpi_name,
     lang_of,
     t2,
-    targets,
     text,
 )
 
@@ -52,11 +51,7 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
     is_main = overall[keys].isna().all(axis=1) if keys else pd.Series(True, overall.index)
     main = overall[is_main & (overall["status"] != "not_computable")]
     # targets on the data's scale with their source; a sourceless default judges nothing
-    sources = settings.get("target_sources")
-    tg = {
-        k: target_of(k, targets(settings), tables, settings.get("params"), sources)
-        for k in main["kpi"]
-    }
+    tg = {k: target_info(settings, k, tables, settings.get("params")) for k in main["kpi"]}
     table = pd.DataFrame(
         {
             "kpi": main["kpi"].to_numpy(),
