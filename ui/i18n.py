@@ -437,6 +437,82 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quality": ("Qualité", "Quality"),
     "people": ("RH et productivité", "People and productivity"),
     "business": ("Business (base clients)", "Business (customer base)"),
+    # --- mapping ---
+    "map_reset": ("Réinitialiser la correspondance détectée", "Reset to the detected mapping"),
+    "map_shared_column": (
+        "La colonne « {column} » alimente plusieurs champs : {fields}. Vérifiez que c'est voulu.",
+        "Column '{column}' feeds several fields: {fields}. Check that this is intended.",
+    ),
+    "dates_title": ("Dates : format et aperçu", "Dates: format and preview"),
+    "time_column": ("Colonne de l'heure (facultatif)", "Time column (optional)"),
+    "no_time_column": ("aucune (l'heure est dans la date)", "none (the time is in the date)"),
+    "time_column_help": (
+        "Quand la date et l'heure sont dans deux colonnes, choisissez ici celle de l'heure : "
+        "les deux sont lues ensemble.",
+        "When the date and the time are in two columns, pick the time column here: both are "
+        "read together.",
+    ),
+    "date_format": ("Format de date", "Date format"),
+    "date_format_auto": ("Automatique (détecté : {found})", "Automatic (detected: {found})"),
+    "date_format_other": ("Autre format…", "Other format…"),
+    "date_format_free": ("Format (codes strptime)", "Format (strptime codes)"),
+    "date_format_free_help": (
+        "Par exemple %d.%m.%y %H:%M pour 05.03.26 09:15 (%d jour, %m mois, %Y année sur quatre "
+        "chiffres, %y sur deux, %H heure, %M minute, %S seconde).",
+        "For example %d.%m.%y %H:%M for 05.03.26 09:15 (%d day, %m month, %Y four-digit year, "
+        "%y two-digit year, %H hour, %M minute, %S second).",
+    ),
+    "source_text": ("Texte source", "Source text"),
+    "parsed_value": ("Date lue", "Date read"),
+    "unreadable_dates": (
+        "{n} valeur(s) illisible(s) sur {total} renseignée(s) dans la colonne ({share}).",
+        "{n} unreadable value(s) out of {total} filled in the column ({share}).",
+    ),
+    "values_free_help": (
+        "Autres champs : écrivez la valeur à retenir ; laissez vide pour garder la valeur source.",
+        "Other fields: type the value to use; leave blank to keep the source value.",
+    ),
+    "new_value": ("Nouvelle valeur", "New value"),
+    "missing_title": ("Valeurs signifiant « manquant »", "Values meaning 'missing'"),
+    "missing_help": (
+        "Par champ, les valeurs à lire comme vides, séparées par des virgules (par exemple : "
+        "inconnu, NC, 0000). Les cellules vides, « ? », « - » et « N/A » le sont déjà.",
+        "Per field, the values to read as empty, comma-separated (e.g. unknown, NC, 0000). Empty "
+        "cells, '?', '-' and 'N/A' already are.",
+    ),
+    "missing_markers": ("Valeurs manquantes", "Missing markers"),
+    "constants_title": ("Valeurs constantes", "Constant values"),
+    "constants_help": (
+        "Une valeur pour toutes les lignes du fichier (par exemple le canal Téléphone pour un "
+        "export de la téléphonie). Elle remplace la colonne source du champ, s'il en a une.",
+        "One value for every row of the file (e.g. the channel Phone for a telephony export). It "
+        "replaces the field's source column, if any.",
+    ),
+    "constant_value": ("Valeur pour toutes les lignes", "Value for every row"),
+    "required_unmapped": (
+        "Le champ obligatoire « {field} » n'est relié à aucune colonne : sans lui les lignes ne "
+        "peuvent pas être retenues. Choisissez sa colonne dans le tableau de correspondance, "
+        "ou donnez-lui une valeur constante.",
+        "Required field '{field}' has no source column: without it no row can be used. Pick its "
+        "column in the mapping table, or give it a constant value.",
+    ),
+    "fields_unmapped": (
+        "Champs non reliés à une colonne (laissés vides) : {fields}.",
+        "Fields not mapped to a column (left blank): {fields}.",
+    ),
+    "no_row_used": (
+        "Aucune ligne retenue dans « {file} » : ce fichier ne sera pas ajouté aux données.",
+        "No row used in '{file}': this file will not be added to the data.",
+    ),
+    "confirm_no_rows": (
+        "Aucune ligne ne serait retenue : corrigez la correspondance (colonnes, formats de date) "
+        "avant d'utiliser ces données.",
+        "No row would be used: fix the mapping (columns, date formats) before using this data.",
+    ),
+    "confirm_none_ok": (
+        "Aucun fichier n'a pu être importé : corrigez les erreurs ci-dessus.",
+        "No file could be imported: fix the errors above.",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

@@ -536,3 +536,54 @@ def candidates_for(frame: pd.DataFrame, table: str, fname: str, k: int = 3) -> l
         scored.append((score * 0.6 + fit * 0.4, col))
     scored.sort(key=lambda x: -x[0])
     return [c for s, c in scored[:k] if s > 0]
+
+
+# ---------------------------------------------------------------- mapping screen helpers
+
+#: date formats offered on the mapping screen (besides the detected one and free text)
+DATE_FORMATS = (
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y",
+    "%Y%m%d",
+    "%y%m%d",
+    "%Y%m%d%H%M%S",
+)
+
+
+@dataclass
+class DatePreview:
+    """A date column read with one format: the first parsed values beside their source text,
+    and how many present cells the format cannot read (in the whole column)."""
+
+    sample: pd.DataFrame  # columns: source (text), value (datetime64)
+    unreadable: int
+    present: int
+    format: str | None  # the format used (the detected one when none was given)
+
+
+def preview_dates(frame: pd.DataFrame, cols: list[str], fmt: str | None, n: int = 5) -> DatePreview:
+    """Parse ``cols`` (one column, or several joined with a space, as the import does) with
+    ``fmt`` (None: detected). unreadable = present cells whose value is NaT; share =
+    unreadable / present."""
+    from kpis.io.pipeline import _source_text  # the import's own join (pipeline imports us)
+
+    src = _source_text(frame, cols)
+    parsed = parse_datetime(src, fmt or None)
+    present = ~is_missing(src)
+    head = src[present].head(n)
+    sample = pd.DataFrame(
+        {
+            "source": head.astype("str").str.strip().to_numpy(),
+            "value": parsed.values[present].head(n).to_numpy(),
+        }
+    )
+    return DatePreview(
+        sample, int(parsed.invalid.sum()), int(present.sum()), parsed.info.get("format")
+    )
