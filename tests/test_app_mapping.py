@@ -271,6 +271,9 @@ def test_reset_button_goes_back_to_the_detected_mapping(at):
 @pytest.mark.parametrize("how", ["remove_then_add", "same_name_other_file"])
 def test_reupload_resets_the_grid(at, how):
     _upload(at, ("appels.csv", CALLS, "text/csv"))
+    at.selectbox(key="table_0").set_value("contacts")
+    _run(at)
+    assert at.selectbox(key="table_0").value == "contacts"
     _edit(at, "map_0_contacts", {_grid_row(at, "motif"): {"column": None}})
     assert "non reliés" in _texts(at)
     if how == "remove_then_add":
@@ -281,18 +284,29 @@ def test_reupload_resets_the_grid(at, how):
         _upload(at, ("appels.csv", other, "text/csv"))
     assert "non reliés" not in _texts(at)
     assert not at.session_state["map_0_contacts"]["edited_rows"]
+    assert at.selectbox(key="table_0").value == "auto"  # a new file: detected afresh
     assert "motif" in _confirm(at).results[0].report["mapping"]
 
 
 def test_loading_a_yaml_replaces_the_grid_edits(at):
     _upload(at, ("appels.csv", CALLS, "text/csv"))
     _edit(at, "map_0_contacts", {_grid_row(at, "motif"): {"column": None}})
-    yaml_text = "table: contacts\ncolumns:\n  started_at: Date d'appel\n  motif: Motif\n"
+    # the file's own mapping: the same columns as detected (so the same grid), plus a marker
+    yaml_text = (
+        "table: contacts\ncolumns:\n  started_at: Date d'appel\n  canal: Canal\n"
+        "  motif: Motif\n  answered: Décroché\nmissing:\n  motif: [inconnu]\n"
+    )
     at.file_uploader(key="yaml_0").set_value(("m.yaml", yaml_text.encode(), "application/x-yaml"))
     _run(at)
     assert "non reliés" not in _texts(at)
-    mapping = _confirm(at).results[0].report["mapping"]
-    assert mapping == {"started_at": "Date d'appel", "motif": "Motif"}
+    data = _confirm(at)
+    assert data.results[0].report["mapping"] == {
+        "started_at": "Date d'appel",
+        "canal": "Canal",
+        "motif": "Motif",
+        "answered": "Décroché",
+    }
+    assert data.tables["contacts"]["motif"].isna().sum() == 2
 
 
 # ---------------------------------------------------------------- zero rows
