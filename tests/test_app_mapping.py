@@ -146,6 +146,8 @@ def test_required_field_left_blank_says_which_and_why(at):
     _edit(at, "map_0_contacts", {_grid_row(at, "started_at"): {"column": None}})
     errors = _plain(" ".join(e.value for e in at.error))
     assert "Le champ obligatoire « Date du contact » n'est relié à aucune colonne" in errors
+    assert "sans lui les lignes ne peuvent pas être retenues" in errors
+    assert "(colonnes les plus proches : « Date d'appel »" in errors
     assert "nan" not in errors and "Traceback" not in errors and "started_at" not in errors
     confirm = at.button(key="confirm")
     assert confirm.disabled

@@ -491,10 +491,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "constant_value": ("Valeur pour toutes les lignes", "Value for every row"),
     "required_unmapped": (
         "Le champ obligatoire « {field} » n'est relié à aucune colonne : sans lui les lignes ne "
-        "peuvent pas être retenues. Choisissez sa colonne dans le tableau de correspondance, "
-        "ou donnez-lui une valeur constante.",
+        "peuvent pas être retenues. Choisissez sa colonne dans le tableau de correspondance "
+        "(colonnes les plus proches : {candidates}), ou donnez-lui une valeur constante.",
         "Required field '{field}' has no source column: without it no row can be used. Pick its "
-        "column in the mapping table, or give it a constant value.",
+        "column in the mapping table (closest columns: {candidates}), or give it a constant "
+        "value.",
     ),
     "fields_unmapped": (
         "Champs non reliés à une colonne (laissés vides) : {fields}.",

@@ -136,10 +136,11 @@ def file_panel(
             mime="application/x-yaml",
             key=f"save_yaml_{idx}",
         )
-        lacking = missing_required(ctx, m)
+        lacking = missing_required(ctx, m, raw)
         if lacking:
-            for label in lacking:
-                st.error(md_escape(ctx.t("required_unmapped", field=label)))
+            for text in lacking:
+                st.error(md_escape(text))
+            st.caption(ctx.t("import_failed_keep"))
             return None
         progress.progress(min((idx + 0.5) * step, 1.0), text=ctx.t("computing"))
         res = apply_cached(

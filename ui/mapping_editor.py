@@ -13,7 +13,7 @@ import streamlit as st
 
 from kpis import format as fmt
 from kpis.io.aside import mask_line
-from kpis.io.mapping import DATE_FORMATS, Mapping, preview_dates
+from kpis.io.mapping import DATE_FORMATS, Mapping, candidates_for, preview_dates
 from kpis.io.parsers import is_missing, parse_bool
 from kpis.io.readers import RawTable
 from kpis.io.text import fold
@@ -444,13 +444,16 @@ def _constants(ctx: Ctx, m: Mapping, idx: int) -> None:
 # ---------------------------------------------------------------- the whole screen
 
 
-def missing_required(ctx: Ctx, m: Mapping) -> list[str]:
-    """Labels of the required fields with no column, constant or derivation."""
-    return [
-        _label(m, req, ctx.lang)
-        for req in TABLES[m.table].required
-        if req not in m.columns and req not in m.constants and req not in m.derive
-    ]
+def missing_required(ctx: Ctx, m: Mapping, raw: RawTable) -> list[str]:
+    """One message per required field with no column, constant or derivation: its label, why
+    it matters, and the source columns that look most like it."""
+    out = []
+    for req in TABLES[m.table].required:
+        if req in m.columns or req in m.constants or req in m.derive:
+            continue
+        near = ", ".join(f"« {c} »" for c in candidates_for(raw.frame, m.table, req)) or "—"
+        out.append(ctx.t("required_unmapped", field=_label(m, req, ctx.lang), candidates=near))
+    return out
 
 
 def unmapped_fields(ctx: Ctx, base: Mapping, m: Mapping) -> list[str]:
