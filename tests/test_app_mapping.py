@@ -396,3 +396,20 @@ def test_mapping_yaml_round_trip_is_the_same_import():
     assert one["started_at"].iloc[2] == pd.Timestamp("2026-03-17 08:00:00")
     assert one["motif"].isna().tolist() == [False, True, False]
     assert set(one["canal"].astype("str")) == {"telephone"}
+
+
+def test_the_mapping_screen_speaks_english_too():
+    app = AppTest.from_file(APP, default_timeout=90)
+    app.run()
+    app.sidebar.radio(key="lang").set_value("en")
+    _run(app)
+    assert app.sidebar.radio(key="lang").value == "en"
+    app.switch_page(IMPORT).run()
+    _upload(app, ("appels.csv", CALLS, "text/csv"))
+    labels = [s.label for s in app.selectbox]
+    assert "Time column (optional)" in labels and "Date format" in labels
+    assert app.button(key="reset_0").label == "Reset to the detected mapping"
+    _edit(app, "map_0_contacts", {_grid_row(app, "started_at"): {"column": None}})
+    errors = _plain(" ".join(e.value for e in app.error))
+    assert "Required field 'Contact start' has no source column" in errors
+    assert "No file could be imported" in _texts(app)

@@ -455,6 +455,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "date_format": ("Format de date", "Date format"),
     "date_format_auto": ("Automatique (détecté : {found})", "Automatic (detected: {found})"),
     "date_format_other": ("Autre format…", "Other format…"),
+    "date_format_example": ("{code} (ex. {example})", "{code} (e.g. {example})"),
     "date_format_free": ("Format (codes strptime)", "Format (strptime codes)"),
     "date_format_free_help": (
         "Par exemple %d.%m.%y %H:%M pour 05.03.26 09:15 (%d jour, %m mois, %Y année sur quatre "

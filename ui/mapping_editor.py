@@ -7,6 +7,7 @@ edit never outlives the file or the mapping it was made on."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -30,6 +31,7 @@ AUTO, OTHER = "auto", "other"
 GRID_PREFIXES = ("map_", "val_", "valx_", "miss_", "const_", "items_", "fmt_", "fmtx_", "time_")
 FILE_PREFIXES = ("sheet_", "table_")
 SIGS = "_mapping_signatures"
+EXAMPLE_DAY = dt.datetime(2026, 12, 31, 14, 5, 9)  # shows what each listed format reads
 
 
 # ---------------------------------------------------------------- widget state
@@ -203,7 +205,7 @@ def _format_label(ctx: Ctx, choice: str, detected: str | None) -> str:
         return ctx.t("date_format_auto", found=detected or "—")
     if choice == OTHER:
         return ctx.t("date_format_other")
-    return choice
+    return ctx.t("date_format_example", code=choice, example=EXAMPLE_DAY.strftime(choice))
 
 
 def _dates(ctx: Ctx, base: Mapping, out: Mapping, raw: RawTable, idx: int, digest, sheet):
