@@ -7,10 +7,10 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from kpis import format as fmt
 from kpis.definitions._base import in_values
+from kpis.lazy import scipy_stats as sps
 from kpis.rules.data import RuleData, excluded_agents, sentinel_agents
 from kpis.rules.model import Undecidable, records, require_n, target
 from kpis.rules.wording import make_finding, population_n

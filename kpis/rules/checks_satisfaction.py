@@ -7,9 +7,9 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from kpis import format as fmt
+from kpis.lazy import scipy_stats as sps
 from kpis.rules.data import RuleData
 from kpis.rules.model import Undecidable, records, require_n
 from kpis.rules.wording import label, make_finding

@@ -18,7 +18,8 @@ one value per segment, so one call serves every segment.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as _sps
+
+from kpis.lazy import scipy_stats as _sps
 
 BOOT_MAX_N = 1000  # bootstrap below this many units per segment, Hall's transformation above
 BOOT_B = 499  # resamples

@@ -24,7 +24,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats as _sps
+
+from kpis.lazy import scipy_stats as _sps
 
 Z95 = 1.959963984540054
 EMPTY_DENOMINATOR = "empty denominator"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats as sps
 
+from kpis.lazy import scipy_stats as sps
 from kpis.stats.intervals import Z95 as Z
 from kpis.stats.intervals import wilson_interval
 
