@@ -437,6 +437,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quality": ("Qualité", "Quality"),
     "people": ("RH et productivité", "People and productivity"),
     "business": ("Business (base clients)", "Business (customer base)"),
+    # --- refs ---
+    "public_ref": ("Repère public :", "Public reference:"),
+    "public_ref_col": ("Repère public", "Public reference"),
+    "public_ref_help": (
+        "Chiffre publié, montré à titre indicatif à côté de la cible : ni une cible, ni un "
+        "jugement de la valeur. Les méthodes et les définitions des sources diffèrent.",
+        "A published figure, shown for information beside the target: neither a target nor a "
+        "judgement of the value. The sources' methods and definitions differ.",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {
