@@ -52,7 +52,7 @@ def esc(text: Any) -> str:
 
 
 def html_table(table: pd.DataFrame | None, lang: str) -> str:
-    table = ct.display_table(table)
+    table = ct.display_table(ct.with_references(table, lang))
     if table.empty and not len(table.columns):
         return ""
     cols = [str(c) for c in table.columns]
@@ -108,6 +108,9 @@ def _cell(i: int, res, png: bytes | None, lang: str) -> list[str]:
         parts.append('<dl class="numbers">')
         for k, v in res.numbers.items():
             text = ct.value_text(v, None, lang) if ct.is_number(v) else v
+            ref = ct.key_number_reference(k, lang)  # beside the value, not judging it
+            if ref:
+                text = f"{text} — {ct.reference_label(lang)}{' : ' if lang == 'fr' else ': '}{ref}"
             parts.append(f"<dt>{esc(k)}</dt><dd>{esc(text)}</dd>")
         parts.append("</dl>")
     if png:
