@@ -237,7 +237,7 @@ def test_html_deliverable_shows_the_reference(dashboard_results, tmp_path):
     html = path.read_text(encoding="utf-8")
     assert "<th>Repère public</th>" in html
     assert f"<td>{EASIWARE}, France)</td>" in html
-    assert f"Repère public : {EASIWARE}" in html  # beside the key number
+    assert f"Repère public — Taux de décroché : {EASIWARE}" in html  # below the key numbers
 
 
 def test_excel_summary_and_sheet_show_the_reference(dashboard_results, tmp_path):

@@ -108,11 +108,13 @@ def _cell(i: int, res, png: bytes | None, lang: str) -> list[str]:
         parts.append('<dl class="numbers">')
         for k, v in res.numbers.items():
             text = ct.value_text(v, None, lang) if ct.is_number(v) else v
-            ref = ct.key_number_reference(k, lang)  # beside the value, not judging it
-            if ref:
-                text = f"{text} — {ct.reference_label(lang)}{' : ' if lang == 'fr' else ': '}{ref}"
             parts.append(f"<dt>{esc(k)}</dt><dd>{esc(text)}</dd>")
         parts.append("</dl>")
+        colon = " : " if lang == "fr" else ": "
+        for k in res.numbers:  # public figures, below the key numbers: they judge nothing
+            if ref := ct.key_number_reference(k, lang):
+                line = f"{ct.reference_label(lang)} — {k}{colon}{ref}"
+                parts.append(f'<p class="params">{esc(line)}</p>')
     if png:
         b64 = base64.b64encode(png).decode("ascii")
         parts.append(
