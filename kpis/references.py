@@ -149,8 +149,8 @@ REFERENCES: tuple[Reference, ...] = (
         "P",
         "North America",
         "70–79 % good",
-        "bande « good » de la méthode d'enquête après contact (plus de 500 centres) ; la "
-        "source place « low » sous 70 % et « world-class » à partir de 80 %",
+        "bande « bonne » de la méthode d'enquête après contact (plus de 500 centres) ; la "
+        "source qualifie de « faible » moins de 70 % et de « classe mondiale » 80 % et plus",
         "'good' band of the post-contact survey method (over 500 centres); the source puts "
         "'low' under 70 % and 'world-class' from 80 %",
         high=79.0,
@@ -176,7 +176,7 @@ REFERENCES: tuple[Reference, ...] = (
         "D",
         "UK",
         "ASA 120 s",
-        "moyenne des centres de contacts britanniques (record) ; guide UK Decision-Makers 2023",
+        "moyenne des centres de contacts britanniques (record) ; guide annuel des décideurs 2023",
         "mean of UK contact centres (a record high); UK Decision-Makers' Guide 2023",
     ),
     Reference(
