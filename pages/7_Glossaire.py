@@ -1,12 +1,15 @@
 """Glossaire: every KPI of the registry with its definition, formula, unit, direction, target,
-needs, parameters and variants, in the chosen language."""
+public reference figures (``kpis.references``, beside the target, never as it), needs,
+parameters and variants, in the chosen language."""
 
 import pandas as pd
 import streamlit as st
 
 from kpis import format as fmt
 from kpis.engine import registry_records
+from kpis.references import kpi_reference_text, reference_text, references_for
 from kpis.registry import GROUPS
+from kpis.targets import score_scale
 from ui.i18n import group_label
 from ui.state import kpi_name, setup
 
@@ -29,6 +32,9 @@ overview = pd.DataFrame(
         ctx.t("target"): [
             fmt.value(ctx.targets.get(r["id"]), r["unit"], ctx.lang) for r in records
         ],
+        ctx.t("public_ref_col"): [
+            kpi_reference_text(r["id"], ctx.lang, ctx.data.tables, ctx.params) for r in records
+        ],
     }
 )
 st.dataframe(overview, hide_index=True)
@@ -49,6 +55,13 @@ for group in GROUPS:
                 f"**{ctx.t('unit')}** : {r['unit']} · **{ctx.t('direction')}** : "
                 f"{ctx.t(r['direction'])} · **{ctx.t('target')}** : {target}{note}"
             )
+            for ref in references_for(r["id"]):
+                scale = score_scale(r["id"], ctx.data.tables, ctx.params) if ref.scale else None
+                st.markdown(
+                    f"**{ctx.t('public_ref_col')}** : {reference_text(ref, ctx.lang, scale)} — "
+                    f"{ref.note(ctx.lang)}",
+                    help=ctx.t("public_ref_help"),
+                )
             needs = "; ".join(f"{t} ({', '.join(f)})" for t, f in r["needs"].items())
             st.markdown(f"**{ctx.t('needs')}** : {needs or '—'}")
             if r["params"]:

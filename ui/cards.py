@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from kpis import format as fmt
+from kpis.references import kpi_reference_text
 from kpis.targets import Target, verdict
 from ui.state import Ctx
 
@@ -24,6 +25,14 @@ def delta_text(delta, unit: str, lang: str) -> str:
     """The gap to the target as ``kpis.format.diff`` says it, with an ASCII minus sign so that
     ``st.metric`` reads its direction (it looks for a leading "-")."""
     return fmt.diff(delta, unit, lang).replace(fmt.MINUS, "-")
+
+
+def reference_part(ctx: Ctx, kpi) -> str:
+    """ "Repère public : 85,0 % (source, 2020, méthode, pays)" for a KPI with a published figure
+    (``kpis.references``), on the data's score scale; "" otherwise. Shown beside the target,
+    never as it, and never judging the value."""
+    text = kpi_reference_text(kpi.id, ctx.lang, ctx.data.tables, ctx.params)
+    return f"{ctx.t('public_ref')} {text}" if text else ""
 
 
 def kpi_card(ctx: Ctx, kpi, row: pd.Series, trend: pd.Series | None) -> None:
@@ -66,6 +75,8 @@ def kpi_card(ctx: Ctx, kpi, row: pd.Series, trend: pd.Series | None) -> None:
     word = status_word(ctx, value, tg, kpi.direction)
     if word:
         parts.append(word)
+    if ref := reference_part(ctx, kpi):  # after the target's reading: it is not judged
+        parts.append(ref)
     if row["status"] == "low_sample":
         parts.append(f":material/warning: {ctx.t('low_sample')}")
     elif row["status"] == "no_data":

@@ -515,6 +515,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Aucun fichier n'a pu être importé : corrigez les erreurs ci-dessus.",
         "No file could be imported: fix the errors above.",
     ),
+    # --- refs ---
+    "public_ref": ("Repère public :", "Public reference:"),
+    "public_ref_col": ("Repère public", "Public reference"),
+    "public_ref_help": (
+        "Chiffre publié, montré à titre indicatif à côté de la cible : ni une cible, ni un "
+        "jugement de la valeur. Les méthodes et les définitions des sources diffèrent.",
+        "A published figure, shown for information beside the target: neither a target nor a "
+        "judgement of the value. The sources' methods and definitions differ.",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

@@ -54,6 +54,7 @@ COLUMN_LABELS_FR = {
     "n": "n",
     "unit": "Unité",
     "target": "Cible",
+    "reference": "Repère public",
     "status": "Statut",
     "detail": "Détail",
     "provider": "Prestataire",
@@ -278,3 +279,42 @@ def number_line(key: str, v: Any, lang: str) -> str:
     """A key figure as one line: "FCR : 78,2 %"."""
     text = value_text(v, None, lang) if is_number(v) else str(v)
     return f"{key} : {text}" if lang == "fr" else f"{key}: {text}"
+
+
+def reference_label(lang: str) -> str:
+    return "Repère public" if lang == "fr" else "Public reference"
+
+
+def with_references(table: pd.DataFrame | None, lang: str, scales: Mapping | None = None):
+    """``table`` with a "reference" column (``kpis.references``: "85,0 % (source, 2020,
+    méthode, pays)", "" when none) right after its "target" column, when it has both "kpi" and
+    "target"; beside the target, never in its place. ``scales`` maps a score KPI to the data's
+    scale (unknown: the figure stays on its source's scale, which the text states). The
+    PowerPoint writer can call it as the Excel and HTML writers do."""
+    from kpis.references import reference_text, references_for
+
+    if table is None or "kpi" not in table.columns or "target" not in table.columns:
+        return table
+    if "reference" in table.columns:
+        return table
+    texts = []
+    for k in table["kpi"].astype(object).tolist():
+        refs = references_for(str(k))
+        scale = (scales or {}).get(k) if refs and refs[0].scale else None
+        texts.append(reference_text(refs[0], lang, scale) if refs else "")
+    if not any(texts):
+        return table
+    out = table.copy()
+    out.insert(out.columns.get_loc("target") + 1, "reference", texts)
+    return out
+
+
+def key_number_reference(label_text: str, lang: str) -> str:
+    """The public figure of the KPI a key number is named after ("" when none or unknown)."""
+    from kpis.definitions import REGISTRY
+    from kpis.references import kpi_reference_text
+
+    for kpi in REGISTRY:
+        if label_text in (kpi.name_fr, kpi.name_en):
+            return kpi_reference_text(kpi.id, lang)
+    return ""

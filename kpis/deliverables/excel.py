@@ -75,7 +75,7 @@ def xl_table(ws, table: pd.DataFrame, row: int, lang: str, unit: str | None = No
     """Write a result table at ``row`` (bold, filled header); returns the next free row."""
     from openpyxl.styles import PatternFill
 
-    table = ct.display_table(table)
+    table = ct.display_table(ct.with_references(table, lang))
     if table.empty and not len(table.columns):
         return row
     fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -125,17 +125,18 @@ def _summary(ws, results, names, findings, title, import_reports, lang) -> None:
         row += 2
         put_cell(ws, row, 1, "Chiffres clés" if fr else "Key numbers", bold=True)
         row += 1
-        for j, h in enumerate(
-            ["#", "Cellule", "Chiffre", "Valeur"] if fr else ["#", "Cell", "Figure", "Value"],
-            start=1,
-        ):
+        refs = [ct.key_number_reference(k, lang) for _, k, _ in figures]
+        heads = ["#", "Cellule", "Chiffre", "Valeur"] if fr else ["#", "Cell", "Figure", "Value"]
+        for j, h in enumerate(heads + ([ct.reference_label(lang)] if any(refs) else []), 1):
             put_cell(ws, row, j, h, bold=True)
-        for i, k, v in figures:
+        for (i, k, v), ref in zip(figures, refs, strict=True):
             row += 1
             put_cell(ws, row, 1, i + 1)
             put_cell(ws, row, 2, results[i].title)
             put_cell(ws, row, 3, k)
             put_number(ws, row, 4, v)
+            if ref:  # beside the value, not judging it
+                put_cell(ws, row, 5, ref)
     if findings:
         row += 2
         put_cell(ws, row, 1, "Constats" if fr else "Findings", bold=True)

@@ -52,7 +52,7 @@ def esc(text: Any) -> str:
 
 
 def html_table(table: pd.DataFrame | None, lang: str) -> str:
-    table = ct.display_table(table)
+    table = ct.display_table(ct.with_references(table, lang))
     if table.empty and not len(table.columns):
         return ""
     cols = [str(c) for c in table.columns]
@@ -110,6 +110,11 @@ def _cell(i: int, res, png: bytes | None, lang: str) -> list[str]:
             text = ct.value_text(v, None, lang) if ct.is_number(v) else v
             parts.append(f"<dt>{esc(k)}</dt><dd>{esc(text)}</dd>")
         parts.append("</dl>")
+        colon = " : " if lang == "fr" else ": "
+        for k in res.numbers:  # public figures, below the key numbers: they judge nothing
+            if ref := ct.key_number_reference(k, lang):
+                line = f"{ct.reference_label(lang)} — {k}{colon}{ref}"
+                parts.append(f'<p class="params">{esc(line)}</p>')
     if png:
         b64 = base64.b64encode(png).decode("ascii")
         parts.append(
