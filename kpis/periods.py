@@ -66,6 +66,12 @@ MIN_CELL = 30
 ALPHA = 0.05
 NOT_TESTED = frozenset({"backlog"})  # a stock at a date, not events of the period
 OTHERS = ("autres", "others")
+MAX_OTHERS = 0.5  # a cell level whose "autres" holds more of the units is too fine
+FIELD_WORDS = {
+    "motif": ("motif", "motif"),
+    "canal": ("canal", "channel"),
+    "niveau": ("niveau", "level"),
+}
 
 
 # ---------------------------------------------------------------- periods
@@ -255,6 +261,22 @@ def pooled_cells(cells: pd.DataFrame, keys: list[str], lang: str, min_n: int = M
     return out[(out["den0"] > 0) | (out["den1"] > 0)].reset_index(drop=True)
 
 
+def fine_enough(cells: pd.DataFrame, keys: list[str], lang: str):
+    """The finest level of ``keys`` (all, then the first two, then the first) whose pooled
+    cells are at least two and whose "autres" cell holds at most ``MAX_OTHERS`` of the units in
+    each period: ``(fields, pooled cells)``; None when no level qualifies."""
+    other = OTHERS[0 if lang == "fr" else 1]
+    for k in range(len(keys), 0, -1):
+        pooled = pooled_cells(cells, keys[:k], lang)
+        if len(pooled) < 2:
+            continue
+        rest = pooled[pooled["cell"] == other]
+        shares = [rest[c].sum() / pooled[c].sum() for c in ("den0", "den1")]
+        if max(shares) <= MAX_OTHERS:
+            return keys[:k], pooled
+    return None
+
+
 def decompose(cells: pd.DataFrame, scale: float) -> tuple[dict, pd.DataFrame]:
     """``shift_share`` of the pooled cells: (total, mix, performance) and the per-cell table."""
     from kpis.stats.decomposition import parts, shift_share
@@ -325,7 +347,12 @@ def change_text(d: float, lo: float, hi: float, unit: str, previous: str, lang: 
     return f"{signed_change(d, unit, lang)} vs {previous}" + (f" ({ci})" if ci else "")
 
 
-def decomposition_sentence(name, unit, dec, top, when: str, lang: str) -> str:
+def cells_name(fields, lang: str) -> str:
+    """ "motif × canal × niveau" / "motif × channel × level"."""
+    return " × ".join(FIELD_WORDS[f][0 if lang == "fr" else 1] for f in fields)
+
+
+def decomposition_sentence(name, unit, dec, top, when: str, lang: str, fields=CELL_FIELDS) -> str:
     """ "FCR : baisse de 3,2 pts (juin 2026 vs mai 2026), dont −2,5 pts de mix et −0,7 pt de
     performance dans chaque cellule ; surtout la hausse de la part de Réclamation (+8,0 pts de
     part)."""
@@ -338,13 +365,13 @@ def decomposition_sentence(name, unit, dec, top, when: str, lang: str) -> str:
     if fr:
         text = (
             f"{name} : {move} de {amount(total, unit, lang)} ({when}), dont {m} de mix "
-            f"(poids des cellules motif × canal × niveau) et {p} de performance dans chaque "
+            f"(poids des cellules {cells_name(fields, lang)}) et {p} de performance dans chaque "
             "cellule"
         )
     else:
         text = (
             f"{name}: {move} of {amount(total, unit, lang)} ({when}), of which {m} from the mix "
-            f"(weights of the motif × channel × level cells) and {p} from performance within "
+            f"(weights of the {cells_name(fields, lang)} cells) and {p} from performance within "
             "each cell"
         )
     if top is None:
@@ -495,11 +522,15 @@ def _decompositions(tables, settings, f, grain, prev, cur, totals, table, when) 
         cells = res[res["kpi"] == kpi_id]
         if len(scales) != 1 or None in scales or not _adds_up(cells, totals[kpi_id]):
             continue
-        dec, per_cell = decompose(pooled_cells(cells, keys, lang), scales.pop())
+        chosen = fine_enough(cells, keys, lang)
+        if chosen is None:
+            continue
+        used, pooled = chosen
+        dec, per_cell = decompose(pooled, scales.pop())
         top = top_cell(per_cell, dec)
         table.loc[i, ["mix", "performance"]] = dec["mix"], dec["performance"]
         table.loc[i, "sentence"] = decomposition_sentence(
-            row["indicateur"], row["unit"], dec, top, when, lang
+            row["indicateur"], row["unit"], dec, top, when, lang, used
         )
         all_cells.append(per_cell.assign(kpi=kpi_id, indicateur=row["indicateur"]))
     return pd.concat(all_cells, ignore_index=True) if all_cells else pd.DataFrame()
