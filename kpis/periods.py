@@ -474,6 +474,8 @@ def compare_periods(tables: Mapping, ids, settings: Mapping, grain: str = "month
                 "indicateur": kpi_name(kpi_id, lang),
                 "unit": kpi.unit,
                 "change_unit": unit,
+                "previous_period": p_label,
+                "current_period": c_label,
                 "previous_value": float(r0["value"]),
                 "current_value": float(r1["value"]),
                 "n_previous": float(r0["n"]),

@@ -37,8 +37,10 @@ ALERTS = ("Alertes", "Alerts")
 CELLS = ("Décomposition mix / performance", "Mix / performance decomposition")
 TOP_CELLS = 5
 LABELS = {
-    "previous_value": ("Période précédente", "Previous period"),
-    "current_value": ("Période en cours", "Current period"),
+    "previous_period": ("Période précédente", "Previous period"),
+    "current_period": ("Période en cours", "Current period"),
+    "previous_value": ("Valeur précédente", "Previous value"),
+    "current_value": ("Valeur en cours", "Current value"),
     "n_previous": ("n précédent", "previous n"),
     "n_current": ("n en cours", "current n"),
     "diff_low": ("Écart IC 95 % bas", "Change 95% CI low"),
