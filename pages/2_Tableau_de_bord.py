@@ -53,9 +53,10 @@ if alerts is None or not len(alerts):
     st.caption(ctx.t("dash_no_alert"))
 else:
     for a in alerts.itertuples():
-        bits = [a.population]  # a count is its own population: "30 082 contacts"
+        said = a.population  # a count is its own population: "30 082 contacts"
         if a.unit != "count":
-            bits[0] = f"{fmt.value(a.value, a.unit, ctx.lang)} {ctx.t('dash_over')} {a.population}"
+            said = f"{fmt.value(a.value, a.unit, ctx.lang)} {ctx.t('dash_over')} {a.population}"
+        bits = [f"{a.period}{' : ' if ctx.lang == 'fr' else ': '}{said}"]
         if a.change_text:
             bits.append(a.change_text)
         if not fmt.is_missing(a.p_holm):

@@ -55,6 +55,7 @@ LABELS = {
     "change_unit": ("Unité de l'écart", "Unit of the change"),
     "sentence": ("Décomposition", "Decomposition"),
     "reason": ("Alerte", "Alert"),
+    "period": ("Période", "Period"),
     "cell": ("Cellule (motif · canal · niveau)", "Cell (motif · channel · level)"),
     "s0": ("Part précédente", "Previous share"),
     "s1": ("Part en cours", "Current share"),
@@ -230,14 +231,19 @@ def _periods(res: ViewResult, tables, table, tg, settings, grain: str, lang: str
             reasons.append(t2("variation significative", "significant change", lang))
         if not reasons:
             continue
+        moved = ch is not None and bool(ch["moved"])
         alerts.append(
             {
                 "kpi": r.kpi,
                 "indicateur": r.indicateur,
                 "reason": " ; ".join(reasons) if lang == "fr" else "; ".join(reasons),
-                "value": r.value,
+                # a move speaks of the current period; a gap to the target of the card's value
+                "period": ch["current_period"]
+                if moved
+                else t2("données filtrées", "filtered data", lang),
+                "value": ch["current_value"] if moved else r.value,
                 "unit": r.unit,
-                "population": r.population,
+                "population": ch["population"] if moved else r.population,
                 "change_text": "" if ch is None else ch["change_text"],
                 "p_holm": float("nan") if ch is None else ch["p_holm"],
                 "sentence": "" if ch is None else ch["sentence"],
@@ -245,8 +251,8 @@ def _periods(res: ViewResult, tables, table, tg, settings, grain: str, lang: str
         )
     res.extra_tables[extra_name(ALERTS, lang)] = pd.DataFrame(
         alerts,
-        columns=["kpi", "indicateur", "reason", "value", "unit", "population", "change_text"]
-        + ["p_holm", "sentence"],
+        columns=["kpi", "indicateur", "reason", "period", "value", "unit", "population"]
+        + ["change_text", "p_holm", "sentence"],
     )
     cells = cmp["cells"]
     if len(cells):
