@@ -467,13 +467,13 @@ def compare_periods(tables: Mapping, ids, settings: Mapping, grain: str = "month
         method = method_of(kpi)
         ch = change(method, r0, r1)
         low = bool(r0["status"] == "low_sample" or r1["status"] == "low_sample")
-        unit = "change%" if method == "poisson" else kpi.unit
+        pct = method == "poisson"
+        unit = "change%" if pct else kpi.unit
         rows.append(
             {
                 "kpi": kpi_id,
                 "indicateur": kpi_name(kpi_id, lang),
                 "unit": kpi.unit,
-                "change_unit": unit,
                 "previous_period": p_label,
                 "current_period": c_label,
                 "previous_value": float(r0["value"]),
@@ -481,9 +481,13 @@ def compare_periods(tables: Mapping, ids, settings: Mapping, grain: str = "month
                 "n_previous": float(r0["n"]),
                 "n_current": float(r1["n"]),
                 "population": population_text(r1["n"], r1["population_id"], lang),
-                "diff": ch["diff"],
-                "diff_low": ch["low"],
-                "diff_high": ch["high"],
+                # in the KPI's unit (a count: c₁ − c₀, its interval is on the ratio, in %)
+                "diff": float(r1["value"]) - float(r0["value"]) if pct else ch["diff"],
+                "diff_low": math.nan if pct else ch["low"],
+                "diff_high": math.nan if pct else ch["high"],
+                "change_pct": ch["diff"] if pct else math.nan,
+                "change_pct_low": ch["low"] if pct else math.nan,
+                "change_pct_high": ch["high"] if pct else math.nan,
                 "p": ch["p"],
                 "low_sample": low,
                 "tested": bool(method and not low and math.isfinite(ch["p"])),

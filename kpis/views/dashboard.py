@@ -52,7 +52,9 @@ LABELS = {
     "mix": ("Effet mix", "Mix effect"),
     "performance": ("Effet performance", "Performance effect"),
     "change_text": ("Variation", "Change"),
-    "change_unit": ("Unité de l'écart", "Unit of the change"),
+    "change_pct": ("Variation (%)", "Change (%)"),
+    "change_pct_low": ("Variation IC 95 % bas (%)", "Change 95% CI low (%)"),
+    "change_pct_high": ("Variation IC 95 % haut (%)", "Change 95% CI high (%)"),
     "sentence": ("Décomposition", "Decomposition"),
     "reason": ("Alerte", "Alert"),
     "period": ("Période", "Period"),
@@ -172,6 +174,8 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
         res.n = int(vol["value"].iloc[0])
     res.units = {"target": "row", "previous_value": "row", "current_value": "row"}
     res.units |= {"mix": "diff", "performance": "diff", "r0": "row", "r1": "row"}
+    res.units |= {"diff_low": "diff", "diff_high": "diff", "p_holm": "p"}
+    res.units |= {"change_pct": "%", "change_pct_low": "%", "change_pct_high": "%"}
     res.units |= {"s0": "fraction", "s1": "fraction", "n_previous": "count", "n_current": "count"}
     res.labels = {k: v[0 if lang == "fr" else 1] for k, v in LABELS.items()}
     return res
