@@ -376,22 +376,23 @@ def decomposition_sentence(name, unit, dec, top, when: str, lang: str, fields=CE
         )
     if top is None:
         return text + "."
+    cell = f"« {top['cell']} »" if fr else f"'{top['cell']}'"
     if abs(mix) >= abs(perf):
         ds = 100 * (top["s1"] - top["s0"])
         up = ds > 0
         what = (
-            f"la {'hausse' if up else 'baisse'} de la part de {top['cell']}"
+            f"la {'hausse' if up else 'baisse'} de la part de {cell}"
             if fr
-            else f"the {'rise' if up else 'fall'} in the share of {top['cell']}"
+            else f"the {'rise' if up else 'fall'} in the share of {cell}"
         )
         by = fmt.diff(ds, "%", lang) + (" de part" if fr else " of share")
     else:
         dr = top["r1"] - top["r0"]
         up = dr > 0
         what = (
-            f"la {'hausse' if up else 'baisse'} sur {top['cell']}"
+            f"la {'hausse' if up else 'baisse'} sur {cell}"
             if fr
-            else f"the {'rise' if up else 'fall'} within {top['cell']}"
+            else f"the {'rise' if up else 'fall'} within {cell}"
         )
         by = signed_change(dr, unit, lang)
     return text + (" ; surtout " if fr else "; mostly ") + f"{what} ({by})."

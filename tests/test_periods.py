@@ -74,7 +74,7 @@ def test_pure_mix_shift_is_all_mix():
     assert row["mix"] == pytest.approx(-7.5, abs=1e-9)
     assert row["performance"] == pytest.approx(0.0, abs=1e-12)
     # A (the high-FCR motif, −22,5 pts) weighs more than B (+15 pts) in the fall
-    assert "surtout la baisse de la part de A (−25,0 pts de part)." in row["sentence"]
+    assert "surtout la baisse de la part de « A » (−25,0 pts de part)." in row["sentence"]
 
 
 def test_pure_performance_drop_is_all_performance():
@@ -83,7 +83,7 @@ def test_pure_performance_drop_is_all_performance():
     assert got["performance"] == pytest.approx(0.5 * (80 - 90), abs=1e-12)
     row = _fcr(_tables(NOV, PERF))
     assert (row["mix"], row["performance"]) == pytest.approx((0.0, -5.0), abs=1e-9)
-    assert "baisse sur A (−10,0 pts)" in row["sentence"]
+    assert "baisse sur « A » (−10,0 pts)" in row["sentence"]
 
 
 def test_mix_and_performance_parts_by_hand_sum_to_the_total():
