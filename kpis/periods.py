@@ -539,5 +539,6 @@ def _decompositions(tables, settings, f, grain, prev, cur, totals, table, when) 
         table.loc[i, "sentence"] = decomposition_sentence(
             row["indicateur"], row["unit"], dec, top, when, lang, used
         )
-        all_cells.append(per_cell.assign(kpi=kpi_id, indicateur=row["indicateur"]))
+        level = cells_name(used, lang)
+        all_cells.append(per_cell.assign(kpi=kpi_id, indicateur=row["indicateur"], level=level))
     return pd.concat(all_cells, ignore_index=True) if all_cells else pd.DataFrame()

@@ -235,3 +235,21 @@ def test_low_sample_is_said_and_not_tested():
     assert bool(changes.loc["fcr", "low_sample"])
     assert not bool(changes.loc["fcr", "tested"])
     assert math.isnan(changes.loc["fcr", "p_holm"])
+
+
+def test_cells_too_small_fall_back_to_a_coarser_level():
+    # motif × canal: 4 cells of 20 contacts per month, all under 30 → one "autres" cell holding
+    # everything; motif alone: 2 cells of 40 → the decomposition runs on motifs
+    rows = [
+        {"motif": m, "canal": c, "when": w, "numerator": 10.0 + w, "denominator": 20.0}
+        for m in "AB"
+        for c in "xy"
+        for w in (0, 1)
+    ]
+    used, pooled = periods.fine_enough(pd.DataFrame(rows), ["motif", "canal"], "fr")
+    assert used == ["motif"]
+    assert list(pooled["cell"]) == ["A", "B"]
+    assert list(pooled["den0"]) == [40.0, 40.0]
+    assert list(pooled["num1"]) == [22.0, 22.0]
+    assert periods.cells_name(used, "en") == "motif"
+    assert periods.cells_name(["motif", "canal", "niveau"], "en") == "motif × channel × level"

@@ -58,7 +58,8 @@ LABELS = {
     "sentence": ("Décomposition", "Decomposition"),
     "reason": ("Alerte", "Alert"),
     "period": ("Période", "Period"),
-    "cell": ("Cellule (motif · canal · niveau)", "Cell (motif · channel · level)"),
+    "level": ("Cellules", "Cells"),
+    "cell": ("Cellule", "Cell"),
     "s0": ("Part précédente", "Previous share"),
     "s1": ("Part en cours", "Current share"),
     "r0": ("Valeur précédente", "Previous value"),
@@ -266,7 +267,7 @@ def _periods(res: ViewResult, tables, table, tg, settings, grain: str, lang: str
         order = {k: i for i, k in enumerate(table["kpi"])}
         top = top.sort_values("kpi", key=lambda s: s.map(order), kind="stable")
         top["unit"] = top["kpi"].map(table.set_index("kpi")["unit"])
-        cols = ["kpi", "indicateur", "cell", "s0", "s1", "r0", "r1", "mix", "performance"]
+        cols = ["kpi", "indicateur", "level", "cell", "s0", "s1", "r0", "r1", "mix", "performance"]
         res.extra_tables[extra_name(CELLS, lang)] = top[[*cols, "unit"]].reset_index(drop=True)
 
 
