@@ -227,30 +227,24 @@ def pooled_cells(cells: pd.DataFrame, keys: list[str], lang: str, min_n: int = M
     """One row per cell (label, num0, den0, num1, den1) from the engine rows of one KPI with a
     ``when`` column (0 previous, 1 current); cells under ``min_n`` units in either period pooled
     in one "autres" cell."""
-    label = (
-        cells[keys]
-        .astype(object)
-        .apply(lambda r: " · ".join(fmt.MISSING if pd.isna(v) else str(v) for v in r), axis=1)
-    )
-    wide = (
-        cells.assign(cell=label)
-        .pivot_table(
-            index="cell",
-            columns="when",
-            values=["numerator", "denominator"],
-            aggfunc="sum",
-            fill_value=0.0,
-        )
-        .reindex(columns=pd.MultiIndex.from_product([["numerator", "denominator"], [0, 1]]))
-        .fillna(0.0)
-    )
+    label = None
+    for k in keys:
+        part = cells[k].astype(object).where(cells[k].notna(), fmt.MISSING).astype(str)
+        label = part if label is None else label + " · " + part
+    sums = cells.groupby([label.rename("cell"), cells["when"].rename("when")], sort=True)
+    wide = sums[["numerator", "denominator"]].sum().unstack("when", fill_value=0.0)
+
+    def col(name: str, when: int) -> np.ndarray:
+        key = (name, when)
+        return wide[key].to_numpy(float) if key in wide.columns else np.zeros(len(wide))
+
     out = pd.DataFrame(
         {
             "cell": wide.index.astype(str),
-            "num0": wide[("numerator", 0)].to_numpy(float),
-            "den0": wide[("denominator", 0)].to_numpy(float),
-            "num1": wide[("numerator", 1)].to_numpy(float),
-            "den1": wide[("denominator", 1)].to_numpy(float),
+            "num0": col("numerator", 0),
+            "den0": col("denominator", 0),
+            "num1": col("numerator", 1),
+            "den1": col("denominator", 1),
         }
     )
     small = (out["den0"] < min_n) | (out["den1"] < min_n)
@@ -520,13 +514,14 @@ def _decompositions(tables, settings, f, grain, prev, cur, totals, table, when) 
     res = compute(tables, list(totals), settings, by=keys, period=grain, filters=f)
     res = res[res["period"].isin([prev, cur]) & (res["status"] != "not_computable")]
     res = res.assign(when=np.where(res["period"] == cur, 1, 0))
+    by_kpi = dict(tuple(res.groupby("kpi", sort=False)))
     all_cells = []
     for i, row in table.iterrows():
         kpi_id = row["kpi"]
         if kpi_id not in totals:
             continue
         scales = {scale_of(r) for r in totals[kpi_id].values()}
-        cells = res[res["kpi"] == kpi_id]
+        cells = by_kpi.get(kpi_id, res.iloc[:0])
         if len(scales) != 1 or None in scales or not _adds_up(cells, totals[kpi_id]):
             continue
         chosen = fine_enough(cells, keys, lang)
