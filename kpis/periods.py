@@ -511,7 +511,12 @@ def _decompositions(tables, settings, f, grain, prev, cur, totals, table, when) 
     keys = cell_fields(tables)
     if not keys or not totals:
         return pd.DataFrame()
-    res = compute(tables, list(totals), settings, by=keys, period=grain, filters=f)
+    from kpis.errors import TooManySegments
+
+    try:
+        res = compute(tables, list(totals), settings, by=keys, period=grain, filters=f)
+    except TooManySegments:  # a motif × canal × niveau too fine to list: no decomposition
+        return pd.DataFrame()
     res = res[res["period"].isin([prev, cur]) & (res["status"] != "not_computable")]
     res = res.assign(when=np.where(res["period"] == cur, 1, 0))
     by_kpi = dict(tuple(res.groupby("kpi", sort=False)))
