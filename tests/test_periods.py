@@ -253,3 +253,30 @@ def test_cells_too_small_fall_back_to_a_coarser_level():
     assert list(pooled["num1"]) == [22.0, 22.0]
     assert periods.cells_name(used, "en") == "motif"
     assert periods.cells_name(["motif", "canal", "niveau"], "en") == "motif × channel × level"
+
+
+def test_card_line_colours_a_move_by_direction_and_never_a_low_sample():
+    import sys
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `ui` beside app.py
+    from kpis.definitions import REGISTRY
+    from ui.cards import change_line
+    from ui.i18n import t
+
+    ctx = SimpleNamespace(lang="fr", t=lambda key: t(key, "fr"))
+    fcr = REGISTRY.get("fcr")  # higher is better
+    base = {"current_value": 75.0, "change_text": "−5,0 pts vs novembre 2025", "diff": -5.0}
+    base |= {"moved": True, "low_sample": False}
+
+    def row(**kw) -> pd.Series:
+        return pd.Series({**base, **kw})
+
+    line = change_line(ctx, fcr, row(), "décembre 2025")
+    assert line.startswith(":red[décembre 2025 \\: 75,0\u202f% · −5,0 pts vs novembre 2025]")
+    assert change_line(ctx, fcr, row(diff=5.0), "d").startswith(":green[")
+    still = change_line(ctx, fcr, row(moved=False), "décembre 2025")
+    assert not still.startswith(":")  # not significant after Holm: no colour
+    low = change_line(ctx, fcr, row(low_sample=True), "décembre 2025")
+    assert not low.startswith(":") and low.endswith(t("low_sample", "fr"))
