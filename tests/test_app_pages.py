@@ -138,6 +138,48 @@ def test_dashboard_lists_unavailable_kpis_with_their_needs():
     assert all(table["Nécessite"].str.len() > 0)
 
 
+def _unescaped(texts) -> list[str]:
+    """Captions as read: markdown escapes (``\\:``, ``\\(``) removed."""
+    import re
+
+    return [re.sub(r"\\(.)", r"\1", t) for t in texts]
+
+
+def test_dashboard_compares_with_the_previous_month_then_week():
+    at = _open(_app(), "pages/2_Tableau_de_bord.py")
+    tables = _sample_tables(at)
+    control = at.get("segmented_control")[0]
+    assert (control.key, control.value) == ("dash_compare", "month")
+    # the alerts come first, with the periods compared and the Holm family stated
+    heads = [s.value for s in at.subheader]
+    assert heads[0] == "Alertes"
+    captions = _unescaped(c.value for c in at.caption)
+    # the sample runs Jan 1 – Jun 30 2026: June is the last complete month
+    assert "Comparaison : juin 2026 vs mai 2026 (dernier mois complet)" in captions
+    assert any("correction de Holm sur" in c and "indicateurs testés" in c for c in captions)
+    assert any("après correction de Holm" in m.value for m in at.markdown)
+    june = compute(
+        tables,
+        ["answer_rate"],
+        filters={"date": (pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-30"))},
+    )
+    card = f"juin 2026 : {fmt.value(june['value'].iloc[0], '%')} · "
+    line = next(c for c in captions if c.startswith(card))
+    assert " vs mai 2026 (IC 95 %\u00a0[" in line
+
+    at.get("segmented_control")[0].set_value("week").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.get("segmented_control")[0].value == "week"  # what rendered is what was chosen
+    captions = _unescaped(c.value for c in at.caption)
+    # June 30 is a Tuesday: the week of June 29 is partial, the week of June 22 the last whole
+    week = "sem. du 22 juin 2026"
+    assert f"Comparaison : {week} vs sem. du 15 juin 2026 (dernière semaine complète)" in captions
+    days = (pd.Timestamp("2026-06-22"), pd.Timestamp("2026-06-28"))
+    value = compute(tables, ["answer_rate"], filters={"date": days})["value"].iloc[0]
+    line = next(c for c in captions if c.startswith(f"{week} : {fmt.value(value, '%')} · "))
+    assert " vs sem. du 15 juin 2026 (IC 95 %\u00a0[" in line
+
+
 def test_settings_param_reaches_the_dashboard():
     at = _open(_app(), "pages/6_Parametres.py")
     at.number_input(key="p_sl_seconds").set_value(60)

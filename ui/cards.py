@@ -9,6 +9,7 @@ import streamlit as st
 from kpis import format as fmt
 from kpis.references import kpi_reference_text
 from kpis.targets import Target, verdict
+from ui.errors import md_escape
 from ui.state import Ctx
 
 DELTA_COLOR = {"higher": "normal", "lower": "inverse", "neutral": "off"}
@@ -35,7 +36,33 @@ def reference_part(ctx: Ctx, kpi) -> str:
     return f"{ctx.t('public_ref')} {text}" if text else ""
 
 
-def kpi_card(ctx: Ctx, kpi, row: pd.Series, trend: pd.Series | None) -> None:
+def change_line(ctx: Ctx, kpi, change: pd.Series | None, current: str) -> str:
+    """The card's change vs the previous period: "juin 2026 : 95,6 % · −3,2 pts vs mai 2026
+    (IC 95 % […])", green / red by the KPI's direction when it moved after Holm's correction;
+    a low sample says so and is never coloured."""
+    if change is None or fmt.is_missing(change.get("current_value")):
+        return ""
+    sep = " : " if ctx.lang == "fr" else ": "
+    text = f"{current}{sep}{fmt.value(change['current_value'], kpi.unit, ctx.lang)}"
+    if change.get("change_text"):
+        text += f" · {change['change_text']}"
+    text = md_escape(text)
+    if bool(change.get("low_sample")):
+        return f"{text} · :material/warning: {ctx.t('low_sample')}"
+    if bool(change.get("moved")) and kpi.direction in ("higher", "lower"):
+        good = (float(change["diff"]) > 0) == (kpi.direction == "higher")
+        return f":{'green' if good else 'red'}[{text}]"
+    return text
+
+
+def kpi_card(
+    ctx: Ctx,
+    kpi,
+    row: pd.Series,
+    trend: pd.Series | None,
+    change: pd.Series | None = None,
+    current: str = "",
+) -> None:
     """A bordered metric: value; gap to the row's target coloured by the KPI's direction; a
     sparkline of the monthly values; below it, the 95 % interval, n and the target. The row's
     target is on the data's scale and present only when it has a source (else "pas de cible")."""
@@ -82,3 +109,6 @@ def kpi_card(ctx: Ctx, kpi, row: pd.Series, trend: pd.Series | None) -> None:
     elif row["status"] == "no_data":
         parts.append(ctx.t("no_data"))
     st.caption(" · ".join(parts))
+    line = change_line(ctx, kpi, change, current)
+    if line:
+        st.caption(line)

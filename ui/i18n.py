@@ -524,6 +524,45 @@ STRINGS: dict[str, tuple[str, str]] = {
         "A published figure, shown for information beside the target: neither a target nor a "
         "judgement of the value. The sources' methods and definitions differ.",
     ),
+    # --- periods ---
+    "dash_compare": ("Comparer avec la période précédente", "Compare with the previous period"),
+    "dash_grain_month": ("Mois", "Month"),
+    "dash_grain_week": ("Semaine", "Week"),
+    "dash_compare_help": (
+        "Période en cours = le dernier mois (ou la dernière semaine, du lundi au dimanche) "
+        "entièrement couvert par les données filtrées, comparé au précédent. Écart des taux et "
+        "du NPS en points (intervalle de Newcombe construit sur l'intervalle de chaque période), "
+        "des moyennes par Welch, des volumes en % (intervalle de Poisson du rapport).",
+        "Current period = the last month (or week, Monday to Sunday) the filtered data cover "
+        "entirely, compared with the one before. Rates and NPS change in points (Newcombe "
+        "interval built on each period's interval), means by Welch, volumes in % (Poisson "
+        "interval of the ratio).",
+    ),
+    "dash_alerts": ("Alertes", "Alerts"),
+    "dash_no_alert": (
+        "Aucune alerte : aucun indicateur hors d'une cible sourcée, aucune variation "
+        "significative après correction.",
+        "No alert: no KPI off a sourced target, no significant change after correction.",
+    ),
+    "dash_over": ("sur", "over"),
+    "dash_p_holm": ("après correction de Holm, ", "after Holm's correction, "),
+    "dash_decomposition": (
+        "Décomposition mix / performance des variations",
+        "Mix / performance decomposition of the changes",
+    ),
+    "dash_decomposition_help": (
+        "Décomposition symétrique (Kitagawa) sur les cellules motif × canal × niveau (plus "
+        "grossières si elles sont trop petites ; les cellules de moins de 30 contacts sur une "
+        "période sont regroupées dans « autres ») : effet mix = Σ (part en cours − part "
+        "précédente) × moyenne des deux valeurs de la cellule ; effet performance = Σ (valeur en "
+        "cours − valeur précédente) × moyenne des deux parts. Les deux effets font exactement la "
+        "variation totale. Les cinq cellules qui y contribuent le plus par indicateur.",
+        "Symmetric (Kitagawa) decomposition over the motif × channel × level cells (coarser when "
+        "they are too small; cells under 30 contacts in a period pooled in 'others'): mix effect "
+        "= Σ (current share − previous share) × mean of the cell's two values; performance "
+        "effect = Σ (current value − previous value) × mean of the two shares. The two effects "
+        "add up exactly to the total change. The five cells contributing most, per KPI.",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

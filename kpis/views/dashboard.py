@@ -1,12 +1,17 @@
 """Dashboard view: every computable KPI against its target, with its 95 % interval, n, monthly
-trend, the breakdown KPIs' top rows and the KPIs that cannot be computed (with what they need)."""
+trend, the breakdown KPIs' top rows and the KPIs that cannot be computed (with what they need);
+each KPI's change vs the previous complete month or week with its interval, the alerts (off a
+sourced target, or moved after Holm's correction) and the mix / performance decomposition of the
+moves (``kpis.periods``)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from kpis import format as fmt
+from kpis import periods
 from kpis.populations import population_text
-from kpis.targets import target_info
+from kpis.targets import target_info, verdict
 from kpis.views import charts
 from kpis.views.base import (
     Input,
@@ -27,6 +32,39 @@ KEY_NUMBERS = (
 BREAKDOWNS = ("Répartitions (5 premières valeurs)", "Breakdowns (top 5 values)")
 TREND = ("Tendance mensuelle", "Monthly trend")
 UNAVAILABLE = ("Indicateurs non calculables", "KPIs that cannot be computed")
+CHANGES = ("Variation vs période précédente", "Change vs the previous period")
+ALERTS = ("Alertes", "Alerts")
+CELLS = ("Décomposition mix / performance", "Mix / performance decomposition")
+TOP_CELLS = 5
+LABELS = {
+    "previous_period": ("Période précédente", "Previous period"),
+    "current_period": ("Période en cours", "Current period"),
+    "previous_value": ("Valeur précédente", "Previous value"),
+    "current_value": ("Valeur en cours", "Current value"),
+    "n_previous": ("n précédent", "previous n"),
+    "n_current": ("n en cours", "current n"),
+    "diff_low": ("Écart IC 95 % bas", "Change 95% CI low"),
+    "diff_high": ("Écart IC 95 % haut", "Change 95% CI high"),
+    "p_holm": ("p ajusté (Holm)", "adjusted p (Holm)"),
+    "tested": ("Testé", "Tested"),
+    "moved": ("Variation significative", "Significant change"),
+    "low_sample": ("Échantillon faible", "Low sample"),
+    "mix": ("Effet mix", "Mix effect"),
+    "performance": ("Effet performance", "Performance effect"),
+    "change_text": ("Variation", "Change"),
+    "change_pct": ("Variation (%)", "Change (%)"),
+    "change_pct_low": ("Variation IC 95 % bas (%)", "Change 95% CI low (%)"),
+    "change_pct_high": ("Variation IC 95 % haut (%)", "Change 95% CI high (%)"),
+    "sentence": ("Décomposition", "Decomposition"),
+    "reason": ("Alerte", "Alert"),
+    "period": ("Période", "Period"),
+    "level": ("Cellules", "Cells"),
+    "cell": ("Cellule", "Cell"),
+    "s0": ("Part précédente", "Previous share"),
+    "s1": ("Part en cours", "Current share"),
+    "r0": ("Valeur précédente", "Previous value"),
+    "r1": ("Valeur en cours", "Current value"),
+}
 TOP = 5
 
 
@@ -131,11 +169,106 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
             lang,
         )
         res.chart = charts.rates_overview(pct, title=title, lang=lang)
+    _periods(res, tables, table, tg, settings, p.get("compare") or "month", lang)
     vol = table[table["kpi"] == "volume"]
     if len(vol):
         res.n = int(vol["value"].iloc[0])
-    res.units = {"target": "row"}
+    res.units = {"target": "row", "previous_value": "row", "current_value": "row"}
+    res.units |= {"mix": "diff", "performance": "diff", "r0": "row", "r1": "row"}
+    res.units |= {"diff_low": "diff", "diff_high": "diff", "p_holm": "p"}
+    res.units |= {"change_pct": "%", "change_pct_low": "%", "change_pct_high": "%"}
+    res.units |= {"s0": "fraction", "s1": "fraction", "n_previous": "count", "n_current": "count"}
+    res.labels = {k: v[0 if lang == "fr" else 1] for k, v in LABELS.items()}
     return res
+
+
+def _periods(res: ViewResult, tables, table, tg, settings, grain: str, lang: str) -> None:
+    """Change vs the previous period, alerts and decomposition cells as extra tables, and the
+    sentences saying which periods and how many KPIs the Holm correction covers."""
+    from kpis.definitions import REGISTRY
+
+    cmp = periods.compare_periods(tables, list(table["kpi"]), settings, grain)
+    if cmp["current"] is None:
+        res.sentences.append(
+            {
+                "kind": "period",
+                "text": t2(
+                    "Pas de comparaison : les données filtrées ne couvrent pas deux "
+                    f"{'mois' if grain == 'month' else 'semaines'} complets.",
+                    f"No comparison: the filtered data do not cover two complete "
+                    f"{'months' if grain == 'month' else 'weeks'}.",
+                    lang,
+                ),
+            }
+        )
+    else:
+        cur = periods.period_label(cmp["current"], grain, lang)
+        prev = periods.period_label(cmp["previous"], grain, lang)
+        last = t2("dernier mois complet", "last complete month", lang)
+        if grain == "week":
+            last = t2("dernière semaine complète", "last complete week", lang)
+        said = t2(f"Comparaison : {cur} vs {prev}", f"Comparison: {cur} vs {prev}", lang)
+        res.sentences.append({"kind": "period", "text": f"{said} ({last})"})
+        res.sentences.append(
+            {
+                "kind": "holm",
+                "text": t2(
+                    f"Variations : correction de Holm sur {cmp['tested']} indicateurs testés "
+                    "(seuil 5 % ; échantillons faibles non testés).",
+                    f"Changes: Holm correction over {cmp['tested']} KPIs tested "
+                    "(5% level; low samples not tested).",
+                    lang,
+                ),
+            }
+        )
+    changes = cmp["table"]
+    if len(changes):
+        res.extra_tables[extra_name(CHANGES, lang)] = changes
+    alerts = []
+    by_kpi = changes.set_index("kpi") if len(changes) else pd.DataFrame()
+    for r in table.itertuples():
+        reasons = []
+        if verdict(r.value, tg[r.kpi], REGISTRY.get(r.kpi).direction) == "off_target":
+            target = fmt.value(tg[r.kpi].value, r.unit, lang)
+            reasons.append(t2(f"hors cible ({target})", f"off target ({target})", lang))
+        ch = by_kpi.loc[r.kpi] if r.kpi in by_kpi.index else None
+        if ch is not None and bool(ch["moved"]):
+            reasons.append(t2("variation significative", "significant change", lang))
+        if not reasons:
+            continue
+        moved = ch is not None and bool(ch["moved"])
+        alerts.append(
+            {
+                "kpi": r.kpi,
+                "indicateur": r.indicateur,
+                "reason": " ; ".join(reasons) if lang == "fr" else "; ".join(reasons),
+                # a move speaks of the current period; a gap to the target of the card's value
+                "period": ch["current_period"]
+                if moved
+                else t2("données filtrées", "filtered data", lang),
+                "value": ch["current_value"] if moved else r.value,
+                "unit": r.unit,
+                "population": ch["population"] if moved else r.population,
+                "change_text": "" if ch is None else ch["change_text"],
+                "p_holm": float("nan") if ch is None else ch["p_holm"],
+                "sentence": "" if ch is None else ch["sentence"],
+            }
+        )
+    res.extra_tables[extra_name(ALERTS, lang)] = pd.DataFrame(
+        alerts,
+        columns=["kpi", "indicateur", "reason", "period", "value", "unit", "population"]
+        + ["change_text", "p_holm", "sentence"],
+    )
+    cells = cmp["cells"]
+    if len(cells):
+        weight = cells["mix"].abs() + cells["performance"].abs()
+        top = cells.assign(_w=weight).sort_values("_w", ascending=False)
+        top = top.groupby("kpi", sort=False).head(TOP_CELLS).drop(columns="_w")
+        order = {k: i for i, k in enumerate(table["kpi"])}
+        top = top.sort_values("kpi", key=lambda s: s.map(order), kind="stable")
+        top["unit"] = top["kpi"].map(table.set_index("kpi")["unit"])
+        cols = ["kpi", "indicateur", "level", "cell", "s0", "s1", "r0", "r1", "mix", "performance"]
+        res.extra_tables[extra_name(CELLS, lang)] = top[[*cols, "unit"]].reset_index(drop=True)
 
 
 VIEW = View(
@@ -146,6 +279,14 @@ VIEW = View(
     inputs=(
         Input("kpis", "kpis", None, label_fr="Indicateurs (tous)", label_en="KPIs (all)"),
         Input("trend", "bool", True, (True, False), "Tendance mensuelle", "Monthly trend"),
+        Input(
+            "compare",
+            "choice",
+            "month",
+            periods.GRAINS,
+            "Comparer avec la période précédente",
+            "Compare with the previous period",
+        ),
     ),
     compute=run,
 )
