@@ -386,7 +386,8 @@ def _event_report(report: dict, raw: RawTable) -> None:
     info = raw.info.get("events")
     if not info:
         return
-    report["events"] = {**info, "fr": ev.summary_text(info, "fr"), "en": ev.summary_text(info, "en")}
+    texts = {lang: ev.summary_text(info, lang) for lang in ("fr", "en")}
+    report["events"] = {**info, **texts}
     if info["collapsed"]:
         report["rows_in_events"] = info["rows"] + len(raw.bad_rows)
     else:
