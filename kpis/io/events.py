@@ -365,10 +365,14 @@ def collapse_events(frame: pd.DataFrame, log: EventLog) -> pd.DataFrame:
     return out
 
 
+def _counts(info: dict, lang: str) -> tuple[str, str, str]:
+    rows, tickets = integer(info["rows"], lang), integer(info["tickets"], lang)
+    return rows, tickets, number(info["events_per_ticket"], lang, 1)
+
+
 def summary_text(info: dict, lang: str = "fr") -> str:
     """« journal d'événements : 119 998 lignes → 20 769 tickets (5,8 événements par ticket) »."""
-    rows, tickets = integer(info["rows"], lang), integer(info["tickets"], lang)
-    mean = number(info["events_per_ticket"], lang, 1)
+    rows, tickets, mean = _counts(info, lang)
     if lang == "fr":
         return (
             f"journal d'événements : {rows} lignes → {tickets} tickets "
@@ -379,15 +383,18 @@ def summary_text(info: dict, lang: str = "fr") -> str:
 
 def warning(info: dict) -> dict:
     """The import-report warning of a detected event log left as it is."""
-    cols = [info["id_column"], info.get("state_column"), info.get("time_column")]
-    named = ", ".join(c for c in cols if c)
+    cols = [c for c in (info["id_column"], info.get("state_column"), info.get("time_column")) if c]
+    named = ", ".join(cols)
+    fr_rows, fr_tickets, fr_mean = _counts(info, "fr")
+    en_rows, en_tickets, en_mean = _counts(info, "en")
     return {
         "code": "event_log",
-        "columns": [c for c in cols if c],
-        "fr": f"Ce fichier ressemble à un journal d'événements ({summary_text(info, 'fr')} ; "
-        f"colonnes {named}) : chaque ligne serait comptée comme un ticket. Cochez « Regrouper "
-        "par ticket » ou utilisez --collapse-events.",
-        "en": f"This file looks like an event log ({summary_text(info, 'en')}; columns "
-        f"{named}): each row would be counted as a ticket. Tick 'Group by ticket' or use "
+        "columns": cols,
+        "fr": f"Ce fichier ressemble à un journal d'événements ({fr_rows} lignes pour "
+        f"{fr_tickets} tickets, {fr_mean} événements par ticket ; colonnes {named}) : chaque "
+        "ligne serait comptée comme un ticket. Cochez « Regrouper par ticket » ou utilisez "
         "--collapse-events.",
+        "en": f"This file looks like an event log ({en_rows} rows for {en_tickets} tickets, "
+        f"{en_mean} events per ticket; columns {named}): each row would be counted as a ticket. "
+        "Tick 'Group by ticket' or use --collapse-events.",
     }
