@@ -191,9 +191,11 @@ def _detected_lines(rep: dict, fr: bool) -> list[str]:
             lines.append(f"    {field:<24} = {_derived_text(spec, fr)}")
     found = []
     for field, info in (rep.get("parsing") or {}).items():
-        if info.get("compact"):
-            what = "date compacte" if fr else "compact date"
-            found.append(f"{field} : {what} {info['compact']}")
+        if info.get("compact"):  # YYYYMMDD read as AAAAMMJJ in French
+            pattern = info["compact"]
+            if fr:
+                pattern = pattern.replace("YY", "AA").replace("DD", "JJ")
+            found.append(f"{field} : {'date compacte' if fr else 'compact date'} {pattern}")
         if info.get("time_only"):
             found.append(f"{field} : {'heure seule' if fr else 'time of day only'}")
     detected = rep.get("detected") or {}
@@ -203,7 +205,8 @@ def _detected_lines(rep: dict, fr: bool) -> list[str]:
     for field, scale in (detected.get("survey_scales") or {}).items():
         values = ", ".join(f"{k} → {v}" for k, v in scale["values"].items())
         what = "échelle d'enquête" if fr else "survey scale"
-        found.append(f"{field} : {what} « {scale['scale']} » ({values})")
+        name = f"« {scale['scale']} »" if fr else f'"{scale["scale"]}"'
+        found.append(f"{field} : {what} {name} ({values})")
     outcome = detected.get("outcome")
     if outcome:
         yes, no = ("décroché", "non décroché") if fr else ("answered", "not answered")
