@@ -130,14 +130,16 @@ def _first(columns: list[str], names: tuple[str, ...], exclude=()) -> str | None
     return None
 
 
-def _codes(series: pd.Series) -> np.ndarray:
-    """Dense codes in order of first appearance; missing cells each get a code of their own."""
-    miss = is_missing(series).to_numpy()
-    codes, uniq = pd.factorize(series.where(~miss), use_na_sentinel=True)
+def _codes(series: pd.Series) -> tuple[np.ndarray, int]:
+    """Codes in order of first appearance (missing cells each get a code of their own, after
+    the others) and the number of distinct filled values."""
+    codes, uniq = pd.factorize(series, use_na_sentinel=True)
     codes = codes.astype(np.int64)
+    miss_u = is_missing(pd.Series(uniq, dtype=object)).to_numpy()
     lone = codes < 0
+    lone[~lone] = miss_u[codes[~lone]]
     codes[lone] = len(uniq) + np.arange(int(lone.sum()))
-    return codes
+    return codes, int(len(uniq) - miss_u.sum())
 
 
 def _repeats(codes: np.ndarray) -> tuple[float, float, int]:
@@ -148,29 +150,36 @@ def _repeats(codes: np.ndarray) -> tuple[float, float, int]:
     return float(shared.mean()), len(codes) / max(n_ids, 1), n_ids
 
 
-def _changes(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Ids (codes) within which ``values`` (integer codes) take more than one value."""
-    order = np.argsort(codes, kind="stable")
-    c, v = codes[order], values[order]
-    diff = (c[1:] == c[:-1]) & (v[1:] != v[:-1])
-    return np.unique(c[1:][diff])
+def _value_codes(series: pd.Series) -> np.ndarray:
+    """Integer code per row of a column's values (missing values share one code)."""
+    return pd.factorize(series, use_na_sentinel=False)[0]
 
 
-def _state_codes(series: pd.Series) -> np.ndarray:
-    return pd.factorize(series.astype("str").str.strip(), use_na_sentinel=False)[0]
+class _Within:
+    """Rows sorted by ticket once; which tickets see a column's value change."""
+
+    def __init__(self, codes: np.ndarray) -> None:
+        self.order = np.argsort(codes, kind="stable")
+        self.sorted = codes[self.order]
+        self.same = self.sorted[1:] == self.sorted[:-1]
+        self.size = int(codes.max()) + 1 if len(codes) else 0
+
+    def changed(self, values: np.ndarray) -> np.ndarray:
+        v = values[self.order]
+        hit = self.same & (v[1:] != v[:-1])
+        out = np.zeros(self.size, dtype=bool)
+        out[self.sorted[1:][hit]] = True
+        return out
 
 
-def _time_values(series: pd.Series) -> pd.Series | None:
-    """Parsed timestamps when most filled cells are dates, else None."""
+def _is_time(series: pd.Series) -> bool:
+    """Most filled cells of the first 500 rows read as dates."""
     sample = series.head(500)
     filled = ~is_missing(sample)
     if not filled.any():
-        return None
-    p = parse_datetime(sample)
-    ok = p.values.notna() & filled
-    if ok.sum() < 0.9 * filled.sum():
-        return None
-    return parse_datetime(series).values
+        return False
+    ok = parse_datetime(sample).values.notna() & filled
+    return bool(ok.sum() >= 0.9 * filled.sum())
 
 
 def _time_candidates(columns: list[str], exclude: set[str]) -> list[str]:
@@ -200,31 +209,29 @@ def detect_event_log(frame: pd.DataFrame) -> EventLog | None:
     ids = _ticket_id_names()
     state_cols = [c for c in cols if set(fold(c).split()) & _STATE_WORDS]
     for id_col in [c for c in cols if fold(c) in ids]:
-        if len(pd.unique(frame[id_col])) > len(frame) / MEAN_MIN + 1:
+        codes, n_filled = _codes(frame[id_col])
+        if n_filled > len(frame) / MEAN_MIN:
             continue  # mostly distinct ids (a plain ticket export): no event log
-        codes = _codes(frame[id_col])
         share, mean, n_ids = _repeats(codes)
         if share < REPEAT_MIN or mean < MEAN_MIN:
             continue
-        repeated = np.flatnonzero(np.bincount(codes) > 1)
-        state = next(
-            (s for s in state_cols if s != id_col and len(_changes(codes, _state_codes(frame[s])))),
-            None,
-        )
-        changed = _changes(codes, _state_codes(frame[state])) if state else np.array([], int)
-        time_col, times = None, None
-        for cand in _time_candidates(cols, {id_col}):
-            t = _time_values(frame[cand])
-            if t is None:
-                continue
-            tcodes = pd.factorize(t, use_na_sentinel=False)[0]
-            moved = _changes(codes, tcodes)
-            if len(moved):
-                time_col, times = cand, moved
+        within = _Within(codes)
+        repeated = np.bincount(codes) > 1
+        changed = np.zeros(within.size, dtype=bool)
+        state = None
+        for cand in state_cols:
+            moved = within.changed(_value_codes(frame[cand])) if cand != id_col else None
+            if moved is not None and moved.any():
+                state, changed = cand, moved
                 break
-        if times is not None:
-            changed = np.union1d(changed, times)
-        if len(changed) < CHANGE_MIN * len(repeated):
+        time_col = None
+        for cand in _time_candidates(cols, {id_col}):
+            if _is_time(frame[cand]):
+                moved = within.changed(_value_codes(frame[cand]))
+                if moved.any():
+                    time_col, changed = cand, changed | moved
+                    break
+        if (changed & repeated).sum() < CHANGE_MIN * repeated.sum():
             continue
         others = {id_col, state, time_col}
         return EventLog(
@@ -248,11 +255,11 @@ def detect_event_log(frame: pd.DataFrame) -> EventLog | None:
 def state_kind(states: pd.Series) -> np.ndarray:
     """Per row: 2 = resolved/closed state, 1 = cancelled, 0 = open (or unknown), -1 = missing.
     Read from the first word of the folded state (Resolved, Résolu, Closed-resolved, Clos…)."""
-    text = states.astype("str").where(~is_missing(states))
-    uniq, inv = np.unique(text.fillna("\x00").to_numpy(dtype=str), return_inverse=True)
+    inv, uniq = pd.factorize(states, use_na_sentinel=False)
+    miss = is_missing(pd.Series(uniq, dtype=object)).to_numpy()
     kinds = []
-    for u in uniq:
-        words = fold(u).split() if u != "\x00" else []
+    for u, m in zip(uniq, miss, strict=True):
+        words = [] if m else fold(str(u)).split()
         if not words:
             kinds.append(-1)
         elif set(words) & CANCELLED_STATES:
@@ -281,7 +288,7 @@ def collapse_events(frame: pd.DataFrame, log: EventLog) -> pd.DataFrame:
       of the assignment group/agent between consecutive events that name one;
     - ``event_count`` = rows of the ticket; ``_row`` = the source line of its first event.
     """
-    codes = _codes(frame[log.id_column])
+    codes = _codes(frame[log.id_column])[0]
     n = len(frame)
     if log.time_column:
         t = parse_datetime(frame[log.time_column]).values
@@ -342,7 +349,7 @@ def collapse_events(frame: pd.DataFrame, log: EventLog) -> pd.DataFrame:
     elif log.assignment_column:
         named = ~is_missing(ev[log.assignment_column]).to_numpy()
         idx = np.flatnonzero(named)
-        a = _state_codes(ev[log.assignment_column])[idx]
+        a = _value_codes(ev[log.assignment_column])[idx]
         moved = (c[idx][1:] == c[idx][:-1]) & (a[1:] != a[:-1])
         counts = np.bincount(c[idx][1:][moved], minlength=c.max() + 1)
         reassign = pd.Series(counts[c[first_pos]])
