@@ -302,14 +302,22 @@ def collapse_events(frame: pd.DataFrame, log: EventLog) -> pd.DataFrame:
     c = codes[order]
     first_pos = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
     last_pos = np.r_[first_pos[1:] - 1, len(c) - 1]
-    ticket_order = np.argsort(c[first_pos], kind="stable")  # codes = first-appearance order
-    first_pos, last_pos = first_pos[ticket_order], last_pos[ticket_order]
+    # c is sorted and codes number the ids in order of first appearance: tickets come in that order
     group = pd.Series(c)
 
-    def per_ticket(values: pd.Series, how: str) -> pd.Series:
+    def per_ticket(values: pd.Series, how: str, cells: bool = False) -> pd.Series:
         filled = values.where(~is_missing(values).to_numpy())
         out = getattr(filled.groupby(group.to_numpy(), sort=True), how)()
-        return out.reindex(c[first_pos]).reset_index(drop=True)
+        out = out.reindex(c[first_pos]).reset_index(drop=True)
+        empty = out.isna().to_numpy()
+        if not cells or not empty.any():
+            return out
+        # no filled value: the ticket keeps its own cell ("?", blank) so that a column of
+        # placeholders is still seen as one by the auto-mapping
+        pos = (first_pos if how == "first" else last_pos)[empty]
+        kept = out.to_numpy(dtype=object)
+        kept[empty] = values.iloc[pos].to_numpy(dtype=object)
+        return pd.Series(kept)
 
     out = pd.DataFrame(index=range(len(first_pos)))
     times = t.iloc[order].reset_index(drop=True) if t is not None else None
@@ -319,9 +327,9 @@ def collapse_events(frame: pd.DataFrame, log: EventLog) -> pd.DataFrame:
         elif col == log.time_column:
             out[col] = times.to_numpy()[first_pos]  # parsed: the first event's time
         elif col in (log.opened_column, log.resolved_column):
-            out[col] = per_ticket(ev[col], "first").to_numpy()
-        else:
-            out[col] = per_ticket(ev[col], "last").to_numpy()
+            out[col] = per_ticket(ev[col], "first", cells=True).to_numpy()
+        else:  # any other column: its last filled value
+            out[col] = per_ticket(ev[col], "last", cells=True).to_numpy()
     added: dict[str, object] = {}
     if times is not None and not log.opened_column:
         added["created_at"] = times.to_numpy()[first_pos]
