@@ -189,11 +189,22 @@ def test_reopen_and_reassignment_count_columns_win():
     out = collapse_events(frame, log)
     assert list(out["opened_at"]) == ["2024-01-01 08:30", "2024-01-01 11:00"]
     assert out["resolved_at"].iloc[0] == "2024-01-01 10:00"  # first non-missing value
-    assert pd.isna(out["resolved_at"].iloc[1])
-    assert out["closed_at"].iloc[0] == "2024-01-03 10:00" and pd.isna(out["closed_at"].iloc[1])
+    # no filled value: the ticket keeps its own cell ("?"), read as missing on import
+    assert out["resolved_at"].iloc[1] == "?"
+    assert list(out["closed_at"]) == ["2024-01-03 10:00", "?"]
     assert list(out["reassignment_count"]) == [3.0, 0.0]  # max of the column
     assert list(out["reopen_count"]) == [1.0, 0.0]
     assert "created_at" not in out  # the opened column gives the creation
+    # through the import: a column of "?" only is still a placeholder column once grouped
+    frame["vendor"] = "?"
+    res = import_file(frame.to_csv(index=False).encode(), "log.csv", collapse_events=True)
+    assert res.report["detected"]["placeholder_columns"] == ["vendor"]
+    assert "provider" not in res.report["mapping"]
+    assert list(res.data["started_at"]) == [TS("2024-01-01 08:30"), TS("2024-01-01 11:00")]
+    assert res.data["resolved_at"].iloc[0] == TS("2024-01-01 10:00")
+    assert pd.isna(res.data["resolved_at"].iloc[1])
+    mttr = compute({"contacts": res.data}, ["mttr"]).iloc[0]
+    assert (mttr["value"], mttr["n"]) == (5400.0, 1)  # 08:30 → 10:00
 
 
 def test_cli_collapse_events_gives_the_ticket_volume(tmp_path, capsys):
