@@ -437,6 +437,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quality": ("Qualité", "Quality"),
     "people": ("RH et productivité", "People and productivity"),
     "business": ("Business (base clients)", "Business (customer base)"),
+    # --- events ---
+    "collapse_events": ("Regrouper par ticket", "Group by ticket"),
+    "collapse_events_help": (
+        "Ce fichier compte plusieurs lignes par ticket (une par changement d'état). Regroupé, "
+        "chaque ticket compte une fois : création = premier événement, résolution = premier "
+        "passage à un état résolu, réouvertures et réaffectations comptées.",
+        "This file has several rows per ticket (one per state change). Grouped, each ticket "
+        "counts once: created = first event, resolved = first move to a resolved state, "
+        "reopenings and reassignments counted.",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {
