@@ -11,7 +11,8 @@ import pandas as pd
 from kpis.cli import main
 from kpis.engine import compute
 from kpis.io.events import collapse_events, detect_event_log, state_kind
-from kpis.io.pipeline import import_file
+from kpis.io.pipeline import apply_mapping, import_file, prepare_events, resolve_mapping
+from kpis.io.readers import read_any
 
 HEAD = ["Ticket", "Statut", "Date de mise à jour", "Groupe", "Client", "Motif"]
 # 6 tickets, 21 events. T2 reopened once, T3 reassigned twice (G1 → G2 → G3), T4 never
@@ -226,3 +227,15 @@ def test_cli_collapse_events_gives_the_ticket_volume(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "journal d'événements : 21 lignes → 6 tickets (3,5 événements par ticket)" in out
     assert "regroupé par ticket" in out and "⚠ Ce fichier" not in out
+
+
+def test_app_path_read_map_apply_reports_and_groups():
+    # the import page reads, maps and applies in separate steps (kpis.io.pipeline functions)
+    raw = read_any(_csv(HEAD, EVENTS), "journal.csv")
+    res = apply_mapping(raw, resolve_mapping(raw))
+    assert len(res.data) == 21 and res.report["warnings"][0]["code"] == "event_log"
+    grouped = prepare_events(raw, collapse_events=True)
+    assert grouped.info["events"]["collapsed"] is True and len(grouped.frame) == 6
+    res = apply_mapping(grouped, resolve_mapping(grouped))
+    assert res.report["rows_in"] == 6 and res.report["rows_in_events"] == 21
+    assert [w for w in res.report["warnings"] if w["code"] == "event_log"] == []

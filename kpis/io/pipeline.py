@@ -237,6 +237,10 @@ def import_file(
 def apply_mapping(
     raw: RawTable, m: Mapping, *, key: bytes | None = None, provider: str | None = None
 ) -> ImportResult:
+    """Parse ``raw`` with the mapping ``m`` (see module docstring). A contacts table not
+    prepared by ``prepare_events`` is checked here for an event log (reported, not grouped)."""
+    if m.table == "contacts":
+        raw = prepare_events(raw)
     frame = raw.frame
     tdef = TABLES[m.table]
     fname = raw.file
