@@ -101,6 +101,14 @@ def test_collapse_gives_one_row_per_ticket_computed_by_hand():
         assert (row["reopen_count"], row["reassignment_count"]) == (reopen, reassign), ticket
         assert row["event_count"] == events, ticket
     assert list(out["reopened"]) == [False, True, False, False, False, False]
+    assert list(out["last_event_at"]) == [
+        TS("2024-03-02 11:00"),
+        TS("2024-03-04 12:00"),
+        TS("2024-03-03 14:00"),
+        TS("2024-03-05 09:00"),  # T4, still waiting: a last event, no closing
+        TS("2024-03-05 09:00"),
+        TS("2024-03-06 10:00"),
+    ]
     # other fields: the last non-missing value; _row: the first event's source line
     assert list(out["Statut"]) == ["Clos", "Clos", "Résolu", "En attente", "Résolu", "Closed"]
     assert list(out["Groupe"]) == ["G1", "G1", "G3", "G1", "G2", "G1"]
@@ -239,3 +247,16 @@ def test_app_path_read_map_apply_reports_and_groups():
     res = apply_mapping(grouped, resolve_mapping(grouped))
     assert res.report["rows_in"] == 6 and res.report["rows_in_events"] == 21
     assert [w for w in res.report["warnings"] if w["code"] == "event_log"] == []
+
+
+def test_log_without_states_is_grouped_but_never_closed():
+    # only the update time changes: the tickets are grouped, nothing says one is over
+    rows = [(t, "", d, "G1", "C1", "Box") for t, _s, d, *_ in EVENTS]
+    frame = pd.DataFrame(rows, columns=HEAD)
+    log = detect_event_log(frame)
+    assert (log.state_column, log.time_column) == (None, "Date de mise à jour")
+    out = collapse_events(frame, log)
+    assert len(out) == 6 and list(out["created_at"]) == [v[0] for v in EXPECTED.values()]
+    assert not {"resolved_at", "closed_at", "reopen_count", "reopened"} & set(out.columns)
+    assert out["last_event_at"].iloc[1] == TS("2024-03-04 12:00")
+    assert list(out["reassignment_count"]) == [0] * 6

@@ -281,7 +281,8 @@ def collapse_events(frame: pd.DataFrame, log: EventLog) -> pd.DataFrame:
     - a resolved column = its first non-missing value; without one, ``resolved_at`` = the time of
       the first event in a resolved state (Resolved, Résolu, Solved, Closed…);
     - a closed column = its last non-missing value; without one, ``closed_at`` = the last event's
-      time when the ticket ends resolved, closed or cancelled (no state column: always);
+      time when the ticket ends resolved, closed or cancelled (needs a state column: without
+      one nothing says a ticket is over); ``last_event_at`` = the last event's time;
     - ``reopen_count`` = max of a reopen-count column, else the number of moves from a
       resolved/closed/cancelled state back to an open one; ``reopened`` = reopen_count > 0;
     - ``reassignment_count`` = max of a reassignment-count column, else the number of changes
@@ -337,11 +338,11 @@ def collapse_events(frame: pd.DataFrame, log: EventLog) -> pd.DataFrame:
     if kind is not None and times is not None and not log.resolved_column:
         at = times.where(kind == 2)
         added["resolved_at"] = per_ticket(at, "first").to_numpy()
-    if times is not None and not log.closed_column:
-        end = times.to_numpy()[last_pos]
-        if kind is not None:
-            end = np.where(kind[last_pos] >= 1, end, np.datetime64("NaT"))
-        added["closed_at"] = end
+    if times is not None:
+        added["last_event_at"] = times.to_numpy()[last_pos]
+    if times is not None and kind is not None and not log.closed_column:
+        ended = kind[last_pos] >= 1
+        added["closed_at"] = np.where(ended, times.to_numpy()[last_pos], np.datetime64("NaT"))
     if log.reopen_count_column:
         reopen = per_ticket(parse_number(ev[log.reopen_count_column]).values, "max")
     elif kind is not None:  # consecutive events with a state: terminal -> open
