@@ -235,6 +235,9 @@ def test_cli_collapse_events_gives_the_ticket_volume(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "journal d'événements : 21 lignes → 6 tickets (3,5 événements par ticket)" in out
     assert "regroupé par ticket" in out and "⚠ Ce fichier" not in out
+    assert main(["findings", str(path), "--format", "json", "--collapse-events"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["import"]["rows_in"], doc["import"]["rows_in_events"]) == (6, 21)
 
 
 def test_app_path_read_map_apply_reports_and_groups():
