@@ -69,12 +69,19 @@ def _load(args):
         path = Path(f)
         mapping = args.mapping or _sibling_mapping(path)
         table = None if args.table in PERIOD_TABLES else args.table
-        results.append(import_file(path, mapping=mapping, table=table))
+        results.append(
+            import_file(path, mapping=mapping, table=table, collapse_events=_collapse(args))
+        )
     tables = {**(combine(results) if results else {}), **period_tables}
     report = combined_report(results) if results else {"files": []}
     if period_reports:
         report = {**report, "period_inputs": period_reports}
     return tables, report, results
+
+
+def _collapse(args) -> bool | None:
+    """``--collapse-events``: True (event logs grouped by ticket); absent: None (warned only)."""
+    return True if getattr(args, "collapse_events", False) else None
 
 
 def _concat(frames):
@@ -140,9 +147,80 @@ def _text_report(rep: dict, lang: str) -> str:
             f"  {'colonnes non utilisées' if fr else 'unused columns'} : "
             + ", ".join(rep["unmapped_columns"])
         )
+    lines += _detected_lines(rep, fr)
     for w in rep.get("warnings", []):
         lines.append(f"  ⚠ {w['fr'] if fr else w['en']}")
     return "\n".join(lines)
+
+
+def _derived_text(spec: dict, fr: bool) -> str:
+    if "diff" in spec:
+        end, start = spec["diff"]
+        return f"{end} − {start}" + (" (secondes)" if fr else " (seconds)")
+    if "date_time" in spec:
+        date, *times = spec["date_time"]
+        first = "première heure parmi" if fr else "earliest time among"
+        return f"{date} + {first} {', '.join(times)}"
+    if "present" in spec:
+        return ("présence d'une valeur dans " if fr else "a value present in ") + spec["present"]
+    return ", ".join(f"{k}: {v}" for k, v in spec.items())
+
+
+def _detected_lines(rep: dict, fr: bool) -> list[str]:
+    """What the import computed or read from the values: event log, derived fields, compact
+    dates, placeholder columns, survey scales, call outcome words, date-only fields."""
+    lines = []
+    events = rep.get("events")
+    if events:
+        state = (
+            ("regroupé par ticket" if fr else "grouped by ticket")
+            if events.get("collapsed")
+            else ("non regroupé" if fr else "not grouped")
+        )
+        lines.append(f"  {events['fr'] if fr else events['en']} — {state}")
+        cols = [
+            ("ticket", events["id_column"]),
+            ("état" if fr else "state", events["state_column"]),
+        ]
+        cols.append(("horodatage" if fr else "time", events["time_column"]))
+        lines.append("    " + ", ".join(f"{k} : {v}" for k, v in cols if v))
+    derived = rep.get("derived") or {}
+    if derived:
+        lines.append(f"  {'champs calculés' if fr else 'derived fields'} :")
+        for field, spec in derived.items():
+            lines.append(f"    {field:<24} = {_derived_text(spec, fr)}")
+    found = []
+    for field, info in (rep.get("parsing") or {}).items():
+        if info.get("compact"):  # YYYYMMDD read as AAAAMMJJ in French
+            pattern = info["compact"]
+            if fr:
+                pattern = pattern.replace("YY", "AA").replace("DD", "JJ")
+            found.append(f"{field} : {'date compacte' if fr else 'compact date'} {pattern}")
+        if info.get("time_only"):
+            found.append(f"{field} : {'heure seule' if fr else 'time of day only'}")
+    detected = rep.get("detected") or {}
+    if detected.get("placeholder_columns"):
+        what = "valeurs de remplissage lues comme vides" if fr else "placeholders read as missing"
+        found.append(f"{what} : {', '.join(detected['placeholder_columns'])}")
+    for field, scale in (detected.get("survey_scales") or {}).items():
+        values = ", ".join(f"{k} → {v}" for k, v in scale["values"].items())
+        what = "échelle d'enquête" if fr else "survey scale"
+        name = f"« {scale['scale']} »" if fr else f'"{scale["scale"]}"'
+        found.append(f"{field} : {what} {name} ({values})")
+    outcome = detected.get("outcome")
+    if outcome:
+        yes, no = ("décroché", "non décroché") if fr else ("answered", "not answered")
+        words = {True: yes, False: no, None: "mis de côté" if fr else "set aside"}
+        values = ", ".join(f"{k} → {words[v]}" for k, v in outcome["values"].items())
+        what = "issue d'appel" if fr else "call outcome"
+        found.append(f"{outcome['column']} : {what} ({values})")
+    if found:
+        lines.append(f"  {'détecté' if fr else 'detected'} :")
+        lines += [f"    {x}" for x in found]
+    if rep.get("date_only"):
+        what = "dates sans heure" if fr else "date-only fields"
+        lines.append(f"  {what} : {', '.join(rep['date_only'])}")
+    return lines
 
 
 def cmd_check(args) -> int:
@@ -352,6 +430,7 @@ def cmd_report(args) -> int:
         lang=args.lang,
         period_tables=periods,
         key_file=args.key_file,
+        collapse_events=_collapse(args),
     )
 
 
@@ -371,6 +450,12 @@ def build_parser(cls=argparse.ArgumentParser) -> argparse.ArgumentParser:
             "--table",
             choices=["contacts", "surveys", "evaluations", "periods", *PERIOD_TABLES],
             help="table of every file; costs|hours|customer_base|headcount: period inputs",
+        )
+        sp.add_argument(
+            "--collapse-events",
+            action="store_true",
+            dest="collapse_events",
+            help="event log (several rows per ticket): one row per ticket / regrouper par ticket",
         )
 
     c = sub.add_parser("check", help="import report / rapport d'import")

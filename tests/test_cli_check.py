@@ -67,3 +67,48 @@ def test_check_bad_mapping_exits_2(tmp_path, capsys):
     mapping = _write(tmp_path, "m.yaml", b"table: contacts\ncolumns: {started_at: Jour}\n")
     assert main(["check", data, "--mapping", mapping]) == 2
     assert "Jour" in capsys.readouterr().err
+
+
+def test_check_text_shows_derived_fields_and_detected_formats(tmp_path, capsys):
+    # compact dates (YYMMDD) and per-stage times: started_at, wait_s, talk_s are computed;
+    # the outcome column is read from its words
+    acd = _write(
+        tmp_path,
+        "acd.txt",
+        b"date\tq_start\tq_exit\tser_start\tser_exit\toutcome\tserver\n"
+        b"990101\t0:00:36\t0:03:09\t0:00:00\t0:00:00\tHANG\tNO_SERVER\n"
+        b"990101\t0:34:12\t0:34:23\t0:34:23\t0:37:47\tAGENT\tMICHAL\n"
+        b"990102\t8:03:20\t8:03:30\t8:03:30\t8:08:00\tAGENT\tKAZAV\n",
+    )
+    assert main(["check", acd]) == 0
+    out = capsys.readouterr().out
+    assert "  champs calculés :" in out
+    assert "wait_s                   = q_exit − q_start (secondes)" in out
+    assert "talk_s                   = ser_exit − ser_start (secondes)" in out
+    assert "started_at               = date + première heure parmi q_start" in out
+    assert "started_at : date compacte AAMMJJ" in out
+    assert "outcome : issue d'appel (HANG → non décroché, AGENT → décroché)" in out
+    assert main(["--lang", "en", "check", acd]) == 0
+    out = capsys.readouterr().out
+    assert "  derived fields :" in out and "started_at : compact date YYMMDD" in out
+    # a placeholder column, a seed survey scale, a date-only field
+    rows = "".join(
+        f"T{i};0{1 + i % 9}/03/2026 10:00;{'?' if i else 'Acme'};Box\n" for i in range(40)
+    )
+    it = _write(tmp_path, "it.csv", ("Ticket ID;Created at;Vendor;Category\n" + rows).encode())
+    survey = _write(
+        tmp_path,
+        "s.csv",
+        "Date de réponse;Id client;Note CSAT\n01/03/2026;C1;Oui, tout à fait\n"
+        "02/03/2026;C2;Plutôt non\n".encode(),
+    )
+    assert main(["check", it, survey]) == 0
+    out = capsys.readouterr().out
+    assert "valeurs de remplissage lues comme vides : Vendor" in out
+    assert (
+        "csat_score : échelle d'enquête « oui tout à fait … non pas du tout » "
+        "(Oui, tout à fait → 4, Plutôt non → 2)" in out
+    )
+    assert "  dates sans heure : answered_at" in out
+    it_part = out.split("Fichier : s.csv")[0]
+    assert "dates sans heure" not in it_part  # the tickets' Created at has a time of day

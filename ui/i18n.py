@@ -563,6 +563,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "effect = Σ (current value − previous value) × mean of the two shares. The two effects "
         "add up exactly to the total change. The five cells contributing most, per KPI.",
     ),
+    # --- events ---
+    "collapse_events": ("Regrouper par ticket", "Group by ticket"),
+    "collapse_events_help": (
+        "Ce fichier compte plusieurs lignes par ticket (une par changement d'état). Regroupé, "
+        "chaque ticket compte une fois : création = premier événement, résolution = premier "
+        "passage à un état résolu, réouvertures et réaffectations comptées.",
+        "This file has several rows per ticket (one per state change). Grouped, each ticket "
+        "counts once: created = first event, resolved = first move to a resolved state, "
+        "reopenings and reassignments counted.",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

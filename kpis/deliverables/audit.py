@@ -131,6 +131,7 @@ def cli_report(
     lang: str = "fr",
     period_tables: Mapping | None = None,
     key_file: str | Path | None = None,
+    collapse_events: bool | None = None,
 ) -> int:
     """``pilote report FILE… [--mapping M] [--workspace W.json] [--key-file K] --out OUT``.
 
@@ -170,7 +171,9 @@ def cli_report(
     for f in files:
         sibling = Path(f).with_name(Path(f).stem + ".mapping.yaml")  # as the app reads it
         m = mapping or ws_maps.get(Path(f).name) or (sibling if sibling.exists() else None)
-        results.append(import_file(Path(f), mapping=m, table=table, key=key))
+        results.append(
+            import_file(Path(f), mapping=m, table=table, key=key, collapse_events=collapse_events)
+        )
     tables = {**combine(results), **(period_tables or {})}
     report_from_tables(
         tables, combined_report(results), workspace_path, out_path, params=params, lang=lang

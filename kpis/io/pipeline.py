@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
@@ -18,6 +18,7 @@ import pandas as pd
 
 from kpis.errors import MappingError, MissingRequiredField
 from kpis.format import percent
+from kpis.io import events as ev
 from kpis.io.aside import REASONS, reason_label, set_aside_frame
 from kpis.io.detect import first_stage_time, is_date_only, looks_like_survey, normalise_labels
 from kpis.io.fields import (
@@ -188,6 +189,22 @@ def resolve_mapping(raw: RawTable, mapping=None, table: str | None = None) -> Ma
     return choose_table(raw.frame)[1]
 
 
+def prepare_events(raw: RawTable, collapse_events: bool | None = None) -> RawTable:
+    """An event log (several rows per ticket, see ``kpis.io.events``) detected in ``raw``:
+    with ``collapse_events`` True, a table of one row per ticket is returned; otherwise the same
+    rows. Either way ``info["events"]`` holds the detection (``collapsed`` says which), which
+    ``apply_mapping`` turns into the report's ``events`` entry (and a warning when not
+    collapsed). Nothing detected: ``raw`` itself."""
+    if "events" in raw.info:  # already prepared
+        return raw
+    log = ev.detect_event_log(raw.frame)
+    if log is None:
+        return raw
+    info = {**log.to_dict(), "collapsed": bool(collapse_events)}
+    frame = ev.collapse_events(raw.frame, log) if collapse_events else raw.frame
+    return replace(raw, frame=frame, info={**raw.info, "events": info})
+
+
 def import_file(
     source,
     filename: str | None = None,
@@ -197,8 +214,11 @@ def import_file(
     sheet=None,
     key: bytes | None = None,
     provider: str | None = None,
+    collapse_events: bool | None = None,
 ) -> ImportResult:
-    """Read one export and turn it into a canonical table (see module docstring)."""
+    """Read one export and turn it into a canonical table (see module docstring). An event log
+    of a contacts table is collapsed to one row per ticket when ``collapse_events`` is True,
+    else only reported (``prepare_events``)."""
     pre = mapping if isinstance(mapping, Mapping) else (load_mapping(mapping) if mapping else None)
     read_opts = dict(pre.read) if pre else {}
     raw = read_any(
@@ -208,6 +228,8 @@ def import_file(
         encoding=read_opts.get("encoding"),
         sep=read_opts.get("separator"),
     )
+    if (pre.table if pre else table) in (None, "contacts"):
+        raw = prepare_events(raw, collapse_events)
     m = resolve_mapping(raw, pre, table)
     return apply_mapping(raw, m, key=key, provider=provider)
 
@@ -215,6 +237,10 @@ def import_file(
 def apply_mapping(
     raw: RawTable, m: Mapping, *, key: bytes | None = None, provider: str | None = None
 ) -> ImportResult:
+    """Parse ``raw`` with the mapping ``m`` (see module docstring). A contacts table not
+    prepared by ``prepare_events`` is checked here for an event log (reported, not grouped)."""
+    if m.table == "contacts":
+        raw = prepare_events(raw)
     frame = raw.frame
     tdef = TABLES[m.table]
     fname = raw.file
@@ -332,7 +358,7 @@ def apply_mapping(
         "rows_used": int(used_mask.sum()),
         "rows_set_aside": int(len(set_aside)),
         "set_aside": {k: int(v) for k, v in counts.items()},
-        "format": raw.info,
+        "format": {k: v for k, v in raw.info.items() if k != "events"},
         "mapping": {f: (c if isinstance(c, str) else list(c)) for f, c in m.columns.items()},
         "confidence": {f: m.confidence.get(f, 1.0) for f in m.columns},
         "mapping_source": m.source,
@@ -351,9 +377,25 @@ def apply_mapping(
             if f in tdef.names and tdef.get(f).kind == "datetime" and is_date_only(data[f])
         ],
     }
+    _event_report(report, raw)
     if report["rows_used"] + report["rows_set_aside"] != rows_in:  # pragma: no cover - invariant
         raise AssertionError("rows in != rows used + rows set aside")
     return ImportResult(m.table, data, set_aside, report, m, raw)
+
+
+def _event_report(report: dict, raw: RawTable) -> None:
+    """Event log: ``events`` = the detection plus the fr/en summary; collapsed, rows_in counts
+    tickets and ``rows_in_events`` the rows read (events + unreadable lines); left as it is, a
+    warning says each row would count as a ticket."""
+    info = raw.info.get("events")
+    if not info:
+        return
+    texts = {lang: ev.summary_text(info, lang) for lang in ("fr", "en")}
+    report["events"] = {**info, **texts}
+    if info["collapsed"]:
+        report["rows_in_events"] = info["rows"] + len(raw.bad_rows)
+    else:
+        report["warnings"].insert(0, ev.warning(info))
 
 
 def _most_complete(out: pd.DataFrame, codes: np.ndarray, ok: np.ndarray):
@@ -483,10 +525,18 @@ def combine(results: list[ImportResult]) -> dict[str, pd.DataFrame]:
 
 
 def import_files(
-    paths: list, mapping=None, *, table: str | None = None, key: bytes | None = None
+    paths: list,
+    mapping=None,
+    *,
+    table: str | None = None,
+    key: bytes | None = None,
+    collapse_events: bool | None = None,
 ) -> tuple[dict[str, pd.DataFrame], dict]:
     """Import several files with one optional mapping; returns the tables and the report."""
-    results = [import_file(p, mapping=mapping, table=table, key=key) for p in paths]
+    results = [
+        import_file(p, mapping=mapping, table=table, key=key, collapse_events=collapse_events)
+        for p in paths
+    ]
     return combine(results), combined_report(results)
 
 
@@ -502,6 +552,15 @@ def combined_report(results: list[ImportResult]) -> dict:
         "rows_used": sum(r.report["rows_used"] for r in results),
         "rows_set_aside": sum(r.report["rows_set_aside"] for r in results),
         "set_aside": set_aside,
+        **(
+            {
+                "rows_in_events": sum(
+                    r.report.get("rows_in_events", r.report["rows_in"]) for r in results
+                )
+            }
+            if any("rows_in_events" in r.report for r in results)
+            else {}
+        ),
         "mapping": results[0].report["mapping"],
         "files": [r.report for r in results],
     }
@@ -512,6 +571,7 @@ __all__ = [
     "import_file",
     "import_files",
     "apply_mapping",
+    "prepare_events",
     "combine",
     "reason_label",
     "REASONS",
