@@ -27,6 +27,7 @@ from ui.mapping_editor import (
 from ui.state import (
     Ctx,
     apply_cached,
+    events_cached,
     file_digest,
     read_raw,
     session_key,
@@ -68,6 +69,8 @@ def _report(ctx: Ctx, res: ImportResult, unmapped: list[str]) -> None:
     c1.metric(ctx.t("rows_in"), fmt.integer(rep["rows_in"], ctx.lang))
     c2.metric(ctx.t("rows_used"), fmt.integer(rep["rows_used"], ctx.lang))
     c3.metric(ctx.t("rows_aside"), fmt.integer(rep["rows_set_aside"], ctx.lang))
+    if rep.get("events") and rep["events"].get("collapsed"):
+        st.info(md_escape(rep["events"]["fr" if ctx.lang == "fr" else "en"]))
     if rep["rows_used"] == 0:
         st.warning(ctx.t("no_row_used", file=md_escape(rep["file"])))
     if unmapped:
@@ -93,6 +96,22 @@ def _report(ctx: Ctx, res: ImportResult, unmapped: list[str]) -> None:
         st.dataframe(res.data.head(20), hide_index=True)
 
 
+def _event_log(ctx: Ctx, raw: RawTable, digest: str, sheet, idx: int) -> tuple[RawTable, str]:
+    """An event log (several rows per ticket) is stated, and collapsed to one row per ticket
+    when the user ticks « Regrouper par ticket »; the digest then names the collapsed table, so
+    that the mapping grid and the import are those of the tickets."""
+    seen = events_cached(digest, sheet, False, _raw=raw)
+    info = seen.info.get("events")
+    if not info:
+        return raw, digest
+    collapse = st.checkbox(
+        ctx.t("collapse_events"), key=f"collapse_{idx}", help=ctx.t("collapse_events_help")
+    )
+    if not collapse:
+        return seen, digest
+    return events_cached(digest, sheet, True, _raw=raw), f"{digest}:tickets"
+
+
 def file_panel(
     ctx: Ctx, upload, idx: int, progress, step: float
 ) -> tuple[ImportResult, str] | None:
@@ -111,6 +130,7 @@ def file_panel(
             sheet = st.selectbox(ctx.t("sheet"), sheets, key=f"sheet_{idx}")
             raw = read_raw(digest, name, sheet, _data=data)
         st.caption(_format_caption(ctx, raw))
+        raw, digest = _event_log(ctx, raw, digest, sheet, idx)
         c1, c2, c3 = st.columns(3)
         provider = c1.text_input(ctx.t("provider_label"), key=f"provider_{idx}")
         table = c2.selectbox(

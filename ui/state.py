@@ -19,7 +19,7 @@ import streamlit as st
 from kpis import format as fmt
 from kpis.filters import TIME_FIELDS as TABLE_TIME_FIELDS
 from kpis.filters import FilteredRows, filter_rows
-from kpis.io.pipeline import ImportResult, apply_mapping, combine
+from kpis.io.pipeline import ImportResult, apply_mapping, combine, prepare_events
 from kpis.io.pseudonym import new_key
 from kpis.io.readers import RawTable, read_any
 from kpis.io.sample import sample_engine_params, sample_imports, sample_period_inputs
@@ -190,6 +190,13 @@ def upload_digest(upload) -> str:
 def read_raw(digest: str, filename: str, sheet, _data: bytes) -> RawTable:
     """One uploaded file read once (keyed on its content digest), kept for mapping edits."""
     return read_any(_data, filename, sheet=sheet)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def events_cached(digest: str, sheet, collapse: bool, _raw: RawTable) -> RawTable:
+    """The raw table with its event-log detection (``kpis.io.pipeline.prepare_events``), collapsed
+    to one row per ticket when the user asked; computed once per file, sheet and choice."""
+    return prepare_events(_raw, collapse_events=collapse)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
