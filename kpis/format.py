@@ -89,14 +89,24 @@ def duration(seconds: Any, lang: str = "fr", signed: bool = False) -> str:
     if is_missing(seconds):
         return MISSING
     x = float(seconds)
-    sign = _sign(x, 0) if signed else (MINUS if x < 0 and round(abs(x)) > 0 else "")
+    tenths = abs(x) < 10 and round(abs(x), 1) != round(abs(x))  # "4,5 s", "−0,2 s"
+    digits = 1 if tenths else 0
+    sign = _sign(x, digits) if signed else (MINUS if x < 0 and round(abs(x), digits) > 0 else "")
     words = DURATION_UNITS.get(lang, DURATION_UNITS["fr"])
-    if abs(x) < 10 and round(abs(x), 1) != round(abs(x)):
+    if tenths:
         return f"{sign}{number(abs(x), lang, 1)} s"
     parts = _duration_parts(x)
     if len(parts) == 2 and parts[1][0] == 0:
         parts = parts[:1]
     return sign + " ".join(f"{integer(v, lang)} {words[u]}" for v, u in parts)
+
+
+def points_word(x: float, lang: str = "fr") -> str:
+    """« pt » below 2 in French (0,7 pt ; 1,5 pt), « pts » from 2; in English "pt" for 1.0 only."""
+    size = round(abs(float(x)), 1)
+    if lang == "fr":
+        return "pt" if size < 2 else "pts"
+    return "pt" if size == 1 else "pts"
 
 
 def _sign(x: float, digits: int) -> str:
@@ -130,7 +140,7 @@ def diff(d: Any, unit: str, lang: str = "fr") -> str:
         return MISSING
     x = float(d)
     if unit in ("%", "points"):
-        return f"{_sign(x, 1)}{number(abs(x), lang, 1)} pts"
+        return f"{_sign(x, 1)}{number(abs(x), lang, 1)} {points_word(x, lang)}"
     if unit == "s":
         return duration(x, lang, signed=True)
     if unit == "count":
