@@ -63,6 +63,7 @@ from kpis.stats import Z95, adjust_pvalues
 GRAINS = ("month", "week")
 CELL_FIELDS = ("motif", "canal", "niveau")
 MIN_CELL = 30
+PER_DAY = {"fr": ", par jour", "en": ", per day"}  # a count's change is of its daily rate
 ALPHA = 0.05
 NOT_TESTED = frozenset({"backlog"})  # a stock at a date, not events of the period
 OTHERS = ("autres", "others")
@@ -168,19 +169,38 @@ def welch_change(x0, lo0, hi0, n0, x1, lo1, hi1, n1) -> dict:
     return out
 
 
-def count_change(c0, c1) -> dict:
-    """Change of a count in % (100·(c₁/c₀ − 1)) with the Poisson interval of the ratio."""
+def count_change(c0, c1, days0: float = 1.0, days1: float = 1.0, phi: float = 1.0) -> dict:
+    """Change of a count's daily rate in %: ``100·((c₁/D₁) ÷ (c₀/D₀) − 1)`` (D = days in the
+    period, so 30 and 31 days compare fairly), with the quasi-Poisson interval of the ratio
+    ``exp(ln r ± z·√(φ·(1/c₀ + 1/c₁)))``; ``φ ≥ 1`` is the dispersion of the daily counts
+    (``dispersion``): contact counts vary from day to day far more than a Poisson count does, and
+    a plain Poisson test would call every month's change significant."""
     if not (c0 > 0 and c1 > 0):
-        d = math.nan if not c0 > 0 else 100 * (c1 / c0 - 1)
+        d = math.nan if not c0 > 0 else 100 * ((c1 / days1) / (c0 / days0) - 1)
         return {"diff": d, "low": math.nan, "high": math.nan, "p": math.nan}
-    ratio = c1 / c0
-    se = math.sqrt(1 / c0 + 1 / c1)
+    ratio = (c1 / days1) / (c0 / days0)
+    se = math.sqrt(max(phi, 1.0) * (1 / c0 + 1 / c1))
     return {
         "diff": 100 * (ratio - 1),
         "low": 100 * (ratio * math.exp(-Z95 * se) - 1),
         "high": 100 * (ratio * math.exp(Z95 * se) - 1),
         "p": float(2 * sps.norm.sf(abs(math.log(ratio)) / se)),
     }
+
+
+def dispersion(daily0, daily1) -> float:
+    """Quasi-Poisson dispersion of daily counts over two periods, each around its own mean:
+    ``φ = Σ (c_d − m_p)² / m_p ÷ (D₀ + D₁ − 2)`` (Pearson χ² over its degrees of freedom), at
+    least 1. Days without a contact count as 0."""
+    chi2, dof = 0.0, -2
+    for daily in (daily0, daily1):
+        c = np.asarray(daily, float)
+        c = c[np.isfinite(c)]
+        if len(c) < 2 or c.mean() <= 0:
+            return 1.0
+        chi2 += float(((c - c.mean()) ** 2).sum() / c.mean())
+        dof += len(c)
+    return max(1.0, chi2 / dof) if dof > 0 else 1.0
 
 
 def method_of(kpi) -> str:
@@ -196,10 +216,11 @@ def method_of(kpi) -> str:
     return ""
 
 
-def change(method: str, r0: Mapping, r1: Mapping) -> dict:
-    """The change from the previous period's engine row ``r0`` to the current one ``r1``."""
+def change(method: str, r0: Mapping, r1: Mapping, days=(1.0, 1.0), phi: float = 1.0) -> dict:
+    """The change from the previous period's engine row ``r0`` to the current one ``r1`` (a
+    count: per day, ``days`` long periods, daily dispersion ``phi``)."""
     if method == "poisson":
-        return count_change(float(r0["value"]), float(r1["value"]))
+        return count_change(float(r0["value"]), float(r1["value"]), *days, phi=phi)
     args = [float(r[c]) for r in (r0, r1) for c in ("value", "ci_low", "ci_high")]
     if method == "welch":
         x0, lo0, hi0, x1, lo1, hi1 = args
@@ -326,7 +347,7 @@ def bounds_text(lo: float, hi: float, unit: str, lang: str) -> str:
     if fmt.is_missing(lo) or fmt.is_missing(hi):
         return ""
     if unit in ("%", "points"):  # points, bare: [−5,1 ; +1,3]
-        a, b = (fmt.diff(x, unit, lang).removesuffix(" pts") for x in (lo, hi))
+        a, b = (fmt.diff(x, unit, lang).rsplit(" ", 1)[0] for x in (lo, hi))
     else:
         a, b = signed_change(lo, unit, lang), signed_change(hi, unit, lang)
     sep = " ; " if lang == "fr" else ", "
@@ -448,6 +469,8 @@ def compare_periods(tables: Mapping, ids, settings: Mapping, grain: str = "month
     res = res[res["period"].isin([prev, cur]) & (res["status"] != "not_computable")]
     p_label, c_label = period_label(prev, grain, lang), period_label(cur, grain, lang)
     when = f"{c_label} vs {p_label}"
+    days = ((cur - prev).days, (next_start(cur, grain) - cur).days)
+    daily = _daily(tables, ids, settings, f, prev, cur, next_start(cur, grain))
     rows, totals = [], {}
     for kpi_id in ids:
         part = res[res["kpi"] == kpi_id].set_index("period")
@@ -460,7 +483,8 @@ def compare_periods(tables: Mapping, ids, settings: Mapping, grain: str = "month
         if fmt.is_missing(r0["value"]) or fmt.is_missing(r1["value"]):
             continue
         method = method_of(kpi)
-        ch = change(method, r0, r1)
+        phi = dispersion(*daily[kpi_id]) if kpi_id in daily else 1.0
+        ch = change(method, r0, r1, days, phi)
         low = bool(r0["status"] == "low_sample" or r1["status"] == "low_sample")
         pct = method == "poisson"
         unit = "change%" if pct else kpi.unit
@@ -486,7 +510,15 @@ def compare_periods(tables: Mapping, ids, settings: Mapping, grain: str = "month
                 "p": ch["p"],
                 "low_sample": low,
                 "tested": bool(method and not low and math.isfinite(ch["p"])),
-                "change_text": change_text(ch["diff"], ch["low"], ch["high"], unit, p_label, lang),
+                "change_text": change_text(
+                    ch["diff"],
+                    ch["low"],
+                    ch["high"],
+                    unit,
+                    p_label + (PER_DAY[lang] if pct else ""),
+                    lang,
+                ),
+                "dispersion": phi if pct else math.nan,
             }
         )
         if kpi.aggregation != "count":
@@ -500,6 +532,29 @@ def compare_periods(tables: Mapping, ids, settings: Mapping, grain: str = "month
     table["mix"], table["performance"], table["sentence"] = math.nan, math.nan, ""
     out["cells"] = _decompositions(tables, settings, f, grain, prev, cur, totals, table, when)
     out["table"] = table
+    return out
+
+
+def _daily(tables, ids, settings, f, prev, cur, end) -> dict:
+    """Each count KPI's daily values in the previous ``[prev, cur)`` and the current ``[cur,
+    end)`` period (days without a contact count 0), for its dispersion: ``{kpi: (a0, a1)}``."""
+    from kpis.definitions import REGISTRY
+    from kpis.views.base import compute
+
+    counts = [k for k in ids if method_of(REGISTRY.get(k)) == "poisson"]
+    if not counts:
+        return {}
+    res = compute(tables, counts, settings, period="day", filters=f)
+    res = res[res["status"] != "not_computable"]
+    days = pd.date_range(prev, end - pd.Timedelta(days=1), freq="D")
+    out = {}
+    for kpi_id in counts:
+        part = res[res["kpi"] == kpi_id]
+        if part["period"].duplicated().any():
+            continue  # a breakdown count: several rows a day
+        values = part.set_index("period")["value"].reindex(days).fillna(0).to_numpy(float)
+        split = int((days < cur).sum())
+        out[kpi_id] = values[:split], values[split:]
     return out
 
 

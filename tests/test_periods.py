@@ -177,6 +177,21 @@ def test_count_change_poisson_ratio():
     assert got["p"] == pytest.approx(2 * sps.norm.sf(math.log(1.25) / se))
 
 
+def test_count_change_is_per_day_with_the_daily_dispersion():
+    # 300 contacts in 30 days vs 341 in 31 days: 10 vs 11 a day, +10 %, not +13,7 %
+    daily0 = np.array([4, 16] * 15, float)  # mean 10, Pearson χ² = 30 · 36 / 10 = 108
+    daily1 = np.array([11] * 31, float)  # mean 11, χ² = 0
+    phi = periods.dispersion(daily0, daily1)
+    assert phi == pytest.approx(108 / (30 + 31 - 2))
+    got = periods.count_change(300, 341, 30, 31, phi=phi)
+    se = math.sqrt(108 / 59 * (1 / 300 + 1 / 341))
+    assert got["diff"] == pytest.approx(10.0)
+    assert got["low"] == pytest.approx(100 * (1.1 * math.exp(-Z * se) - 1))
+    assert got["p"] == pytest.approx(2 * sps.norm.sf(math.log(1.1) / se))
+    # under-dispersed days never make the interval narrower than Poisson's
+    assert periods.dispersion(np.full(30, 10.0), np.full(31, 11.0)) == 1.0
+
+
 def test_current_period_is_the_last_complete_one():
     span = (pd.Timestamp("2025-10-01 08:00"), pd.Timestamp("2025-12-15 18:00"))
     assert periods.window(span, "month") == (pd.Timestamp("2025-10-01"), pd.Timestamp("2025-11-01"))
