@@ -15,6 +15,8 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
+from kpis.labels import field_label
+
 BLUE = "#1F4E79"
 GREY = "#9AA5B1"
 RED = "#B03A2E"
@@ -127,6 +129,7 @@ def bars_ci(
 ) -> dict:
     """Horizontal bars, one per segment, the 95 % interval as a whisker, an optional target rule
     and highlighted bar; ``selectable``: a click selects the segment (parameter ``SEGMENT``)."""
+    seg_title = seg_title or field_label(segment, lang) or segment  # a label, not a field id
     data = frame(df).assign(_seg=df[segment].astype("str").to_numpy())
     if "_hl" in df.columns:  # a column of booleans says which bars to highlight
         data["_hl"] = df["_hl"].astype(bool).to_numpy()
