@@ -211,3 +211,47 @@ def test_every_page_speaks_the_language(lang):
         if found:
             bad[name] = found
     assert not bad, "\n".join(f"{p}:\n  " + "\n  ".join(v[:15]) for p, v in bad.items())
+
+
+# (page, widget kind, key, a non-default choice, its French label, its English label)
+CHOICES_KEPT = [
+    ("pages/8_Analyses_croisees.py", "radio", "cross_analysis", "ho_hno", None, None),
+    ("pages/4_Qualite.py", "selectbox", "q_kpi", "quality_written", None, None),
+    ("pages/3_Explorer.py", "selectbox", "ex_period", "month", "mois", "month"),
+    ("pages/3_Explorer.py", "selectbox", "ex_by1", "motif", "Motif", "Reason"),
+    ("pages/3_Explorer.py", "multiselect", "ex_kpis", ["nps"], None, None),
+    ("pages/5_Verbatims.py", "selectbox", "vb_seg", "canal", "Canal", "Channel"),
+    ("pages/9_Comparaison_prestataires.py", "selectbox", "cmp_correction", "bh", None, None),
+]
+
+
+def test_language_switch_keeps_each_page_choices():
+    """The stored choice is an id (format_func draws the label): switching the language keeps
+    the analysis, KPI, segment and filter chosen, and shows them in the new language."""
+    from kpis.definitions import REGISTRY as KPIS
+
+    at = _app("fr")
+    for page, kind, key, value, fr_label, en_label in CHOICES_KEPT:
+        at.switch_page(page).run()
+        if at.sidebar.radio(key="lang").value != "fr":
+            at.sidebar.radio(key="lang").set_value("fr").run()
+        at.sidebar.multiselect(key="f_canal").set_value(["telephone"]).run()
+        getattr(at, kind)(key=key).set_value(value).run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        assert getattr(at, kind)(key=key).value == value
+        at.sidebar.radio(key="lang").set_value("en").run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        widget = getattr(at, kind)(key=key)
+        assert widget.value == value, (page, key, widget.value)
+        assert at.sidebar.multiselect(key="f_canal").value == ["telephone"], page
+        if kind == "selectbox" and en_label:
+            assert widget.options[widget.index] == en_label
+        if key == "q_kpi":
+            assert widget.options[widget.index] == KPIS.get(value).name_en
+        if key == "cross_analysis":
+            assert widget.options[widget.index] == VIEWS["cross." + value].title_en
+        at.sidebar.radio(key="lang").set_value("fr").run()
+        widget = getattr(at, kind)(key=key)
+        assert widget.value == value, (page, key, widget.value)
+        if kind == "selectbox" and fr_label:
+            assert widget.options[widget.index] == fr_label
