@@ -8,7 +8,7 @@ from kpis import format as fmt
 from kpis.engine import registry_records
 from kpis.labels import humanize, needs_text
 from kpis.registry import GROUPS
-from ui.i18n import STRINGS, choice_label, group_label, param_label, unit_label
+from ui.i18n import STRINGS, choice_label, column_label, group_label, param_label, unit_label
 from ui.state import kpi_name, setup
 
 ctx = setup("nav_glossary")
@@ -51,15 +51,16 @@ if query:
 overview = pd.DataFrame(
     {
         ctx.t("kpi"): [r["name"] for r in records],
+        "id": [r["id"] for r in records],  # kept for the search, not shown (a code name)
         ctx.t("unit"): [unit_label(r["unit"], ctx.lang) for r in records],
         ctx.t("direction"): [ctx.t(r["direction"]) for r in records],
         ctx.t("population"): [r.get("population_label", "") for r in records],
-        ctx.t("target"): [
+        column_label("target", ctx.lang): [
             fmt.value(ctx.targets.get(r["id"]), r["unit"], ctx.lang) for r in records
         ],
     }
 )
-st.dataframe(overview, hide_index=True)
+st.dataframe(overview, hide_index=True, column_config={"id": None})
 
 for group in GROUPS:
     group_records = [r for r in records if r["group"] == group]

@@ -243,7 +243,7 @@ def targets_editor(ctx: Ctx, key: str) -> None:
     )
     labels = {c: ctx.t(c if c != "name" else "kpi") for c in ("name", "unit", "direction")}
     config = {c: st.column_config.TextColumn(label) for c, label in labels.items()}
-    config["target"] = st.column_config.NumberColumn(ctx.t("target"))
+    config["target"] = st.column_config.NumberColumn(column_label("target", ctx.lang))
     config["id"] = None  # the KPI's id: kept to apply the edit, not shown
     edited = st.data_editor(
         table, key=key, hide_index=True, disabled=["id", *labels], column_config=config
