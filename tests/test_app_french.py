@@ -52,6 +52,8 @@ MONTHS_EN = (
 US_THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?(?![\d,])")
 US_DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d{2}(?![\d.])")
 ENGLISH_WORDS = {"numerator", "denominator"}
+IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+SYMBOLS = {"n", "p", "z", "x", "y"}  # statistical symbols, the same in both languages
 P_VALUE = re.compile(r"\bp\s*[=<>≤≥]\s*[\d,]+")  # "p = 1,000" is a French p-value
 # the engine's parameter names and the settings' option codes (French pages show words)
 RAW_PARAMS = set(default_params())
@@ -104,6 +106,9 @@ def collect(at: AppTest, lang: str = "fr") -> list[tuple[str, str]]:
                 known = lang == "fr" and column_label(c, "fr") not in (None, c)
                 if label == c and (c in RAW_IDS or known):
                     out.append(("header", f"raw column id {c}"))
+                # a French header is words: a lower-case identifier ("flag", "rest") is an id
+                if lang == "fr" and IDENTIFIER.fullmatch(label) and label not in SYMBOLS:
+                    out.append(("header", f"raw column id {label}"))
         frame = df.value[shown]
         for c in frame.columns:
             col = frame[c]
