@@ -43,6 +43,8 @@ RAW_IDS = {f for tdef in TABLES.values() for f in tdef.names if "_" in f}
 RAW_IDS |= {"ci_low", "ci_high", "p_holm", "low_sample", "not_computable", "no_data", "kpi"}
 RAW_IDS |= {"numerator", "denominator"}
 ENGLISH = ("needs", "not computable", "no data", "low sample", "Missing", "None", "nan")
+# and the engine's notes left in English ("costs lacks canal", "components used: …")
+ENGLISH += ("lacks", "taken from", "components used", "over answered", "window", "threshold")
 MONTHS_EN = (
     "January February March April May June July August September October November December "
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
