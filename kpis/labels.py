@@ -192,7 +192,18 @@ _FR: tuple[tuple[str, str], ...] = (
         r"distinct \(agent, day\) with a handled contact",
         "couples (conseiller, jour) distincts avec un contact traité",
     ),  # fmt: skip
+    (
+        r"agent-months = distinct \(agent, month\) evaluated",
+        "mois-conseillers = couples (conseiller, mois) évalués",
+    ),  # fmt: skip
     (r"agent-months = (.+)", "mois-conseillers = couples (conseiller, mois) évalués ou actifs"),
+    (r"empty denominator", "dénominateur vide"),
+    (r"empty denominator: (.+)", "dénominateur vide : {empty1}"),
+    (
+        r"(\d+) evaluation\(s\) without max_score left out",
+        "{1} évaluation(s) sans note maximale écartée(s)",
+    ),  # fmt: skip
+    (r"no answered field: all contacts", "pas de champ « décroché » : tous les contacts"),
     (r"mean on (\S+)", "moyenne sur {1}"),
     (r"high = more effort", "note haute = plus d'effort"),
     (
@@ -242,6 +253,30 @@ _FR: tuple[tuple[str, str], ...] = (
         "dernière période − Σ nouveaux) ÷ clients au début de la première période",
     ),  # fmt: skip
 )
+# why a denominator is empty (``Agg.empty`` of kpis.definitions)
+EMPTY_FR = {
+    "no agent-day": "aucun jour-agent",
+    "no agent-month": "aucun mois-conseiller",
+    "no answer": "aucune réponse",
+    "no answered call": "aucun appel décroché",
+    "no answered contact": "aucun contact décroché",
+    "no contact": "aucun contact",
+    "no contact in the cost periods": "aucun contact dans les périodes de coûts",
+    "no contact with a known flag": "aucun contact à l'indicateur connu",
+    "no contact with a motif": "aucun contact avec un motif",
+    "no customers at the start": "aucun client en début de période",
+    "no eligible contact": "aucun contact éligible",
+    "no eligible customer": "aucun client éligible",
+    "no evaluation": "aucune évaluation",
+    "no headcount": "aucun effectif",
+    "no item with a known outcome": "aucun élément à l'issue connue",
+    "no level-1 contact": "aucun contact de niveau 1",
+    "no offered call": "aucun appel présenté",
+    "no planned hours": "aucune heure planifiée",
+    "no presented call": "aucun appel présenté",
+    "no resolved item": "aucun élément résolu",
+    "no subscription up for renewal": "aucun abonnement à renouveler",
+}
 _FR_RE = [(re.compile(p + r"$"), f) for p, f in _FR]
 
 
@@ -263,6 +298,7 @@ def _fr_fragment(frag: str) -> str:
             values[f"date{i}"] = g
             if re.match(r"\d{4}-\d\d-\d\d", g):
                 values[f"date{i}"] = fmt.date(g[:10], "fr")
+            values[f"empty{i}"] = EMPTY_FR.get(g, humanize(g, "fr"))
             values[f"dur{i}"] = fmt.duration(float(g), "fr") if g.isdigit() else g
         text = re.sub(r"\{item:([\w.]+)\}", lambda x: item_text(x.group(1), "fr"), out)
         for k in sorted(values, key=len, reverse=True):

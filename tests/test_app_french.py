@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 from kpis.schema import TABLES  # noqa: E402
 from kpis.views import REGISTRY as VIEWS  # noqa: E402
 from kpis.views import quality  # noqa: E402
-from ui.i18n import column_label  # noqa: E402
+from ui.i18n import column_label, t  # noqa: E402
 from ui.settings import CHOICES  # noqa: E402
 from ui.state import default_params  # noqa: E402
 
@@ -197,6 +197,13 @@ def _pages(at: AppTest):
                 assert not at.exception, (page, option, [e.message for e in at.exception])
                 assert getattr(at, kind)(key=key).value == option
                 yield f"{page} [{option}]", at
+    # the audit notebook with the standard audit's cells (every view, as the notebook draws it)
+    at.switch_page("pages/10_Carnet_d_audit.py").run()
+    label = t("nb_standard", at.session_state["lang"])
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(at.session_state["notebook"].cells) > 3
+    yield "pages/10_Carnet_d_audit.py [audit standard]", at
     # the dashboard with a filter the period tables cannot take: KPIs that cannot be computed,
     # with what they need and the engine's reason
     at.switch_page("pages/2_Tableau_de_bord.py").run()
