@@ -318,4 +318,16 @@ def detail_text(detail, lang: str = "fr") -> str:
     frags = [f.strip() for f in detail.split(";") if f.strip()]
     if lang == "fr":
         return " ; ".join(_fr_fragment(f) for f in frags)
-    return "; ".join(humanize(f, "en") for f in frags)
+    return "; ".join(_en_fragment(f) for f in frags)
+
+
+_LACKS = re.compile(r"(\w+) lacks (.+) \(segment, period or filter field\)$")
+
+
+def _en_fragment(frag: str) -> str:
+    m = _LACKS.match(frag)
+    if m:
+        fields = ", ".join(quoted(field_label(f, "en") or f, "en") for f in m.group(2).split(", "))
+        table = quoted(table_label(m.group(1), "en"), "en")
+        return f"{table} lacks {fields} (segment, period or filter field)"
+    return humanize(frag, "en")

@@ -269,3 +269,105 @@ def test_language_switch_keeps_each_page_choices():
         assert widget.value == value, (page, key, widget.value)
         if kind == "selectbox" and fr_label:
             assert widget.options[widget.index] == fr_label
+
+
+# ---------------------------------------------------------------- the wording helpers
+
+
+def test_engine_notes_in_french_and_english_without_field_ids():
+    from kpis.labels import detail_text
+
+    cases = {
+        "needs table surveys": (
+            "nécessite la table « Enquêtes »",
+            "needs table 'Surveys'",
+        ),
+        "needs surveys.csat_score (or contacts.csat_score)": (
+            "nécessite « Note CSAT » (Enquêtes) (ou « Note CSAT » (Contacts))",
+            "needs 'CSAT score' (Surveys) (or 'CSAT score' (Contacts))",
+        ),
+        "hours lacks canal (segment, period or filter field)": (
+            "« Heures planifiées et d'absence » n'a pas : « Canal » (champ de segment, de "
+            "période ou de filtre)",
+            "'Planned and absent hours' lacks 'Channel' (segment, period or filter field)",
+        ),
+        "threshold 20 s; abandons counted": (
+            "seuil 20 s ; abandons comptés",
+            "threshold 20 s; abandons counted",
+        ),
+        "over resolved items; items = rows with a ticket_id; median 89932 s": (
+            "sur les éléments résolus ; éléments = lignes avec un n° de ticket ; médiane 1 j 1 h",
+            "over resolved items; items = rows with a 'Ticket'; median 89932 s",
+        ),
+        "empty denominator: no offered call": (
+            "dénominateur vide : aucun appel présenté",
+            "empty denominator: no offered call",
+        ),
+        "not computable": ("non calculable", "not computable"),
+    }
+    for detail, (fr, en) in cases.items():
+        assert detail_text(detail, "fr") == fr, detail
+        assert detail_text(detail, "en") == en, detail
+    assert detail_text(None, "fr") == detail_text(float("nan"), "fr") == ""
+
+
+def test_needs_and_humanized_text():
+    from kpis.labels import humanize, needs_text
+
+    needs = {"surveys": ("csat_score",), "contacts": ("started_at", "motif")}
+    assert needs_text(needs, "fr") == "Enquêtes : Note CSAT ; Contacts : Date du contact, Motif"
+    assert needs_text(["surveys.nps_score", "costs"], "fr") == (
+        "« Note NPS (0–10) » (Enquêtes), « Coûts par période »"
+    )
+    text = "Moyenne de wait_s ; sinon low_sample (min_n)."
+    assert humanize(text, "fr", {"min_n": "Échantillon minimal"}) == (
+        "Moyenne de « Temps d'attente (s) » ; sinon « échantillon insuffisant » "
+        "(« Échantillon minimal »)."
+    )
+
+
+def test_screen_table_headers_values_and_months_in_each_language():
+    import pandas as pd
+
+    from ui.render import screen_table
+
+    nnbsp = "\u202f"
+    table = pd.DataFrame(
+        {
+            "motif": ["Livraison"],
+            "value": [27.64],
+            "ci_low": [26.04],
+            "n": [2876.0],
+            "flag": [True],
+            "measure": ["declared"],
+            "2026-03": [15.0],
+            "status": ["low_sample"],
+            "unit": ["%"],
+        }
+    )
+    fr = screen_table(table, "fr").to_dict("records")
+    assert fr == [
+        {
+            "Motif": "Livraison",
+            "Valeur": f"27,6{nnbsp}%",
+            "IC 95 % bas": f"26,0{nnbsp}%",
+            "n": f"2{nnbsp}876",
+            "Signalé": "oui",
+            "Mesure": "déclaré",
+            "mars 2026": f"15,0{nnbsp}%",
+            "Statut": "échantillon insuffisant",
+        }
+    ]
+    en = screen_table(table, "en").to_dict("records")
+    assert en == [
+        {
+            "Reason": "Livraison",
+            "Value": "27.6%",
+            "95% CI low": "26.0%",
+            "n": "2,876",
+            "Flagged": "yes",
+            "Measure": "declared",
+            "March 2026": "15.0%",
+            "Status": "sample too small",
+        }
+    ]

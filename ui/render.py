@@ -102,7 +102,7 @@ def cell_text(v, col: str, row_unit: str | None, units: Mapping, lang: str) -> s
     if not isinstance(v, (int, float, np.integer, np.floating)):
         return value_label(col, v, lang) or str(v)
     unit = units.get(col)
-    if unit == "row" or (unit is None and col in ROW_UNIT):
+    if unit == "row" or (unit is None and (col in ROW_UNIT or MONTH.fullmatch(col))):
         unit = row_unit or ""
     elif unit is None and col in DIFF:
         unit = "diff"
