@@ -514,6 +514,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no": ("non", "no"),
     "kpi_id": ("Identifiant (ligne de commande)", "Id (command line)"),
     "variants": ("Variantes", "Variants"),
+    "comment_lang": ("Langue des commentaires", "Comment language"),
+    "lang_name_fr": ("français", "French"),
+    "lang_name_en": ("anglais", "English"),
     # the KPIs' target notes in French (kpis.definitions states them in English)
     "target_note_csat_mean": (
         "Sur une échelle 1–5 ; ramenée à l'échelle détectée de l'enquête.",
