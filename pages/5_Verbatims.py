@@ -23,7 +23,10 @@ if not scores:
     st.stop()
 c1, c2, c3, c4 = st.columns(4)
 text_lang = c4.selectbox(
-    "Langue des commentaires / comment language", ["fr", "en"], key="vb_text_lang"
+    ctx.t("comment_lang"),
+    ["fr", "en"],
+    key="vb_text_lang",
+    format_func=lambda x: ctx.t("lang_name_" + x),
 )
 score = c1.selectbox(
     ctx.t("score_used"), scores, key="vb_score", format_func=lambda f: field_label(f, ctx.lang)

@@ -7,15 +7,44 @@ import streamlit as st
 
 from kpis import format as fmt
 from kpis.engine import registry_records
+from kpis.labels import humanize, needs_text
 from kpis.references import kpi_reference_text, reference_text, references_for
 from kpis.registry import GROUPS
 from kpis.targets import score_scale
-from ui.i18n import group_label
+from ui.i18n import STRINGS, choice_label, column_label, group_label, param_label, unit_label
 from ui.state import kpi_name, setup
 
 ctx = setup("nav_glossary")
+
+
+def default_text(name: str, value) -> str:
+    """A parameter's default in words: none, yes/no, a number, a list, an option's label."""
+    if value is None:
+        return ctx.t("none")
+    if isinstance(value, bool):
+        return ctx.t("yes" if value else "no")
+    if isinstance(value, int | float):
+        return fmt.number(value, ctx.lang, 0 if float(value).is_integer() else 2)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or ctx.t("none")
+    if isinstance(value, dict):
+        return ", ".join(f"{k} : {default_text(name, v)}" for k, v in value.items())
+    return choice_label(name, value, ctx.lang)
+
+
+def words(text: str) -> str:
+    """Field ids, statuses and parameter names in a definition → « their labels »."""
+    return humanize(text, ctx.lang, PARAMS)
+
+
+def target_note(r: dict) -> str:
+    key = "target_note_" + r["id"]
+    return ctx.t(key) if ctx.lang == "fr" and key in STRINGS else r.get("target_note") or ""
+
+
 st.title(ctx.t("glossary_title"))
 records = registry_records(ctx.lang)
+PARAMS = {n: param_label(n, ctx.lang) for r in records for n in r["params"]}
 query = st.text_input(ctx.t("search"), key="glossary_search").strip().lower()
 if query:
     records = [
@@ -25,11 +54,11 @@ if query:
 overview = pd.DataFrame(
     {
         ctx.t("kpi"): [r["name"] for r in records],
-        "id": [r["id"] for r in records],
-        ctx.t("unit"): [r["unit"] for r in records],
+        "id": [r["id"] for r in records],  # kept for the search, not shown (a code name)
+        ctx.t("unit"): [unit_label(r["unit"], ctx.lang) for r in records],
         ctx.t("direction"): [ctx.t(r["direction"]) for r in records],
         ctx.t("population"): [r.get("population_label", "") for r in records],
-        ctx.t("target"): [
+        column_label("target", ctx.lang): [
             fmt.value(ctx.targets.get(r["id"]), r["unit"], ctx.lang) for r in records
         ],
         ctx.t("public_ref_col"): [
@@ -37,7 +66,7 @@ overview = pd.DataFrame(
         ],
     }
 )
-st.dataframe(overview, hide_index=True)
+st.dataframe(overview, hide_index=True, column_config={"id": None})
 
 for group in GROUPS:
     group_records = [r for r in records if r["group"] == group]
@@ -45,14 +74,15 @@ for group in GROUPS:
         continue
     st.header(group_label(group, ctx.lang))
     for r in group_records:
-        with st.expander(f"{r['name']} · `{r['id']}`"):
-            st.markdown(f"**{ctx.t('definition')}** — {r['definition']}")
+        with st.expander(r["name"]):
+            st.markdown(f"**{ctx.t('definition')}** — {words(r['definition'])}")
             st.markdown(f"**{ctx.t('formula')}**")
             st.code(r["formula"], language=None, wrap_lines=True)
             target = fmt.value(ctx.targets.get(r["id"]), r["unit"], ctx.lang)
-            note = f" ({r['target_note']})" if r.get("target_note") else ""
+            note = f" ({target_note(r)})" if target_note(r) else ""
             st.markdown(
-                f"**{ctx.t('unit')}** : {r['unit']} · **{ctx.t('direction')}** : "
+                f"**{ctx.t('unit')}** : {unit_label(r['unit'], ctx.lang)} · "
+                f"**{ctx.t('direction')}** : "
                 f"{ctx.t(r['direction'])} · **{ctx.t('target')}** : {target}{note}"
             )
             for ref in references_for(r["id"]):
@@ -62,17 +92,16 @@ for group in GROUPS:
                     f"{ref.note(ctx.lang)}",
                     help=ctx.t("public_ref_help"),
                 )
-            needs = "; ".join(f"{t} ({', '.join(f)})" for t, f in r["needs"].items())
-            st.markdown(f"**{ctx.t('needs')}** : {needs or '—'}")
+            st.markdown(f"**{ctx.t('needs')}** : {needs_text(r['needs'], ctx.lang) or '—'}")
             if r["params"]:
                 st.markdown(f"**{ctx.t('params')}**")
                 st.dataframe(
                     pd.DataFrame(
                         [
                             {
-                                ctx.t("param_name"): k,
-                                ctx.t("param_default"): str(v["default"]),
-                                ctx.t("definition"): v["description"],
+                                ctx.t("param_name"): param_label(k, ctx.lang),
+                                ctx.t("param_default"): default_text(k, v["default"]),
+                                ctx.t("definition"): words(v["description"]),
                             }
                             for k, v in r["params"].items()
                         ]
@@ -85,4 +114,5 @@ for group in GROUPS:
                 x["name"] for x in registry_records(ctx.lang) if x.get("variant_of") == r["id"]
             ]
             if variants:
-                st.markdown(f"**Variantes / variants** : {', '.join(variants)}")
+                st.markdown(f"**{ctx.t('variants')}** : {', '.join(variants)}")
+            st.caption(f"{ctx.t('kpi_id')} : `{r['id']}`")

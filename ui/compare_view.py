@@ -43,7 +43,7 @@ def score_config(ctx: Ctx) -> dict:
     num = st.column_config.NumberColumn
     return {
         "kpi": None,
-        "weight": num(ctx.t("cmp_weight"), min_value=0.0, step=0.5),
+        "weight": num(ctx.t("cmp_weight"), min_value=0.0, step=0.5, format="%g"),
         "threshold": num(ctx.t("cmp_threshold")),
         "label": st.column_config.TextColumn(ctx.t("cmp_threshold_label")),
     }

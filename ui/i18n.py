@@ -573,6 +573,148 @@ STRINGS: dict[str, tuple[str, str]] = {
         "counts once: created = first event, resolved = first move to a resolved state, "
         "reopenings and reassignments counted.",
     ),
+    # --- french ---
+    # result columns that ui.render.screen_table shows (column_label: "col_" + id)
+    "col_declared": ("FCR déclaré", "Declared FCR"),
+    "col_measured": ("FCR mesuré", "Measured FCR"),
+    "col_measure": ("Mesure", "Measure"),
+    "col_gap": ("Écart (points)", "Gap (points)"),
+    "col_dominated_by": ("Fait moins bien que", "Dominated by"),
+    "col_effect": ("Effet (en écarts types)", "Effect (in SDs)"),
+    "col_meets": ("Seuil atteint", "Threshold met"),
+    "col_reference": ("Référence", "Reference"),
+    "col_sd": ("Écart type", "Standard deviation"),
+    "col_std": ("Écart type", "Standard deviation"),
+    "col_mean": ("Moyenne", "Mean"),
+    "col_threshold_label": ("Libellé du seuil", "Threshold label"),
+    "col_label": ("Libellé", "Label"),
+    "col_flag": ("Signalé", "Flagged"),
+    "col_rest": ("Autres segments", "Other segments"),
+    "col_ratio": ("Rapport", "Ratio"),
+    "col_ratio_low": ("Rapport : IC bas", "Ratio: CI low"),
+    "col_ratio_high": ("Rapport : IC haut", "Ratio: CI high"),
+    "col_per_week": ("Par semaine", "Per week"),
+    "col_population": ("Population", "Population"),
+    "col_target_source": ("Source de la cible", "Target source"),
+    "col_x_value": ("X : valeur", "X: value"),
+    "col_x_ci_low": ("X : IC bas", "X: CI low"),
+    "col_x_ci_high": ("X : IC haut", "X: CI high"),
+    "col_y_value": ("Y : valeur", "Y: value"),
+    "col_y_ci_low": ("Y : IC bas", "Y: CI low"),
+    "col_y_ci_high": ("Y : IC haut", "Y: CI high"),
+    "col_low_sample": ("Échantillon insuffisant", "Sample too small"),
+    "col_median_ci_low": ("Médiane : IC bas", "Median: CI low"),
+    "col_median_ci_high": ("Médiane : IC haut", "Median: CI high"),
+    "col_id": ("Identifiant", "Id"),
+    "col_name": ("Nom", "Name"),
+    # cell values of result columns ("val_" + column + "_" + value)
+    "val_measure_declared": ("déclaré", "declared"),
+    "val_measure_measured": ("mesuré", "measured"),
+    "val_measure_survey": ("enquête", "survey"),
+    # units (glossary, targets)
+    "unit_%": ("%", "%"),
+    "unit_count": ("nombre", "count"),
+    "unit_currency": ("€", "€"),
+    "unit_per_agent": ("par conseiller", "per agent"),
+    "unit_per_agent_day": ("par jour-agent", "per agent-day"),
+    "unit_points": ("points", "points"),
+    "unit_s": ("secondes", "seconds"),
+    "unit_score": ("note", "score"),
+    # parameters without a label in PARAM_LABELS, and the settings' options
+    "param_items": ("Éléments comptés (tickets)", "Items counted (tickets)"),
+    "param_at": ("Stock : à la date du", "Backlog: as of"),
+    "param_agent_days_source": ("Jours-agents : source", "Agent-days: source"),
+    "param_per": ("Productivité : par", "Productivity: per"),
+    "choice_abandons_in_sl_counted": ("comptés au dénominateur", "counted in the denominator"),
+    "choice_abandons_in_sl_excluded": ("écartés", "excluded"),
+    "choice_conversion_denominator_known": (
+        "contacts à la conversion connue",
+        "contacts with a known outcome",
+    ),
+    "choice_conversion_denominator_answered": ("contacts décrochés", "answered contacts"),
+    "choice_cost_base_contacts": ("tous les contacts", "all contacts"),
+    "choice_cost_base_handled": ("contacts traités", "handled contacts"),
+    "choice_auto": ("automatique", "automatic"),
+    "choice_agent_days_source_hours": (
+        "table des heures (jours travaillés)",
+        "hours table (days worked)",
+    ),
+    "choice_agent_days_source_contacts": (
+        "contacts (jours avec un contact traité)",
+        "contacts (days with a handled contact)",
+    ),
+    "choice_per_day": ("par jour-agent", "per agent-day"),
+    "choice_per_hour": ("par heure travaillée", "per worked hour"),
+    "choice_items_all": ("toutes les lignes", "every row"),
+    "yes": ("oui", "yes"),
+    "no": ("non", "no"),
+    "kpi_id": ("Identifiant (ligne de commande)", "Id (command line)"),
+    "variants": ("Variantes", "Variants"),
+    "comment_lang": ("Langue des commentaires", "Comment language"),
+    "lang_name_fr": ("français", "French"),
+    "lang_name_en": ("anglais", "English"),
+    # the KPIs' target notes in French (kpis.definitions states them in English)
+    "target_note_csat_mean": (
+        "Sur une échelle 1–5 ; ramenée à l'échelle détectée de l'enquête.",
+        "On a 1–5 scale; rescaled to the survey's detected scale.",
+    ),
+    "target_note_ces": (
+        "Sur 1–5, note haute = plus d'effort (ramenée à 1–7) ; inverser le sens quand une "
+        "note haute = moins d'effort.",
+        "On 1–5 with high = more effort (rescaled to 1–7); flip direction when high = less effort.",
+    ),
+    "target_note_transfer_rate": (
+        "Une valeur haute n'est pas un problème en soi.",
+        "A high value is not a problem in itself.",
+    ),
+    "target_note_motifs": (
+        "À surveiller quand un motif porte plus de ~20 % du volume.",
+        "Watch when one motif carries more than ~20 % of the volume.",
+    ),
+    "target_note_offered": (
+        "Volume indicatif : saisissez votre prévision.",
+        "Placeholder volume: set your forecast.",
+    ),
+    "target_note_handled": (
+        "Volume indicatif : saisissez votre prévision.",
+        "Placeholder volume: set your forecast.",
+    ),
+    "target_note_abandoned": (
+        "Valeur indicative : environ 5 % du volume prévu.",
+        "Placeholder: about 5 % of the forecast volume.",
+    ),
+    "target_note_volume": (
+        "Volume indicatif : saisissez votre prévision.",
+        "Placeholder volume: set your forecast.",
+    ),
+    "target_note_dmc": (
+        "À comparer à motif égal : elle dépend du type de question.",
+        "Compare within a motif: it depends on the question type.",
+    ),
+    "target_note_dmt": (
+        "Indicateur discuté : à comparer à motif égal.",
+        "Debated KPI: compare within a motif.",
+    ),
+    "target_note_cost_per_contact": (
+        "Valeur indicative, dans votre devise.",
+        "Placeholder in your currency.",
+    ),
+    "target_note_backlog": (
+        "Valeur indicative : environ une journée de volume.",
+        "Placeholder: about one day of volume.",
+    ),
+    "target_note_agent_days": (
+        "Valeur indicative : 20 conseillers × 22 jours par mois.",
+        "Placeholder: 20 agents × 22 days a month.",
+    ),
+    "target_note_productivity": (
+        "Dépend du canal : appels, e-mails et chats diffèrent.",
+        "Depends on the channel: calls, emails and chats differ.",
+    ),
+    "target_note_attrition": (
+        "Par mois ; environ 30 % par an est courant en centre de contacts.",
+        "Per month; about 30 % a year is common in contact centres.",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {
@@ -706,14 +848,33 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
 
 
 def column_label(col: str, lang: str = "fr") -> str | None:
-    """A result column's header in ``lang`` (None when the column is not a known one)."""
-    pair = COLUMNS.get(col)
+    """A result column's header in ``lang`` (None when the column is not a known one): the
+    result columns, then the period inputs' fields (``kpis.labels``)."""
+    from kpis.labels import EXTRA_FIELDS
+
+    pair = COLUMNS.get(col) or STRINGS.get("col_" + col) or EXTRA_FIELDS.get(col)
     return None if pair is None else pair[0 if lang == "fr" else 1]
 
 
 def param_label(name: str, lang: str = "fr") -> str:
-    pair = PARAM_LABELS.get(name)
+    pair = PARAM_LABELS.get(name) or STRINGS.get("param_" + name)
     return name if pair is None else pair[0 if lang == "fr" else 1]
+
+
+def choice_label(param: str, value, lang: str = "fr") -> str:
+    """A settings option in words ("counted" → "comptés au dénominateur"); else the value."""
+    pair = STRINGS.get(f"choice_{param}_{value}") or STRINGS.get(f"choice_{value}")
+    return str(value) if pair is None else pair[0 if lang == "fr" else 1]
+
+
+def unit_label(unit: str, lang: str = "fr") -> str:
+    return t("unit_" + unit, lang) if "unit_" + unit in STRINGS else unit
+
+
+def value_label(col: str, value, lang: str = "fr") -> str | None:
+    """A result cell's word in ``lang`` ("declared" under "measure" → "déclaré"), else None."""
+    pair = STRINGS.get(f"val_{col}_{value}")
+    return None if pair is None else pair[0 if lang == "fr" else 1]
 
 
 GROUP_KEYS = {

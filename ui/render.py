@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -21,7 +22,7 @@ from kpis import format as fmt
 from kpis.views import REGISTRY, ViewResult
 from kpis.views.charts import selection_of
 from ui.errors import md_escape
-from ui.i18n import STATUS_WORDS, column_label
+from ui.i18n import STATUS_WORDS, column_label, value_label
 from ui.state import Ctx, _engine_params, field_label, period_inputs_digest
 
 ROW_UNIT = {"value", "ci_low", "ci_high", "target", "std_value", "std_ci_low", "std_ci_high"}
@@ -35,6 +36,7 @@ COUNT |= {"numerator", "denominator", "volume"}
 PERCENT = {"share", "det_share", "pro_share", "cum_share", "pct", "abandon_rate", "recontact"}
 HIDDEN = {"kpi", "unit", "_row", "_file"}
 SEVERITY_ICON = {"alert": "🔴", "warning": "🟠"}
+MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 # ---------------------------------------------------------------- running a view
@@ -98,9 +100,9 @@ def cell_text(v, col: str, row_unit: str | None, units: Mapping, lang: str) -> s
         pair = STATUS_WORDS.get(str(v))
         return pair[0 if lang == "fr" else 1] if pair else str(v)
     if not isinstance(v, (int, float, np.integer, np.floating)):
-        return str(v)
+        return value_label(col, v, lang) or str(v)
     unit = units.get(col)
-    if unit == "row" or (unit is None and col in ROW_UNIT):
+    if unit == "row" or (unit is None and (col in ROW_UNIT or MONTH.fullmatch(col))):
         unit = row_unit or ""
     elif unit is None and col in DIFF:
         unit = "diff"
@@ -122,8 +124,12 @@ def cell_text(v, col: str, row_unit: str | None, units: Mapping, lang: str) -> s
 
 
 def header(col: str, lang: str, labels: Mapping | None = None) -> str:
+    """A column's header in ``lang``: the view's own label, the result column's, the field's;
+    a month column ("2026-03") as the month's name ("mars 2026")."""
     if labels and col in labels:
         return labels[col]
+    if MONTH.fullmatch(col):
+        return fmt.date(col + "-01", lang, "month")
     return column_label(col, lang) or field_label(col, lang)
 
 

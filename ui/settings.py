@@ -10,8 +10,8 @@ import streamlit as st
 from kpis.errors import PiloteError
 from kpis.io.period_inputs import read_period_input
 from ui.errors import show_error
-from ui.i18n import param_label
-from ui.state import Ctx, current_dataset, default_params, registry, sample_params
+from ui.i18n import choice_label, column_label, param_label, unit_label
+from ui.state import Ctx, current_dataset, default_params, field_label, registry, sample_params
 
 SECTIONS = {
     "opening_hours": ("opening_hours",),
@@ -44,6 +44,7 @@ CHOICES = {
     "ces_scale": ["auto", 5, 7],
     "agent_days_source": ["auto", "hours", "contacts"],
     "per": ["day", "hour"],
+    "items": ["auto", "all"],
 }
 LIST_OPTIONS = {  # list parameters pick among the values of a field
     "avoidable_motifs": "motif",
@@ -112,6 +113,7 @@ def param_widget(ctx: Ctx, name: str, default, current, help_text: str):
             index=opts.index(current) if current in opts else 0,
             key=key,
             help=help_text,
+            format_func=lambda v: choice_label(name, v, ctx.lang),
         )
     if name in LIST_OPTIONS:
         opts = sorted(set(_values(ctx, LIST_OPTIONS[name])) | set(current or []))
@@ -135,7 +137,7 @@ def param_widget(ctx: Ctx, name: str, default, current, help_text: str):
             min_value=0.0 if value is None else None,
             key=key,
             help=help_text,
-            placeholder="auto",
+            placeholder=choice_label(name, "auto", ctx.lang),
         )
     if name == "at":
         return st.date_input(label, value=current, key=key, help=help_text)
@@ -170,12 +172,20 @@ def period_frame(ctx: Ctx, kind: str) -> pd.DataFrame:
 
 
 def period_editor(ctx: Ctx, kind: str) -> pd.DataFrame:
+    """One period input, editable; headers in the page's language, the source row hidden."""
     frame = period_frame(ctx, kind)
-    config = {
-        c: st.column_config.DateColumn(c, format="DD/MM/YYYY")
+    config: dict = {
+        c: column_label(c, ctx.lang) or field_label(c, ctx.lang)
+        for c in frame.columns
+        if c != "_row"
+    }
+    config |= {
+        c: st.column_config.DateColumn(config[c], format="DD/MM/YYYY")
         for c in ("period_start", "period_end")
         if c in frame.columns
     }
+    if "_row" in frame.columns:
+        config["_row"] = None
     return st.data_editor(
         frame, key=f"period_{kind}", num_rows="dynamic", hide_index=True, column_config=config
     )
@@ -226,14 +236,15 @@ def targets_editor(ctx: Ctx, key: str) -> None:
         {
             "id": reg.ids,
             "name": [k.name(ctx.lang) for k in reg],
-            "unit": [k.unit for k in reg],
+            "unit": [unit_label(k.unit, ctx.lang) for k in reg],
             "direction": [ctx.t(k.direction) for k in reg],
             "target": [ctx.targets.get(k.id) for k in reg],
         }
     )
     labels = {c: ctx.t(c if c != "name" else "kpi") for c in ("name", "unit", "direction")}
     config = {c: st.column_config.TextColumn(label) for c, label in labels.items()}
-    config["target"] = st.column_config.NumberColumn(ctx.t("target"))
+    config["target"] = st.column_config.NumberColumn(column_label("target", ctx.lang))
+    config["id"] = None  # the KPI's id: kept to apply the edit, not shown
     edited = st.data_editor(
         table, key=key, hide_index=True, disabled=["id", *labels], column_config=config
     )

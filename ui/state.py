@@ -152,13 +152,12 @@ def table_label(name: str, lang: str = "fr") -> str:
 
 
 def field_label(name: str, lang: str = "fr") -> str:
-    """A canonical field's label (first table that declares it), else the name itself."""
+    """A canonical or period-input field's label (``kpis.labels``), else the name itself."""
+    from kpis.labels import field_label as label_of
+
     if name == "period":
         return t("period", lang)
-    for tdef in TABLES.values():
-        if name in tdef.names:
-            return tdef.get(name).label(lang)
-    return name
+    return label_of(name, lang) or name
 
 
 # ---------------------------------------------------------------- loaders

@@ -233,7 +233,9 @@ KPIS = [
                 "'day' (per agent-day) or 'hour' (per worked hour).",
                 "« day » (par jour-agent) ou « hour » (par heure travaillée).",
             ),
-            "agent_days_source": Param("auto", "'auto', 'hours' or 'contacts'."),
+            "agent_days_source": Param(
+                "auto", "'auto', 'hours' or 'contacts'.", "« auto », « hours » ou « contacts »."
+            ),
         },
         "custom",
         target_note="Depends on the channel: calls, emails and chats differ.",

@@ -188,9 +188,14 @@ class RuleData:
         """One KPI's rows; Undecidable when it is not computable."""
         r = self.compute([kpi_id], by, period, filters)
         if (r["status"] == "not_computable").all():
-            detail = str(r["detail"].iloc[0]) if len(r) else ""
+            from kpis.definitions import REGISTRY
+            from kpis.labels import detail_text
+
+            detail = r["detail"].iloc[0] if len(r) else ""
+            k = REGISTRY.get(kpi_id)
             raise Undecidable(
-                f"{kpi_id} non calculable : {detail}", f"{kpi_id} not computable: {detail}"
+                f"{k.name_fr} non calculable : {detail_text(detail, 'fr')}",
+                f"{k.name_en} not computable: {detail_text(detail, 'en')}",
             )
         return r[r["status"] != "not_computable"].reset_index(drop=True)
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from kpis import format as fmt
 from kpis.errors import PiloteError
+from kpis.labels import detail_text, needs_text
 
 PERIOD_WORDS = {"day": ("jour", "day"), "week": ("semaine", "week"), "month": ("mois", "month")}
 
@@ -181,8 +182,8 @@ class View:
             lacking = self.missing(tables, p, check=False)
             if lacking:
                 raise NotAvailable(
-                    f"données absentes : {', '.join(lacking)}",
-                    f"missing data: {', '.join(lacking)}",
+                    f"données absentes : {needs_text(lacking, 'fr')}",
+                    f"missing data: {needs_text(lacking, 'en')}",
                 )
             res = self.compute(tables, p, s)
         except NotAvailable as e:
@@ -280,7 +281,7 @@ def compute(tables, kpis, settings: Mapping, by=None, period=None, filters=None)
     from kpis.engine import compute as engine_compute
 
     f = settings.get("filters") if filters is None else filters
-    return engine_compute(
+    res = engine_compute(
         tables,
         list(kpis) if kpis is not None else None,
         by=list(by) if by else None,
@@ -288,6 +289,10 @@ def compute(tables, kpis, settings: Mapping, by=None, period=None, filters=None)
         filters=dict(f) or None if f else None,
         params=dict(settings.get("params") or {}) or None,
     )
+    if "detail" in res.columns:  # the engine's notes in the page's language, no field ids
+        lang = lang_of(settings)
+        res["detail"] = [detail_text(d, lang) for d in res["detail"].tolist()]
+    return res
 
 
 def lang_of(settings: Mapping) -> str:

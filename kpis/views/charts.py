@@ -15,6 +15,8 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
+from kpis.labels import field_label
+
 BLUE = "#1F4E79"
 GREY = "#9AA5B1"
 RED = "#B03A2E"
@@ -107,6 +109,10 @@ def selection_of(chart_spec: Mapping | None) -> str | None:
     return None
 
 
+def _ci_words(lang: str) -> tuple[str, str]:
+    return ("IC bas", "IC haut") if lang == "fr" else ("CI low", "CI high")
+
+
 def _unit_title(title: str, unit: str) -> str:
     return f"{title} ({unit})" if unit and title else title
 
@@ -127,6 +133,7 @@ def bars_ci(
 ) -> dict:
     """Horizontal bars, one per segment, the 95 % interval as a whisker, an optional target rule
     and highlighted bar; ``selectable``: a click selects the segment (parameter ``SEGMENT``)."""
+    seg_title = seg_title or field_label(segment, lang) or segment  # a label, not a field id
     data = frame(df).assign(_seg=df[segment].astype("str").to_numpy())
     if "_hl" in df.columns:  # a column of booleans says which bars to highlight
         data["_hl"] = df["_hl"].astype(bool).to_numpy()
@@ -138,8 +145,8 @@ def bars_ci(
     has_ci = {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any()
     if has_ci:
         tip += [
-            alt.Tooltip("ci_low:Q", format=_fmt(unit), title="IC bas / CI low"),
-            alt.Tooltip("ci_high:Q", format=_fmt(unit), title="IC haut / CI high"),
+            alt.Tooltip("ci_low:Q", format=_fmt(unit), title=_ci_words(lang)[0]),
+            alt.Tooltip("ci_high:Q", format=_fmt(unit), title=_ci_words(lang)[1]),
         ]
     if "n" in data.columns:
         tip.append(alt.Tooltip("n:Q", format=",.0f", title="n"))
@@ -197,8 +204,8 @@ def lines(
     if {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any():
         layers.append(base.mark_area(opacity=0.18).encode(y="ci_low:Q", y2="ci_high:Q"))
         tip += [
-            alt.Tooltip("ci_low:Q", format=_fmt(unit), title="IC bas / CI low"),
-            alt.Tooltip("ci_high:Q", format=_fmt(unit), title="IC haut / CI high"),
+            alt.Tooltip("ci_low:Q", format=_fmt(unit), title=_ci_words(lang)[0]),
+            alt.Tooltip("ci_high:Q", format=_fmt(unit), title=_ci_words(lang)[1]),
         ]
     if "n" in data.columns:
         tip.append(alt.Tooltip("n:Q", format=",.0f", title="n"))

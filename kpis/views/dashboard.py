@@ -10,6 +10,7 @@ import pandas as pd
 
 from kpis import format as fmt
 from kpis import periods
+from kpis.labels import needs_text
 from kpis.populations import population_text
 from kpis.targets import target_info, verdict
 from kpis.views import charts
@@ -70,13 +71,6 @@ TOP = 5
 
 def extra_name(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "fr" else pair[1]
-
-
-def _needs(kpi_id: str) -> str:
-    from kpis.definitions import REGISTRY
-
-    k = REGISTRY.get(kpi_id)
-    return "; ".join(f"{t}: {', '.join(f)}" for t, f in k.needs.items())
 
 
 def run(tables, p: dict, settings: dict) -> ViewResult:
@@ -157,7 +151,7 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
             {
                 "kpi": missing["kpi"].to_numpy(),
                 "indicateur": [kpi_name(k, lang) for k in missing["kpi"]],
-                "needs": [_needs(k) for k in missing["kpi"]],
+                "needs": [needs_text(REGISTRY.get(k).needs, lang) for k in missing["kpi"]],
                 "detail": missing["detail"].astype(object).map(text).to_numpy(),
             }
         )
