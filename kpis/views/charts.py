@@ -111,6 +111,26 @@ def _unit_title(title: str, unit: str) -> str:
     return f"{title} ({unit})" if unit and title else title
 
 
+LABEL_LIMIT = 220  # px: a longer label ends with "…", its tooltip carries it whole
+
+
+def cat_axis(n: int = 0, *, along_x: bool = False, longest: int = 0) -> alt.Axis:
+    """A nominal axis whose every label is drawn (``labelOverlap`` off: Vega-Lite would skip
+    some); on x, labels turn 45° when there are many or long ones; a label longer than
+    ``LABEL_LIMIT`` px is cut with "…" (the mark's tooltip gives it whole)."""
+    kw: dict = {"labelOverlap": False, "labelLimit": LABEL_LIMIT}
+    if along_x:
+        kw["labelLimit"] = 140
+        if n > 8 or longest > 6:
+            kw["labelAngle"] = -45
+    return alt.Axis(**kw)
+
+
+def _titled(title: str, note: str = ""):
+    """A chart title with an optional subtitle (e.g. the top-N note)."""
+    return alt.TitleParams(text=title, subtitle=note) if note else title
+
+
 def bars_ci(
     df: pd.DataFrame,
     segment: str,
@@ -123,16 +143,24 @@ def bars_ci(
     target: float | None = None,
     highlight=None,
     selectable: bool = False,
+    note: str = "",
     lang: str = "fr",
 ) -> dict:
     """Horizontal bars, one per segment, the 95 % interval as a whisker, an optional target rule
-    and highlighted bar; ``selectable``: a click selects the segment (parameter ``SEGMENT``)."""
+    and highlighted bar; ``selectable``: a click selects the segment (parameter ``SEGMENT``).
+    Every segment label is drawn (``cat_axis``); the height grows with the number of bars;
+    ``note`` is a subtitle (e.g. "15 premiers motifs sur 1 812 ; …")."""
     data = frame(df).assign(_seg=df[segment].astype("str").to_numpy())
     if "_hl" in df.columns:  # a column of booleans says which bars to highlight
         data["_hl"] = df["_hl"].astype(bool).to_numpy()
     else:
         data["_hl"] = data["_seg"] == str(highlight)
-    y = alt.Y("_seg:N", sort=list(dict.fromkeys(data["_seg"])), title=seg_title or segment)
+    y = alt.Y(
+        "_seg:N",
+        sort=list(dict.fromkeys(data["_seg"])),
+        title=seg_title or segment,
+        axis=cat_axis(data["_seg"].nunique()),
+    )
     tip = [alt.Tooltip("_seg:N", title=seg_title or segment)]
     tip.append(alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title or value))
     has_ci = {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any()
@@ -171,9 +199,10 @@ def bars_ci(
             .encode(x="t:Q")
         )
     rows = data["_seg"].nunique() * (data[color].nunique() if color else 1)
-    return spec(
-        alt.layer(*layers).properties(title=title, width=480, height=max(160, 24 * rows)), lang
+    chart = alt.layer(*layers).properties(
+        title=_titled(title, note), width=480, height=max(160, 24 * rows)
     )
+    return spec(chart, lang)
 
 
 def lines(
@@ -184,11 +213,14 @@ def lines(
     color: str | None = None,
     title: str = "",
     unit: str = "",
+    note: str = "",
     lang: str = "fr",
 ) -> dict:
-    """A value over time with its interval as a band (one line per ``color`` value)."""
+    """A value over time with its interval as a band (one line per ``color`` value, the legend
+    showing every label whole); ``note``: a subtitle."""
     data = frame(df)
-    enc = {"color": alt.Color(f"{color}:N", title=None)} if color else {}
+    legend = alt.Legend(labelLimit=LABEL_LIMIT, columns=1, symbolLimit=0)
+    enc = {"color": alt.Color(f"{color}:N", title=None, legend=legend, sort=None)} if color else {}
     base = alt.Chart(data).encode(x=alt.X(f"{period}:T", title=""), **enc)
     tip = [alt.Tooltip(f"{period}:T"), alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title)]
     if color:
@@ -207,7 +239,8 @@ def lines(
             y=alt.Y(f"{value}:Q", title=_unit_title(title, unit)), tooltip=tip
         )
     )
-    return spec(alt.layer(*layers).properties(title=title, width=520, height=280), lang)
+    chart = alt.layer(*layers).properties(title=_titled(title, note), width=520, height=280)
+    return spec(chart, lang)
 
 
 def two_series(df: pd.DataFrame, x: str, ys: list[tuple[str, str]], *, title: str, lang="fr"):
@@ -237,12 +270,30 @@ def heatmap(
     unit: str = "",
     x_title: str = "",
     y_title: str = "",
+    x_sort: list | None = None,
+    y_sort: list | None = None,
+    note: str = "",
     lang: str = "fr",
 ) -> dict:
-    """Two fields as a grid; the cell shows the value, the tooltip adds the interval and n."""
+    """Two fields as a grid; the cell shows the value, the tooltip adds the interval and n.
+    Every label is drawn (``cat_axis``: x labels turn when many); the grid grows with the
+    number of columns and rows; ``x_sort`` / ``y_sort``: the order of the labels."""
     data = frame(df).assign(_x=df[x].astype("str").to_numpy(), _y=df[y].astype("str").to_numpy())
+    nx, ny = data["_x"].nunique(), data["_y"].nunique()
+    longest = int(data["_x"].str.len().max()) if len(data) else 0
     base = alt.Chart(data).encode(
-        x=alt.X("_x:O", title=x_title or x, sort=None), y=alt.Y("_y:O", title=y_title or y)
+        x=alt.X(
+            "_x:O",
+            title=x_title or x,
+            sort=[str(v) for v in x_sort] if x_sort else None,
+            axis=cat_axis(nx, along_x=True, longest=longest),
+        ),
+        y=alt.Y(
+            "_y:O",
+            title=y_title or y,
+            sort=[str(v) for v in y_sort] if y_sort else "ascending",
+            axis=cat_axis(ny),
+        ),
     )
     tip = [alt.Tooltip("_x:O", title=x_title or x), alt.Tooltip("_y:O", title=y_title or y)]
     tip.append(alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title or value))
@@ -257,8 +308,9 @@ def heatmap(
         layers.append(
             base.mark_text(fontSize=10).encode(text=alt.Text(f"{value}:Q", format=_fmt(unit)))
         )
-    height = max(180, 26 * data["_y"].nunique())
-    return spec(alt.layer(*layers).properties(title=title, width=520, height=height), lang)
+    height, width = max(180, 26 * ny), max(520, 22 * nx)
+    chart = alt.layer(*layers).properties(title=_titled(title, note), width=width, height=height)
+    return spec(chart, lang)
 
 
 def scatter(
@@ -324,7 +376,10 @@ def ranked_bars(
         if flag
         else alt.value(BLUE)
     )
-    base = alt.Chart(data).encode(y=alt.Y("_l:N", sort=list(data["_l"]), title=label_title))
+    axis = cat_axis(len(data))
+    base = alt.Chart(data).encode(
+        y=alt.Y("_l:N", sort=list(data["_l"]), title=label_title, axis=axis)
+    )
     tip = [alt.Tooltip("_l:N", title=label_title or label)]
     tip.append(alt.Tooltip(f"{value}:Q", format=",.1f", title=title or value))
     if "n" in data.columns:
@@ -354,7 +409,7 @@ def rates_overview(table: pd.DataFrame, *, title: str, lang: str = "fr") -> dict
     """The dashboard's rates (%): value, 95 % interval and target tick per KPI."""
     data = frame(table[["indicateur", "value", "ci_low", "ci_high", "target"]])
     base = alt.Chart(data)
-    y = alt.Y("indicateur:N", sort=None, title=None)
+    y = alt.Y("indicateur:N", sort=None, title=None, axis=cat_axis(len(data)))
     tip = [
         alt.Tooltip("indicateur:N", title=" "),
         alt.Tooltip("value:Q", format=",.1f", title="%"),
@@ -381,7 +436,8 @@ def raw_vs_adjusted(
         "series:N", title=None, scale=alt.Scale(domain=series, range=[GREY, BLUE][: len(series)])
     )
     base = alt.Chart(d).encode(
-        y=alt.Y("provider:N", title=None), yOffset=alt.YOffset("series:N", sort=series)
+        y=alt.Y("provider:N", title=None, axis=cat_axis()),
+        yOffset=alt.YOffset("series:N", sort=series),
     )
     points = base.mark_point(filled=True, size=80).encode(
         x=alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False)),

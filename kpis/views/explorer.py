@@ -5,7 +5,7 @@ segment. Bars by one field can be clicked (selection ``segment`` → the page's 
 from __future__ import annotations
 
 from kpis import format as fmt
-from kpis.views import charts
+from kpis.views import charts, topn
 from kpis.views.base import (
     Input,
     NotAvailable,
@@ -61,34 +61,41 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
     name = kpi_name(kpi, lang)
     res = ViewResult(title="", table=table, units={"period": period} if period else {})
     shown = table[table["value"].notna()]
-    if len(shown) and (by or period):
+    plot, note = _pooled(tables, p, settings, shown, by, period, lang)
+    if note:
+        res.sentences.append({"kind": "note", "text": note})
+    if len(plot) and (by or period):
         if period:
-            data, color = shown, None
+            data, color = plot, None
             if len(by) == 2:  # one line per pair of segment values
                 color = " · ".join(by)
-                data = shown.assign(**{color: shown[by[0]] + " · " + shown[by[1]]})
+                data = plot.assign(**{color: plot[by[0]] + " · " + plot[by[1]]})
             elif by:
                 color = by[0]
-            res.chart = charts.lines(data, color=color, title=name, unit=unit, lang=lang)
+            res.chart = charts.lines(data, color=color, title=name, unit=unit, note=note, lang=lang)
         elif len(by) == 2:
             res.chart = charts.heatmap(
-                shown,
+                plot,
                 by[0],
                 by[1],
                 title=name,
                 unit=unit,
                 x_title=field_name(by[0], lang),
                 y_title=field_name(by[1], lang),
+                x_sort=list(dict.fromkeys(plot[by[0]])),
+                y_sort=list(dict.fromkeys(plot[by[1]])),
+                note=note,
                 lang=lang,
             )
         else:
             res.chart = charts.bars_ci(
-                shown,
+                plot,
                 by[0],
                 title=name,
                 unit=unit,
                 seg_title=field_name(by[0], lang),
                 selectable=True,
+                note=note,
                 lang=lang,
             )
             res.selection = {"param": charts.SEGMENT, "field": "_seg", "segment": by[0]}
@@ -113,6 +120,43 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
     return res
 
 
+def _pooled(tables, p, settings, shown, by, period, lang):
+    """The rows the chart draws: at most ``top`` values of each segment field (by n), the rest
+    pooled into "autres" and the KPI recomputed on the pooled rows (``kpis.views.topn``)."""
+    top = int(p.get("top") or topn.TOP_N)
+    keep, notes = {}, []
+    for b in by:
+        total = shown[b].nunique()
+        if total > top:
+            keep[b] = topn.top_values(shown, b, top)
+            notes.append(topn.note(b, top, total, lang))
+    if not keep:
+        return shown, ""
+    other = topn.other_label(lang)
+    res = compute(
+        topn.pool_tables(tables, keep, other),
+        [p["kpi"]],
+        settings,
+        by=by,
+        period=period,
+        filters=topn.pool_filters(settings.get("filters"), keep, other),
+    )
+    res = res[(res["status"] != "not_computable") & res["value"].notna()].copy()
+    rank = {}
+    for b in by:
+        res[b] = res[b].astype(object).map(text)
+        if b in keep:  # the table's order (its sort), "autres" last
+            order = list(dict.fromkeys(v for v in shown[b] if v in set(keep[b])))
+            rank[b] = {v: i for i, v in enumerate([*order, other])}
+    key = [f"_r{i}" for i in range(len(rank))]
+    for k, (b, r) in zip(key, rank.items(), strict=True):
+        res[k] = res[b].map(r).fillna(len(r))
+    res = res.sort_values([*key, *(["period"] if period else [])], kind="stable")
+    return res.drop(columns=key).reset_index(drop=True), " ; ".join(notes) if lang == "fr" else (
+        "; ".join(notes)
+    )
+
+
 VIEW = View(
     id="explorer",
     title_fr="Explorer",
@@ -123,6 +167,13 @@ VIEW = View(
         Input("by", "fields", [], label_fr="Segments (2 au plus)", label_en="Segments (up to 2)"),
         Input("period", "period", None, PERIODS, "Période", "Period"),
         Input("sort", "choice", "segment", SORTS, "Tri", "Sort"),
+        Input(
+            "top",
+            "int",
+            topn.TOP_N,
+            label_fr="Catégories affichées (les autres regroupées)",
+            label_en="Categories shown (the rest pooled)",
+        ),
     ),
     compute=run,
     describe=describe,

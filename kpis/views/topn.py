@@ -1,0 +1,90 @@
+"""Top N + "autres": a categorical chart shows at most N categories (by volume, the KPI's n); the
+rest are pooled into one "autres" / "other" category whose value is the KPI **recomputed on the
+pooled rows** (Σ numerator ÷ Σ denominator for a rate, the mean of the pooled contacts for a
+mean — never a mean of the segments' values), with its own interval and n.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from kpis import format as fmt
+from kpis.views.base import field_name, t2, text
+
+TOP_N = 15
+OTHER = {"fr": "autres", "en": "other"}
+PLURALS = {
+    "motif": ("motifs", "motifs"),
+    "sous_motif": ("sous-motifs", "sub-motifs"),
+    "agent_id": ("agents", "agents"),
+    "team": ("équipes", "teams"),
+    "queue": ("files", "queues"),
+    "site": ("sites", "sites"),
+    "provider": ("prestataires", "providers"),
+    "canal": ("canaux", "channels"),
+    "niveau": ("niveaux", "levels"),
+    "transfer_to": ("destinations", "destinations"),
+    "evaluator": ("évaluateurs", "evaluators"),
+    "grid": ("grilles", "grids"),
+}
+
+
+def other_label(lang: str) -> str:
+    return OTHER["en" if lang == "en" else "fr"]
+
+
+def top_values(rows: pd.DataFrame, segment: str, n: int, weight: str = "n") -> list[str]:
+    """The ``n`` values of ``segment`` with the largest total ``weight`` (ties: first seen),
+    as text."""
+    w = pd.to_numeric(rows[weight], errors="coerce").fillna(0)
+    keys = rows[segment].astype(object).map(text)
+    totals = w.groupby(keys.to_numpy(), sort=False).sum()
+    return list(totals.sort_values(ascending=False, kind="stable").index[: max(int(n), 0)])
+
+
+def pool_tables(
+    tables: Mapping[str, pd.DataFrame], keep: Mapping[str, list[str]], other: str
+) -> dict[str, pd.DataFrame]:
+    """Copies of the tables where each field of ``keep`` has its values outside ``keep[field]``
+    replaced by ``other`` (missing values stay missing)."""
+    out = dict(tables)
+    for name, df in tables.items():
+        fields = [f for f in keep if df is not None and f in df.columns]
+        if not fields:
+            continue
+        df = df.copy()
+        for f in fields:
+            s = df[f].astype(object)
+            as_text = s.map(text)
+            kept = as_text.isin(set(keep[f])) | s.isna()
+            df[f] = as_text.where(kept, other).where(s.notna(), None)
+        out[name] = df
+    return out
+
+
+def pool_filters(filters: Mapping | None, keep: Mapping[str, list[str]], other: str) -> dict:
+    """The filters on a pooled field also accept ``other`` (a filtered value that was pooled)."""
+    out = dict(filters or {})
+    for f in keep:
+        v = out.get(f)
+        if isinstance(v, list | tuple | set):
+            out[f] = [*v, other]
+        elif v is not None and not isinstance(v, tuple):
+            out[f] = [v, other]
+    return out
+
+
+def note(field: str, kept: int, total: int, lang: str = "fr") -> str:
+    """ "15 premiers motifs sur 1 812 ; 1 797 regroupés dans « autres »"."""
+    label = field_name(field, lang)
+    fr, en = PLURALS.get(field, (f"valeurs de « {label} »", f"values of '{label}'"))
+    rest = fmt.integer(total - kept, lang)
+    return t2(
+        f"{fmt.integer(kept, lang)} premiers {fr} sur {fmt.integer(total, lang)} ; "
+        f"{rest} regroupés dans « {OTHER['fr']} »",
+        f"top {fmt.integer(kept, lang)} {en} of {fmt.integer(total, lang)}; "
+        f"{rest} pooled into '{OTHER['en']}'",
+        lang,
+    )
