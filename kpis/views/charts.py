@@ -493,3 +493,39 @@ def finding_spec(finding, lang: str = "fr") -> dict | None:
         highlight=hints.get("highlight"),
         lang=lang,
     )
+
+
+def columns(
+    df: pd.DataFrame,
+    x: str,
+    *,
+    value: str = "value",
+    title: str = "",
+    unit: str = "",
+    x_title: str = "",
+    note: str = "",
+    lang: str = "fr",
+) -> dict:
+    """Vertical bars in the frame's order (e.g. intraday slots), the 95 % interval as a whisker;
+    every x label drawn (turned 45° when many)."""
+    data = frame(df).assign(_x=df[x].astype("str").to_numpy())
+    order = list(dict.fromkeys(data["_x"]))
+    axis = cat_axis(len(order), along_x=True)
+    base = alt.Chart(data).encode(x=alt.X("_x:N", sort=order, title=x_title or x, axis=axis))
+    tip = [alt.Tooltip("_x:N", title=x_title or x)]
+    tip.append(alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title or value))
+    has_ci = {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any()
+    if has_ci:
+        tip += [
+            alt.Tooltip("ci_low:Q", format=_fmt(unit), title="IC bas / CI low"),
+            alt.Tooltip("ci_high:Q", format=_fmt(unit), title="IC haut / CI high"),
+        ]
+    if "n" in data.columns:
+        tip.append(alt.Tooltip("n:Q", format=",.0f", title="n"))
+    y = alt.Y(f"{value}:Q", title=_unit_title(title, unit))
+    layers = [base.mark_bar(color=BLUE).encode(y=y, tooltip=tip)]
+    if has_ci:
+        layers.append(base.mark_rule(color="black").encode(y="ci_low:Q", y2="ci_high:Q"))
+    width = max(520, 16 * len(order))
+    chart = alt.layer(*layers).properties(title=_titled(title, note), width=width, height=280)
+    return spec(chart, lang)
