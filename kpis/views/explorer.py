@@ -46,10 +46,9 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
         raise ValueError("at most two segment fields")
     res_all = compute(tables, [kpi], settings, by=by, period=period)
     ok = res_all[res_all["status"] != "not_computable"]
-    if ok.empty:
+    if ok.empty or ok["value"].isna().all():  # nothing to show: say why
         detail = text(res_all["detail"].iloc[0]) if len(res_all) else ""
-        name = kpi_name(kpi, lang)
-        raise NotAvailable(f"{name} non calculable : {detail}", f"{name} not computable: {detail}")
+        raise _why_not(tables, kpi, settings, detail)
     if p.get("sort") in ("value_desc", "value_asc"):
         ok = ok.sort_values("value", ascending=p["sort"] == "value_asc", kind="stable")
     unit = REGISTRY.get(kpi).unit
@@ -118,6 +117,56 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
             sep = " : " if lang == "fr" else ": "
             res.numbers[label] = f"{seg}{sep}{fmt.value(row['value'], unit, lang)}"
     return res
+
+
+def lacking(tables, kpi: str) -> dict[str, list[str]]:
+    """The tables and fields the KPI declares (``KPI.needs``) that the data lacks:
+    {table: [missing fields]} (an absent table lists every field)."""
+    from kpis.definitions import REGISTRY
+
+    out = {}
+    for name, fields in REGISTRY.get(kpi).needs.items():
+        t = tables.get(name)
+        missing = list(fields) if t is None else [f for f in fields if f not in t.columns]
+        if missing or t is None:
+            out[name] = missing
+    return out
+
+
+def needs_text(missing: dict[str, list[str]], lang: str) -> str:
+    """ "la table « Contacts » (Identifiant client, Motif)" — labels, never field ids in French."""
+    from kpis.schema import TABLES
+
+    parts = []
+    for name, fields in missing.items():
+        tdef = TABLES.get(name)
+        label = (tdef.label_fr if lang == "fr" else tdef.label_en) if tdef else name
+        names = ", ".join(field_name(f, lang) for f in fields)
+        parts.append(
+            t2(f"la table « {label} »", f"the '{label}' table", lang)
+            + (f" ({names})" if names else "")
+        )
+    return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+
+
+def _why_not(tables, kpi: str, settings, detail: str) -> NotAvailable:
+    """Why the KPI has no value: what it needs and the data lacks; else, when a filter is set,
+    that no row passes the filters; else the engine's word."""
+    name = kpi_name(kpi, "fr"), kpi_name(kpi, "en")
+    missing = lacking(tables, kpi)
+    if missing:
+        return NotAvailable(
+            f"{name[0]} non calculable : il faut {needs_text(missing, 'fr')}.",
+            f"{name[1]} not computable: needs {needs_text(missing, 'en')}.",
+        )
+    if settings.get("filters"):
+        return NotAvailable(
+            "Aucune ligne ne correspond aux filtres.", "No row matches the filters."
+        )
+    return NotAvailable(
+        f"{name[0]} non calculable sur ces données (aucune ligne exploitable).",
+        f"{name[1]} not computable on this data: {detail or 'no usable row'}.",
+    )
 
 
 def _pooled(tables, p, settings, shown, by, period, lang):
