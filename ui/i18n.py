@@ -437,6 +437,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quality": ("Qualité", "Quality"),
     "people": ("RH et productivité", "People and productivity"),
     "business": ("Business (base clients)", "Business (customer base)"),
+    # --- charts ---
+    "filters_active": ("Filtres actifs : {filters}", "Active filters: {filters}"),
+    "top_n": ("Catégories affichées", "Categories shown"),
+    "intraday_title": ("Heures et créneaux", "Hours and slots"),
+    "intraday_measure": ("Mesure", "Measure"),
+    "intraday_layout": ("Vue", "View"),
+    "intraday_week": ("Heure × jour de la semaine", "Hour × weekday"),
+    "intraday_intraday": ("Créneaux de la journée", "Slots of the day"),
+    "intraday_slot": ("Créneau", "Slot"),
+    "intraday_table": ("Tableau par case", "Table by cell"),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {
