@@ -182,14 +182,8 @@ def _pooled(tables, p, settings, shown, by, period, lang):
     if not keep:
         return shown, ""
     other = topn.other_label(lang)
-    res = compute(
-        topn.pool_tables(tables, keep, other),
-        [p["kpi"]],
-        settings,
-        by=by,
-        period=period,
-        filters=topn.pool_filters(settings.get("filters"), keep, other),
-    )
+    pooled, filters = topn.pool_tables(tables, keep, other, settings.get("filters"))
+    res = compute(pooled, [p["kpi"]], settings, by=by, period=period, filters=filters)
     res = res[(res["status"] != "not_computable") & res["value"].notna()].copy()
     rank = {}
     for b in by:

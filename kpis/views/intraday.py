@@ -56,7 +56,7 @@ def slot_columns(started: pd.Series, layout: str, minutes: int, lang: str) -> pd
     """Weekday name and slot label ("09 h" by hour; "09:30" by slot of ``minutes``)."""
     names = weekday_names(lang)
     out = pd.DataFrame(index=started.index)
-    out[WEEKDAY] = started.dt.weekday.map(lambda d: names[int(d)] if d == d else None)
+    out[WEEKDAY] = started.dt.day_of_week.map(lambda d: names[int(d)] if d == d else None)
     if layout == "week":
         out[SLOT] = started.dt.hour.map(lambda h: f"{int(h):02d} h" if h == h else None)
     else:

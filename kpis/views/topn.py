@@ -45,10 +45,23 @@ def top_values(rows: pd.DataFrame, segment: str, n: int, weight: str = "n") -> l
 
 
 def pool_tables(
-    tables: Mapping[str, pd.DataFrame], keep: Mapping[str, list[str]], other: str
-) -> dict[str, pd.DataFrame]:
+    tables: Mapping[str, pd.DataFrame],
+    keep: Mapping[str, list[str]],
+    other: str,
+    filters: Mapping | None = None,
+) -> tuple[dict[str, pd.DataFrame], dict]:
     """Copies of the tables where each field of ``keep`` has its values outside ``keep[field]``
-    replaced by ``other`` (missing values stay missing)."""
+    replaced by ``other`` (missing values stay missing), and the filters to use on them: a
+    filter on a pooled field also accepts ``other``, and only the values it let through are
+    pooled (a value it excluded stays itself, so stays excluded)."""
+    filters = dict(filters or {})
+    allowed = {}
+    for f in keep:
+        v = filters.get(f)
+        if v is not None and not isinstance(v, tuple):  # a (start, end) range is not a list
+            values = list(v) if isinstance(v, list | set) else [v]
+            allowed[f] = {text(x) for x in values}
+            filters[f] = [*values, other]
     out = dict(tables)
     for name, df in tables.items():
         fields = [f for f in keep if df is not None and f in df.columns]
@@ -58,22 +71,12 @@ def pool_tables(
         for f in fields:
             s = df[f].astype(object)
             as_text = s.map(text)
-            kept = as_text.isin(set(keep[f])) | s.isna()
-            df[f] = as_text.where(kept, other).where(s.notna(), None)
+            pooled = ~as_text.isin(set(keep[f])) & s.notna()
+            if f in allowed:
+                pooled &= as_text.isin(allowed[f])
+            df[f] = s.where(~pooled, other)
         out[name] = df
-    return out
-
-
-def pool_filters(filters: Mapping | None, keep: Mapping[str, list[str]], other: str) -> dict:
-    """The filters on a pooled field also accept ``other`` (a filtered value that was pooled)."""
-    out = dict(filters or {})
-    for f in keep:
-        v = out.get(f)
-        if isinstance(v, list | tuple | set):
-            out[f] = [*v, other]
-        elif v is not None and not isinstance(v, tuple):
-            out[f] = [v, other]
-    return out
+    return out, filters
 
 
 def note(field: str, kept: int, total: int, lang: str = "fr") -> str:
