@@ -65,6 +65,14 @@ def slot_columns(started: pd.Series, layout: str, minutes: int, lang: str) -> pd
     return out.astype(object)
 
 
+def check(tables, p) -> list[str]:
+    """What the data lacks for this view beyond its declared needs: a time of day."""
+    c = tables.get("contacts")
+    if c is None or "started_at" not in c.columns or has_time({}, c):
+        return []
+    return ["contacts.started_at (with a time of day)"]
+
+
 def describe(p, lang: str) -> str:
     m = p.get("measure") or "volume"
     name = measure_name(m, lang)
@@ -193,4 +201,5 @@ VIEW = View(
     compute=run,
     needs={"contacts": ("started_at",)},
     describe=describe,
+    check=check,
 )
