@@ -113,6 +113,30 @@ def test_filtered_values_that_are_pooled_stay_counted():
     assert rows[-1]["value"] == pytest.approx(100 * 64 / 72)
 
 
+def test_cross_view_tables_pool_from_their_counts():
+    from kpis.views.topn import pool_frame
+
+    # S15–S18: 10 calls, 10 transferred (100 %); S19: 60 calls, none (0 %) → 40 / 100 = 40 %
+    df = pd.DataFrame(
+        {
+            "motif": [f"S{i:02d}" for i in range(20)],
+            "n": [100.0] * 15 + [10.0] * 4 + [60.0],
+            "value": [5.0] * 15 + [100.0] * 4 + [0.0],
+        }
+    )
+    out, note = pool_frame(df, "motif", 15, "fr", kind="rate")
+    assert list(out["motif"]) == [f"S{i:02d}" for i in range(15)] + ["autres"]
+    assert out["value"].iloc[-1] == pytest.approx(40.0)  # not 80 (the mean of the rates)
+    assert out["n"].iloc[-1] == 100
+    assert note == "15 premiers motifs sur 20 ; 5 regroupés dans « autres »"
+    # a mean (e.g. handling time): (4 × 10 × 100 s + 60 × 0 s) / 100 = 40 s
+    assert pool_frame(df, "motif", 15, kind="mean")[0]["value"].iloc[-1] == pytest.approx(40.0)
+    # a share of all contacts: 100 of 1 600
+    share = pool_frame(df, "motif", 15, kind="share", total=1600.0)[0]
+    assert share["value"].iloc[-1] == pytest.approx(100 * 100 / 1600)
+    assert pool_frame(df, "motif", 20)[1] == ""  # 20 motifs fit: nothing pooled
+
+
 # ---------------------------------------------------------------- hours and slots
 
 

@@ -91,3 +91,54 @@ def note(field: str, kept: int, total: int, lang: str = "fr") -> str:
         f"{rest} pooled into '{OTHER['en']}'",
         lang,
     )
+
+
+def pool_frame(
+    df: pd.DataFrame,
+    segment: str,
+    top: int,
+    lang: str = "fr",
+    *,
+    kind: str = "rate",
+    value: str = "value",
+    total: float | None = None,
+    group: str | None = None,
+) -> tuple[pd.DataFrame, str]:
+    """A per-segment table cut to its ``top`` segments by n (summed over ``group``), the rest
+    pooled into one "autres" row per ``group`` value, computed from the pooled rows' counts:
+
+    - ``rate`` (%, value = 100·k/n): 100·Σk ÷ Σn, Wilson interval on (Σk, Σn);
+    - ``mean``: Σ(value·n) ÷ Σn (no interval: the rows' spread is not in the table);
+    - ``share`` (% of ``total``): 100·Σn ÷ total, Wilson interval on (Σn, total).
+
+    Returns the table (kept rows in their order, "autres" last) and the note ("" when nothing
+    was pooled)."""
+    from kpis.stats import wilson_interval
+
+    keys = df[segment].astype(object).map(text)
+    distinct = keys.nunique()
+    if distinct <= top:
+        return df, ""
+    keep = set(top_values(df.assign(**{segment: keys}), segment, top))
+    other = other_label(lang)
+    kept = df[keys.isin(keep).to_numpy()]
+    rest = df[~keys.isin(keep).to_numpy()]
+    rows = []
+    for g, part in rest.groupby(group, sort=False) if group else [(None, rest)]:
+        n = float(part["n"].sum())
+        row = {segment: other, "n": n}
+        if group:
+            row[group] = g
+        if kind == "rate":
+            k = float((part[value] / 100 * part["n"]).round().sum())
+            lo, hi = wilson_interval(k, n)
+            row.update({value: 100 * k / n, "ci_low": 100 * lo, "ci_high": 100 * hi})
+        elif kind == "share":
+            lo, hi = wilson_interval(n, float(total))
+            row.update({value: 100 * n / float(total), "ci_low": 100 * lo, "ci_high": 100 * hi})
+        else:
+            row.update({value: float((part[value] * part["n"]).sum()) / n})
+        rows.append(row)
+    pooled = pd.DataFrame(rows)
+    out = pd.concat([kept, pooled], ignore_index=True)
+    return out, note(segment, top, distinct, lang)
