@@ -57,6 +57,19 @@ def test_nominal_axes_draw_every_label_and_grow_with_categories():
     assert hm["width"] == 22 * 30
 
 
+def test_many_series_over_time_become_one_panel_each():
+    days = pd.date_range("2025-10-01", periods=30, freq="D")
+    df = pd.DataFrame(
+        [(d, f"File {q}", 1.0) for q in range(10) for d in days],
+        columns=["period", "queue", "value"],
+    )
+    many = charts.lines(df, color="queue", title="Volume")
+    assert many["facet"]["row"]["field"] == "queue"  # ten queues: ten panels, no legend
+    assert many["facet"]["row"]["header"]["labelAngle"] == 0
+    few = charts.lines(df[df["queue"].isin(["File 0", "File 1"])], color="queue")
+    assert "facet" not in few and few["layer"][-1]["encoding"]["color"]["field"] == "queue"
+
+
 # ---------------------------------------------------------------- top N + autres
 
 

@@ -108,7 +108,8 @@ def selection_of(chart_spec: Mapping | None) -> str | None:
 
 
 def _unit_title(title: str, unit: str) -> str:
-    return f"{title} ({unit})" if unit and title else title
+    """ "Niveau de service (%)"; a count needs no unit word."""
+    return f"{title} ({unit})" if unit and title and unit != "count" else title
 
 
 LABEL_LIMIT = 220  # px: a longer label ends with "…", its tooltip carries it whole
@@ -205,6 +206,10 @@ def bars_ci(
     return spec(chart, lang)
 
 
+MAX_LINES = 5  # more series than this: one small panel per series (a legend of 10 colours
+# over daily points cannot be read)
+
+
 def lines(
     df: pd.DataFrame,
     *,
@@ -216,12 +221,19 @@ def lines(
     note: str = "",
     lang: str = "fr",
 ) -> dict:
-    """A value over time with its interval as a band (one line per ``color`` value, the legend
-    showing every label whole); ``note``: a subtitle."""
+    """A value over time with its interval as a band, one line per ``color`` value; more than
+    ``MAX_LINES`` series: one small panel per series (rows, shared time axis, the series' name
+    whole beside it); points only when there are few periods; ``note``: a subtitle."""
     data = frame(df)
-    legend = alt.Legend(labelLimit=LABEL_LIMIT, columns=1, symbolLimit=0)
-    enc = {"color": alt.Color(f"{color}:N", title=None, legend=legend, sort=None)} if color else {}
-    base = alt.Chart(data).encode(x=alt.X(f"{period}:T", title=""), **enc)
+    series = data[color].nunique() if color else 1
+    panels = series > MAX_LINES
+    enc = {}
+    if color and not panels:
+        legend = alt.Legend(labelLimit=LABEL_LIMIT, columns=1, symbolLimit=0)
+        enc["color"] = alt.Color(f"{color}:N", title=None, legend=legend, sort=None)
+    base = (alt.Chart() if panels else alt.Chart(data)).encode(
+        x=alt.X(f"{period}:T", title=""), **enc
+    )
     tip = [alt.Tooltip(f"{period}:T"), alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title)]
     if color:
         tip.insert(0, alt.Tooltip(f"{color}:N"))
@@ -234,12 +246,21 @@ def lines(
         ]
     if "n" in data.columns:
         tip.append(alt.Tooltip("n:Q", format=",.0f", title="n"))
+    points = data[period].nunique() <= 60
+    y_title = "" if panels else _unit_title(title, unit)
     layers.append(
-        base.mark_line(point=True).encode(
-            y=alt.Y(f"{value}:Q", title=_unit_title(title, unit)), tooltip=tip
-        )
+        base.mark_line(point=points).encode(y=alt.Y(f"{value}:Q", title=y_title), tooltip=tip)
     )
-    chart = alt.layer(*layers).properties(title=_titled(title, note), width=520, height=280)
+    if not panels:
+        chart = alt.layer(*layers).properties(title=_titled(title, note), width=520, height=280)
+        return spec(chart, lang)
+    header = alt.Header(labelAngle=0, labelAlign="left", labelLimit=LABEL_LIMIT, title=None)
+    chart = (
+        alt.layer(*layers)
+        .properties(width=560, height=70)
+        .facet(row=alt.Row(f"{color}:N", header=header, sort=None), data=data)
+        .properties(title=_titled(_unit_title(title, unit), note))
+    )
     return spec(chart, lang)
 
 
