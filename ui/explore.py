@@ -144,7 +144,8 @@ def intraday_section(ctx: Ctx) -> None:
         st.info(md_escape(res.error), icon=":material/schedule:")
         return
     render.show_sentences(res)
-    render.show_numbers(res)
+    sep = " : " if ctx.lang == "fr" else ": "
+    st.caption(md_escape(" · ".join(f"{k}{sep}{v}" for k, v in res.numbers.items())))
     render.show_chart(res, "ex_intra_chart")
     with st.expander(ctx.t("intraday_table")):
         render.show_table(res, ctx.lang, "ex_intra_table")

@@ -87,8 +87,12 @@ def frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def spec(chart, lang: str = "fr") -> dict:
-    """The Altair chart as a Vega-Lite dict, with the language's number and date locale."""
+    """The Altair chart as a Vega-Lite dict, with the language's number and date locale. The
+    width fits the page; the height is the plot's own (``fit-x``: a page's default ``fit``
+    would squeeze the bars of a short chart under its title and axes), facets keep ``pad``."""
     d = chart.to_dict()
+    if "facet" not in d:
+        d.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
     if lang == "fr":
         d.setdefault("config", {})["locale"] = FR_LOCALE
     return d
@@ -117,12 +121,12 @@ LABEL_LIMIT = 220  # px: a longer label ends with "…", its tooltip carries it 
 
 def cat_axis(n: int = 0, *, along_x: bool = False, longest: int = 0) -> alt.Axis:
     """A nominal axis whose every label is drawn (``labelOverlap`` off: Vega-Lite would skip
-    some); on x, labels turn 45° when there are many or long ones; a label longer than
+    some); on x, labels turn 45° when they would not fit flat; a label longer than
     ``LABEL_LIMIT`` px is cut with "…" (the mark's tooltip gives it whole)."""
     kw: dict = {"labelOverlap": False, "labelLimit": LABEL_LIMIT}
     if along_x:
         kw["labelLimit"] = 140
-        if n > 8 or longest > 6:
+        if n * max(longest, 1) * 7 > 800:  # ~7 px a character: they would not fit flat
             kw["labelAngle"] = -45
     return alt.Axis(**kw)
 
@@ -326,8 +330,15 @@ def heatmap(
     )
     layers = [cells]
     if data["_x"].nunique() <= 24:
+        v = pd.to_numeric(data[value], errors="coerce")
+        mid = float((v.min() + v.max()) / 2) if v.notna().any() else 0.0
         layers.append(
-            base.mark_text(fontSize=10).encode(text=alt.Text(f"{value}:Q", format=_fmt(unit)))
+            base.mark_text(fontSize=10).encode(
+                text=alt.Text(f"{value}:Q", format=_fmt(unit)),
+                color=alt.condition(
+                    f"datum['{value}'] > {mid}", alt.value("white"), alt.value("black")
+                ),
+            )
         )
     height, width = max(180, 26 * ny), max(520, 22 * nx)
     chart = alt.layer(*layers).properties(title=_titled(title, note), width=width, height=height)
@@ -532,6 +543,8 @@ def columns(
     data = frame(df).assign(_x=df[x].astype("str").to_numpy())
     order = list(dict.fromkeys(data["_x"]))
     axis = cat_axis(len(order), along_x=True)
+    if len(order) > 60:  # e.g. 96 quarter-hours: every other label (the tooltip names each)
+        axis = alt.Axis(**{**axis.to_dict(), "values": order[::2]})
     base = alt.Chart(data).encode(x=alt.X("_x:N", sort=order, title=x_title or x, axis=axis))
     tip = [alt.Tooltip("_x:N", title=x_title or x)]
     tip.append(alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title or value))
