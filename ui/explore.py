@@ -140,6 +140,10 @@ def intraday_section(ctx: Ctx) -> None:
             key="ex_intra_slot",
         )
     res = render.run_view(ctx, "intraday", params)
+    files = [r for r in ctx.data.results if r.table == "contacts"]
+    dated = [r.report["file"] for r in files if "started_at" in r.report.get("date_only", [])]
+    if dated and len(dated) < len(files):  # the others carry hours: these fall at 00 h
+        st.warning(md_escape(ctx.t("intraday_mixed", files=", ".join(dated))))
     if res.error:
         st.info(md_escape(res.error), icon=":material/schedule:")
         return

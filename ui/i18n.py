@@ -447,6 +447,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "intraday_intraday": ("Créneaux de la journée", "Slots of the day"),
     "intraday_slot": ("Créneau", "Slot"),
     "intraday_table": ("Tableau par case", "Table by cell"),
+    "intraday_mixed": (
+        "Ces fichiers de contacts ne portent que des dates, sans heure : leurs contacts sont "
+        "comptés à 00 h. {files}",
+        "These contact files carry dates only, no time of day: their contacts fall at 00:00. "
+        "{files}",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

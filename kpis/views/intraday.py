@@ -170,7 +170,7 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
         top = shown.sort_values("value", ascending=False, kind="stable").iloc[0]
         where = top[SLOT] if layout == "intraday" else f"{top[WEEKDAY]} {top[SLOT]}"
         sep = " : " if lang == "fr" else ": "
-        res.numbers[t2("valeur la plus haute", "highest value", lang)] = (
+        res.numbers[t2("case la plus haute", "highest cell", lang)] = (
             f"{where}{sep}{fmt.value(top['value'], unit, lang)}"
         )
     res.sentences.append(
