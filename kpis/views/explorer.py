@@ -173,6 +173,8 @@ def _pooled(tables, p, settings, shown, by, period, lang):
     """The rows the chart draws: at most ``top`` values of each segment field (by n), the rest
     pooled into "autres" and the KPI recomputed on the pooled rows (``kpis.views.topn``)."""
     top = int(p.get("top") or topn.TOP_N)
+    if period and len(by) == 2:  # one panel per pair over time: at most 5 × 5 of them
+        top = min(top, 5)
     keep, notes = {}, []
     for b in by:
         total = shown[b].nunique()

@@ -31,6 +31,9 @@ PLURALS = {
 }
 
 
+FEMININE = {"team", "queue", "transfer_to", "grid"}  # "15 premières files"
+
+
 def other_label(lang: str) -> str:
     return OTHER["en" if lang == "en" else "fr"]
 
@@ -84,9 +87,10 @@ def note(field: str, kept: int, total: int, lang: str = "fr") -> str:
     label = field_name(field, lang)
     fr, en = PLURALS.get(field, (f"valeurs de « {label} »", f"values of '{label}'"))
     rest = fmt.integer(total - kept, lang)
+    first, pooled = ("premières", "regroupées") if field in FEMININE else ("premiers", "regroupés")
     return t2(
-        f"{fmt.integer(kept, lang)} premiers {fr} sur {fmt.integer(total, lang)} ; "
-        f"{rest} regroupés dans « {OTHER['fr']} »",
+        f"{fmt.integer(kept, lang)} {first} {fr} sur {fmt.integer(total, lang)} ; "
+        f"{rest} {pooled} dans « {OTHER['fr']} »",
         f"top {fmt.integer(kept, lang)} {en} of {fmt.integer(total, lang)}; "
         f"{rest} pooled into '{OTHER['en']}'",
         lang,
