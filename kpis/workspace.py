@@ -26,10 +26,20 @@ from kpis.errors import PiloteError
 
 WORKSPACE_VERSION = 1
 FORMAT_NAME = "pilote-workspace"
-VIEWS = ("dashboard", "explorer", "crossview", "comparison", "quality", "verbatims", "findings")
+VIEWS = (
+    "dashboard",
+    "explorer",
+    "intraday",
+    "crossview",
+    "comparison",
+    "quality",
+    "verbatims",
+    "findings",
+)
 VIEW_TITLES = {
     "dashboard": ("Tableau de bord", "Dashboard"),
     "explorer": ("Explorer", "Explorer"),
+    "intraday": ("Heures et créneaux", "Hours and slots"),
     "crossview": ("Analyse croisée", "Cross-analysis"),
     "comparison": ("Comparaison prestataires", "Provider comparison"),
     "quality": ("Qualité", "Quality"),

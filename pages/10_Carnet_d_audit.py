@@ -168,6 +168,8 @@ for i, (cell, res) in enumerate(zip(cells, results, strict=True)):
                 for name, table in res.extra_tables.items():
                     st.markdown(f"**{md_escape(name)}**")
                     st.dataframe(
-                        render.screen_table(pd.DataFrame(table), ctx.lang, units=res.units),
+                        render.screen_table(
+                            pd.DataFrame(table), ctx.lang, units=res.units, labels=res.labels
+                        ),
                         hide_index=True,
                     )

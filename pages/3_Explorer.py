@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from kpis.deliverables.export import csv_bytes, xlsx_bytes
+from kpis.views.topn import OTHER
 from ui import render
 from ui.errors import md_escape
-from ui.explore import drill_down, selected_segment
+from ui.explore import default_kpis, drill_down, intraday_section, selected_segment
 from ui.notebook import add_to_notebook
 from ui.state import field_label, kpi_name, registry, segment_fields, setup
 
@@ -22,11 +23,11 @@ if not ctx.data.tables:
 kpi_ids = st.multiselect(
     ctx.t("pick_kpis"),
     reg.ids,
-    default=["csat", "fcr_measured"],
+    default=default_kpis(ctx.data.tables),
     format_func=lambda k: kpi_name(k, ctx.lang),
     key="ex_kpis",
 )
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4, c5 = st.columns(5)
 none = "—"
 fmt_field = lambda f: ctx.t("none") if f == none else field_label(f, ctx.lang)  # noqa: E731
 by1 = c1.selectbox(
@@ -51,20 +52,21 @@ sort = c4.selectbox(
     format_func=lambda s: ctx.t("sort_" + s),
     key="ex_sort",
 )
+top = c5.number_input(ctx.t("top_n"), min_value=3, max_value=60, value=15, step=1, key="ex_top")
 if not kpi_ids:
     st.info(ctx.t("pick_one"))
     st.stop()
 
 by = [f for f in (by1, by2) if f != none]
 period = None if period == "none" else period
-params = [{"kpi": k, "by": by, "period": period, "sort": sort} for k in kpi_ids]
+params = [{"kpi": k, "by": by, "period": period, "sort": sort, "top": int(top)} for k in kpi_ids]
 results = {p["kpi"]: render.run_view(ctx, "explorer", p) for p in params}
 for res in results.values():
     if res.error:
         st.warning(md_escape(res.error), icon=":material/info:")
 ok = {k: r for k, r in results.items() if not r.error}
-if not ok:
-    st.info(ctx.t("no_rows"))
+if not ok:  # each view said why (what the KPI needs, or no row under the filters)
+    intraday_section(ctx)
     st.stop()
 
 # one table for every KPI: the views' tables one under the other, as text (and as numbers for
@@ -89,8 +91,10 @@ for kpi_id, res in ok.items():
     st.markdown(f"**{md_escape(kpi_name(kpi_id, ctx.lang))}**")
     if res.numbers:
         st.caption(md_escape(" · ".join(f"{k} : {v}" for k, v in res.numbers.items())))
+    render.show_sentences(res)  # e.g. "15 premiers motifs sur 1 812 ; …"
     value = render.show_chart(res, f"ex_chart_{kpi_id}_{'_'.join(by)}")
-    if value is not None and res.selection:  # a clicked bar: its segment feeds the drill-down
+    if value is not None and res.selection and value != OTHER[ctx.lang]:
+        # a clicked bar: its segment feeds the drill-down (not the pooled "autres")
         chart_pick = {res.selection["segment"]: value}
 
 # downloads: the same rows, numbers as numbers, headers in the page's language
@@ -115,6 +119,7 @@ d2.download_button(
 )
 
 add_to_notebook(ctx, "explorer", params)
+intraday_section(ctx)
 
 st.subheader(ctx.t("drill"))
 rows = (picked or {}).get("selection", {}).get("rows", [])

@@ -56,7 +56,8 @@ US_DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d{2}(?![\d.])")
 ENGLISH_WORDS = {"numerator", "denominator"}
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 SYMBOLS = {"n", "p", "z", "x", "y"}  # statistical symbols, the same in both languages
-P_VALUE = re.compile(r"\bp\s*[=<>≤≥]\s*[\d,]+")  # "p = 1,000" is a French p-value
+# "p = 1,000" (escaped "p \\= 1,000" in markdown) is a French p-value
+P_VALUE = re.compile(r"\bp\s*\\?[=<>≤≥]\s*[\d,]+")
 # the engine's parameter names and the settings' option codes (French pages show words)
 RAW_PARAMS = set(default_params())
 RAW_CHOICES = {str(v) for opts in CHOICES.values() for v in opts if str(v).isalpha()}

@@ -86,7 +86,13 @@ def test_add_reorder_comment_delete_save_and_load(downloads):
     cells = _cells(at)
     assert [c.view for c in cells] == ["explorer", "comparison", "dashboard"]
     explorer = cells[0]
-    assert explorer.params == {"kpi": "volume", "by": ["canal"], "period": None, "sort": "segment"}
+    assert explorer.params == {
+        "kpi": "volume",
+        "by": ["canal"],
+        "period": None,
+        "sort": "segment",
+        "top": 15,
+    }
     assert explorer.filters == {"niveau": ["N1"]} and explorer.comment == "Volumes par canal"
     ids = [c.id for c in cells]
 

@@ -45,6 +45,7 @@ VIEW_IDS = list(REGISTRY)
 PAGES = {
     "dashboard": "pages/2_Tableau_de_bord.py",
     "explorer": "pages/3_Explorer.py",
+    "intraday": "pages/3_Explorer.py",  # a section of the Explorer
     "quality": "pages/4_Qualite.py",
     "verbatims": "pages/5_Verbatims.py",
     "comparison": "pages/9_Comparaison_prestataires.py",

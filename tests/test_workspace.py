@@ -252,6 +252,9 @@ def _expected_numbers(view: str, tables) -> dict[str, str]:
         return {name(k): fmt.value(eng.loc[k, "value"], eng.loc[k, "unit"]) for k in eng.index}
     if view == "explorer":  # FCR by default
         return {name("fcr"): fmt.percent(compute(tables, ["fcr"])["value"].iloc[0])}
+    if view == "intraday":  # contact volume by hour × weekday by default
+        eng = compute(tables, ["volume"])
+        return {name("volume"): fmt.value(eng["value"].iloc[0], "count")}
     if view == "crossview":  # declared vs measured FCR by provider by default
         eng = compute(tables, ["fcr", "fcr_measured", "fcr_survey"]).set_index("kpi")
         return {name(k): fmt.percent(eng.loc[k, "value"]) for k in eng.index}

@@ -74,3 +74,83 @@ def drill_down(ctx: Ctx, segment: dict, kpi_ids: list[str], period) -> None:
 
 def _na(v) -> bool:
     return v is None or v == "" or (not isinstance(v, str) and pd.isna(v))
+
+
+# ---------------------------------------------------------------- default KPIs
+
+DEFAULT_KPIS = ("csat", "fcr_measured")
+FALLBACK_KPIS = ("volume", "answer_rate", "service_level", "nps", "fcr", "dmt", "quality_calls")
+
+
+def default_kpis(tables: dict) -> list[str]:
+    """The KPIs the Explorer opens on: the computable ones of the default list (what they need
+    is in the data), else the first computable of a longer list, else of the registry."""
+    from kpis.views.explorer import lacking
+
+    ok = [k for k in DEFAULT_KPIS if not lacking(tables, k)]
+    if ok:
+        return ok
+    for k in (*FALLBACK_KPIS, *registry().ids):
+        if k in registry() and not lacking(tables, k):
+            return [k]
+    return []
+
+
+# ---------------------------------------------------------------- hours and slots
+
+
+def intraday_section(ctx: Ctx) -> None:
+    """Hours and slots (``kpis.views.intraday``): hour × weekday heat map or 15/30/60-min slots
+    of volume, presented calls, wait or service level over the filtered contacts."""
+    from kpis.views import intraday
+    from ui import render
+    from ui.notebook import add_to_notebook
+
+    contacts = ctx.table("contacts")
+    if contacts is None or "started_at" not in contacts.columns:
+        return
+    st.subheader(ctx.t("intraday_title"))
+    have = set(contacts.columns)
+    measures = [
+        m
+        for m in intraday.MEASURES
+        if m == "volume" or ("answered" in have and (m == "offered" or "wait_s" in have))
+    ]
+    c1, c2, c3 = st.columns(3)
+    measure = c1.selectbox(
+        ctx.t("intraday_measure"),
+        measures,
+        format_func=lambda m: intraday.measure_name(m, ctx.lang),
+        key="ex_intra_measure",
+    )
+    layout = c2.radio(
+        ctx.t("intraday_layout"),
+        list(intraday.LAYOUTS),
+        format_func=lambda v: ctx.t("intraday_" + v),
+        horizontal=True,
+        key="ex_intra_layout",
+    )
+    params = {"measure": measure, "layout": layout}
+    if layout == "intraday":
+        params["slot"] = c3.selectbox(
+            ctx.t("intraday_slot"),
+            list(intraday.SLOTS),
+            index=1,
+            format_func=lambda m: f"{m} min",
+            key="ex_intra_slot",
+        )
+    res = render.run_view(ctx, "intraday", params)
+    files = [r for r in ctx.data.results if r.table == "contacts"]
+    dated = [r.report["file"] for r in files if "started_at" in r.report.get("date_only", [])]
+    if dated and len(dated) < len(files):  # the others carry hours: these fall at 00 h
+        st.warning(md_escape(ctx.t("intraday_mixed", files=", ".join(dated))))
+    if res.error:
+        st.info(md_escape(res.error), icon=":material/schedule:")
+        return
+    render.show_sentences(res)
+    sep = " : " if ctx.lang == "fr" else ": "
+    st.caption(md_escape(" · ".join(f"{k}{sep}{v}" for k, v in res.numbers.items())))
+    render.show_chart(res, "ex_intra_chart")
+    with st.expander(ctx.t("intraday_table")):
+        render.show_table(res, ctx.lang, "ex_intra_table")
+    add_to_notebook(ctx, "intraday", params, key="nb_add_intraday")

@@ -715,6 +715,22 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Par mois ; environ 30 % par an est courant en centre de contacts.",
         "Per month; about 30 % a year is common in contact centres.",
     ),
+    # --- charts ---
+    "filters_active": ("Filtres actifs : {filters}", "Active filters: {filters}"),
+    "top_n": ("Catégories affichées", "Categories shown"),
+    "intraday_title": ("Heures et créneaux", "Hours and slots"),
+    "intraday_measure": ("Mesure", "Measure"),
+    "intraday_layout": ("Vue", "View"),
+    "intraday_week": ("Heure × jour de la semaine", "Hour × weekday"),
+    "intraday_intraday": ("Créneaux de la journée", "Slots of the day"),
+    "intraday_slot": ("Créneau", "Slot"),
+    "intraday_table": ("Tableau par case", "Table by cell"),
+    "intraday_mixed": (
+        "Ces fichiers de contacts ne portent que des dates, sans heure : leurs contacts sont "
+        "comptés à 00 h. {files}",
+        "These contact files carry dates only, no time of day: their contacts fall at 00:00. "
+        "{files}",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

@@ -24,6 +24,7 @@ from kpis.io.pseudonym import new_key
 from kpis.io.readers import RawTable, read_any
 from kpis.io.sample import sample_engine_params, sample_imports, sample_period_inputs
 from kpis.schema import TABLES
+from ui import filters_banner
 from ui.errors import md_escape
 from ui.i18n import t
 
@@ -463,6 +464,7 @@ def setup(page: str) -> Ctx:
         if chosen:
             filters[fld] = list(chosen)
     sb.button(t("reset_filters", lang), on_click=_clear_filters)
+    filters_banner.show(page, filters, date_range, lang)
     return Ctx(
         lang=lang,
         data=data,

@@ -1,7 +1,8 @@
-"""Views: one declared object per analysis (dashboard, explorer, the nine ready-made
-cross-analyses and the free pairing, quality, verbatims, findings, provider comparison), each
-``run(tables, params, settings) -> ViewResult``. Pages draw the result (``ui.render``); notebook
-cells and deliverables re-run the same view (``kpis.views.runner``). No Streamlit here.
+"""Views: one declared object per analysis (dashboard, explorer, hours and slots (intraday),
+the nine ready-made cross-analyses and the free pairing, quality, verbatims, findings, provider
+comparison), each ``run(tables, params, settings) -> ViewResult``. Pages draw the result
+(``ui.render``); notebook cells and deliverables re-run the same view (``kpis.views.runner``).
+No Streamlit here.
 
 ``REGISTRY``: view id → ``View``; cross-analyses are ``cross.<analysis>`` (``cross.free`` for
 the free pairing).
@@ -9,7 +10,16 @@ the free pairing).
 
 from __future__ import annotations
 
-from kpis.views import comparison, cross, dashboard, explorer, findings, quality, verbatims
+from kpis.views import (
+    comparison,
+    cross,
+    dashboard,
+    explorer,
+    findings,
+    intraday,
+    quality,
+    verbatims,
+)
 from kpis.views.base import Input, NotAvailable, View, ViewResult
 
 REGISTRY: dict[str, View] = {
@@ -17,6 +27,7 @@ REGISTRY: dict[str, View] = {
     for v in (
         dashboard.VIEW,
         explorer.VIEW,
+        intraday.VIEW,
         *cross.VIEWS.values(),
         quality.VIEW,
         verbatims.VIEW,

@@ -89,8 +89,12 @@ def frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def spec(chart, lang: str = "fr") -> dict:
-    """The Altair chart as a Vega-Lite dict, with the language's number and date locale."""
+    """The Altair chart as a Vega-Lite dict, with the language's number and date locale. The
+    width fits the page; the height is the plot's own (``fit-x``: a page's default ``fit``
+    would squeeze the bars of a short chart under its title and axes), facets keep ``pad``."""
     d = chart.to_dict()
+    if "facet" not in d:
+        d.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
     if lang == "fr":
         d.setdefault("config", {})["locale"] = FR_LOCALE
     return d
@@ -114,7 +118,28 @@ def _ci_words(lang: str) -> tuple[str, str]:
 
 
 def _unit_title(title: str, unit: str) -> str:
-    return f"{title} ({unit})" if unit and title else title
+    """ "Niveau de service (%)"; a count needs no unit word."""
+    return f"{title} ({unit})" if unit and title and unit != "count" else title
+
+
+LABEL_LIMIT = 220  # px: a longer label ends with "…", its tooltip carries it whole
+
+
+def cat_axis(n: int = 0, *, along_x: bool = False, longest: int = 0) -> alt.Axis:
+    """A nominal axis whose every label is drawn (``labelOverlap`` off: Vega-Lite would skip
+    some); on x, labels turn 45° when they would not fit flat; a label longer than
+    ``LABEL_LIMIT`` px is cut with "…" (the mark's tooltip gives it whole)."""
+    kw: dict = {"labelOverlap": False, "labelLimit": LABEL_LIMIT}
+    if along_x:
+        kw["labelLimit"] = 140
+        if n * max(longest, 1) * 7 > 800:  # ~7 px a character: they would not fit flat
+            kw["labelAngle"] = -45
+    return alt.Axis(**kw)
+
+
+def _titled(title: str, note: str = ""):
+    """A chart title with an optional subtitle (e.g. the top-N note)."""
+    return alt.TitleParams(text=title, subtitle=note) if note else title
 
 
 def bars_ci(
@@ -129,17 +154,25 @@ def bars_ci(
     target: float | None = None,
     highlight=None,
     selectable: bool = False,
+    note: str = "",
     lang: str = "fr",
 ) -> dict:
     """Horizontal bars, one per segment, the 95 % interval as a whisker, an optional target rule
-    and highlighted bar; ``selectable``: a click selects the segment (parameter ``SEGMENT``)."""
+    and highlighted bar; ``selectable``: a click selects the segment (parameter ``SEGMENT``).
+    Every segment label is drawn (``cat_axis``); the height grows with the number of bars;
+    ``note`` is a subtitle (e.g. "15 premiers motifs sur 1 812 ; …")."""
     seg_title = seg_title or field_label(segment, lang) or segment  # a label, not a field id
     data = frame(df).assign(_seg=df[segment].astype("str").to_numpy())
     if "_hl" in df.columns:  # a column of booleans says which bars to highlight
         data["_hl"] = df["_hl"].astype(bool).to_numpy()
     else:
         data["_hl"] = data["_seg"] == str(highlight)
-    y = alt.Y("_seg:N", sort=list(dict.fromkeys(data["_seg"])), title=seg_title or segment)
+    y = alt.Y(
+        "_seg:N",
+        sort=list(dict.fromkeys(data["_seg"])),
+        title=seg_title or segment,
+        axis=cat_axis(data["_seg"].nunique()),
+    )
     tip = [alt.Tooltip("_seg:N", title=seg_title or segment)]
     tip.append(alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title or value))
     has_ci = {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any()
@@ -178,9 +211,14 @@ def bars_ci(
             .encode(x="t:Q")
         )
     rows = data["_seg"].nunique() * (data[color].nunique() if color else 1)
-    return spec(
-        alt.layer(*layers).properties(title=title, width=480, height=max(160, 24 * rows)), lang
+    chart = alt.layer(*layers).properties(
+        title=_titled(title, note), width=480, height=max(160, 24 * rows)
     )
+    return spec(chart, lang)
+
+
+MAX_LINES = 5  # more series than this: one small panel per series (a legend of 10 colours
+# over daily points cannot be read)
 
 
 def lines(
@@ -191,12 +229,22 @@ def lines(
     color: str | None = None,
     title: str = "",
     unit: str = "",
+    note: str = "",
     lang: str = "fr",
 ) -> dict:
-    """A value over time with its interval as a band (one line per ``color`` value)."""
+    """A value over time with its interval as a band, one line per ``color`` value; more than
+    ``MAX_LINES`` series: one small panel per series (rows, shared time axis, the series' name
+    whole beside it); points only when there are few periods; ``note``: a subtitle."""
     data = frame(df)
-    enc = {"color": alt.Color(f"{color}:N", title=None)} if color else {}
-    base = alt.Chart(data).encode(x=alt.X(f"{period}:T", title=""), **enc)
+    series = data[color].nunique() if color else 1
+    panels = series > MAX_LINES
+    enc = {}
+    if color and not panels:
+        legend = alt.Legend(labelLimit=LABEL_LIMIT, columns=1, symbolLimit=0)
+        enc["color"] = alt.Color(f"{color}:N", title=None, legend=legend, sort=None)
+    base = (alt.Chart() if panels else alt.Chart(data)).encode(
+        x=alt.X(f"{period}:T", title=""), **enc
+    )
     tip = [alt.Tooltip(f"{period}:T"), alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title)]
     if color:
         tip.insert(0, alt.Tooltip(f"{color}:N"))
@@ -209,12 +257,22 @@ def lines(
         ]
     if "n" in data.columns:
         tip.append(alt.Tooltip("n:Q", format=",.0f", title="n"))
+    points = data[period].nunique() <= 60
+    y_title = "" if panels else _unit_title(title, unit)
     layers.append(
-        base.mark_line(point=True).encode(
-            y=alt.Y(f"{value}:Q", title=_unit_title(title, unit)), tooltip=tip
-        )
+        base.mark_line(point=points).encode(y=alt.Y(f"{value}:Q", title=y_title), tooltip=tip)
     )
-    return spec(alt.layer(*layers).properties(title=title, width=520, height=280), lang)
+    if not panels:
+        chart = alt.layer(*layers).properties(title=_titled(title, note), width=520, height=280)
+        return spec(chart, lang)
+    header = alt.Header(labelAngle=0, labelAlign="left", labelLimit=LABEL_LIMIT, title=None)
+    chart = (
+        alt.layer(*layers)
+        .properties(width=560, height=70)
+        .facet(row=alt.Row(f"{color}:N", header=header, sort=None), data=data)
+        .properties(title=_titled(_unit_title(title, unit), note))
+    )
+    return spec(chart, lang)
 
 
 def two_series(df: pd.DataFrame, x: str, ys: list[tuple[str, str]], *, title: str, lang="fr"):
@@ -244,12 +302,30 @@ def heatmap(
     unit: str = "",
     x_title: str = "",
     y_title: str = "",
+    x_sort: list | None = None,
+    y_sort: list | None = None,
+    note: str = "",
     lang: str = "fr",
 ) -> dict:
-    """Two fields as a grid; the cell shows the value, the tooltip adds the interval and n."""
+    """Two fields as a grid; the cell shows the value, the tooltip adds the interval and n.
+    Every label is drawn (``cat_axis``: x labels turn when many); the grid grows with the
+    number of columns and rows; ``x_sort`` / ``y_sort``: the order of the labels."""
     data = frame(df).assign(_x=df[x].astype("str").to_numpy(), _y=df[y].astype("str").to_numpy())
+    nx, ny = data["_x"].nunique(), data["_y"].nunique()
+    longest = int(data["_x"].str.len().max()) if len(data) else 0
     base = alt.Chart(data).encode(
-        x=alt.X("_x:O", title=x_title or x, sort=None), y=alt.Y("_y:O", title=y_title or y)
+        x=alt.X(
+            "_x:O",
+            title=x_title or x,
+            sort=[str(v) for v in x_sort] if x_sort else None,
+            axis=cat_axis(nx, along_x=True, longest=longest),
+        ),
+        y=alt.Y(
+            "_y:O",
+            title=y_title or y,
+            sort=[str(v) for v in y_sort] if y_sort else "ascending",
+            axis=cat_axis(ny),
+        ),
     )
     tip = [alt.Tooltip("_x:O", title=x_title or x), alt.Tooltip("_y:O", title=y_title or y)]
     tip.append(alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title or value))
@@ -261,11 +337,19 @@ def heatmap(
     )
     layers = [cells]
     if data["_x"].nunique() <= 24:
+        v = pd.to_numeric(data[value], errors="coerce")
+        mid = float((v.min() + v.max()) / 2) if v.notna().any() else 0.0
         layers.append(
-            base.mark_text(fontSize=10).encode(text=alt.Text(f"{value}:Q", format=_fmt(unit)))
+            base.mark_text(fontSize=10).encode(
+                text=alt.Text(f"{value}:Q", format=_fmt(unit)),
+                color=alt.condition(
+                    f"datum['{value}'] > {mid}", alt.value("white"), alt.value("black")
+                ),
+            )
         )
-    height = max(180, 26 * data["_y"].nunique())
-    return spec(alt.layer(*layers).properties(title=title, width=520, height=height), lang)
+    height, width = max(180, 26 * ny), max(520, 22 * nx)
+    chart = alt.layer(*layers).properties(title=_titled(title, note), width=width, height=height)
+    return spec(chart, lang)
 
 
 def scatter(
@@ -331,7 +415,10 @@ def ranked_bars(
         if flag
         else alt.value(BLUE)
     )
-    base = alt.Chart(data).encode(y=alt.Y("_l:N", sort=list(data["_l"]), title=label_title))
+    axis = cat_axis(len(data))
+    base = alt.Chart(data).encode(
+        y=alt.Y("_l:N", sort=list(data["_l"]), title=label_title, axis=axis)
+    )
     tip = [alt.Tooltip("_l:N", title=label_title or label)]
     tip.append(alt.Tooltip(f"{value}:Q", format=",.1f", title=title or value))
     if "n" in data.columns:
@@ -361,7 +448,7 @@ def rates_overview(table: pd.DataFrame, *, title: str, lang: str = "fr") -> dict
     """The dashboard's rates (%): value, 95 % interval and target tick per KPI."""
     data = frame(table[["indicateur", "value", "ci_low", "ci_high", "target"]])
     base = alt.Chart(data)
-    y = alt.Y("indicateur:N", sort=None, title=None)
+    y = alt.Y("indicateur:N", sort=None, title=None, axis=cat_axis(len(data)))
     tip = [
         alt.Tooltip("indicateur:N", title=" "),
         alt.Tooltip("value:Q", format=",.1f", title="%"),
@@ -388,7 +475,8 @@ def raw_vs_adjusted(
         "series:N", title=None, scale=alt.Scale(domain=series, range=[GREY, BLUE][: len(series)])
     )
     base = alt.Chart(d).encode(
-        y=alt.Y("provider:N", title=None), yOffset=alt.YOffset("series:N", sort=series)
+        y=alt.Y("provider:N", title=None, axis=cat_axis()),
+        yOffset=alt.YOffset("series:N", sort=series),
     )
     points = base.mark_point(filled=True, size=80).encode(
         x=alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False)),
@@ -444,3 +532,41 @@ def finding_spec(finding, lang: str = "fr") -> dict | None:
         highlight=hints.get("highlight"),
         lang=lang,
     )
+
+
+def columns(
+    df: pd.DataFrame,
+    x: str,
+    *,
+    value: str = "value",
+    title: str = "",
+    unit: str = "",
+    x_title: str = "",
+    note: str = "",
+    lang: str = "fr",
+) -> dict:
+    """Vertical bars in the frame's order (e.g. intraday slots), the 95 % interval as a whisker;
+    every x label drawn (turned 45° when many)."""
+    data = frame(df).assign(_x=df[x].astype("str").to_numpy())
+    order = list(dict.fromkeys(data["_x"]))
+    axis = cat_axis(len(order), along_x=True)
+    if len(order) > 60:  # e.g. 96 quarter-hours: every other label (the tooltip names each)
+        axis = alt.Axis(**{**axis.to_dict(), "values": order[::2]})
+    base = alt.Chart(data).encode(x=alt.X("_x:N", sort=order, title=x_title or x, axis=axis))
+    tip = [alt.Tooltip("_x:N", title=x_title or x)]
+    tip.append(alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title or value))
+    has_ci = {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any()
+    if has_ci:
+        tip += [
+            alt.Tooltip("ci_low:Q", format=_fmt(unit), title=_ci_words(lang)[0]),
+            alt.Tooltip("ci_high:Q", format=_fmt(unit), title=_ci_words(lang)[1]),
+        ]
+    if "n" in data.columns:
+        tip.append(alt.Tooltip("n:Q", format=",.0f", title="n"))
+    y = alt.Y(f"{value}:Q", title=_unit_title(title, unit))
+    layers = [base.mark_bar(color=BLUE).encode(y=y, tooltip=tip)]
+    if has_ci:
+        layers.append(base.mark_rule(color="black").encode(y="ci_low:Q", y2="ci_high:Q"))
+    width = max(520, 16 * len(order))
+    chart = alt.layer(*layers).properties(title=_titled(title, note), width=width, height=280)
+    return spec(chart, lang)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from kpis import crossviews as cv
 from kpis import format as fmt
-from kpis.views import charts
+from kpis.views import charts, topn
 from kpis.views.base import (
     Input,
     NotAvailable,
@@ -29,6 +29,7 @@ from kpis.views.base import (
     targets,
 )
 from kpis.views.findings import run_findings
+from kpis.views.intraday import weekday_names
 
 SEGMENTS = ("motif", "canal", "agent_id", "team", "provider", "niveau", "sous_motif", "site")
 PERIODS = (None, "week", "month")
@@ -121,7 +122,18 @@ def _pairing(tables, p, settings, kind: str) -> ViewResult:
     return res
 
 
-def _bars(df, by, lang, *, value="value", unit="%", title="", target=None, color=None):
+def _bars(
+    df, by, lang, *, value="value", unit="%", title="", target=None, color=None, pool="", total=None
+):
+    """Bars with whiskers; ``pool`` (rate, mean, share): at most ``topn.TOP_N`` segments, the
+    rest pooled into "autres" from their counts (``topn.pool_frame``), said in the subtitle."""
+    note = ""
+    if pool:
+        df, note = topn.pool_frame(
+            df, by, topn.TOP_N, lang, kind=pool, value=value, total=total, group=color
+        )
+        if "_hl" in df.columns:
+            df = df.assign(_hl=df["_hl"].astype("boolean").fillna(False).astype(bool))
     return charts.bars_ci(
         df,
         by,
@@ -132,6 +144,7 @@ def _bars(df, by, lang, *, value="value", unit="%", title="", target=None, color
         target=target,
         color=color,
         selectable=True,
+        note=note,
         lang=lang,
     )
 
@@ -145,7 +158,7 @@ def _declared_measured(tables, p, settings) -> ViewResult:
     df.insert(1, "indicateur", df["kpi"].map(lambda k: kpi_name(k, lang)))
     df["unit"] = "%"
     res = ViewResult(title="", table=df)
-    res.chart = _bars(df, by, lang, title="FCR", color="indicateur")
+    res.chart = _bars(df, by, lang, title="FCR", color="indicateur", pool="rate")
     res.selection = {"param": charts.SEGMENT, "field": "_seg", "segment": by}
     _overall(res, tables, ["fcr", "fcr_measured", "fcr_survey"], settings, lang)
     return res
@@ -158,15 +171,19 @@ def _wait_abandon(tables, p, settings) -> ViewResult:
         raise NotAvailable("aucun appel entrant présenté", "no inbound call offered")
     res = ViewResult(title="", table=df)
     title = t2("Taux d'abandon (%)", "Abandon rate (%)", lang)
+    days = weekday_names(lang)  # the chart names the days (the table keeps 0 = Monday)
+    plot = df.assign(weekday=df["weekday"].map(lambda d: days[int(d)]))
     res.chart = charts.heatmap(
-        df,
+        plot,
         "hour",
         "weekday",
         value="abandon_rate",
         title=title,
         unit="%",
         x_title=t2("heure", "hour", lang),
-        y_title=t2("jour (0 = lundi)", "day (0 = Monday)", lang),
+        y_title=t2("jour", "day", lang),
+        x_sort=sorted(df["hour"].unique()),
+        y_sort=[d for d in days if d in set(plot["weekday"])],
         lang=lang,
     )
     res.units = {"abandon_rate": "%", "ci_low": "%", "ci_high": "%", "wait_s": "s"}
@@ -211,7 +228,7 @@ def _dmt(tables, p, settings) -> ViewResult:
         raise NotAvailable("aucune durée de traitement", "no handling time")
     df["unit"] = "s"
     res = ViewResult(title="", table=df)
-    res.chart = _bars(df, by, lang, unit="s", title=kpi_name("dmt", lang))
+    res.chart = _bars(df, by, lang, unit="s", title=kpi_name("dmt", lang), pool="mean")
     res.selection = {"param": charts.SEGMENT, "field": "_seg", "segment": by}
     res.units = {c: "s" for c in ("q1", "median", "q3")}
     mean = float((df["value"] * df["n"]).sum() / df["n"].sum())
@@ -233,7 +250,7 @@ def _transfer(tables, p, settings) -> ViewResult:
     plot = df.drop_duplicates("motif")
     res.chart = _bars(
         plot, "motif", lang, title=kpi_name("transfer_rate", lang),
-        target=targets(settings).get("transfer_rate"),
+        target=targets(settings).get("transfer_rate"), pool="rate",
     )  # fmt: skip
     res.selection = {"param": charts.SEGMENT, "field": "_seg", "segment": "motif"}
     res.units = {"transfers": "count"}
@@ -255,6 +272,7 @@ def _avoidable(tables, p, settings) -> ViewResult:
     res.chart = _bars(
         df.assign(_hl=df["avoidable"]), "motif", lang, value="share",
         title=t2("Part des contacts (%)", "Share of contacts (%)", lang),
+        pool="share", total=float(df["n"].sum()),
     )  # fmt: skip
     res.selection = {"param": charts.SEGMENT, "field": "_seg", "segment": "motif"}
     res.units = {"share": "%", "cum_share": "%", "n": "count", "ci_low": "%", "ci_high": "%"}

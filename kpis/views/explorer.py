@@ -5,7 +5,7 @@ segment. Bars by one field can be clicked (selection ``segment`` → the page's 
 from __future__ import annotations
 
 from kpis import format as fmt
-from kpis.views import charts
+from kpis.views import charts, topn
 from kpis.views.base import (
     Input,
     NotAvailable,
@@ -46,10 +46,9 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
         raise ValueError("at most two segment fields")
     res_all = compute(tables, [kpi], settings, by=by, period=period)
     ok = res_all[res_all["status"] != "not_computable"]
-    if ok.empty:
+    if ok.empty or ok["value"].isna().all():  # nothing to show: say why
         detail = text(res_all["detail"].iloc[0]) if len(res_all) else ""
-        name = kpi_name(kpi, lang)
-        raise NotAvailable(f"{name} non calculable : {detail}", f"{name} not computable: {detail}")
+        raise _why_not(tables, kpi, settings, detail)
     if p.get("sort") in ("value_desc", "value_asc"):
         ok = ok.sort_values("value", ascending=p["sort"] == "value_asc", kind="stable")
     unit = REGISTRY.get(kpi).unit
@@ -61,34 +60,41 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
     name = kpi_name(kpi, lang)
     res = ViewResult(title="", table=table, units={"period": period} if period else {})
     shown = table[table["value"].notna()]
-    if len(shown) and (by or period):
+    plot, note = _pooled(tables, p, settings, shown, by, period, lang)
+    if note:
+        res.sentences.append({"kind": "note", "text": note})
+    if len(plot) and (by or period):
         if period:
-            data, color = shown, None
+            data, color = plot, None
             if len(by) == 2:  # one line per pair of segment values
                 color = " · ".join(by)
-                data = shown.assign(**{color: shown[by[0]] + " · " + shown[by[1]]})
+                data = plot.assign(**{color: plot[by[0]] + " · " + plot[by[1]]})
             elif by:
                 color = by[0]
-            res.chart = charts.lines(data, color=color, title=name, unit=unit, lang=lang)
+            res.chart = charts.lines(data, color=color, title=name, unit=unit, note=note, lang=lang)
         elif len(by) == 2:
             res.chart = charts.heatmap(
-                shown,
+                plot,
                 by[0],
                 by[1],
                 title=name,
                 unit=unit,
                 x_title=field_name(by[0], lang),
                 y_title=field_name(by[1], lang),
+                x_sort=list(dict.fromkeys(plot[by[0]])),
+                y_sort=list(dict.fromkeys(plot[by[1]])),
+                note=note,
                 lang=lang,
             )
         else:
             res.chart = charts.bars_ci(
-                shown,
+                plot,
                 by[0],
                 title=name,
                 unit=unit,
                 seg_title=field_name(by[0], lang),
                 selectable=True,
+                note=note,
                 lang=lang,
             )
             res.selection = {"param": charts.SEGMENT, "field": "_seg", "segment": by[0]}
@@ -113,6 +119,89 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
     return res
 
 
+def lacking(tables, kpi: str) -> dict[str, list[str]]:
+    """The tables and fields the KPI declares (``KPI.needs``) that the data lacks:
+    {table: [missing fields]} (an absent table lists every field)."""
+    from kpis.definitions import REGISTRY
+
+    out = {}
+    for name, fields in REGISTRY.get(kpi).needs.items():
+        t = tables.get(name)
+        missing = list(fields) if t is None else [f for f in fields if f not in t.columns]
+        if missing or t is None:
+            out[name] = missing
+    return out
+
+
+def needs_text(missing: dict[str, list[str]], lang: str) -> str:
+    """ "la table « Contacts » (Identifiant client, Motif)" — labels, never field ids in French."""
+    from kpis.schema import TABLES
+
+    parts = []
+    for name, fields in missing.items():
+        tdef = TABLES.get(name)
+        label = (tdef.label_fr if lang == "fr" else tdef.label_en) if tdef else name
+        names = ", ".join(field_name(f, lang) for f in fields)
+        parts.append(
+            t2(f"la table « {label} »", f"the '{label}' table", lang)
+            + (f" ({names})" if names else "")
+        )
+    return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+
+
+def _why_not(tables, kpi: str, settings, detail: str) -> NotAvailable:
+    """Why the KPI has no value: what it needs and the data lacks; else, when a filter is set,
+    that no row passes the filters; else the engine's word."""
+    name = kpi_name(kpi, "fr"), kpi_name(kpi, "en")
+    missing = lacking(tables, kpi)
+    if missing:
+        return NotAvailable(
+            f"{name[0]} non calculable : il faut {needs_text(missing, 'fr')}.",
+            f"{name[1]} not computable: needs {needs_text(missing, 'en')}.",
+        )
+    if settings.get("filters"):
+        return NotAvailable(
+            "Aucune ligne ne correspond aux filtres.", "No row matches the filters."
+        )
+    return NotAvailable(
+        f"{name[0]} non calculable sur ces données (aucune ligne exploitable).",
+        f"{name[1]} not computable on this data: {detail or 'no usable row'}.",
+    )
+
+
+def _pooled(tables, p, settings, shown, by, period, lang):
+    """The rows the chart draws: at most ``top`` values of each segment field (by n), the rest
+    pooled into "autres" and the KPI recomputed on the pooled rows (``kpis.views.topn``)."""
+    top = int(p.get("top") or topn.TOP_N)
+    if period and len(by) == 2:  # one panel per pair over time: at most 5 × 5 of them
+        top = min(top, 5)
+    keep, notes = {}, []
+    for b in by:
+        total = shown[b].nunique()
+        if total > top:
+            keep[b] = topn.top_values(shown, b, top)
+            notes.append(topn.note(b, top, total, lang))
+    if not keep:
+        return shown, ""
+    other = topn.other_label(lang)
+    pooled, filters = topn.pool_tables(tables, keep, other, settings.get("filters"))
+    res = compute(pooled, [p["kpi"]], settings, by=by, period=period, filters=filters)
+    res = res[(res["status"] != "not_computable") & res["value"].notna()].copy()
+    rank = {}
+    for b in by:
+        res[b] = res[b].astype(object).map(text)
+        if b in keep:  # the table's order (its sort), "autres" last
+            order = list(dict.fromkeys(v for v in shown[b] if v in set(keep[b])))
+            rank[b] = {v: i for i, v in enumerate([*order, other])}
+    key = [f"_r{i}" for i in range(len(rank))]
+    for k, (b, r) in zip(key, rank.items(), strict=True):
+        res[k] = res[b].map(r).fillna(len(r))
+    res = res.sort_values([*key, *(["period"] if period else [])], kind="stable")
+    return res.drop(columns=key).reset_index(drop=True), " ; ".join(notes) if lang == "fr" else (
+        "; ".join(notes)
+    )
+
+
 VIEW = View(
     id="explorer",
     title_fr="Explorer",
@@ -123,6 +212,13 @@ VIEW = View(
         Input("by", "fields", [], label_fr="Segments (2 au plus)", label_en="Segments (up to 2)"),
         Input("period", "period", None, PERIODS, "Période", "Period"),
         Input("sort", "choice", "segment", SORTS, "Tri", "Sort"),
+        Input(
+            "top",
+            "int",
+            topn.TOP_N,
+            label_fr="Catégories affichées (les autres regroupées)",
+            label_en="Categories shown (the rest pooled)",
+        ),
     ),
     compute=run,
     describe=describe,
