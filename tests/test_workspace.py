@@ -304,3 +304,10 @@ def test_run_workspace_and_cell_from_view(tables):
     assert out[0].params == {"kpi": "csat", "by": ["canal"]}
     eng = compute(tables, ["csat"], by=["canal"], filters={"motif": ["Livraison"]})
     np.testing.assert_allclose(out[0].table["value"], eng["value"])
+
+
+def test_standard_audit_has_hours_only_when_start_times_have_a_time_of_day(tables):
+    assert "intraday" in [c.view for c in standard_audit(tables)]  # the sample: real times
+    c = tables["contacts"].assign(started_at=tables["contacts"]["started_at"].dt.normalize())
+    assert "intraday" not in [c.view for c in standard_audit({**tables, "contacts": c})]
+    assert "intraday" not in [c.view for c in standard_audit(tables, {"date_only": ["started_at"]})]

@@ -119,11 +119,19 @@ def _providers(tables) -> int:
     return 0
 
 
+def has_time(settings, contacts) -> bool:
+    """Whether the contacts' start times carry a time of day (``kpis.views.intraday``)."""
+    from kpis.views.intraday import has_time as _has_time
+
+    return _has_time(settings, contacts)
+
+
 def standard_audit(
     tables: Mapping[str, pd.DataFrame], settings: Mapping | None = None
 ) -> list[Cell]:
-    """The default audit: dashboard, main cross-analyses, all findings, and the provider
-    comparison when the data has at least two providers. Only cells the data can feed."""
+    """The default audit: dashboard, main cross-analyses, hours × weekdays when start times have
+    a time of day, all findings, and the provider comparison when the data has at least two
+    providers. Only cells the data can feed."""
     cells = [Cell("dashboard", title="Tableau de bord")]
     if _has(tables, "contacts", "motif"):
         cells.append(Cell("explorer", {"kpi": "volume", "by": ["motif"]}))
@@ -138,6 +146,8 @@ def standard_audit(
         cells.append(Cell("explorer", {"kpi": "volume", "by": [], "period": "month"}))
         if _has(tables, "contacts", "customer_id", "motif"):
             cells.append(Cell("crossview", {"analysis": "volume_recontact"}))
+        if has_time(settings or {}, tables["contacts"]):  # hour × weekday: times of day needed
+            cells.append(Cell("intraday", {}))
     if _has(tables, "contacts", "canal", "answered"):
         cells.append(Cell("explorer", {"kpi": "answer_rate", "by": ["canal"]}))
     if _has(tables, "surveys", "csat_score") and _has(tables, "surveys", "motif"):
