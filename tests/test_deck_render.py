@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -222,3 +223,17 @@ def test_chart_image_states_title_n_period_and_filters():
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert res.title in texts and lines[0] in texts
     assert "Téléphone" in texts and "telephone" not in texts  # the value's label, not its code
+
+
+def test_cli_report_passes_pseudonymise_agents(monkeypatch, tmp_path):
+    import kpis.deliverables.audit as audit
+    from kpis import cli
+
+    seen: dict = {}
+    monkeypatch.setattr(audit, "cli_report", lambda *a, **k: seen.update(k) or 0)
+    contacts = Path(__file__).resolve().parents[1] / "sample_data" / "contacts.csv"
+    out = str(tmp_path / "a.pptx")
+    assert cli.main(["report", str(contacts), "--pseudonymise-agents", "--out", out]) == 0
+    assert seen["pseudonymise_agents"] is True
+    assert cli.main(["report", str(contacts), "--out", out]) == 0
+    assert seen["pseudonymise_agents"] is False

@@ -437,6 +437,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quality": ("Qualité", "Quality"),
     "people": ("RH et productivité", "People and productivity"),
     "business": ("Business (base clients)", "Business (customer base)"),
+    # --- deck ---
+    "nb_pseudo_agents": (
+        "Remplacer les noms des conseillers par « Conseiller 01 »… dans les livrables",
+        "Replace agent names with “Agent 01”… in the deliverables",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

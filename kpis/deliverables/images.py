@@ -27,16 +27,20 @@ def clean_spec(node: Any) -> Any:
 
 def label_values(node: Any, lang: str, in_data: bool = False) -> Any:
     """A copy of a spec whose inline data values that are canonical codes (``reseaux_sociaux``)
-    read as labels ("Réseaux sociaux"); field names (keys) are left alone."""
+    read as labels ("Réseaux sociaux"), and whose titles drop a " (count)" unit code; field
+    names (keys) are left alone."""
     from kpis.deliverables.labels import VALUE_LABELS, value_label
 
     if in_data and isinstance(node, str):
         return value_label(node, lang) if node in VALUE_LABELS else node
+    if isinstance(node, str):
+        return node
     if isinstance(node, Mapping):
-        return {
-            k: label_values(v, lang, in_data or k in ("values", "datasets"))
-            for k, v in node.items()
-        }
+        data = ("values", "datasets")
+        out = {k: label_values(v, lang, in_data or k in data) for k, v in node.items()}
+        if isinstance(out.get("title"), str) and out["title"].endswith(" (count)"):
+            out["title"] = out["title"][: -len(" (count)")]  # a unit code, not words
+        return out
     if isinstance(node, list):
         return [label_values(v, lang, in_data) for v in node]
     return node
@@ -73,7 +77,7 @@ def titled(spec: Mapping, title: str, lines: Sequence[str]) -> dict:
     old = spec.get("title")
     old = old.get("text") if isinstance(old, Mapping) else old
     old = " ".join(old) if isinstance(old, list) else (old or "")
-    sub = ([old] if old and old != title else []) + list(lines)
+    sub = ([old] if old and old.lower() not in (title or "").lower() else []) + list(lines)
     spec["title"] = {
         "text": title or old,
         "subtitle": sub,

@@ -254,6 +254,7 @@ def side_paragraphs(res, lang: str, sub, height: float) -> list[tuple[str, float
         [f for f in res.findings or [] if f.get("kind", "finding") == "finding"],
         key=lambda f: not (f.get("evidence") or {}).get("key"),
     )
+    found = list({ct.finding_text(f, lang): f for f in reversed(found)}.values())[::-1]
     if found:
         paras.append((_t2("Constats", "Findings", lang), SMALL_PT, True))
     shown = 0
