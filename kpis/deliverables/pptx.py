@@ -148,7 +148,9 @@ def table_texts(table: pd.DataFrame, view: str, lang: str, sub) -> tuple[list[st
     """Headers and cell texts of a result table, with labels instead of ids."""
     table = ct.display_table(table)
     if view == "findings":  # the full texts are on the "Constats principaux" slides
-        table = table.drop(columns=[c for c in ("kind", "constat") if c in table.columns])
+        table = table.drop(
+            columns=[c for c in ("kind", "constat", "finding") if c in table.columns]
+        )
     cols = [str(c) for c in table.columns][:MAX_COLS]
     units = ct.row_units(table)
     rows = []
