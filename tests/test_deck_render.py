@@ -41,7 +41,15 @@ def sample(tmp_path_factory):
         results, out / "audit.pptx", reports, registry_records("fr"), findings, period=PERIOD
     )
     agents = {str(a) for a in tables["contacts"]["agent_id"].dropna().unique()}
-    return {"deck": deck, "results": results, "findings": findings, "agents": agents, "out": out}
+    return {
+        "deck": deck,
+        "results": results,
+        "findings": findings,
+        "agents": agents,
+        "out": out,
+        "tables": tables,
+        "settings": settings,
+    }
 
 
 def slide_texts(slide) -> list[str]:
@@ -237,3 +245,23 @@ def test_cli_report_passes_pseudonymise_agents(monkeypatch, tmp_path):
     assert seen["pseudonymise_agents"] is True
     assert cli.main(["report", str(contacts), "--out", out]) == 0
     assert seen["pseudonymise_agents"] is False
+
+
+def test_notebook_download_option_pseudonymises_the_deck(sample):
+    import io
+    import sys
+
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:  # `ui` sits beside app.py
+        sys.path.insert(0, root)
+    from ui.notebook import deliverable
+
+    quality = [r for r in sample["results"] if r.view == "quality"]
+    kw = {"tables": sample["tables"], "settings": sample["settings"]}
+    for pseudo in (True, False):
+        data = deliverable(quality, ".pptx", pseudonymise_agents=pseudo, **kw)
+        prs = Presentation(io.BytesIO(data))
+        text = "\n".join(t for s in prs.slides for t in slide_texts(s))
+        named = [a for a in sample["agents"] if named_in(a, text)]
+        # the agent finding is on its own slide: a pseudonym with the option, the name without
+        assert (not named and re.search(r"Conseiller \d\d", text)) if pseudo else named
