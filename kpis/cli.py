@@ -431,6 +431,7 @@ def cmd_report(args) -> int:
         period_tables=periods,
         key_file=args.key_file,
         collapse_events=_collapse(args),
+        pseudonymise_agents=args.pseudonymise_agents,
     )
 
 
@@ -502,6 +503,12 @@ def build_parser(cls=argparse.ArgumentParser) -> argparse.ArgumentParser:
         "--key-file", help="pseudonymisation key file saved with the workspace (same pseudonyms)"
     )
     r.add_argument("--param", action="append", metavar="NAME=VALUE")
+    r.add_argument(
+        "--pseudonymise-agents",
+        action="store_true",
+        dest="pseudonymise_agents",
+        help="agent names replaced by Conseiller 01… / pseudonymes des conseillers",
+    )
     r.add_argument("--out", required=True, help="OUT.xlsx | OUT.html | OUT.pptx")
     r.set_defaults(func=cmd_report)
     return p

@@ -731,6 +731,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "These contact files carry dates only, no time of day: their contacts fall at 00:00. "
         "{files}",
     ),
+    # --- deck ---
+    "nb_pseudo_agents": (
+        "Remplacer les noms des conseillers par « Conseiller 01 »… dans les livrables",
+        "Replace agent names with “Agent 01”… in the deliverables",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

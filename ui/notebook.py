@@ -231,9 +231,12 @@ def deliverable(
     settings: Mapping,
     import_reports=None,
     lang: str = "fr",
+    pseudonymise_agents: bool = False,
 ) -> bytes:
-    """The notebook's re-run cells as an Excel, HTML or PowerPoint file (``kpis.deliverables``)."""
+    """The notebook's re-run cells as an Excel, HTML or PowerPoint file (``kpis.deliverables``);
+    ``pseudonymise_agents``: agent names replaced by "Conseiller 01"…"""
     from kpis.deliverables.audit import main_findings, write_report
+    from kpis.deliverables.labels import data_period
     from kpis.engine import registry_records
 
     findings = main_findings(tables, settings, results)
@@ -245,6 +248,8 @@ def deliverable(
             registry_records(lang),
             findings,
             lang=lang,
+            period=data_period(tables, lang),
+            pseudonymise_agents=pseudonymise_agents,
         )
         return path.read_bytes()
 
@@ -253,6 +258,7 @@ def deliverable_buttons(ctx: Ctx, results: Sequence[ViewResult]) -> None:
     """Three download buttons; each file is built only when its button is clicked."""
     tables, settings = current_tables(ctx), run_settings(ctx)
     reports = [r.report for r in ctx.data.results] or None
+    pseudo = st.checkbox(ctx.t("nb_pseudo_agents"), key="nb_pseudo_agents")
     cols = st.columns(len(DELIVERABLES))
     for col, (suffix, (label, mime)) in zip(cols, DELIVERABLES.items(), strict=True):
         col.download_button(
@@ -264,6 +270,7 @@ def deliverable_buttons(ctx: Ctx, results: Sequence[ViewResult]) -> None:
                 settings=settings,
                 import_reports=reports,
                 lang=ctx.lang,
+                pseudonymise_agents=pseudo,
             ),
             file_name=f"carnet_audit{suffix}",
             mime=mime,

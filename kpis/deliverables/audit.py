@@ -34,8 +34,13 @@ def write_report(
     *,
     title: str | None = None,
     lang: str = "fr",
+    period: str = "",
+    pseudonymise_agents: bool = False,
 ) -> Path:
-    """Write the deliverable; the format follows the suffix (.xlsx, .html or .pptx)."""
+    """Write the deliverable; the format follows the suffix (.xlsx, .html or .pptx).
+
+    ``period``: the data's period, written on the title and under every chart;
+    ``pseudonymise_agents``: every agent name replaced by a stable "Conseiller 01"…"""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".htm":
@@ -46,14 +51,20 @@ def write_report(
             f"unknown output format '{path.suffix or '(none)'}': use .xlsx, .html or .pptx.",
             file=str(path),
         )
+    results = list(cells_results)
+    if pseudonymise_agents:
+        from kpis.deliverables.agents import pseudonymise
+
+        results, findings = pseudonymise(results, findings, lang)
     return WRITERS[suffix](
-        list(cells_results),
+        results,
         path,
         import_reports,
         registry_records,
         findings,
         title=title,
         lang=lang,
+        period=period,
     )
 
 
@@ -94,8 +105,10 @@ def report_from_tables(
     *,
     params: Mapping | None = None,
     lang: str = "fr",
+    pseudonymise_agents: bool = False,
 ) -> Path:
     """Run the workspace's cells (or the standard audit) on ``tables`` and write the report."""
+    from kpis.deliverables.labels import data_period
     from kpis.engine import registry_records
     from kpis.views.runner import run_cell, standard_audit
     from kpis.workspace import Workspace
@@ -117,6 +130,8 @@ def report_from_tables(
         registry_records(lang),
         findings,
         lang=lang,
+        period=data_period(tables, lang),
+        pseudonymise_agents=pseudonymise_agents,
     )
 
 
@@ -132,8 +147,10 @@ def cli_report(
     period_tables: Mapping | None = None,
     key_file: str | Path | None = None,
     collapse_events: bool | None = None,
+    pseudonymise_agents: bool = False,
 ) -> int:
-    """``pilote report FILE… [--mapping M] [--workspace W.json] [--key-file K] --out OUT``.
+    """``pilote report FILE… [--mapping M] [--workspace W.json] [--key-file K]
+    [--pseudonymise-agents] --out OUT``.
 
     Each file is imported with ``--mapping`` when given, else with the workspace's mapping for
     that file name (``Workspace.mappings`` keyed by file name), else auto-detected. Returns 0;
@@ -176,6 +193,12 @@ def cli_report(
         )
     tables = {**combine(results), **(period_tables or {})}
     report_from_tables(
-        tables, combined_report(results), workspace_path, out_path, params=params, lang=lang
+        tables,
+        combined_report(results),
+        workspace_path,
+        out_path,
+        params=params,
+        lang=lang,
+        pseudonymise_agents=pseudonymise_agents,
     )
     return 0

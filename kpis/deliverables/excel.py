@@ -190,6 +190,7 @@ def write_excel(
     *,
     title: str | None = None,
     lang: str = "fr",
+    period: str = "",
 ) -> Path:
     """Excel workbook: summary, one sheet per cell (table + chart), definitions, import report."""
     from openpyxl import Workbook
@@ -201,7 +202,9 @@ def write_excel(
     used = {summary.title.lower()}
     names = [sheet_name(r.title, used, prefix=f"{i + 1:02d} ") for i, r in enumerate(results)]
     _summary(summary, results, names, list(findings or []), title, import_reports, lang)
-    for res, name, png in zip(results, names, result_pngs(results, lang), strict=True):
+    for res, name, png in zip(
+        results, names, result_pngs(results, lang, period=period), strict=True
+    ):
         _cell_sheet(wb.create_sheet(name), res, png, lang)
     if registry_records:
         ws = wb.create_sheet("Définitions" if fr else "Definitions")

@@ -137,6 +137,7 @@ def write_html(
     *,
     title: str | None = None,
     lang: str = "fr",
+    period: str = "",
 ) -> Path:
     """One self-contained, printable HTML file (charts as PNG data URIs, no script)."""
     fr = lang == "fr"
@@ -157,7 +158,9 @@ def write_html(
             f'<section class="summary"><h2>{"Constats" if fr else "Findings"}</h2>'
             f"{_findings(findings, lang)}</section>"
         )
-    for i, (res, png) in enumerate(zip(results, result_pngs(results, lang, 1.5), strict=True)):
+    for i, (res, png) in enumerate(
+        zip(results, result_pngs(results, lang, 1.5, period=period), strict=True)
+    ):
         parts += _cell(i, res, png, lang)
     if registry_records:
         rows = [[_def_text(rec, c, lang) for c in ct.DEF_COLUMNS] for rec in registry_records]

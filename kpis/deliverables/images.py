@@ -25,12 +25,94 @@ def clean_spec(node: Any) -> Any:
     return node
 
 
-def chart_png(spec: Mapping | None, scale: float = 2.0, lang: str = "fr") -> bytes | None:
-    """PNG of a Vega-Lite spec, rendered offline (no URL allowed); None if it cannot render."""
+def label_values(node: Any, lang: str, in_data: bool = False) -> Any:
+    """A copy of a spec whose inline data values that are canonical codes (``reseaux_sociaux``)
+    read as labels ("Réseaux sociaux"), and whose titles drop a " (count)" unit code; field
+    names (keys) are left alone."""
+    from kpis.deliverables.labels import VALUE_LABELS, value_label
+
+    if in_data and isinstance(node, str):
+        return value_label(node, lang) if node in VALUE_LABELS else node
+    if isinstance(node, str):
+        return node
+    if isinstance(node, Mapping):
+        data = ("values", "datasets")
+        out = {k: label_values(v, lang, in_data or k in data) for k, v in node.items()}
+        if isinstance(out.get("title"), str) and out["title"].endswith(" (count)"):
+            out["title"] = out["title"][: -len(" (count)")]  # a unit code, not words
+        return out
+    if isinstance(node, list):
+        return [label_values(v, lang, in_data) for v in node]
+    return node
+
+
+def caption(res, lang: str, period: str = "") -> list[str]:
+    """What a chart taken out of its page must say: n, the period and the active filters."""
+    from kpis import format as fmt
+    from kpis.deliverables.labels import field_label, value_label
+
+    fr = lang == "fr"
+    colon = " : " if fr else ": "
+    parts = []
+    if getattr(res, "n", None):
+        parts.append(fmt.n_text(res.n, lang))
+    elif getattr(res, "population", ""):
+        parts.append(res.population)
+    if period:
+        parts.append(("Période" if fr else "Period") + colon + period)
+    filters = getattr(res, "filters", None) or {}
+    shown = [
+        f"{field_label(str(k), lang)} = "
+        + ", ".join(value_label(x, lang) for x in (v if isinstance(v, (list, tuple)) else [v]))
+        for k, v in filters.items()
+    ]
+    none = "aucun" if fr else "none"
+    parts.append(("Filtres" if fr else "Filters") + colon + ("; ".join(shown) or none))
+    return [" · ".join(parts)]
+
+
+def titled(spec: Mapping, title: str, lines: Sequence[str]) -> dict:
+    """The spec with ``title`` as its title and ``lines`` (after its own title) as subtitle."""
+    spec = dict(spec)
+    old = spec.get("title")
+    old = old.get("text") if isinstance(old, Mapping) else old
+    old = " ".join(old) if isinstance(old, list) else (old or "")
+    sub = ([old] if old and old.lower() not in (title or "").lower() else []) + list(lines)
+    spec["title"] = {
+        "text": title or old,
+        "subtitle": sub,
+        "anchor": "start",
+        "fontSize": 15,
+        "subtitleFontSize": 12,
+        "subtitleColor": "#4a5562",
+    }
+    return spec
+
+
+def image_spec(spec: Mapping, lang: str, title: str = "", lines: Sequence[str] = ()) -> Mapping:
+    """The spec an image is drawn from: value codes as labels, title and caption drawn in."""
+    if not (title or lines):
+        return spec
+    return titled(label_values(spec, lang), title, lines)
+
+
+def chart_png(
+    spec: Mapping | None,
+    scale: float = 2.0,
+    lang: str = "fr",
+    *,
+    title: str = "",
+    caption_lines: Sequence[str] = (),
+) -> bytes | None:
+    """PNG of a Vega-Lite spec, rendered offline (no URL allowed); None if it cannot render.
+
+    ``title`` and ``caption_lines`` (n, period, filters) are drawn in the image, so a chart
+    taken out of the deliverable still says what it shows."""
     if not spec:
         return None
     import vl_convert as vlc
 
+    spec = image_spec(spec, lang, title, caption_lines)
     try:
         return vlc.vegalite_to_png(
             clean_spec(spec),
@@ -42,6 +124,18 @@ def chart_png(spec: Mapping | None, scale: float = 2.0, lang: str = "fr") -> byt
         return None
 
 
-def result_pngs(results: Sequence, lang: str, scale: float = 2.0) -> list[bytes | None]:
-    """One PNG (or None) per cell result, from its ``chart`` spec."""
-    return [chart_png(getattr(r, "chart", None), scale=scale, lang=lang) for r in results]
+def result_pngs(
+    results: Sequence, lang: str, scale: float = 2.0, period: str = ""
+) -> list[bytes | None]:
+    """One PNG (or None) per cell result, from its ``chart`` spec, titled with the cell's title,
+    n, period and filters."""
+    return [
+        chart_png(
+            getattr(r, "chart", None),
+            scale=scale,
+            lang=lang,
+            title=getattr(r, "title", ""),
+            caption_lines=caption(r, lang, period),
+        )
+        for r in results
+    ]

@@ -47,6 +47,7 @@ LABELS = {
     "diff_low": ("Écart IC 95 % bas", "Change 95% CI low"),
     "diff_high": ("Écart IC 95 % haut", "Change 95% CI high"),
     "p_holm": ("p ajusté (Holm)", "adjusted p (Holm)"),
+    "dispersion": ("Dispersion des volumes journaliers (φ)", "Dispersion of daily counts (φ)"),
     "tested": ("Testé", "Tested"),
     "moved": ("Variation significative", "Significant change"),
     "low_sample": ("Échantillon faible", "Low sample"),
