@@ -264,3 +264,19 @@ def test_references_module_has_no_streamlit():
     text = (REPO / "kpis" / "references.py").read_text(encoding="utf-8")
     assert "streamlit" not in text
     assert Path(REPO / "kpis" / "references.py").stat().st_size < 40_000
+
+
+def test_powerpoint_dashboard_slide_shows_the_reference(dashboard_results, tmp_path):
+    from pptx import Presentation
+
+    deck = Presentation(str(write_report(dashboard_results, tmp_path / "audit.pptx")))
+    texts = [
+        p.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for p in shape.text_frame.paragraphs
+    ]
+    # under the key number it belongs to, with its source, never in place of a target
+    i = next(i for i, t in enumerate(texts) if t.startswith("Taux de décroché : "))
+    assert texts[i + 1].strip() == f"Repère public : {EASIWARE}, France)"

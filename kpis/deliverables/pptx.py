@@ -146,7 +146,7 @@ def findings_slides(deck: Deck, findings, title: str, lang: str, sub=None, note:
 
 def table_texts(table: pd.DataFrame, view: str, lang: str, sub) -> tuple[list[str], list[list]]:
     """Headers and cell texts of a result table, with labels instead of ids."""
-    table = ct.display_table(table)
+    table = ct.display_table(ct.with_references(table, lang))
     if view == "findings":  # the full texts are on the "Constats principaux" slides
         table = table.drop(
             columns=[c for c in ("kind", "constat", "finding") if c in table.columns]
@@ -245,10 +245,14 @@ def agent_level(res) -> bool:
 
 def side_paragraphs(res, lang: str, sub, height: float) -> list[tuple[str, float, bool]]:
     """Key numbers, then the cell's findings that fit whole, then how many more there are."""
-    paras = [
-        (f"{lb.words(k, lang)} : {v}" if lang == "fr" else f"{k}: {v}", SMALL_PT, False)
-        for k, v in (res.numbers or {}).items()
-    ]
+    paras = []
+    for k, v in (res.numbers or {}).items():
+        paras.append(
+            (f"{lb.words(k, lang)} : {v}" if lang == "fr" else f"{k}: {v}", SMALL_PT, False)
+        )
+        if ref := ct.key_number_reference(k, lang):  # beside the value, never judging it
+            sep = " : " if lang == "fr" else ": "
+            paras.append((f"    {ct.reference_label(lang)}{sep}{ref}", SMALL_PT, False))
     paras = [(sub(t), pt, b) for t, pt, b in paras]
     if res.error:
         paras.insert(0, (ct.not_computable(res.error, lang), SMALL_PT, False))
