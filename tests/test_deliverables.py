@@ -323,3 +323,11 @@ def test_cli_report_takes_the_key_file_and_refuses_another_workspaces_key(tmp_pa
     code = main(["report", str(csv), "--workspace", str(ws_path), "--key-file", str(right),
                  "--out", str(tmp_path / "a.html")])  # fmt: skip
     assert code == 0 and (tmp_path / "a.html").exists()
+
+
+def test_standard_audit_report_in_english_has_english_titles(tables, tmp_path):
+    path = report_from_tables(tables, IMPORT_REPORT, None, tmp_path / "std_en.xlsx", lang="en")
+    wb = openpyxl.load_workbook(path)
+    titles = [wb[n]["A1"].value for n in wb.sheetnames[1:-2]]
+    assert titles[0] == "Dashboard"
+    assert "Findings" in titles and "Constats" not in titles and "Tableau de bord" not in titles

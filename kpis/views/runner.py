@@ -132,7 +132,7 @@ def standard_audit(
     """The default audit: dashboard, main cross-analyses, hours × weekdays when start times have
     a time of day, all findings, and the provider comparison when the data has at least two
     providers. Only cells the data can feed."""
-    cells = [Cell("dashboard", title="Tableau de bord")]
+    cells = [Cell("dashboard")]  # titled in the deliverable's language (default_title)
     if _has(tables, "contacts", "motif"):
         cells.append(Cell("explorer", {"kpi": "volume", "by": ["motif"]}))
         if _has(tables, "contacts", "resolved_first_contact", "customer_id"):
@@ -156,7 +156,7 @@ def standard_audit(
         cells.append(Cell("quality", {"kpi": "quality_calls"}))
     if _has(tables, "surveys", "comment"):
         cells.append(Cell("verbatims", {"top": 15}))
-    cells.append(Cell("findings", title="Constats"))
+    cells.append(Cell("findings"))
     if _providers(tables) >= 2:
         cells.append(Cell("comparison", {}))  # the one default KPI set (kpis.compare)
     return cells
