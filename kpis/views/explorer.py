@@ -106,12 +106,24 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
         res.add_number(name, row["value"], unit, lang)
         res.n = int(row["n"]) if row["n"] == row["n"] else None
         res.population = fmt.n_text(row["n"], lang)
-    if by and not period and len(shown) > 1:
-        lower = REGISTRY.get(kpi).direction == "lower"
-        ranked = shown.sort_values("value", ascending=lower, kind="stable")
+    # best and weakest among the segments with enough data (a low sample is no "best"); a KPI
+    # with no good direction (a volume) has a highest and a lowest value, not a best
+    solid = shown[shown["status"] == "ok"] if "status" in shown.columns else shown
+    solid = solid[solid["value"].notna()]
+    if by and not period and len(solid) > 1:
+        direction = REGISTRY.get(kpi).direction
+        ranked = solid.sort_values("value", ascending=direction == "lower", kind="stable")
+        words = (
+            (("meilleur segment", "best segment"), ("segment le plus faible", "weakest segment"))
+            if direction in ("higher", "lower")
+            else (
+                ("valeur la plus haute", "highest value"),
+                ("valeur la plus basse", "lowest value"),
+            )
+        )
         for label, row in (
-            (t2("meilleur segment", "best segment", lang), ranked.iloc[0]),
-            (t2("segment le plus faible", "weakest segment", lang), ranked.iloc[-1]),
+            (t2(*words[0], lang), ranked.iloc[0]),
+            (t2(*words[1], lang), ranked.iloc[-1]),
         ):
             seg = " · ".join(text(row[b]) for b in by)
             sep = " : " if lang == "fr" else ": "
