@@ -209,6 +209,13 @@ PICKING_ITEMS = (
     "Formule de politesse",
 )
 GRID_ITEMS = tuple(dict.fromkeys(CALL_ITEMS + PICKING_ITEMS))
+#: rule 1's drift over the last eight complete weeks of the default six months
+LATE_RECONTACT = {
+    "start": "2026-04-27",
+    "end": "2026-06-21",
+    "share": 0.35,
+    "motifs": ["Remboursement", "Livraison"],
+}
 WEAK_ITEMS = {
     "Accueil": 1.2,
     "Qualification de la demande": 0.0,
@@ -259,9 +266,15 @@ class Effects:
     staffing: float = 1.0
     #: survey answer rate among handled contacts
     survey_rate: float = 0.28
+    #: the last weeks' drift (rule 1): from ``start`` to ``end`` a linearly rising share (up to
+    #: ``share``) of the Remboursement / Livraison contacts declared resolved come back within a
+    #: week; planted after the draw by re-labelling the customer of a one-off contact of the same
+    #: motif (volumes, waits, durations and surveys' scores unchanged), or None
+    late_recontact: dict | None = None
 
 
 _DEFAULT_DICTS = {
+    "late_recontact": LATE_RECONTACT,
     "recontact_by_motif": RECONTACT_BY_MOTIF,
     "provider_recontact": PROVIDER_RECONTACT,
     "weak_items": WEAK_ITEMS,
@@ -277,6 +290,7 @@ NULL_EFFECTS = {
     "fast_agent": None,
     "hno_share": 0.0,
     "weak_items": None,
+    "late_recontact": None,
 }
 
 
@@ -287,7 +301,7 @@ def _effects(kw: dict) -> Effects:
         raise TypeError(f"unknown effect(s): {', '.join(sorted(unknown))}")
     values = {k: v for k, v in _DEFAULT_DICTS.items() if k not in kw}
     values.update(kw)
-    for key in ("recontact_by_motif", "provider_recontact", "weak_items"):
+    for key in ("recontact_by_motif", "provider_recontact", "weak_items", "late_recontact"):
         v = values.get(key)
         if v is False:
             values[key] = None
@@ -1245,6 +1259,8 @@ def generate(
     surveys = _surveys(rng, contacts, truth, b, eff, cal)
     evaluations = _evaluations(rng, contacts, b, eff, cal)
     period = _period_inputs(rng, contacts, b, eff, cal)
+    if eff.late_recontact:
+        _plant_late_recontact(np.random.default_rng([seed, 1]), contacts, surveys, eff)
     return {
         "contacts": contacts,
         "surveys": surveys,
@@ -1252,6 +1268,43 @@ def generate(
         **period,
         "truth": truth,
     }
+
+
+def _plant_late_recontact(rng, contacts: pd.DataFrame, surveys: pd.DataFrame, eff) -> None:
+    """Rule 1's drift, in place: for each handled contact X declared resolved, on a motif of
+    ``late_recontact["motifs"]``, between ``start`` and ``end``, with probability ``share`` ×
+    (t − start) ÷ (end − start): a one-off contact Y (its customer's only contact) on the same
+    motif 1–6 days later gets X's customer (and so does Y's survey answer). Uses its own random
+    stream, so every other draw is unchanged."""
+    cfg = eff.late_recontact
+    start, end = pd.Timestamp(cfg["start"]), pd.Timestamp(cfg["end"])
+    c = contacts
+    t = c["started_at"]
+    cust = c["customer_id"]
+    once = cust.map(cust.value_counts()).eq(1).to_numpy() & cust.notna().to_numpy()
+    handled = c["answered"].fillna(False).to_numpy(dtype=bool)
+    declared = c["resolved_first_contact"].fillna(False).to_numpy(dtype=bool)
+    motif = c["motif"].astype(str).to_numpy()
+    frac = ((t - start) / (end - start)).to_numpy(dtype=float)
+    x_ok = handled & declared & cust.notna().to_numpy() & (frac >= 0) & (frac <= 1)
+    x_ok &= np.isin(motif, cfg["motifs"])
+    x_idx = np.flatnonzero(x_ok)
+    pick = x_idx[rng.random(len(x_idx)) < float(cfg["share"]) * frac[x_idx]]
+    used = np.zeros(len(c), dtype=bool)
+    tv = t.to_numpy()
+    new_cust = cust.to_numpy(dtype=object).copy()
+    for i in pick:
+        lo, hi = tv[i] + np.timedelta64(1, "D"), tv[i] + np.timedelta64(6, "D")
+        cand = np.flatnonzero(once & ~used & (motif == motif[i]) & (tv >= lo) & (tv <= hi))
+        if not len(cand):
+            continue
+        j = cand[rng.integers(len(cand))]
+        used[j] = True
+        new_cust[j] = new_cust[i]
+    moved = dict(zip(c["contact_id"].to_numpy()[used], new_cust[used], strict=True))
+    c["customer_id"] = pd.Series(new_cust, index=c.index, dtype=cust.dtype)
+    hit = surveys["contact_id"].isin(moved)
+    surveys.loc[hit, "customer_id"] = surveys.loc[hit, "contact_id"].map(moved)
 
 
 # --------------------------------------------------------------------------- French files

@@ -28,16 +28,17 @@ SEED_RULES: list[Rule] = [
         SEEDS["001"],
         "Niveau de service ou respect des SLA très en dessous de l'objectif",
         "Service level or SLA compliance far below target",
-        "Niveau de service (appels décrochés dans le délai) et respect des SLA (éléments résolus "
-        "dans le délai), sur l'ensemble et par file d'attente.",
-        "Service level (calls answered within the threshold) and SLA compliance (items resolved "
-        "within the SLA), overall and per queue.",
+        "Niveau de service (appels décrochés dans le délai), sur l'ensemble et par file "
+        "d'attente, et respect des SLA (éléments résolus dans le délai) sur l'ensemble.",
+        "Service level (calls answered within the threshold), overall and per queue, and SLA "
+        "compliance (items resolved within the SLA) overall.",
         ("service_level", "sla_compliance"),
         ("queue",),
         None,
-        "One-sided score test of each rate against target − min_gap_pts (overall and per queue "
-        "with min_n items), Holm over every rate tested; a KPI fires when a rate has Holm p < "
-        "alpha and its Wilson 95 % upper bound is under target − min_gap_pts.",
+        "One-sided score test of each rate against target − min_gap_pts (service level overall "
+        "and per queue with min_n calls; SLA compliance overall, as N2/N3 items take longer by "
+        "design), Holm over every rate tested; a KPI fires when a rate has Holm p < alpha and "
+        "its Wilson 95 % upper bound is under target − min_gap_pts.",
         {
             "min_gap_pts": Param(
                 10.0,

@@ -31,9 +31,9 @@ def _rows(d: RuleData, kpi_id: str, by: str | None) -> pd.DataFrame:
 
 
 def check_service_level_far_below(rule, d: RuleData, cfg, settings):
-    """Service level and SLA compliance, overall and per queue: one-sided score test of the rate
-    against target − min_gap_pts, Holm over every rate tested; a KPI fires when a row has Holm
-    p < alpha and its Wilson upper bound under target − min_gap_pts."""
+    """Service level (overall and per queue) and SLA compliance (overall): one-sided score test
+    of the rate against target − min_gap_pts, Holm over every rate tested; a KPI fires when a
+    row has Holm p < alpha and its Wilson upper bound under target − min_gap_pts."""
     rows, undecided = [], []
     for kpi_id in ("service_level", "sla_compliance"):
         try:
@@ -41,7 +41,9 @@ def check_service_level_far_below(rule, d: RuleData, cfg, settings):
         except Undecidable as err:
             undecided.append(err)
             continue
-        for by in (None, "queue"):
+        # SLA items differ by level (N2/N3 tickets take longer by design): per queue, only the
+        # service level (one threshold in seconds for every phone queue) is compared
+        for by in (None, "queue") if kpi_id == "service_level" else (None,):
             r = _rows(d, kpi_id, by)
             for rec in r.itertuples():
                 if rec.denominator < cfg["min_n"]:
@@ -340,8 +342,9 @@ def check_effort_drivers(rule, d: RuleData, cfg, settings):
             head_en
             + " Effort is higher when: "
             + "; ".join(
-                f"{r.label_en} ({fmt.number(r.with_, 'en', 2)} vs {fmt.number(r.without, 'en', 2)}, "
-                f"gap {fmt.ci_text(r.gap_low, r.gap_high, '', 'en')}, {fmt.n_text(r.n_with, 'en')}, "
+                f"{r.label_en} ({fmt.number(r.with_, 'en', 2)} vs "
+                f"{fmt.number(r.without, 'en', 2)}, gap "
+                f"{fmt.ci_text(r.gap_low, r.gap_high, '', 'en')}, {fmt.n_text(r.n_with, 'en')}, "
                 f"Holm-adjusted {fmt.p_value(r.p_holm, 'en')})"
                 for r in named.rename(columns={"with": "with_"}).itertuples()
             )
