@@ -209,6 +209,8 @@ PICKING_ITEMS = (
     "Formule de politesse",
 )
 GRID_ITEMS = tuple(dict.fromkeys(CALL_ITEMS + PICKING_ITEMS))
+#: the replacement hired in Prestataire B in March (TURNOVER) is still slow
+SLOW_NEW_HIRE = {"agent": "Nathan L.", "factor": 1.4}
 #: rule 1's drift over the last eight complete weeks of the default six months
 LATE_RECONTACT = {
     "start": "2026-04-27",
@@ -271,10 +273,15 @@ class Effects:
     #: week; planted after the draw by re-labelling the customer of a one-off contact of the same
     #: motif (volumes, waits, durations and surveys' scores unchanged), or None
     late_recontact: dict | None = None
+    #: a slow new hire (rule "DMT far above peers"): ``agent``'s handling times are swapped with
+    #: peers' times at least ``factor`` × as long in the same motif × canal × level × provider
+    #: (every total and mean outside the agents unchanged), or None
+    slow_new_hire: dict | None = None
 
 
 _DEFAULT_DICTS = {
     "late_recontact": LATE_RECONTACT,
+    "slow_new_hire": SLOW_NEW_HIRE,
     "recontact_by_motif": RECONTACT_BY_MOTIF,
     "provider_recontact": PROVIDER_RECONTACT,
     "weak_items": WEAK_ITEMS,
@@ -291,6 +298,7 @@ NULL_EFFECTS = {
     "hno_share": 0.0,
     "weak_items": None,
     "late_recontact": None,
+    "slow_new_hire": None,
 }
 
 
@@ -301,7 +309,7 @@ def _effects(kw: dict) -> Effects:
         raise TypeError(f"unknown effect(s): {', '.join(sorted(unknown))}")
     values = {k: v for k, v in _DEFAULT_DICTS.items() if k not in kw}
     values.update(kw)
-    for key in ("recontact_by_motif", "provider_recontact", "weak_items", "late_recontact"):
+    for key in _DEFAULT_DICTS:
         v = values.get(key)
         if v is False:
             values[key] = None
@@ -1261,6 +1269,8 @@ def generate(
     period = _period_inputs(rng, contacts, b, eff, cal)
     if eff.late_recontact:
         _plant_late_recontact(np.random.default_rng([seed, 1]), contacts, surveys, eff)
+    if eff.slow_new_hire:
+        _plant_slow_new_hire(contacts, eff)
     return {
         "contacts": contacts,
         "surveys": surveys,
@@ -1305,6 +1315,32 @@ def _plant_late_recontact(rng, contacts: pd.DataFrame, surveys: pd.DataFrame, ef
     c["customer_id"] = pd.Series(new_cust, index=c.index, dtype=cust.dtype)
     hit = surveys["contact_id"].isin(moved)
     surveys.loc[hit, "customer_id"] = surveys.loc[hit, "contact_id"].map(moved)
+
+
+def _plant_slow_new_hire(contacts: pd.DataFrame, eff) -> None:
+    """The slow new hire, in place: each answered contact of ``slow_new_hire["agent"]`` takes the
+    talk time of the unused peer contact (same motif, canal, niveau, provider; not the fast
+    agent) whose time is the shortest at least ``factor`` × its own, and gives its time in
+    return. Totals and means per stratum are unchanged; no random draw."""
+    cfg = eff.slow_new_hire
+    c = contacts
+    talk = c["talk_s"].to_numpy(dtype=float).copy()
+    ok = c["answered"].fillna(False).to_numpy(dtype=bool) & np.isfinite(talk)
+    agent = c["agent_id"].astype(str).to_numpy()
+    keys = ["motif", "canal", "niveau", "provider"]
+    stratum = c[keys].astype(str).agg("|".join, axis=1).to_numpy()
+    mine = ok & (agent == cfg["agent"])
+    peers = ok & (agent != cfg["agent"]) & (agent != str(eff.fast_agent))
+    used = np.zeros(len(c), dtype=bool)
+    for i in np.flatnonzero(mine):
+        cand = np.flatnonzero(peers & ~used & (stratum == stratum[i]))
+        cand = cand[talk[cand] >= float(cfg["factor"]) * talk[i]]
+        if not len(cand):
+            continue
+        j = cand[np.argmin(talk[cand])]
+        used[j] = True
+        talk[i], talk[j] = talk[j], talk[i]
+    c["talk_s"] = talk
 
 
 # --------------------------------------------------------------------------- French files

@@ -361,8 +361,15 @@ def sample_findings():
     return run_rules(tables, sample_engine_params(), sample_settings())
 
 
-# rules the bundled sample does not show yet (see the report of branch `rules`)
-NOT_YET_ON_SAMPLE = {"fcr_ok_recontact_rising", "motifs_concentrated"}
+# rules the bundled sample does not show yet: its ten motifs are flat (the top two carry 29 %,
+# rule 12 needs ≥ 50 %); it has no unknown call outcome (rule 10) and over 1 000 answers a month
+# (rule 9), both data-quality rules; declared FCR is flat, so no score moves against it
+NOT_YET_ON_SAMPLE = {
+    "motifs_concentrated",
+    "answer_abandon_not_100",
+    "survey_sample_small",
+    "scores_opposite_fcr",
+}
 
 
 def test_sample_shows_every_rule():
@@ -371,10 +378,10 @@ def test_sample_shows_every_rule():
     assert missing <= NOT_YET_ON_SAMPLE, sorted(missing)
 
 
-@pytest.mark.xfail(strict=True, reason="rules 1 and 12 need planted effects in the generator")
-def test_sample_shows_rules_1_and_12():
+@pytest.mark.xfail(strict=True, reason="rules 9, 10, 12 and scores_opposite_fcr: not planted yet")
+def test_sample_shows_the_rest():
     shown = {f.rule for f in sample_findings() if f.is_finding}
-    assert NOT_YET_ON_SAMPLE <= shown
+    assert NOT_YET_ON_SAMPLE & shown
 
 
 def test_sample_new_rules_name_the_planted_segments():
@@ -388,4 +395,8 @@ def test_sample_new_rules_name_the_planted_segments():
     assert {"team": "Experts N2-N3"} in by_rule["mttr_above_target"]
     assert "Reformulation" in by_rule["quality_items_weak"][0]["item"]
     assert {"kpi": "sla_compliance"} in by_rule["service_level_far_below"]
+    assert by_rule["fcr_ok_recontact_rising"] == [{}]  # the late drift (generator LATE_RECONTACT)
+    assert {"agent_id": "Nathan L."} in by_rule["dmt_long_within_motif"]  # the slow new hire
+    assert {"period": "2026-03"} in by_rule["long_wait"]  # the surge month, vs the 40 s target
+    assert {"motif": "Panne technique"} in by_rule["score_moved_after_event"]  # the training
     assert np.all([s for s in by_rule["effort_drivers"]])
