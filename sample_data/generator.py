@@ -209,6 +209,8 @@ PICKING_ITEMS = (
     "Formule de politesse",
 )
 GRID_ITEMS = tuple(dict.fromkeys(CALL_ITEMS + PICKING_ITEMS))
+#: customers who cancel are satisfied with the call but do not recommend (NPS vs CSAT)
+RELATIONSHIP_GAP = {"motif": "Résiliation", "share": 0.35}
 #: the replacement hired in Prestataire B in March (TURNOVER) is still slow
 SLOW_NEW_HIRE = {"agent": "Nathan L.", "factor": 1.4}
 #: rule 1's drift over the last eight complete weeks of the default six months
@@ -277,11 +279,17 @@ class Effects:
     #: peers' times at least ``factor`` × as long in the same motif × canal × level × provider
     #: (every total and mean outside the agents unchanged), or None
     slow_new_hire: dict | None = None
+    #: NPS and CSAT disagree on ``motif`` (customers satisfied with the call who still leave):
+    #: a ``share`` of its non-detractor answers swap their NPS score and comment with a
+    #: detractor's answer of another motif (not the training motif) of the same provider and
+    #: month, so the NPS of every provider, month and the whole centre is unchanged; or None
+    relationship_gap: dict | None = None
 
 
 _DEFAULT_DICTS = {
     "late_recontact": LATE_RECONTACT,
     "slow_new_hire": SLOW_NEW_HIRE,
+    "relationship_gap": RELATIONSHIP_GAP,
     "recontact_by_motif": RECONTACT_BY_MOTIF,
     "provider_recontact": PROVIDER_RECONTACT,
     "weak_items": WEAK_ITEMS,
@@ -299,6 +307,7 @@ NULL_EFFECTS = {
     "weak_items": None,
     "late_recontact": None,
     "slow_new_hire": None,
+    "relationship_gap": None,
 }
 
 
@@ -1271,6 +1280,8 @@ def generate(
         _plant_late_recontact(np.random.default_rng([seed, 1]), contacts, surveys, eff)
     if eff.slow_new_hire:
         _plant_slow_new_hire(contacts, eff)
+    if eff.relationship_gap:
+        _plant_relationship_gap(np.random.default_rng([seed, 3]), surveys, eff)
     return {
         "contacts": contacts,
         "surveys": surveys,
@@ -1341,6 +1352,31 @@ def _plant_slow_new_hire(contacts: pd.DataFrame, eff) -> None:
         used[j] = True
         talk[i], talk[j] = talk[j], talk[i]
     c["talk_s"] = talk
+
+
+def _plant_relationship_gap(rng, surveys: pd.DataFrame, eff) -> None:
+    """NPS below what CSAT says on one motif, in place (see ``Effects.relationship_gap``): swaps
+    of NPS score and comment within provider × month, so those NPS figures are unchanged."""
+    cfg = eff.relationship_gap
+    s = surveys
+    nps = s["nps_score"].to_numpy(dtype=float).copy()
+    comment = s["comment"].to_numpy(dtype=object).copy()
+    motif = s["motif"].astype(str).to_numpy()
+    stratum = (s["provider"].astype(str) + "|" + s["answered_at"].dt.strftime("%Y-%m")).to_numpy()
+    target = (motif == cfg["motif"]) & (nps >= 7)
+    pick = np.flatnonzero(target & (rng.random(len(s)) < float(cfg["share"])))
+    partner = (motif != cfg["motif"]) & (motif != eff.training_motif) & (nps <= 6)
+    used = np.zeros(len(s), dtype=bool)
+    for i in pick:
+        cand = np.flatnonzero(partner & ~used & (stratum == stratum[i]))
+        if not len(cand):
+            continue
+        j = cand[rng.integers(len(cand))]
+        used[j] = True
+        nps[i], nps[j] = nps[j], nps[i]
+        comment[i], comment[j] = comment[j], comment[i]
+    s["nps_score"] = nps
+    s["comment"] = pd.Series(comment, index=s.index, dtype=s["comment"].dtype)
 
 
 # --------------------------------------------------------------------------- French files

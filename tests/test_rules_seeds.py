@@ -286,11 +286,52 @@ def test_overload_absence_null_twin():
     assert not fired(overload_table(False), "overload_absence")
 
 
+# ---------------------------------------------------------------- NPS and CSAT disagree
+
+
+def voice_table(planted: bool) -> dict:
+    """Ten motifs × 60 answers: 6 passives (CSAT 4, NPS 8), 36 satisfied promoters (5, 10), 18
+    dissatisfied detractors (2, 3); planted: motif A has 30 satisfied detractors (5, 3) and 24
+    satisfied promoters instead."""
+    rows = []
+    for m in "ABCDEFGHIJ":
+        base = [(4, 8)] * 6
+        if planted and m == "A":
+            base += [(5, 3)] * 30 + [(5, 10)] * 24
+        else:
+            base += [(5, 10)] * 36 + [(2, 3)] * 18
+        rows += [(m, c, n) for c, n in base]
+    return {"surveys": pd.DataFrame(rows, columns=["motif", "csat_score", "nps_score"])}
+
+
+def test_nps_csat_disagree_names_the_motif():
+    hits = fired(voice_table(True), "nps_csat_disagree")
+    assert [f.segment for f in hits] == [{"motif": "A"}]
+    ev = hits[0].evidence
+    # A: every answer satisfied (CSAT ≥ 4) but NPS 100 × (24 − 30) / 60 = −10
+    assert ev["csat"] == pytest.approx(100.0) and ev["nps"] == pytest.approx(-10.0)
+    # per answer NPS class − CSAT class: A (30 × −2 + 6 × −1) / 60 = −1.1; others 6 × −1 / 60
+    assert ev["gap_pts"] == pytest.approx(-100.0)
+    assert "le NPS est plus bas que ce que le CSAT laisse attendre" in hits[0].text_fr
+
+
+def test_nps_csat_disagree_null_twin():
+    assert not fired(voice_table(False), "nps_csat_disagree")
+
+
 # ---------------------------------------------------------------- cases for the catalogue test
 
 # rule id, planted tables, null twin, engine params, settings, expected segment (used by
 # tests/test_rules_catalogue.py, which checks every rule's wording on its own planted case)
 SEED_CASES = [
+    (
+        "nps_csat_disagree",
+        lambda: voice_table(True),
+        lambda: voice_table(False),
+        {},
+        {},
+        {"motif": "A"},
+    ),
     (
         "service_level_far_below",
         lambda: service_level_table(60),
@@ -399,4 +440,5 @@ def test_sample_new_rules_name_the_planted_segments():
     assert {"agent_id": "Nathan L."} in by_rule["dmt_long_within_motif"]  # the slow new hire
     assert {"period": "2026-03"} in by_rule["long_wait"]  # the surge month, vs the 40 s target
     assert {"motif": "Panne technique"} in by_rule["score_moved_after_event"]  # the training
+    assert by_rule["nps_csat_disagree"] == [{"motif": "Résiliation"}]  # RELATIONSHIP_GAP
     assert np.all([s for s in by_rule["effort_drivers"]])

@@ -17,11 +17,56 @@ from kpis.rules.checks_service import (
     check_mttr_by_segment,
     check_service_level_far_below,
 )
+from kpis.rules.checks_voice import check_nps_csat_disagree
 from kpis.rules.model import MIN_N, SEEDS, Rule
 
 _HOLM = "Holm family-wise error ≤ alpha over the segments tested"
 
 SEED_RULES: list[Rule] = [
+    Rule(
+        "nps_csat_disagree",
+        None,
+        SEEDS["001"],
+        "NPS et CSAT ne disent pas la même chose sur un segment",
+        "NPS and CSAT disagree on a segment",
+        "Sur les réponses qui ont les deux notes : écart entre NPS (relation) et CSAT "
+        "(échange) par motif et par prestataire, comparé aux autres réponses.",
+        "On answers with both scores: gap between NPS (relationship) and CSAT (interaction) by "
+        "motif and by provider, compared with the other answers.",
+        ("nps", "csat"),
+        ("motif", "provider"),
+        None,
+        "Per answer: NPS class (+1 promoter, −1 detractor, 0 passive) minus CSAT (+1 satisfied, "
+        "−1 otherwise); per segment value, Welch two-sided t-test of its mean vs the other "
+        "answers, Holm over every value; fires when Holm p < alpha and |gap| ≥ min_gap.",
+        {
+            "segments": Param(
+                ["motif", "provider"],
+                "Survey fields compared.",
+                "Champs d'enquête comparés.",
+            ),
+            "min_gap": Param(
+                0.15,
+                "Minimum gap (0.15 = 15 NPS points beyond what CSAT says).",
+                "Écart minimal (0,15 = 15 points de NPS au-delà de ce que dit le CSAT).",
+            ),
+            "min_n": MIN_N,
+        },
+        "info",
+        "lire les verbatims de ce segment pour distinguer ce qui relève de l'échange et ce qui "
+        "relève de la relation (offre, prix, produit).",
+        "read this segment's verbatims to tell the interaction from the relationship (offer, "
+        "price, product).",
+        "le CSAT juge l'échange, le NPS la relation : leur écart est une piste, pas une mesure "
+        "d'erreur ; les répondants ne sont pas tous les clients.",
+        "CSAT judges the interaction, NPS the relationship: their gap is a lead, not an error "
+        "measure; respondents are not all customers.",
+        ("surveys.csat_score", "surveys.nps_score", "surveys.motif"),
+        0.05,
+        _HOLM,
+        "bars_ci",
+        check_nps_csat_disagree,
+    ),
     Rule(
         "service_level_far_below",
         None,

@@ -1,0 +1,150 @@
+"""NPS and CSAT read together (seed 001): a segment where the interaction is judged well (CSAT)
+but the relationship poorly (NPS), or the other way round."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from kpis import format as fmt
+from kpis.rules.data import RuleData, labels
+from kpis.rules.model import Undecidable, require_n
+from kpis.rules.wording import make_finding, population_n
+from kpis.stats import holm
+
+
+def _csat_satisfied(x: np.ndarray, d: RuleData) -> np.ndarray:
+    """Satisfied as the CSAT KPI counts it: ``csat_top_box``, else the top box of the detected
+    scale (≥ 4 on 1–5, ≥ 9 on 0–10)."""
+    from kpis.definitions.voice_of_customer import CSAT_SCALES, csat_scale
+
+    top = d.param("csat_top_box", "csat")
+    if top in (None, ""):
+        top = CSAT_SCALES[csat_scale(x, str(d.param("csat_scale", "csat") or "auto"))]
+    return np.where(np.isnan(x), np.nan, (x >= float(top)).astype(float))
+
+
+def check_nps_csat_disagree(rule, d: RuleData, cfg, settings):
+    """Per answer: NPS contribution (promoter +1, detractor −1, passive 0) minus CSAT
+    contribution (satisfied +1, else −1). Per value of each field of ``segments``: Welch
+    two-sided t-test of the mean of that difference in the segment vs the other answers, Holm
+    over every value; fires when Holm p < alpha and |gap| ≥ min_gap (NPS below what CSAT says
+    when negative, above it when positive)."""
+    s = d.need("surveys", "csat_score", "nps_score")
+    csat = pd.to_numeric(s["csat_score"], errors="coerce").to_numpy(float)
+    nps = pd.to_numeric(s["nps_score"], errors="coerce").to_numpy(float)
+    sat = _csat_satisfied(csat, d)
+    ok = ~np.isnan(sat) & ~np.isnan(nps)
+    require_n(int(ok.sum()), cfg, "réponses avec CSAT et NPS", "answers with CSAT and NPS")
+    x = np.where(nps >= 9, 1.0, np.where(nps <= 6, -1.0, 0.0)) - (2 * sat - 1)
+    fields = [f for f in cfg["segments"] if f in s.columns]
+    if not fields:
+        raise Undecidable(
+            "il faut un champ de segment dans les enquêtes (" + ", ".join(cfg["segments"]) + ")",
+            "needs a segment field in the surveys (" + ", ".join(cfg["segments"]) + ")",
+            [f"surveys.{f}" for f in cfg["segments"]],
+        )
+    rows = []
+    for fld in fields:
+        keys = labels(s[fld])
+        for key in pd.unique(keys[ok]):
+            m = ok & (keys == key)
+            r = ok & ~m
+            if m.sum() < cfg["min_n"] or r.sum() < cfg["min_n"]:
+                continue
+            a, b = x[m], x[r]
+            t = sps.ttest_ind(a, b, equal_var=False)
+            se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+            gap = a.mean() - b.mean()
+            rows.append(
+                {
+                    "field": fld,
+                    "value": str(key),
+                    "n": int(m.sum()),
+                    "csat": 100 * np.nanmean(sat[m]),
+                    "csat_others": 100 * np.nanmean(sat[r]),
+                    "nps": 100 * (np.mean(nps[m] >= 9) - np.mean(nps[m] <= 6)),
+                    "nps_others": 100 * (np.mean(nps[r] >= 9) - np.mean(nps[r] <= 6)),
+                    "gap": 100 * gap,
+                    "gap_low": 100 * (gap - 1.96 * se),
+                    "gap_high": 100 * (gap + 1.96 * se),
+                    "p": float(t.pvalue) if np.isfinite(t.pvalue) else 1.0,
+                }
+            )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return []
+    table["p_holm"] = holm(table["p"].to_numpy())
+    hit = table[(table["p_holm"] < cfg["alpha"]) & (table["gap"].abs() >= 100 * cfg["min_gap"])]
+    out = []
+    for r in hit.itertuples():
+        low_nps = r.gap < 0
+        if low_nps:
+            lead = (
+                "l'échange est jugé correct mais la relation non : le client ne recommande pas",
+                "the interaction is judged fine but the relationship is not: the customer would "
+                "not recommend",
+            )
+            action = (
+                "regarder au-delà du contact : offre, prix, produit, promesse faite au client.",
+                "look beyond the contact: offer, price, product, the promise made to the customer.",
+            )
+        else:
+            lead = (
+                "la relation tient mais l'échange déçoit",
+                "the relationship holds but the interaction disappoints",
+            )
+            action = (
+                "revoir le traitement du contact lui-même (attente, réponse, suivi).",
+                "review the handling of the contact itself (wait, answer, follow-up).",
+            )
+        obs_fr = (
+            f"Sur « {r.value} » ({r.field}), CSAT {fmt.percent(r.csat, 'fr')} de satisfaits "
+            f"(autres {fmt.percent(r.csat_others, 'fr')}) mais NPS {fmt.number(r.nps, 'fr', 0)} "
+            f"(autres {fmt.number(r.nps_others, 'fr', 0)}) : le NPS est "
+            f"{'plus bas' if low_nps else 'plus haut'} que ce que le CSAT laisse attendre, écart "
+            f"{fmt.number(r.gap, 'fr', 0)} points "
+            f"({fmt.ci_text(r.gap_low, r.gap_high, 'points', 'fr')}, "
+            f"{population_n('nps', r.n, 'fr')}, {fmt.p_value(r.p_holm, 'fr')} après Holm sur "
+            f"{len(table)} segments)."
+        )
+        obs_en = (
+            f"On '{r.value}' ({r.field}), CSAT {fmt.percent(r.csat, 'en')} satisfied (others "
+            f"{fmt.percent(r.csat_others, 'en')}) but NPS {fmt.number(r.nps, 'en', 0)} (others "
+            f"{fmt.number(r.nps_others, 'en', 0)}): NPS is {'lower' if low_nps else 'higher'} "
+            f"than CSAT suggests, gap {fmt.number(r.gap, 'en', 0)} points "
+            f"({fmt.ci_text(r.gap_low, r.gap_high, 'points', 'en')}, "
+            f"{population_n('nps', r.n, 'en')}, Holm-adjusted {fmt.p_value(r.p_holm, 'en')} "
+            f"over {len(table)} segments)."
+        )
+        out.append(
+            make_finding(
+                rule,
+                cfg,
+                {r.field: r.value},
+                (obs_fr, obs_en),
+                *lead,
+                {
+                    "csat": r.csat,
+                    "csat_others": r.csat_others,
+                    "nps": r.nps,
+                    "nps_others": r.nps_others,
+                    "gap_pts": r.gap,
+                    "gap_ci": [r.gap_low, r.gap_high],
+                    "n": r.n,
+                    "p_holm": r.p_holm,
+                },
+                table,
+                {
+                    "x": "value",
+                    "y": "gap",
+                    "lo": "gap_low",
+                    "hi": "gap_high",
+                    "target": 0.0,
+                    "highlight": r.value,
+                },
+                action=action,
+            )
+        )
+    return out
