@@ -319,11 +319,56 @@ def test_nps_csat_disagree_null_twin():
     assert not fired(voice_table(False), "nps_csat_disagree")
 
 
+# ---------------------------------------------------------------- interactions per demand
+
+
+def demand_table(planted: bool) -> dict:
+    """Motifs A, B, C, 40 customers each (their own), demands starting in January: B and C
+    have 35 one-contact and 5 two-contact demands (second contact 2 days later); A the same
+    unless ``planted``: then 20 demands of 3 contacts (2 days apart) and 20 of 1. One more B
+    contact on 1 April sets the end of the data (its own window runs past it: left out)."""
+    rows = []
+    for m in "ABC":
+        for i in range(40):
+            t = (
+                T0
+                + pd.Timedelta(hours=3 * i)
+                + {"A": 0, "B": 1, "C": 2}[m] * pd.Timedelta(minutes=5)
+            )
+            k = (3 if i < 20 else 1) if (planted and m == "A") else (2 if i < 5 else 1)
+            rows += [(f"{m}{i}", m, t + 2 * j * DAY) for j in range(k)]
+    rows.append(("late", "B", pd.Timestamp("2026-04-01 10:00")))
+    c = pd.DataFrame(rows, columns=["customer_id", "motif", "started_at"])
+    return {"contacts": c}
+
+
+def test_interactions_to_close_names_the_motif():
+    hits = fired(demand_table(True), "interactions_to_close")
+    assert [f.segment for f in hits] == [{"motif": "A"}]
+    ev = hits[0].evidence
+    # A: (20 × 3 + 20 × 1) / 40 = 2; others: (2 × (35 + 5 × 2)) / 80 = 1.125
+    assert ev["per_demand"] == pytest.approx(2.0) and ev["others"] == pytest.approx(1.125)
+    assert ev["demands"] == 40
+    assert "nécessite en moyenne 2,00 contacts contre 1,12" in hits[0].text_fr  # half-even
+
+
+def test_interactions_to_close_null_twin():
+    assert not fired(demand_table(False), "interactions_to_close")
+
+
 # ---------------------------------------------------------------- cases for the catalogue test
 
 # rule id, planted tables, null twin, engine params, settings, expected segment (used by
 # tests/test_rules_catalogue.py, which checks every rule's wording on its own planted case)
 SEED_CASES = [
+    (
+        "interactions_to_close",
+        lambda: demand_table(True),
+        lambda: demand_table(False),
+        {},
+        {},
+        {"motif": "A"},
+    ),
     (
         "nps_csat_disagree",
         lambda: voice_table(True),
@@ -441,4 +486,5 @@ def test_sample_new_rules_name_the_planted_segments():
     assert {"period": "2026-03"} in by_rule["long_wait"]  # the surge month, vs the 40 s target
     assert {"motif": "Panne technique"} in by_rule["score_moved_after_event"]  # the training
     assert by_rule["nps_csat_disagree"] == [{"motif": "Résiliation"}]  # RELATIONSHIP_GAP
+    assert {"motif": "Remboursement"} in by_rule["interactions_to_close"]
     assert np.all([s for s in by_rule["effort_drivers"]])

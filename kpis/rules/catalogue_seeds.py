@@ -17,7 +17,7 @@ from kpis.rules.checks_service import (
     check_mttr_by_segment,
     check_service_level_far_below,
 )
-from kpis.rules.checks_voice import check_nps_csat_disagree
+from kpis.rules.checks_voice import check_interactions_to_close, check_nps_csat_disagree
 from kpis.rules.model import MIN_N, SEEDS, Rule
 
 _HOLM = "Holm family-wise error ≤ alpha over the segments tested"
@@ -338,5 +338,49 @@ SEED_RULES: list[Rule] = [
         _HOLM + " (over overloaded months)",
         "bars_ci",
         check_overload_absence,
+    ),
+    Rule(
+        "interactions_to_close",
+        None,
+        SEEDS["002"],
+        "Un motif demande plus de contacts pour être réglé",
+        "A motif takes more contacts to be settled",
+        "Nombre de contacts par demande (contacts d'un client sur un même motif, chacun dans "
+        "la fenêtre du précédent), par motif.",
+        "Contacts per demand (a customer's contacts on one motif, each within the window of the "
+        "previous one), by motif.",
+        ("fcr_measured", "recontact_rate_contacts"),
+        ("motif",),
+        None,
+        "Per motif: Welch one-sided t-test of the mean contacts per demand vs the other motifs' "
+        "demands, Holm over motifs; fires when Holm p < alpha and the ratio ≥ min_ratio. "
+        "Demands whose window runs past the data are left out.",
+        {
+            "window_days": Param(
+                7,
+                "Window between two contacts of a demand (days).",
+                "Fenêtre entre deux contacts d'une demande (jours).",
+            ),  # fmt: skip
+            "min_ratio": Param(
+                1.1,
+                "Minimum ratio motif ÷ other motifs.",
+                "Rapport minimal motif ÷ autres motifs.",
+            ),
+            "min_n": MIN_N,
+        },
+        "info",
+        "suivre ce motif de bout en bout : ce qui manque au premier contact (information, "
+        "droit d'agir, suivi back-office) pour le clore.",
+        "follow this motif end to end: what the first contact lacks (information, authority, "
+        "back-office follow-up) to close it.",
+        "une demande est reconstituée par client, motif et délai : un autre sujet sur le même "
+        "motif compte comme la même demande, un motif requalifié comme une autre.",
+        "a demand is rebuilt from customer, motif and delay: another issue on the same motif "
+        "counts as the same demand, a re-qualified motif as another.",
+        ("contacts.customer_id", "contacts.started_at", "contacts.motif"),
+        0.05,
+        _HOLM + " (over motifs) and min_ratio",
+        "bars",
+        check_interactions_to_close,
     ),
 ]

@@ -148,3 +148,103 @@ def check_nps_csat_disagree(rule, d: RuleData, cfg, settings):
             )
         )
     return out
+
+
+# ---------------------------------------------------------------- interactions per demand
+
+
+def demands(c: pd.DataFrame, window_days: float) -> pd.DataFrame:
+    """One row per demand: a customer's contacts on one motif chained while each follows the
+    previous one within ``window_days``; columns customer, motif, start, contacts (≥ 1)."""
+    sub = c.loc[c["customer_id"].notna() & c["motif"].notna(), ["customer_id", "motif"]].copy()
+    sub["customer_id"] = sub["customer_id"].astype(str)
+    sub["motif"] = sub["motif"].astype(str)
+    sub["t"] = c.loc[sub.index, "started_at"]
+    sub = sub.sort_values(["customer_id", "motif", "t"], kind="stable")
+    same = (sub["customer_id"] == sub["customer_id"].shift()) & (
+        sub["motif"] == sub["motif"].shift()
+    )
+    gap = (sub["t"] - sub["t"].shift()) / pd.Timedelta(days=1)
+    new = ~(same & (gap <= window_days))
+    sub["demand"] = new.cumsum()
+    return sub.groupby("demand").agg(
+        customer=("customer_id", "first"),
+        motif=("motif", "first"),
+        start=("t", "first"),
+        contacts=("t", "size"),
+    )
+
+
+def check_interactions_to_close(rule, d: RuleData, cfg, settings):
+    """Contacts per demand (a customer's contacts on one motif, each within window_days of the
+    previous) by motif: Welch one-sided t-test of the mean vs the other motifs' demands, Holm
+    over motifs; fires when Holm p < alpha and the mean ≥ min_ratio × the others'. Demands whose
+    window runs past the data's last contact are left out (they may not be closed)."""
+    c = d.need("contacts", "customer_id", "started_at", "motif")
+    win = float(cfg["window_days"])
+    dm = demands(c, win)
+    last = c["started_at"].max()
+    dm = dm[dm["start"] + pd.Timedelta(days=win) * dm["contacts"] <= last]
+    require_n(len(dm), cfg, "demandes avec client et motif", "demands with customer and motif")
+    rows = []
+    for m, g in dm.groupby("motif"):
+        a = g["contacts"].to_numpy(float)
+        b = dm.loc[dm["motif"] != m, "contacts"].to_numpy(float)
+        if len(a) < cfg["min_n"] or len(b) < cfg["min_n"]:
+            continue
+        t = sps.ttest_ind(a, b, equal_var=False, alternative="greater")
+        se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+        rows.append(
+            {
+                "motif": m,
+                "per_demand": a.mean(),
+                "others": b.mean(),
+                "ratio": a.mean() / b.mean(),
+                "gap_low": a.mean() - b.mean() - 1.96 * se,
+                "gap_high": a.mean() - b.mean() + 1.96 * se,
+                "demands": len(a),
+                "p": float(t.pvalue) if np.isfinite(t.pvalue) else 1.0,
+            }
+        )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return []
+    table["p_holm"] = holm(table["p"].to_numpy())
+    table = table.sort_values("per_demand", ascending=False).reset_index(drop=True)
+    hit = table[(table["p_holm"] < cfg["alpha"]) & (table["ratio"] >= float(cfg["min_ratio"]))]
+    out = []
+    for r in hit.itertuples():
+        obs_fr = (
+            f"Une demande « {r.motif} » nécessite en moyenne {fmt.number(r.per_demand, 'fr', 2)} "
+            f"contacts contre {fmt.number(r.others, 'fr', 2)} pour les autres motifs "
+            f"(×{fmt.number(r.ratio, 'fr', 2)}, écart "
+            f"{fmt.ci_text(r.gap_low, r.gap_high, '', 'fr')}, {fmt.integer(r.demands, 'fr')} "
+            f"demandes, {fmt.p_value(r.p_holm, 'fr')} après Holm sur {len(table)} motifs)."
+        )
+        obs_en = (
+            f"A '{r.motif}' demand takes {fmt.number(r.per_demand, 'en', 2)} contacts on average "
+            f"vs {fmt.number(r.others, 'en', 2)} for the other motifs "
+            f"(×{fmt.number(r.ratio, 'en', 2)}, gap {fmt.ci_text(r.gap_low, r.gap_high, '', 'en')}"
+            f", {fmt.integer(r.demands, 'en')} demands, Holm-adjusted "
+            f"{fmt.p_value(r.p_holm, 'en')} over {len(table)} motifs)."
+        )
+        out.append(
+            make_finding(
+                rule,
+                cfg,
+                {"motif": r.motif},
+                (obs_fr, obs_en),
+                None,
+                None,
+                {
+                    "per_demand": r.per_demand,
+                    "others": r.others,
+                    "ratio": r.ratio,
+                    "demands": r.demands,
+                    "p_holm": r.p_holm,
+                },
+                table,
+                {"x": "motif", "y": "per_demand", "highlight": r.motif, "unit": ""},
+            )
+        )
+    return out
