@@ -356,11 +356,63 @@ def test_interactions_to_close_null_twin():
     assert not fired(demand_table(False), "interactions_to_close")
 
 
+# ---------------------------------------------------------------- what to automate
+
+
+def cost_table(a_avoidable: bool) -> dict:
+    """1 000 € of costs for 60 planned − 10 absent hours (20 € per worked hour). 40 answered
+    contacts each: motif A 170 / 190 s (avoidable when ``a_avoidable``), B 350 / 370 s (not
+    avoidable), C 8 / 10 s (avoidable)."""
+    talk = {"A": (170.0, 190.0), "B": (350.0, 370.0), "C": (8.0, 10.0)}
+    av = {"A": a_avoidable, "B": False, "C": True}
+    rows = [(m, talk[m][i % 2], av[m]) for m in "ABC" for i in range(40)]
+    c = pd.DataFrame(rows, columns=["motif", "talk_s", "avoidable"])
+    c["avoidable"] = c["avoidable"].astype("boolean")
+    c["answered"] = pd.array([True] * len(c), dtype="boolean")
+    c["started_at"] = [T0 + i * pd.Timedelta(hours=1) for i in range(len(c))]
+    month = pd.Timestamp("2026-01-01")
+    return {
+        "contacts": c,
+        "costs": pd.DataFrame({"period_start": [month], "cost": [1000.0]}),
+        "hours": pd.DataFrame(
+            {
+                "period_start": [month] * 2,
+                "agent_id": ["x", "y"],
+                "planned_h": [30.0, 30.0],
+                "absent_h": [4.0, 6.0],
+            }
+        ),  # fmt: skip
+    }
+
+
+def test_automation_candidates_names_the_costly_avoidable_motif():
+    hits = fired(cost_table(True), "automation_candidates")
+    assert [f.segment for f in hits] == [{"motif": ["A"]}]
+    ev = hits[0].evidence
+    assert ev["hourly_cost"] == pytest.approx(20.0)  # 1 000 € ÷ (60 − 10) h
+    # A: 40 × 180 s = 2 h → 40 €; B: 4 h → 80 €; C: 0.1 h → 2 € (1.6 %, under 3 %)
+    assert ev["cost"] == [pytest.approx(40.0)]
+    assert ev["cost_share"] == [pytest.approx(100 * 40 / 122)]
+    assert "« A » 40,00\u00a0€" in hits[0].text_fr
+
+
+def test_automation_candidates_null_twin():
+    assert not fired(cost_table(False), "automation_candidates")
+
+
 # ---------------------------------------------------------------- cases for the catalogue test
 
 # rule id, planted tables, null twin, engine params, settings, expected segment (used by
 # tests/test_rules_catalogue.py, which checks every rule's wording on its own planted case)
 SEED_CASES = [
+    (
+        "automation_candidates",
+        lambda: cost_table(True),
+        lambda: cost_table(False),
+        {},
+        {},
+        {"motif": ["A"]},
+    ),
     (
         "interactions_to_close",
         lambda: demand_table(True),
@@ -487,4 +539,5 @@ def test_sample_new_rules_name_the_planted_segments():
     assert {"motif": "Panne technique"} in by_rule["score_moved_after_event"]  # the training
     assert by_rule["nps_csat_disagree"] == [{"motif": "Résiliation"}]  # RELATIONSHIP_GAP
     assert {"motif": "Remboursement"} in by_rule["interactions_to_close"]
+    assert "Suivi de commande" in by_rule["automation_candidates"][0]["motif"]
     assert np.all([s for s in by_rule["effort_drivers"]])

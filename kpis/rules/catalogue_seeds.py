@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from kpis.registry import Param
 from kpis.rules.checks_people import (
+    check_automation_candidates,
     check_churn_after_satisfaction_drop,
     check_overload_absence,
     check_quality_items_weak,
@@ -382,5 +383,46 @@ SEED_RULES: list[Rule] = [
         _HOLM + " (over motifs) and min_ratio",
         "bars",
         check_interactions_to_close,
+    ),
+    Rule(
+        "automation_candidates",
+        None,
+        SEEDS["002"],
+        "Motifs évitables coûteux : à automatiser ou à orienter vers le selfcare",
+        "Costly avoidable motifs: what to automate or send to self-care",
+        "Coût de traitement par motif : DMT (heures) × coût par heure travaillée (coûts ÷ "
+        "(heures planifiées − absences), par prestataire), avec la part évitable du motif.",
+        "Handling cost per motif: handling time (hours) × cost per worked hour (costs ÷ "
+        "(planned − absence hours), per provider), with the motif's avoidable share.",
+        ("dmt", "cost_per_contact", "avoidable_rate"),
+        ("motif",),
+        None,
+        "Per motif: Wilson 95 % lower bound of the avoidable share ≥ min_avoidable and cost "
+        "share at the Student 95 % lower bound of its mean cost per contact ≥ min_cost_share.",
+        {
+            "min_avoidable": Param(
+                0.5,
+                "Minimum avoidable share of the motif (0.5 = 50 %).",
+                "Part évitable minimale du motif (0,5 = 50 %).",
+            ),
+            "min_cost_share": Param(
+                0.03,
+                "Minimum share of the handling cost (0.03 = 3 %).",
+                "Part minimale du coût de traitement (0,03 = 3 %).",
+            ),
+            "min_n": MIN_N,
+        },
+        "info",
+        "chiffrer une FAQ, un selfcare ou un bot sur ces motifs face à ce coût.",
+        "price a FAQ, self-care or a bot for these motifs against this cost.",
+        "le coût horaire est une moyenne (encadrement, outils compris) : l'économie réelle "
+        "dépend de ce que l'automatisation retire vraiment du traitement.",
+        "the hourly cost is an average (supervision and tools included): the real saving "
+        "depends on what automation actually removes from handling.",
+        ("costs.cost", "hours.planned_h", "contacts.talk_s", "contacts.avoidable"),
+        0.025,
+        "one-sided 95 % lower bounds on the avoidable share and the cost share",
+        "pareto",
+        check_automation_candidates,
     ),
 ]

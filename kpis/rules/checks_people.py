@@ -398,3 +398,122 @@ def check_overload_absence(rule, d: RuleData, cfg, settings):
             )
         )
     return out
+
+
+# ---------------------------------------------------------------- what to automate
+
+
+def _hourly_cost(d: RuleData) -> tuple[dict, float]:
+    """Cost per worked hour (costs.cost ÷ (hours.planned_h − hours.absent_h)), per provider when
+    both tables carry it, and overall."""
+    costs = d.need("costs", "cost")
+    hours = d.need("hours", "planned_h")
+    worked = pd.to_numeric(hours["planned_h"], errors="coerce").fillna(0)
+    if "absent_h" in hours.columns:
+        worked = worked - pd.to_numeric(hours["absent_h"], errors="coerce").fillna(0)
+    cost = pd.to_numeric(costs["cost"], errors="coerce").fillna(0)
+    if worked.sum() <= 0 or cost.sum() <= 0:
+        raise Undecidable("coûts ou heures travaillées nuls", "zero costs or worked hours")
+    overall = float(cost.sum() / worked.sum())
+    per = {}
+    if "provider" in costs.columns and "provider" in hours.columns:
+        w = worked.groupby(hours["provider"].astype(str)).sum()
+        k = cost.groupby(costs["provider"].astype(str)).sum()
+        per = {p: float(k[p] / w[p]) for p in k.index if p in w.index and w[p] > 0}
+    return per, overall
+
+
+def check_automation_candidates(rule, d: RuleData, cfg, settings):
+    """Handling cost per motif = Σ handling time (h) × cost per worked hour (per provider when
+    known). A motif is a candidate when its avoidable share's Wilson lower bound ≥
+    min_avoidable and the lower bound of its cost share (mean handling time at its Student 95 %
+    lower bound) ≥ min_cost_share."""
+    from kpis.stats import wilson
+
+    c = d.need("contacts", "motif", "talk_s")
+    per, overall = _hourly_cost(d)
+    dmt = d.handling_time()
+    ok = np.isfinite(dmt) & c["motif"].notna().to_numpy()
+    require_n(int(ok.sum()), cfg, "contacts traités avec durée et motif", "handled contacts")
+    rate = np.full(len(c), overall)
+    if per and "provider" in c.columns:
+        rate = c["provider"].astype(str).map(per).fillna(overall).to_numpy(float)
+    motifs = d.param("avoidable_motifs", "avoidable_rate") or []
+    if motifs:
+        from kpis.definitions._base import in_values
+
+        av = in_values(c["motif"], motifs).astype(float)
+    elif "avoidable" in c.columns:
+        av = c["avoidable"].astype("boolean").to_numpy(dtype=float, na_value=np.nan)
+    else:
+        raise Undecidable(
+            "il faut le drapeau évitable ou la liste des motifs évitables",
+            "needs the avoidable flag or the list of avoidable motifs",
+            ["contacts.avoidable"],
+        )
+    euros = np.where(ok, dmt / 3600 * rate, 0.0)
+    total = euros.sum()
+    key = c["motif"].astype(str).to_numpy()
+    rows = []
+    for m in pd.unique(key[ok]):
+        sel = ok & (key == m)
+        x = euros[sel]
+        n = len(x)
+        lo_mean = x.mean() - sps.t.ppf(0.975, n - 1) * x.std(ddof=1) / np.sqrt(n) if n > 1 else 0
+        known = sel & ~np.isnan(av)
+        k = float(np.nansum(av[known]))
+        a_lo, _ = wilson(k, int(known.sum())) if known.any() else (np.nan, np.nan)
+        rows.append(
+            {
+                "motif": m,
+                "contacts": n,
+                "cost": x.sum(),
+                "cost_share": 100 * x.sum() / total,
+                "cost_share_low": 100 * max(lo_mean, 0) * n / total,
+                "cost_per_contact": x.mean(),
+                "avoidable": 100 * k / known.sum() if known.any() else np.nan,
+                "avoidable_low": a_lo,
+            }
+        )
+    table = pd.DataFrame(rows).sort_values("cost", ascending=False).reset_index(drop=True)
+    hit = table[
+        (table["avoidable_low"] >= 100 * float(cfg["min_avoidable"]))
+        & (table["cost_share_low"] >= 100 * float(cfg["min_cost_share"]))
+    ]
+    if hit.empty:
+        return []
+    obs_fr = "Motifs évitables qui pèsent dans le coût de traitement : " + "; ".join(
+        f"« {r.motif} » {fmt.currency(r.cost, 'fr')} ({fmt.percent(r.cost_share, 'fr')} du coût "
+        f"de traitement, au moins {fmt.percent(r.cost_share_low, 'fr')}), "
+        f"{fmt.integer(r.contacts, 'fr')} contacts à {fmt.currency(r.cost_per_contact, 'fr')}, "
+        f"{fmt.percent(r.avoidable, 'fr', 0)} évitables"
+        for r in hit.itertuples()
+    )
+    obs_en = "Avoidable motifs that weigh in the handling cost: " + "; ".join(
+        f"'{r.motif}' {fmt.currency(r.cost, 'en')} ({fmt.percent(r.cost_share, 'en')} of "
+        f"handling cost, at least {fmt.percent(r.cost_share_low, 'en')}), "
+        f"{fmt.integer(r.contacts, 'en')} contacts at {fmt.currency(r.cost_per_contact, 'en')}, "
+        f"{fmt.percent(r.avoidable, 'en', 0)} avoidable"
+        for r in hit.itertuples()
+    )
+    hour_fr = f" Coût horaire retenu : {fmt.currency(overall, 'fr')} par heure travaillée."
+    hour_en = f" Hourly cost used: {fmt.currency(overall, 'en')} per worked hour."
+    return [
+        make_finding(
+            rule,
+            cfg,
+            {"motif": hit["motif"].tolist()},
+            (obs_fr + "." + hour_fr, obs_en + "." + hour_en),
+            None,
+            None,
+            {
+                "motifs": hit["motif"].tolist(),
+                "cost": hit["cost"].tolist(),
+                "cost_share": hit["cost_share"].tolist(),
+                "hourly_cost": overall,
+                "hourly_cost_by_provider": per,
+            },
+            table,
+            {"x": "motif", "y": "cost", "unit": "currency"},
+        )
+    ]
