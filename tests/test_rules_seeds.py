@@ -541,3 +541,35 @@ def test_sample_new_rules_name_the_planted_segments():
     assert {"motif": "Remboursement"} in by_rule["interactions_to_close"]
     assert "Suivi de commande" in by_rule["automation_candidates"][0]["motif"]
     assert np.all([s for s in by_rule["effort_drivers"]])
+
+
+# ---------------------------------------------------------------- the sample's planted effects
+
+
+@functools.cache
+def sample_pair():
+    from sample_data.generator import generate
+
+    off = {"late_recontact": None, "slow_new_hire": None, "relationship_gap": None}
+    return generate(), generate(**off)
+
+
+def test_post_draw_effects_keep_the_other_figures():
+    on, off = sample_pair()
+    c1, c0 = on["contacts"], off["contacts"]
+    # only customer ids (late recontact) and talk times (slow new hire) move
+    same = [col for col in c0.columns if col not in ("customer_id", "talk_s")]
+    pd.testing.assert_frame_equal(c1[same], c0[same])
+    moved = (c1["customer_id"].fillna("") != c0["customer_id"].fillna("")).sum()
+    assert 100 < moved < 400  # about 1 % of contacts re-labelled
+    keys = ["motif", "canal", "niveau", "provider"]
+    sums = [c.groupby(keys, observed=True)["talk_s"].sum() for c in (c1, c0)]
+    pd.testing.assert_series_equal(sums[0], sums[1])  # every stratum's total talk time
+    s1, s0 = on["surveys"], off["surveys"]
+    moving = ["nps_score", "comment", "customer_id"]
+    pd.testing.assert_frame_equal(s1.drop(columns=moving), s0.drop(columns=moving))
+    month = s0["answered_at"].dt.strftime("%Y-%m")
+    by = [s["nps_score"].groupby([s["provider"], month], observed=True).sum() for s in (s1, s0)]
+    pd.testing.assert_series_equal(by[0], by[1])  # NPS scores only swap within provider × month
+    for name in ("evaluations", "costs", "hours", "customer_base", "headcount"):
+        pd.testing.assert_frame_equal(on[name], off[name])
