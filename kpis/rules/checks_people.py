@@ -238,7 +238,7 @@ def check_churn_after_satisfaction_drop(rule, d: RuleData, cfg, settings):
         zn = (v1 - v2) / np.sqrt(var1 + var2) if var1 + var2 > 0 else 0.0
         rows.append(
             {
-                "month": m,
+                "period": m,
                 "churn": 100 * r["lost"] / r["start"],
                 "churn_others": 100 * k2 / n2,
                 "customers": int(r["start"]),
@@ -264,7 +264,7 @@ def check_churn_after_satisfaction_drop(rule, d: RuleData, cfg, settings):
     ]
     out = []
     for r in hit.itertuples():
-        mo_fr, mo_en = fmt.date(r.month, "fr", "month"), fmt.date(r.month, "en", "month")
+        mo_fr, mo_en = fmt.date(r.period, "fr", "month"), fmt.date(r.period, "en", "month")
         obs_fr = (
             f"En {mo_fr}, l'attrition client monte à {fmt.percent(r.churn, 'fr', 2)} "
             f"({population_n('churn', r.customers, 'fr')}) contre "
@@ -291,7 +291,7 @@ def check_churn_after_satisfaction_drop(rule, d: RuleData, cfg, settings):
             make_finding(
                 rule,
                 cfg,
-                {"period": r.month.strftime("%Y-%m")},
+                {"period": r.period.strftime("%Y-%m")},
                 (obs_fr, obs_en),
                 None,
                 None,
@@ -304,7 +304,7 @@ def check_churn_after_satisfaction_drop(rule, d: RuleData, cfg, settings):
                     "p_nps_holm": r.p_nps_holm,
                 },
                 table,
-                {"x": "month", "y": "churn", "y2": "nps", "unit": "%"},
+                {"x": "period", "y": "churn", "y2": "nps", "unit": "%"},
             )
         )
     return out
@@ -343,7 +343,7 @@ def check_overload_absence(rule, d: RuleData, cfg, settings):
         q = sps.t.ppf(0.975, len(diff) - 1)
         rows.append(
             {
-                "month": m,
+                "period": m,
                 "load": float(load[m]),
                 "load_median": med,
                 "rise": float(diff.mean()),
@@ -361,7 +361,7 @@ def check_overload_absence(rule, d: RuleData, cfg, settings):
     hit = table[(table["p_holm"] < cfg["alpha"]) & (table["rise"] >= float(cfg["min_rise_pts"]))]
     out = []
     for r in hit.itertuples():
-        mo_fr, mo_en = fmt.date(r.month, "fr", "month"), fmt.date(r.month, "en", "month")
+        mo_fr, mo_en = fmt.date(r.period, "fr", "month"), fmt.date(r.period, "en", "month")
         obs_fr = (
             f"En {mo_fr}, mois chargé ({fmt.number(r.load, 'fr', 1)} contacts par heure "
             f"planifiée contre {fmt.number(r.load_median, 'fr', 1)} en mois médian), l'absence "
@@ -381,7 +381,7 @@ def check_overload_absence(rule, d: RuleData, cfg, settings):
             make_finding(
                 rule,
                 cfg,
-                {"period": r.month.strftime("%Y-%m")},
+                {"period": r.period.strftime("%Y-%m")},
                 (obs_fr, obs_en),
                 None,
                 None,
@@ -394,7 +394,7 @@ def check_overload_absence(rule, d: RuleData, cfg, settings):
                     "p_holm": r.p_holm,
                 },
                 table,
-                {"x": "month", "y": "rise", "lo": "rise_low", "hi": "rise_high", "unit": "pts"},
+                {"x": "period", "y": "rise", "lo": "rise_low", "hi": "rise_high", "unit": "pts"},
             )
         )
     return out

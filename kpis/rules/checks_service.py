@@ -18,6 +18,8 @@ from kpis.stats import holm, mean_ci, score_test
 
 # ---------------------------------------------------------------- service level, SLA
 
+OVERALL = "Ensemble"  # the overall row, as the other rules label it
+
 
 def _rows(d: RuleData, kpi_id: str, by: str | None) -> pd.DataFrame:
     """Rows of ``kpi_id`` (overall, or by ``by``) with a denominator."""
@@ -26,7 +28,7 @@ def _rows(d: RuleData, kpi_id: str, by: str | None) -> pd.DataFrame:
     except Undecidable:
         return pd.DataFrame()
     r = r[r["denominator"].fillna(0) > 0].copy()
-    r["segment"] = labels(r[by]) if by else "*"
+    r["segment"] = labels(r[by]) if by else OVERALL
     return r
 
 
@@ -79,9 +81,9 @@ def check_service_level_far_below(rule, d: RuleData, cfg, settings):
         hit = g[g["fires"]]
         if hit.empty:
             continue
-        overall = hit[hit["queue"] == "*"]
+        overall = hit[hit["queue"] == OVERALL]
         head = overall.iloc[0] if len(overall) else hit.sort_values("value").iloc[0]
-        queues = hit[hit["queue"] != "*"].sort_values("value")
+        queues = hit[hit["queue"] != OVERALL].sort_values("value")
         where_fr = "sur l'ensemble" if len(overall) else f"sur la file « {head['queue']} »"
         where_en = "overall" if len(overall) else f"on queue '{head['queue']}'"
         from kpis.definitions import REGISTRY
