@@ -44,7 +44,7 @@ def check_quality_items_weak(rule, d: RuleData, cfg, settings):
         gap = x[ok, j] - others
         sd = gap.std(ddof=1)
         se = sd / np.sqrt(len(gap)) if len(gap) > 1 else np.nan
-        t = gap.mean() / se if se > 0 else 0.0
+        t = gap.mean() / se if se > 0 else (-np.inf if gap.mean() < 0 else 0.0)
         q = sps.t.ppf(0.975, len(gap) - 1)
         rows.append(
             {
@@ -338,8 +338,12 @@ def check_overload_absence(rule, d: RuleData, cfg, settings):
         diff = (wide[m] - others).dropna().to_numpy(float)
         if len(diff) < cfg["min_agents"]:
             continue
-        t = sps.ttest_1samp(diff, 0.0, alternative="greater")
         se = diff.std(ddof=1) / np.sqrt(len(diff))
+        p = (
+            float(sps.ttest_1samp(diff, 0.0, alternative="greater").pvalue)
+            if se > 0
+            else float(diff.mean() <= 0)
+        )
         q = sps.t.ppf(0.975, len(diff) - 1)
         rows.append(
             {
@@ -351,7 +355,7 @@ def check_overload_absence(rule, d: RuleData, cfg, settings):
                 "rise_high": float(diff.mean() + q * se),
                 "absence": float(wide[m].mean()),
                 "agents": len(diff),
-                "p": float(t.pvalue),
+                "p": p,
             }
         )
     table = pd.DataFrame(rows)

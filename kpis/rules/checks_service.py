@@ -12,7 +12,7 @@ from scipy import stats as sps
 
 from kpis import format as fmt
 from kpis.rules.data import RuleData, labels
-from kpis.rules.model import Undecidable, require_n, target
+from kpis.rules.model import Undecidable, require_n, target, welch_p
 from kpis.rules.wording import make_finding, population_n
 from kpis.stats import holm, mean_ci, score_test
 
@@ -294,7 +294,7 @@ def check_effort_drivers(rule, d: RuleData, cfg, settings):
         a, b = x[f], x[~f]
         if len(a) < cfg["min_n"] or len(b) < cfg["min_n"]:
             continue
-        t = sps.ttest_ind(a, b, equal_var=False, alternative="greater")
+        p = welch_p(a, b, "greater")
         se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
         gap = a.mean() - b.mean()
         rows.append(
@@ -309,7 +309,7 @@ def check_effort_drivers(rule, d: RuleData, cfg, settings):
                 "gap_high": gap + 1.96 * se,
                 "n_with": len(a),
                 "n_without": len(b),
-                "p": float(t.pvalue),
+                "p": p,
             }
         )
     table = pd.DataFrame(rows)

@@ -206,3 +206,16 @@ def records(df: pd.DataFrame, limit: int = 60) -> list[dict]:
             row[str(k)] = v
         out.append(row)
     return out
+
+
+def welch_p(a, b, alternative: str = "two-sided") -> float:
+    """Welch t-test p-value of mean(a) − mean(b) ("two-sided" or "greater"); when both samples
+    are constant the difference is exact: 0 when it lies in the tested direction, else 1."""
+    from scipy import stats as sps
+
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if np.var(a) == 0 and np.var(b) == 0:
+        diff = a.mean() - b.mean()
+        return 0.0 if (diff > 0 if alternative == "greater" else diff != 0) else 1.0
+    p = sps.ttest_ind(a, b, equal_var=False, alternative=alternative).pvalue
+    return float(p) if np.isfinite(p) else 1.0
