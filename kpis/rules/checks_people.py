@@ -272,7 +272,7 @@ def check_churn_after_satisfaction_drop(rule, d: RuleData, cfg, settings):
             f"(×{fmt.number(r.ratio, 'fr', 2)}, {fmt.p_value(r.p_churn_holm, 'fr')} après Holm), "
             f"et le NPS du même mois baisse : {fmt.number(r.nps, 'fr', 0)} contre "
             f"{fmt.number(r.nps_others, 'fr', 0)} (écart "
-            f"{fmt.ci_text(r.nps_gap_low, r.nps_gap_high, '', 'fr')}, "
+            f"{fmt.ci_text(r.nps_gap_low, r.nps_gap_high, 'points', 'fr')}, "
             f"{population_n('nps', r.n_nps, 'fr')}, {fmt.p_value(r.p_nps_holm, 'fr')} après "
             "Holm)."
         )
@@ -283,7 +283,7 @@ def check_churn_after_satisfaction_drop(rule, d: RuleData, cfg, settings):
             f"(×{fmt.number(r.ratio, 'en', 2)}, Holm-adjusted {fmt.p_value(r.p_churn_holm, 'en')})"
             f", and that month's NPS falls: {fmt.number(r.nps, 'en', 0)} vs "
             f"{fmt.number(r.nps_others, 'en', 0)} (gap "
-            f"{fmt.ci_text(r.nps_gap_low, r.nps_gap_high, '', 'en')}, "
+            f"{fmt.ci_text(r.nps_gap_low, r.nps_gap_high, 'points', 'en')}, "
             f"{population_n('nps', r.n_nps, 'en')}, Holm-adjusted "
             f"{fmt.p_value(r.p_nps_holm, 'en')})."
         )

@@ -13,7 +13,7 @@ from scipy import stats as sps
 from kpis import format as fmt
 from kpis.rules.data import RuleData, labels
 from kpis.rules.model import Undecidable, require_n, target, welch_p
-from kpis.rules.wording import make_finding, population_n
+from kpis.rules.wording import field_label, make_finding, population_n
 from kpis.stats import holm, mean_ci, score_test
 
 # ---------------------------------------------------------------- service level, SLA
@@ -119,7 +119,7 @@ def check_service_level_far_below(rule, d: RuleData, cfg, settings):
             make_finding(
                 rule,
                 cfg,
-                {"kpi": kpi_id, **seg},
+                seg,
                 (obs_fr, obs_en),
                 None,
                 None,
@@ -185,16 +185,17 @@ def check_mttr_by_segment(rule, d: RuleData, cfg, settings):
     out = []
     for rec in hit.itertuples():
         obs_fr = (
-            f"« {rec.segment} » ({by}) : délai moyen de résolution "
+            f"« {rec.segment} » ({field_label(by, 'fr')}) : délai moyen de résolution "
             f"{fmt.duration(rec.value, 'fr')} ({fmt.ci_text(rec.ci_low, rec.ci_high, 's', 'fr')}, "
-            f"{population_n('mttr', rec.n, 'fr')}), ×{fmt.number(rec.ratio, 'fr', 1)} "
+            f"{population_n('mttr', rec.n, 'fr')}), {fmt.number(rec.ratio, 'fr', 1)} fois "
             f"l'objectif de {fmt.duration(tgt, 'fr')} ({fmt.p_value(rec.p_holm, 'fr')} après "
             f"Holm sur {len(r)})."
         )
         obs_en = (
-            f"'{rec.segment}' ({by}): mean time to resolve {fmt.duration(rec.value, 'en')} "
+            f"'{rec.segment}' ({field_label(by, 'en')}): mean time to resolve "
+            f"{fmt.duration(rec.value, 'en')} "
             f"({fmt.ci_text(rec.ci_low, rec.ci_high, 's', 'en')}, "
-            f"{population_n('mttr', rec.n, 'en')}), ×{fmt.number(rec.ratio, 'en', 1)} the "
+            f"{population_n('mttr', rec.n, 'en')}), {fmt.number(rec.ratio, 'en', 1)} times the "
             f"{fmt.duration(tgt, 'en')} target (Holm-adjusted {fmt.p_value(rec.p_holm, 'en')} "
             f"over {len(r)})."
         )
@@ -234,10 +235,7 @@ def check_mttr_by_segment(rule, d: RuleData, cfg, settings):
 
 _DRIVERS = {
     "transferred": ("contact transféré", "contact transferred"),
-    "repeat": (
-        "client déjà venu dans la fenêtre (demande répétée)",
-        "customer came back within the window (repeated demand)",
-    ),  # fmt: skip
+    "repeat": ("demande répétée", "repeated demand"),
     "long_wait": ("attente longue", "long wait"),
 }
 
@@ -334,7 +332,7 @@ def check_effort_drivers(rule, d: RuleData, cfg, settings):
             + " L'effort est plus élevé quand : "
             + "; ".join(
                 f"{r.label_fr} ({fmt.number(r.with_, 'fr', 2)} contre "
-                f"{fmt.number(r.without, 'fr', 2)}, écart "
+                f"{fmt.number(r.without, 'fr', 2)}, écart {fmt.number(r.gap, 'fr', 2)}, "
                 f"{fmt.ci_text(r.gap_low, r.gap_high, '', 'fr')}, {fmt.n_text(r.n_with, 'fr')}, "
                 f"{fmt.p_value(r.p_holm, 'fr')} après Holm)"
                 for r in named.rename(columns={"with": "with_"}).itertuples()
@@ -345,7 +343,7 @@ def check_effort_drivers(rule, d: RuleData, cfg, settings):
             + " Effort is higher when: "
             + "; ".join(
                 f"{r.label_en} ({fmt.number(r.with_, 'en', 2)} vs "
-                f"{fmt.number(r.without, 'en', 2)}, gap "
+                f"{fmt.number(r.without, 'en', 2)}, gap {fmt.number(r.gap, 'en', 2)}, "
                 f"{fmt.ci_text(r.gap_low, r.gap_high, '', 'en')}, {fmt.n_text(r.n_with, 'en')}, "
                 f"Holm-adjusted {fmt.p_value(r.p_holm, 'en')})"
                 for r in named.rename(columns={"with": "with_"}).itertuples()
@@ -359,7 +357,7 @@ def check_effort_drivers(rule, d: RuleData, cfg, settings):
         make_finding(
             rule,
             cfg,
-            {"driver": named["driver"].tolist()} if len(named) else {},
+            {},
             (obs_fr, obs_en),
             None,
             None,

@@ -9,7 +9,7 @@ import pandas as pd
 from kpis import format as fmt
 from kpis.rules.data import RuleData, labels
 from kpis.rules.model import Undecidable, require_n, welch_p
-from kpis.rules.wording import make_finding, population_n
+from kpis.rules.wording import field_label, make_finding, population_n
 from kpis.stats import holm
 
 
@@ -98,7 +98,8 @@ def check_nps_csat_disagree(rule, d: RuleData, cfg, settings):
                 "review the handling of the contact itself (wait, answer, follow-up).",
             )
         obs_fr = (
-            f"Sur « {r.value} » ({r.field}), CSAT {fmt.percent(r.csat, 'fr')} de satisfaits "
+            f"Sur « {r.value} » ({field_label(r.field, 'fr')}), CSAT "
+            f"{fmt.percent(r.csat, 'fr')} de satisfaits "
             f"(autres {fmt.percent(r.csat_others, 'fr')}) mais NPS {fmt.number(r.nps, 'fr', 0)} "
             f"(autres {fmt.number(r.nps_others, 'fr', 0)}) : le NPS est "
             f"{'plus bas' if low_nps else 'plus haut'} que ce que le CSAT laisse attendre, écart "
@@ -108,7 +109,8 @@ def check_nps_csat_disagree(rule, d: RuleData, cfg, settings):
             f"{len(table)} segments)."
         )
         obs_en = (
-            f"On '{r.value}' ({r.field}), CSAT {fmt.percent(r.csat, 'en')} satisfied (others "
+            f"On '{r.value}' ({field_label(r.field, 'en')}), CSAT "
+            f"{fmt.percent(r.csat, 'en')} satisfied (others "
             f"{fmt.percent(r.csat_others, 'en')}) but NPS {fmt.number(r.nps, 'en', 0)} (others "
             f"{fmt.number(r.nps_others, 'en', 0)}): NPS is {'lower' if low_nps else 'higher'} "
             f"than CSAT suggests, gap {fmt.number(r.gap, 'en', 0)} points "
@@ -211,18 +213,20 @@ def check_interactions_to_close(rule, d: RuleData, cfg, settings):
     hit = table[(table["p_holm"] < cfg["alpha"]) & (table["ratio"] >= float(cfg["min_ratio"]))]
     out = []
     for r in hit.itertuples():
+        gap = r.per_demand - r.others
         obs_fr = (
             f"Une demande « {r.motif} » nécessite en moyenne {fmt.number(r.per_demand, 'fr', 2)} "
             f"contacts contre {fmt.number(r.others, 'fr', 2)} pour les autres motifs "
-            f"(×{fmt.number(r.ratio, 'fr', 2)}, écart "
+            f"(×{fmt.number(r.ratio, 'fr', 2)}, écart {fmt.number(gap, 'fr', 2)}, "
             f"{fmt.ci_text(r.gap_low, r.gap_high, '', 'fr')}, {fmt.integer(r.demands, 'fr')} "
             f"demandes, {fmt.p_value(r.p_holm, 'fr')} après Holm sur {len(table)} motifs)."
         )
         obs_en = (
             f"A '{r.motif}' demand takes {fmt.number(r.per_demand, 'en', 2)} contacts on average "
             f"vs {fmt.number(r.others, 'en', 2)} for the other motifs "
-            f"(×{fmt.number(r.ratio, 'en', 2)}, gap {fmt.ci_text(r.gap_low, r.gap_high, '', 'en')}"
-            f", {fmt.integer(r.demands, 'en')} demands, Holm-adjusted "
+            f"(×{fmt.number(r.ratio, 'en', 2)}, gap {fmt.number(gap, 'en', 2)}, "
+            f"{fmt.ci_text(r.gap_low, r.gap_high, '', 'en')}, {fmt.integer(r.demands, 'en')} "
+            "demands, Holm-adjusted "
             f"{fmt.p_value(r.p_holm, 'en')} over {len(table)} motifs)."
         )
         out.append(
