@@ -201,7 +201,7 @@ def check_short_dmt_recontacts(rule, d: RuleData, cfg, settings):
 
 
 def _month(t: pd.Series) -> pd.Series:
-    return pd.to_datetime(t).dt.to_period("M").dt.to_timestamp()
+    return pd.to_datetime(t, errors="coerce").dt.to_period("M").dt.to_timestamp()
 
 
 def check_churn_after_satisfaction_drop(rule, d: RuleData, cfg, settings):
@@ -211,7 +211,12 @@ def check_churn_after_satisfaction_drop(rule, d: RuleData, cfg, settings):
     for a month with both Holm p < alpha and churn ≥ min_ratio × the other months."""
     cb = d.need("customer_base", "period_start", "start", "lost")
     s = d.need("surveys", "nps_score", "answered_at")
-    cb = cb.assign(month=_month(cb["period_start"]))
+    cb = cb.assign(
+        month=_month(cb["period_start"]),
+        start=pd.to_numeric(cb["start"], errors="coerce"),
+        lost=pd.to_numeric(cb["lost"], errors="coerce"),
+    )
+    cb = cb[(cb["start"] > 0) & cb["lost"].between(0, cb["start"]) & cb["month"].notna()]
     cb = cb.groupby("month")[["start", "lost"]].sum()
     if len(cb) < 3:
         raise Undecidable("il faut au moins 3 mois de portefeuille", "needs 3 months of base")
@@ -321,13 +326,17 @@ def check_overload_absence(rule, d: RuleData, cfg, settings):
     h = d.need("hours", "period_start", "agent_id", "planned_h", "absent_h")
     c = d.need("contacts", "started_at")
     h = h.assign(month=_month(h["period_start"]))
-    h = h[pd.to_numeric(h["planned_h"], errors="coerce") > 0]
+    h = h.assign(
+        planned_h=pd.to_numeric(h["planned_h"], errors="coerce"),
+        absent_h=pd.to_numeric(h["absent_h"], errors="coerce"),
+    )
+    h = h[(h["planned_h"] > 0) & h["absent_h"].notna() & h["month"].notna()]
     planned = h.groupby("month")["planned_h"].sum()
     vol = _month(c["started_at"]).value_counts()
     load = (vol.reindex(planned.index) / planned).dropna()
     if len(load) < 3:
         raise Undecidable("il faut au moins 3 mois d'heures et de contacts", "needs 3 months")
-    h = h.assign(rate=100 * h["absent_h"].astype(float) / h["planned_h"].astype(float))
+    h = h.assign(rate=100 * h["absent_h"] / h["planned_h"])
     wide = h.pivot_table(index="agent_id", columns="month", values="rate", aggfunc="mean")
     med = float(load.median())
     rows = []
