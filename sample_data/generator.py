@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from sample_data.planted import plant_late_recontact, plant_relationship_gap, plant_slow_new_hire
+
 DEFAULT_SEED = 2026
 DEFAULT_START = "2026-01-01"
 DEFAULT_MONTHS = 6
@@ -209,6 +211,17 @@ PICKING_ITEMS = (
     "Formule de politesse",
 )
 GRID_ITEMS = tuple(dict.fromkeys(CALL_ITEMS + PICKING_ITEMS))
+#: customers who cancel are satisfied with the call but do not recommend (NPS vs CSAT)
+RELATIONSHIP_GAP = {"motif": "Résiliation", "share": 0.35}
+#: the replacement hired in Prestataire B in March (TURNOVER) is still slow
+SLOW_NEW_HIRE = {"agent": "Nathan L.", "factor": 1.4}
+#: rule 1's drift over the last eight complete weeks of the default six months
+LATE_RECONTACT = {
+    "start": "2026-04-27",
+    "end": "2026-06-21",
+    "share": 0.35,
+    "motifs": ["Remboursement", "Livraison"],
+}
 WEAK_ITEMS = {
     "Accueil": 1.2,
     "Qualification de la demande": 0.0,
@@ -259,9 +272,26 @@ class Effects:
     staffing: float = 1.0
     #: survey answer rate among handled contacts
     survey_rate: float = 0.28
+    #: the last weeks' drift (rule 1): from ``start`` to ``end`` a linearly rising share (up to
+    #: ``share``) of the Remboursement / Livraison contacts declared resolved come back within a
+    #: week; planted after the draw by re-labelling the customer of a one-off contact of the same
+    #: motif (volumes, waits, durations and surveys' scores unchanged), or None
+    late_recontact: dict | None = None
+    #: a slow new hire (rule "DMT far above peers"): ``agent``'s handling times are swapped with
+    #: peers' times at least ``factor`` × as long in the same motif × canal × level × provider
+    #: (every total and mean outside the agents unchanged), or None
+    slow_new_hire: dict | None = None
+    #: NPS and CSAT disagree on ``motif`` (customers satisfied with the call who still leave):
+    #: a ``share`` of its non-detractor answers swap their NPS score and comment with a
+    #: detractor's answer of another motif (not the training motif) of the same provider and
+    #: month, so the NPS of every provider, month and the whole centre is unchanged; or None
+    relationship_gap: dict | None = None
 
 
 _DEFAULT_DICTS = {
+    "late_recontact": LATE_RECONTACT,
+    "slow_new_hire": SLOW_NEW_HIRE,
+    "relationship_gap": RELATIONSHIP_GAP,
     "recontact_by_motif": RECONTACT_BY_MOTIF,
     "provider_recontact": PROVIDER_RECONTACT,
     "weak_items": WEAK_ITEMS,
@@ -277,6 +307,9 @@ NULL_EFFECTS = {
     "fast_agent": None,
     "hno_share": 0.0,
     "weak_items": None,
+    "late_recontact": None,
+    "slow_new_hire": None,
+    "relationship_gap": None,
 }
 
 
@@ -287,7 +320,7 @@ def _effects(kw: dict) -> Effects:
         raise TypeError(f"unknown effect(s): {', '.join(sorted(unknown))}")
     values = {k: v for k, v in _DEFAULT_DICTS.items() if k not in kw}
     values.update(kw)
-    for key in ("recontact_by_motif", "provider_recontact", "weak_items"):
+    for key in _DEFAULT_DICTS:
         v = values.get(key)
         if v is False:
             values[key] = None
@@ -1245,6 +1278,12 @@ def generate(
     surveys = _surveys(rng, contacts, truth, b, eff, cal)
     evaluations = _evaluations(rng, contacts, b, eff, cal)
     period = _period_inputs(rng, contacts, b, eff, cal)
+    if eff.late_recontact:
+        plant_late_recontact(np.random.default_rng([seed, 1]), contacts, surveys, eff)
+    if eff.slow_new_hire:
+        plant_slow_new_hire(contacts, eff)
+    if eff.relationship_gap:
+        plant_relationship_gap(np.random.default_rng([seed, 3]), surveys, eff)
     return {
         "contacts": contacts,
         "surveys": surveys,

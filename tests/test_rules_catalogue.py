@@ -12,6 +12,7 @@ import pytest
 
 from kpis.rules import RULES, RULES_BY_ID, cli_findings, findings_json, run_rules, split_params
 from sample_data.generator import NULL_EFFECTS, generate
+from tests.test_rules_seeds import SEED_CASES
 
 SEED = 11
 N = 6000
@@ -173,6 +174,7 @@ CASES = [
     ),
     ("fcr_declared_vs_survey", lambda: gen(fcr_overclaim=0.7), lambda: gen(), {}, {}, {}),
     ("scores_opposite_fcr", lambda: fcr_up_scores_down(gen()), lambda: gen(), {}, {}, {}),
+    *SEED_CASES,  # the seed-reading rules: small planted tables built in test_rules_seeds.py
 ]
 
 

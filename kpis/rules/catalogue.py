@@ -5,6 +5,7 @@ own; each names its check function, kept in a ``checks_*`` module."""
 from __future__ import annotations
 
 from kpis.registry import Param
+from kpis.rules.catalogue_seeds import SEED_RULES
 from kpis.rules.checks_handling import (
     check_avoidable_high,
     check_dmt_long,
@@ -671,4 +672,5 @@ RULES: list[Rule] = [
         check_scores_opposite_fcr,
     ),
 ]
+RULES += SEED_RULES
 RULES_BY_ID = {r.id: r for r in RULES}

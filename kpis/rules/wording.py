@@ -93,3 +93,13 @@ def insufficient_finding(rule: Rule, err: Undecidable) -> Finding:
             "why_en": err.needs_en,
         },
     )
+
+
+def field_label(name: str, lang: str = "fr") -> str:
+    """A canonical field's label in lower case ("équipe", "prestataire"), else the name."""
+    from kpis.schema import TABLES
+
+    for tdef in TABLES.values():
+        if name in tdef.names:
+            return tdef.get(name).label(lang).lower()
+    return name
