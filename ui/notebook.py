@@ -113,6 +113,8 @@ def run_settings(ctx: Ctx) -> dict:
     return {
         "params": _engine_params(ctx.params, ctx.data),
         "targets": dict(ctx.targets),
+        "target_sources": dict(ctx.target_sources),
+        "rules": dict(ctx.rules),
         "lang": ctx.lang,
     }
 

@@ -50,6 +50,8 @@ def settings(ctx: Ctx, extra_filters: Mapping | None = None) -> dict:
     return {
         "params": _engine_params(ctx.params, ctx.data),
         "targets": dict(ctx.targets),
+        "target_sources": dict(ctx.target_sources),
+        "rules": dict(ctx.rules),
         "lang": ctx.lang,
         "filters": view_filters(ctx, extra_filters),
     }

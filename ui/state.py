@@ -22,7 +22,12 @@ from kpis.filters import FilteredRows, filter_rows
 from kpis.io.pipeline import ImportResult, apply_mapping, combine, prepare_events
 from kpis.io.pseudonym import new_key
 from kpis.io.readers import RawTable, read_any
-from kpis.io.sample import sample_engine_params, sample_imports, sample_period_inputs
+from kpis.io.sample import (
+    sample_engine_params,
+    sample_imports,
+    sample_period_inputs,
+    sample_settings,
+)
 from kpis.schema import TABLES
 from ui import filters_banner
 from ui.errors import md_escape
@@ -72,6 +77,8 @@ class Ctx:
     date_range: tuple[dt.date, dt.date] | None
     params: dict  # the user's overrides; ``param()`` falls back to the KPI defaults
     targets: dict
+    target_sources: dict = field(default_factory=dict)  # {kpi: "where the target comes from"}
+    rules: dict = field(default_factory=dict)  # rule settings (the sample's training date…)
 
     def param(self, name: str, default=None):
         return self.params.get(name, default_params().get(name, default))
@@ -216,6 +223,17 @@ def session_key() -> bytes:
     if "pseudo_key" not in st.session_state:
         st.session_state["pseudo_key"] = new_key()
     return st.session_state["pseudo_key"]
+
+
+def sample_rule_settings(data: Dataset) -> tuple[dict, dict, dict]:
+    """The sample's preset targets, their sources (the fictitious centre's contract) and rule
+    settings (confirmed opening hours, the training date of rule 13) from
+    ``sample_data/settings.json``; empty for the user's data."""
+    if data.kind != "sample":
+        return {}, {}, {}
+    preset = sample_settings()
+    rules = {k: v for k, v in preset.items() if k not in ("targets", "target_sources")}
+    return dict(preset.get("targets") or {}), dict(preset.get("target_sources") or {}), rules
 
 
 def sample_params(data: Dataset) -> dict:
@@ -465,11 +483,15 @@ def setup(page: str) -> Ctx:
             filters[fld] = list(chosen)
     sb.button(t("reset_filters", lang), on_click=_clear_filters)
     filters_banner.show(page, filters, date_range, lang)
+    preset_targets, preset_sources, preset_rules = sample_rule_settings(data)
     return Ctx(
         lang=lang,
         data=data,
         filters=filters,
         date_range=date_range,
         params={**sample_params(data), **ss["params"]},
-        targets={**default_targets(), **ss["targets"]},
+        targets={**default_targets(), **preset_targets, **ss["targets"]},
+        # a target the user set is theirs, not the preset's source
+        target_sources={k: v for k, v in preset_sources.items() if k not in ss["targets"]},
+        rules=preset_rules,
     )

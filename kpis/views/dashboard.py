@@ -220,6 +220,12 @@ def _periods(res: ViewResult, tables, table, tg, settings, grain: str, lang: str
     if len(changes):
         res.extra_tables[extra_name(CHANGES, lang)] = changes
     alerts = []
+    filtered = any(v not in (None, "", [], ()) for v in (settings.get("filters") or {}).values())
+    whole = (
+        t2("données filtrées", "filtered data", lang)
+        if filtered
+        else t2("toute la période", "whole period", lang)
+    )
     by_kpi = changes.set_index("kpi") if len(changes) else pd.DataFrame()
     for r in table.itertuples():
         reasons = []
@@ -238,9 +244,7 @@ def _periods(res: ViewResult, tables, table, tg, settings, grain: str, lang: str
                 "indicateur": r.indicateur,
                 "reason": " ; ".join(reasons) if lang == "fr" else "; ".join(reasons),
                 # a move speaks of the current period; a gap to the target of the card's value
-                "period": ch["current_period"]
-                if moved
-                else t2("données filtrées", "filtered data", lang),
+                "period": ch["current_period"] if moved else whole,
                 "value": ch["current_value"] if moved else r.value,
                 "unit": r.unit,
                 "population": ch["population"] if moved else r.population,

@@ -58,6 +58,8 @@ def run_findings(
     rule_settings = dict(settings.get("rules") or {})
     if settings.get("targets"):
         rule_settings["targets"] = dict(settings["targets"])
+    if settings.get("target_sources"):
+        rule_settings["target_sources"] = dict(settings["target_sources"])
     found = rule_engine.run_rules(
         tables, dict(params or {}), rule_settings, rules=list(rules) if rules else None,
         filters=filters,
