@@ -78,6 +78,12 @@ CASES = {
         [],
         False,
     ),
+    "lone_cr_in_quoted_value": (  # Arrow would keep the CR: the bytes path makes it a space
+        (HEAD + 'C1;02/01/2026 09:15:00;chat;"a\rb"\nC2;02/01/2026 10:00:00;email;c\n').encode(),
+        [("C1", "a b"), ("C2", "c")],
+        [],
+        False,
+    ),
 }
 
 
