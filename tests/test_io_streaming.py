@@ -176,3 +176,14 @@ def test_scan_finds_quotes_and_lone_cr_across_blocks(tmp_path, monkeypatch):
     assert readers._scan(lone) == (False, True)
     quoted = _write(tmp_path, "quoted", b'abcdefgh"\n')
     assert readers._scan(quoted) == (True, False)
+
+
+def test_file_name_not_utf8_still_read(tmp_path):
+    """A name the file system gives as non-UTF-8 bytes (Arrow cannot open it): the bytes path."""
+    import os
+
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.csv"))
+    path.write_bytes(b"Id;Canal\nC1;chat\n")
+    raw = read_any(path)
+    assert raw.frame.to_dict("list") == {"_row": [2], "Id": ["C1"], "Canal": ["chat"]}
+    assert raw.file == "caf\ufffd.csv"

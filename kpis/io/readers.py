@@ -518,7 +518,11 @@ def _read_csv_file(path: Path, head: bytes, size: int, filename: str, encoding, 
         return None
     bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     try:
-        with pa.OSFile(str(path)) as source:
+        source = pa.OSFile(str(path))
+    except (UnicodeError, OSError, pa.ArrowException):  # a name Arrow cannot open: bytes path
+        return None
+    try:
+        with source:
             source.seek(bom)
             frame = _arrow_parse(source, size - bom, head[bom:], quoted, encoding, sep, header)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
