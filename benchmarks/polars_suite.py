@@ -32,19 +32,17 @@ def read_french_csv(path: Path, headers: dict, bools: set, dates: tuple, fmt: st
 
 def flags(c: pl.DataFrame):
     """``eligible`` (7 days of hindsight) and ``followed`` (same customer and motif again within
-    7 days); returns (frame, last timestamp)."""
+    7 days): one sort by (customer, motif, time, row), then the next row of the same pair.
+    Returns (frame, last timestamp)."""
     c = c.with_row_index("_row", offset=2)
     last = c["started_at"].max()
-    nxt = (
-        pl.col("started_at")
-        .shift(-1)
-        .over(["customer_id", "motif"], order_by=["started_at", "_row"])
-    )
-    st, cust = pl.col("started_at"), pl.col("customer_id")
+    c = c.sort(["customer_id", "motif", "started_at", "_row"], nulls_last=True)
+    st, cust, motif = pl.col("started_at"), pl.col("customer_id"), pl.col("motif")
+    same = (cust == cust.shift(-1)) & (motif == motif.shift(-1))
     c = c.with_columns(
         eligible=cust.is_not_null() & st.is_not_null() & (st + WEEK <= last),
         followed=(
-            cust.is_not_null() & pl.col("motif").is_not_null() & (nxt - st <= WEEK)
+            cust.is_not_null() & motif.is_not_null() & same & (st.shift(-1) - st <= WEEK)
         ).fill_null(False),
     )
     return c, last
