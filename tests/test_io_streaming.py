@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import kpis.io.csv_file as csv_file
 import kpis.io.readers as readers
 from kpis.io.mapping import load_mapping
 from kpis.io.pipeline import import_file
@@ -169,13 +170,13 @@ def test_large_file_categories_same_by_path_and_bytes(tmp_path, monkeypatch):
 def test_scan_finds_quotes_and_lone_cr_across_blocks(tmp_path, monkeypatch):
     """The block scan sees a quote in a later block, and a CR at a block's end followed by LF
     in the next one is a line end, not a lone CR."""
-    monkeypatch.setattr(readers, "SCAN_BLOCK", 4)
+    monkeypatch.setattr(csv_file, "SCAN_BLOCK", 4)
     crlf = _write(tmp_path, "crlf", b"abc\r\ndefghij\r\n")  # first CR is byte 4 of 4
-    assert readers._scan(crlf) == (False, False)
+    assert csv_file._scan(crlf) == (False, False)
     lone = _write(tmp_path, "lone", b"abc\rxdefg\n")
-    assert readers._scan(lone) == (False, True)
+    assert csv_file._scan(lone) == (False, True)
     quoted = _write(tmp_path, "quoted", b'abcdefgh"\n')
-    assert readers._scan(quoted) == (True, False)
+    assert csv_file._scan(quoted) == (True, False)
 
 
 def test_file_name_not_utf8_still_read(tmp_path):
