@@ -162,3 +162,27 @@ def suite(c: pl.DataFrame, s: pl.DataFrame, last, grouping: dict) -> int:
         s = s.join(c.select("contact_id", "niveau"), on="contact_id", how="left")
     n += len(_grouped(s, grouping, "answered_at", SURVEY_AGGS))
     return n
+
+
+def check(c: pl.DataFrame, last, pilote) -> dict:
+    """A few overall figures from Polars beside Pilote's (``compute`` output): same numerators
+    and denominators, as ``benchmarks.run.duckdb_check`` does for DuckDB."""
+    row = c.select(contact_aggs(last)).row(0, named=True)
+    got = pilote.set_index("kpi")
+    pairs = {
+        "answer_rate": ("handled", "offered"),
+        "service_level": ("sl_num", "offered"),
+        "recontact_rate_contacts": ("rc_num", "rc_den"),
+        "recontact_rate": ("rcc_num", "rcc_den"),
+        "fcr_measured": ("fcrm_num", "fcrm_den"),
+        "sla_compliance": ("sla_num", "sla_den"),
+        "agent_days": ("agent_days", None),
+    }
+    out = {}
+    for kpi, (num, den) in pairs.items():
+        p = got.loc[kpi]
+        same = int(p["numerator"]) == int(row[num]) and (
+            den is None or int(p["denominator"]) == int(row[den])
+        )
+        out[kpi] = bool(same)
+    return out
