@@ -1,25 +1,36 @@
-"""End to end: French CSV exports → every KPI, Pilote beside DuckDB.
+"""End to end: French CSV exports → every KPI, Pilote beside Polars and DuckDB.
 
-    .venv/bin/python -m benchmarks.end_to_end [--sizes 1000000,5000000] [--repeat 2]
+    .venv/bin/python -m benchmarks.end_to_end [--sizes 1000000,5000000] [--repeat 3]
 
-The files: the synthetic contacts (every field the suite reads) and their survey answers written
-as a French export — ';', decimal comma, 'dd/mm/yyyy HH:MM:SS', 'oui'/'non', French headers.
+The files: the synthetic contacts (every field the suite reads, 20 columns, high-cardinality
+agent and customer columns) and their survey answers written as a French export — ';', decimal
+comma, 'dd/mm/yyyy HH:MM:SS', 'oui'/'non', French headers.
 
 - Pilote: ``import_file`` on both files (detection, parsing, validation of every row with
   reasons, duplicate ids, channel labels, keyed-hash pseudonymisation of customer ids), then the
   full suite: every registered KPI overall, by canal × motif × niveau and by month (recontact
   flags computed once inside).
+- Polars (``benchmarks.polars_suite``): ``pl.read_csv`` with the French options, then the same
+  suite as expressions (recontact flags by a window, one aggregation per grouping).
 - DuckDB: ``read_csv`` of both files into native tables (typed columns, 'oui'/'non' to booleans,
   customer ids hashed to integers as Pilote's pseudonyms are),
   then the same suite in SQL as ``benchmarks.run`` (recontact flags materialised once, then one
   aggregate query per grouping for contacts, one for the motif shares, one for surveys).
 
-Reported: best of ``--repeat`` for each side, the split import / suite, and the ratio. Each size
-runs in its own subprocess. DuckDB is a benchmark-only dependency.
+Each run is a fresh process under ``/usr/bin/time -v`` (whole process = wall time of that
+process, imports included; peak RSS = its maximum resident set size); the engines alternate
+within each of ``--repeat`` rounds (the order rotates), and the table reports medians and the
+ratios of the medians from the same run. Polars and DuckDB use 2 threads. Polars and DuckDB are
+benchmark-only dependencies (the ``bench`` extra).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -87,6 +98,9 @@ def write_files(n: int, folder: Path) -> tuple[Path, Path]:
     from benchmarks import synthetic
 
     contacts = synthetic.contacts(n)
+    n_agents = max(20, n // 100)  # high-cardinality: 10,000 agents per million contacts
+    agents = np.random.default_rng(2).integers(0, n_agents, n)
+    contacts["agent_id"] = pd.Categorical.from_codes(agents, [f"A{i:06d}" for i in range(n_agents)])
     surveys = synthetic.surveys(contacts)
     c_path, s_path = folder / f"contacts_{n}.csv", folder / f"enquetes_{n}.csv"
     french_csv(contacts, CONTACT_HEADERS, c_path)
@@ -150,61 +164,130 @@ def duckdb_run(con, c_path: Path, s_path: Path) -> tuple[float, float]:
     return t1 - t0, t2 - t1
 
 
-def run_size(n: int, repeat: int) -> dict:
-    import duckdb
+def polars_run(c_path: Path, s_path: Path) -> tuple[float, float, int]:
+    from benchmarks import polars_suite as ps
+    from benchmarks.run import GROUPINGS
 
-    from benchmarks.run import duckdb_check, duckdb_check_ids
-    from kpis.engine import compute
-    from kpis.io.mapping import load_mapping
+    t0 = time.perf_counter()
+    c = ps.read_french_csv(
+        c_path, CONTACT_HEADERS, BOOLS, ("started_at", "resolved_at"), DATE_FORMAT
+    )
+    s = ps.read_french_csv(s_path, SURVEY_HEADERS, BOOLS, ("answered_at",), DATE_FORMAT)
+    t1 = time.perf_counter()
+    c, last = ps.flags(c)
+    for g in GROUPINGS.values():
+        ps.suite(c, s, last, g)
+    t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, len(c)
 
-    c_map = load_mapping(mapping_yaml("contacts", CONTACT_HEADERS, ("started_at", "resolved_at")))
-    s_map = load_mapping(mapping_yaml("surveys", SURVEY_HEADERS, ("answered_at",)))
-    with tempfile.TemporaryDirectory() as tmp:
-        c_path, s_path = write_files(n, Path(tmp))
-        pil = []
-        for _ in range(repeat):
-            imp, suite, (used, tables) = pilote_run(c_path, s_path, c_map, s_map)
-            pil.append((imp + suite, imp, suite))
-        assert used["contacts"] == n, used
+
+def one_engine(engine: str, c_path: Path, s_path: Path) -> dict:
+    """Inside a fresh process: import and suite of one engine (seconds, rows read)."""
+    if engine == "pilote":
+        from kpis.io.mapping import load_mapping
+
+        c_map = load_mapping(
+            mapping_yaml("contacts", CONTACT_HEADERS, ("started_at", "resolved_at"))
+        )
+        s_map = load_mapping(mapping_yaml("surveys", SURVEY_HEADERS, ("answered_at",)))
+        imp, suite, (used, _tables) = pilote_run(c_path, s_path, c_map, s_map)
+        rows = used["contacts"]
+    elif engine == "polars":
+        imp, suite, rows = polars_run(c_path, s_path)
+    else:
+        import duckdb
+
         con = duckdb.connect()
         con.execute("SET threads TO 2")
-        duck = []
-        for _ in range(repeat):
-            imp, suite = duckdb_run(con, c_path, s_path)
-            duck.append((imp + suite, imp, suite))
-        check = duckdb_check(con, compute(tables, list(duckdb_check_ids())))
+        imp, suite = duckdb_run(con, c_path, s_path)
+        rows = con.execute("SELECT count(*) FROM contacts_df").fetchone()[0]
+    return {"import": imp, "suite": suite, "rows": rows}
+
+
+ENGINES = ("pilote", "polars", "duckdb")
+
+
+def available_engines() -> tuple[str, ...]:
+    """Pilote and whichever of Polars and DuckDB is installed (the ``bench`` extra)."""
+    import importlib.util
+
+    return tuple(e for e in ENGINES if e == "pilote" or importlib.util.find_spec(e))
+
+
+_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
+
+
+def timed_process(engine: str, c_path: Path, s_path: Path) -> dict:
+    """One fresh process under ``/usr/bin/time -v``: its import/suite split, wall time, peak RSS."""
+    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "benchmarks.end_to_end"]
+    cmd += ["--engine", engine, str(c_path), str(s_path)]
+    env = {**os.environ, "POLARS_MAX_THREADS": "2"}
+    t = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
+    wall = time.perf_counter() - t
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res["process"] = wall
+    res["rss_mb"] = int(_RSS.search(out.stderr).group(1)) / 1024
+    return res
+
+
+def run_size(n: int, repeat: int) -> dict:
+    engines = available_engines()
+    k = len(engines)
+    with tempfile.TemporaryDirectory() as tmp:
+        c_path, s_path = write_files(n, Path(tmp))
+        runs: dict[str, list[dict]] = {e: [] for e in engines}
+        for r in range(repeat):
+            order = engines[r % k :] + engines[: r % k]  # alternate who goes first
+            for engine in order:
+                res = timed_process(engine, c_path, s_path)
+                assert res["rows"] == n, (engine, res)
+                runs[engine].append(res)
         sizes = round((c_path.stat().st_size + s_path.stat().st_size) / 1e6, 1)
-    p, d = min(pil), min(duck)
-    return {
-        "n": n,
-        "csv_mb": sizes,
-        "pilote_s": {"total": round(p[0], 2), "import": round(p[1], 2), "suite": round(p[2], 2)},
-        "duckdb_s": {"total": round(d[0], 2), "import": round(d[1], 2), "suite": round(d[2], 2)},
-        "ratio": round(p[0] / d[0], 2),
-        "same_figures_as_duckdb": check,
+    med = {
+        e: {
+            k: round(statistics.median(x[k] for x in rs), 2)
+            for k in ("import", "suite", "process", "rss_mb")
+        }
+        for e, rs in runs.items()
     }
+    others = [e for e in engines if e != "pilote"]
+    ratios = {}
+    for key in ("import", "suite", "process", "rss_mb"):
+        ratios[key] = {f"vs_{e}": round(med["pilote"][key] / med[e][key], 2) for e in others}
+        if others:
+            best = min(med[e][key] for e in others)
+            ratios[key]["vs_faster"] = round(med["pilote"][key] / best, 2)
+    return {"n": n, "csv_mb": sizes, "rounds": repeat, "median": med, "ratio": ratios}
 
 
 def main(argv=None) -> int:
-    rows = results_per_size(
-        argv, __doc__, "benchmarks.end_to_end", run_size, "100000,1000000,5000000", 2
-    )
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--engine"]:  # one fresh measured process
+        print(json.dumps(one_engine(argv[1], Path(argv[2]), Path(argv[3]))))
+        return 0
+    rows = results_per_size(argv, __doc__, "benchmarks.end_to_end", run_size, "1000000", 3)
     if rows is None:
         return 0
     print(
-        "| contacts | CSV MB | Pilote import s | Pilote suite s | Pilote total s "
-        "| DuckDB import s | DuckDB suite s | DuckDB total s | ratio |"
+        "| contacts | engine | import s | suite s | whole process s | peak RSS MB |\n"
+        "|---:|---|---:|---:|---:|---:|"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        p, d = r["pilote_s"], r["duckdb_s"]
-        print(
-            f"| {r['n']:,} | {r['csv_mb']} | {p['import']} | {p['suite']} | {p['total']} | "
-            f"{d['import']} | {d['suite']} | {d['total']} | {r['ratio']} |"
-        )
+        for e, m in r["median"].items():
+            print(
+                f"| {r['n']:,} | {e} | {m['import']} | {m['suite']} | {m['process']} "
+                f"| {m['rss_mb']:.0f} |"
+            )
+    print("\n| contacts | Pilote ÷ | import | suite | whole process | peak RSS |")
+    print("|---:|---|---:|---:|---:|---:|")
     for r in rows:
-        same = r["same_figures_as_duckdb"]
-        print(f"{r['n']:,}: same figures as DuckDB: {all(same.values())} {same}")
+        q = r["ratio"]
+        for other in q["import"]:
+            print(
+                f"| {r['n']:,} | {other[3:]} | {q['import'][other]} | {q['suite'][other]} "
+                f"| {q['process'][other]} | {q['rss_mb'][other]} |"
+            )
     return 0
 
 

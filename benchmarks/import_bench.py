@@ -1,12 +1,13 @@
 """Import benchmark: a French CSV export and a Parquet file through Pilote's pipeline, beside
-DuckDB reading the same files.
+Polars and DuckDB reading the same files (each when installed: the ``bench`` extra).
 
     .venv/bin/python -m benchmarks.import_bench --sizes 100000,1000000,5000000
 
 Pilote's import does more than parse: it detects encoding/separator/date order, validates every
 row (reasons, duplicates, scales), normalises channel labels and pseudonymises customer ids.
-DuckDB's side only parses the file into a table (typed columns), so the ratio is an upper bound
-of what a bare parser costs against the full pipeline.
+Polars' and DuckDB's sides only parse the file into a table (typed columns: decimal comma, the
+date format, 'oui'/'non' to booleans), so the ratio is an upper bound of what a bare parser
+costs against the full pipeline.
 """
 
 from __future__ import annotations
@@ -77,39 +78,56 @@ def best(fn, repeat: int) -> float:
     return min(times)
 
 
+def polars_csv(csv_path: Path):
+    """Polars' idiomatic read of the French export: typed dates and booleans."""
+    import polars as pl
+
+    df = pl.read_csv(csv_path, separator=";", decimal_comma=True)
+    date = HEADERS["started_at"]
+    bools = [HEADERS[k] for k in ("answered", "transferred", "resolved_first_contact")]
+    return df.with_columns(
+        pl.col(date).str.to_datetime("%d/%m/%Y %H:%M:%S"), *[pl.col(b) == "oui" for b in bools]
+    )
+
+
 def run_size(n: int, repeat: int) -> dict:
-    import duckdb
+    import importlib.util
 
     from kpis.io.mapping import load_mapping
     from kpis.io.pipeline import import_file
 
     mapping = load_mapping(MAPPING)
+    out: dict = {"n": n}
     with tempfile.TemporaryDirectory() as tmp:
         csv_path, pq_path = write_files(n, Path(tmp))
         res = import_file(csv_path, mapping=mapping)
         assert res.report["rows_used"] == n, res.report["set_aside"]
-        pilote_csv = best(lambda: import_file(csv_path, mapping=mapping), repeat)
-        pilote_pq = best(lambda: import_file(pq_path, mapping=mapping), repeat)
-        con = duckdb.connect()
-        con.execute("SET threads TO 2")
-        sql_csv = (
-            f"CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv('{csv_path}', delim=';', "
-            "decimal_separator=',', header=true, timestampformat='%d/%m/%Y %H:%M:%S')"
-        )
-        sql_pq = f"CREATE OR REPLACE TABLE p AS SELECT * FROM read_parquet('{pq_path}')"
-        duck_csv = best(lambda: con.execute(sql_csv), repeat)
-        duck_pq = best(lambda: con.execute(sql_pq), repeat)
-        size_mb = csv_path.stat().st_size / 1e6
-    return {
-        "n": n,
-        "csv_mb": round(size_mb, 1),
-        "pilote_csv_s": round(pilote_csv, 2),
-        "duckdb_csv_s": round(duck_csv, 2),
-        "ratio_csv": round(pilote_csv / duck_csv, 2),
-        "pilote_parquet_s": round(pilote_pq, 2),
-        "duckdb_parquet_s": round(duck_pq, 2),
-        "ratio_parquet": round(pilote_pq / duck_pq, 2),
-    }
+        out["csv_mb"] = round(csv_path.stat().st_size / 1e6, 1)
+        out["pilote_csv_s"] = best(lambda: import_file(csv_path, mapping=mapping), repeat)
+        out["pilote_parquet_s"] = best(lambda: import_file(pq_path, mapping=mapping), repeat)
+        if importlib.util.find_spec("polars"):
+            import polars as pl
+
+            out["polars_csv_s"] = best(lambda: polars_csv(csv_path), repeat)
+            out["polars_parquet_s"] = best(lambda: pl.read_parquet(pq_path), repeat)
+        if importlib.util.find_spec("duckdb"):
+            import duckdb
+
+            con = duckdb.connect()
+            con.execute("SET threads TO 2")
+            sql_csv = (
+                f"CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv('{csv_path}', delim=';', "
+                "decimal_separator=',', header=true, timestampformat='%d/%m/%Y %H:%M:%S')"
+            )
+            sql_pq = f"CREATE OR REPLACE TABLE p AS SELECT * FROM read_parquet('{pq_path}')"
+            out["duckdb_csv_s"] = best(lambda: con.execute(sql_csv), repeat)
+            out["duckdb_parquet_s"] = best(lambda: con.execute(sql_pq), repeat)
+    for kind in ("csv", "parquet"):
+        for other in ("polars", "duckdb"):
+            if f"{other}_{kind}_s" in out:
+                ratio = out[f"pilote_{kind}_s"] / out[f"{other}_{kind}_s"]
+                out[f"ratio_{kind}_vs_{other}"] = round(ratio, 2)
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in out.items()}
 
 
 def main(argv=None) -> int:
@@ -118,17 +136,15 @@ def main(argv=None) -> int:
     )
     if rows is None:
         return 0
-    print(
-        "| contacts | CSV MB | Pilote CSV s | DuckDB CSV s | ratio | Pilote Parquet s "
-        "| DuckDB Parquet s | ratio |"
-    )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    cols = ["n", "csv_mb"] + [
+        f"{e}_{k}_s" for k in ("csv", "parquet") for e in ("pilote", "polars", "duckdb")
+    ]
+    cols += [f"ratio_{k}_vs_{e}" for k in ("csv", "parquet") for e in ("polars", "duckdb")]
+    cols = [c for c in cols if any(c in r for r in rows)]
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---:|" * len(cols))
     for r in rows:
-        print(
-            f"| {r['n']:,} | {r['csv_mb']} | {r['pilote_csv_s']} | {r['duckdb_csv_s']} | "
-            f"{r['ratio_csv']} | {r['pilote_parquet_s']} | {r['duckdb_parquet_s']} | "
-            f"{r['ratio_parquet']} |"
-        )
+        print("| " + " | ".join(str(r.get(c, "")) for c in cols) + " |")
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -155,7 +156,7 @@ CATEGORY_MIN_BYTES = 8 << 20
 CATEGORY_MAX_SHARE = 0.05  # distinct values ÷ rows in the first megabyte
 
 
-def _arrow_options(body: bytes, encoding: str, sep: str, header: list[str], types: dict, bad):
+def _arrow_options(quoted: bool, encoding: str, sep: str, header: list[str], types: dict, bad):
     read = pacsv.ReadOptions(
         encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
         column_names=header,
@@ -168,7 +169,7 @@ def _arrow_options(body: bytes, encoding: str, sep: str, header: list[str], type
         double_quote=True,
         # a line break can only sit inside a value when the file quotes something; without a
         # quote anywhere, Arrow may split the file into blocks at any line end (faster)
-        newlines_in_values=b'"' in body,
+        newlines_in_values=quoted,
         ignore_empty_lines=True,
         invalid_row_handler=lambda row: (bad.append(row.number), "skip")[1],
     )
@@ -181,21 +182,23 @@ def _arrow_options(body: bytes, encoding: str, sep: str, header: list[str], type
     return read, parse, conv
 
 
-def _few_valued(body: bytes, encoding: str, sep: str, header: list[str]) -> list[str]:
+def _few_valued(size: int, head, encoding: str, sep: str, header: list[str]) -> list[str]:
     """Columns whose first megabyte repeats a few values (read as categories: less memory, and
-    each value is parsed once later). Only for large files; [] when the sample is unclear."""
-    if len(body) < CATEGORY_MIN_BYTES:
+    each value is parsed once later). ``size`` is the body's size in bytes, ``head`` its first
+    bytes (at least a megabyte when there are). Only for large files; [] when unclear."""
+    if size < CATEGORY_MIN_BYTES:
         return []
-    cut = body.rfind(b"\n", 0, SAMPLE_BYTES)
+    head = bytes(head[:SAMPLE_BYTES])
+    cut = head.rfind(b"\n", 0, SAMPLE_BYTES)
     if cut <= 0:
         return []
-    sample = body[: cut + 1]
+    sample = head[: cut + 1]
     bad: list = []
     types = {h: pa.large_string() for h in header}
     try:
-        read, parse, conv = _arrow_options(sample, encoding, sep, header, types, bad)
+        read, parse, conv = _arrow_options(b'"' in sample, encoding, sep, header, types, bad)
         table = pacsv.read_csv(
-            io.BytesIO(sample), read_options=read, parse_options=parse, convert_options=conv
+            pa.BufferReader(sample), read_options=read, parse_options=parse, convert_options=conv
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
         return []
@@ -206,27 +209,55 @@ def _few_valued(body: bytes, encoding: str, sep: str, header: list[str]) -> list
 
 
 def _read_csv_arrow(data: bytes, encoding: str, sep: str, header: list[str]):
-    """Fast path. Returns None when some record does not fit the header (slow path then).
+    """Fast path over bytes in memory (read without a copy). None when some record does not
+    fit the header (slow path then)."""
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    body = pa.py_buffer(data)
+    if bom:
+        body = body.slice(bom)
+    return _arrow_parse(
+        pa.BufferReader(body),
+        len(data) - bom,
+        memoryview(data)[bom:],
+        b'"' in data,
+        encoding,
+        sep,
+        header,
+    )
+
+
+def _arrow_parse(source, size: int, head, quoted: bool, encoding: str, sep: str, header):
+    """Parse ``source`` (a buffer reader or a file path) with Arrow's multi-threaded reader.
 
     Text columns come as pandas ``str`` (Arrow ``large_string``: no copy); in a large file, the
-    columns that repeat a few values come as categories of ``str``."""
+    columns that repeat a few values come as categories of ``str``. ``quoted`` says whether the
+    whole body holds a quote. None when some record does not fit the header."""
     bad: list = []
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    few = set(_few_valued(body, encoding, sep, header))
+    few = set(_few_valued(size, head, encoding, sep, header))
     types = {
         h: pa.dictionary(pa.int32(), pa.large_string()) if h in few else pa.large_string()
         for h in header
     }
-    read, parse, conv = _arrow_options(body, encoding, sep, header, types, bad)
-    table = pacsv.read_csv(
-        io.BytesIO(body), read_options=read, parse_options=parse, convert_options=conv
-    )
-    if bad or (b'"' in body and _arrow_swallowed(table, sep, len(header))):
+    read, parse, conv = _arrow_options(quoted, encoding, sep, header, types, bad)
+    table = pacsv.read_csv(source, read_options=read, parse_options=parse, convert_options=conv)
+    if bad or (quoted and _arrow_swallowed(table, sep, len(header))):
         return None
     if few:
         table = table.unify_dictionaries()
-    frame = table.to_pandas()
-    frame.insert(0, "_row", pd.RangeIndex(2, len(frame) + 2))
+    return _to_frame(table)
+
+
+def _to_frame(table: pa.Table) -> pd.DataFrame:
+    """The Arrow table as a pandas frame, column by column: each Arrow column is let go once
+    converted (text columns are wrapped without a copy)."""
+    n = table.num_rows
+    cols = {}
+    while table.num_columns:
+        name = table.column_names[0]
+        cols[name] = table.select([0]).to_pandas()[name]
+        table = table.remove_column(0)
+    frame = pd.DataFrame(cols, copy=False)
+    frame.insert(0, "_row", pd.RangeIndex(2, n + 2))
     return frame
 
 
@@ -353,8 +384,14 @@ def _utf16_encoding(data: bytes) -> str | None:
 
 
 def read_csv(
-    data: bytes, filename: str, encoding: str | None = None, sep: str | None = None
+    data: bytes,
+    filename: str,
+    encoding: str | None = None,
+    sep: str | None = None,
+    *,
+    arrow: bool = True,
 ) -> RawTable:
+    """Read CSV/TXT bytes. ``arrow=False`` skips the fast path (already tried on the file)."""
     wide = _utf16_encoding(data) if encoding is None else None
     if wide:  # UTF-16 text (Excel's "Unicode text"): read as UTF-8 from here on
         try:
@@ -379,8 +416,27 @@ def read_csv(
     encoding = encoding or detect_encoding(data)
     if not encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
         data = _bare_cr_to_space(data)
+    head_text, sep, header, info = _layout(data, encoding, sep, filename)
+    frame = None
+    if arrow and sep not in SPLITTERS and not head_text.startswith(("\n", "\r")):
+        try:
+            frame = _read_csv_arrow(data, encoding, sep, header)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+            frame = None
+    bad: list[BadRow] = []
+    if frame is None:
+        text = _decode_all(data, encoding, filename)
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        text = text.lstrip("\r\n")
+        frame, bad = _read_csv_python(text, sep, header)
+    return _checked(RawTable(frame, filename, info, bad), header)
+
+
+def _layout(data, encoding: str, sep: str | None, filename: str):
+    """(head text, separator, header, format info) from the first megabyte."""
     try:
-        head_text = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
+        head_text = bytes(data[:SAMPLE_BYTES]).decode(encoding, errors="replace")
     except LookupError as exc:
         raise ImportFailed(
             f"encodage inconnu « {encoding} ».", f"unknown encoding '{encoding}'.", file=filename
@@ -404,26 +460,17 @@ def read_csv(
         "separator": sep,
         "separator_name": SEP_NAMES.get(sep, "espaces"),
     }
-    frame = None
-    if sep not in SPLITTERS and not head_text.startswith(("\n", "\r")):
-        try:
-            frame = _read_csv_arrow(data, encoding, sep, header)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
-            frame = None
-    bad: list[BadRow] = []
-    if frame is None:
-        text = _decode_all(data, encoding, filename)
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        text = text.lstrip("\r\n")
-        frame, bad = _read_csv_python(text, sep, header)
-    if len(header) == 1 and len(frame) == 0 and not bad:
+    return head_text, sep, header, info
+
+
+def _checked(table: RawTable, header: list[str]) -> RawTable:
+    if len(header) == 1 and len(table.frame) == 0 and not table.bad_rows:
         raise ImportFailed(
             "le fichier ne contient qu'un en-tête, sans données.",
             "the file holds a header and no data.",
-            file=filename,
+            file=table.file,
         )
-    return RawTable(frame, filename, info, bad)
+    return table
 
 
 _BARE_CR = re.compile(rb"\r(?!\n)")
@@ -468,7 +515,9 @@ def printable_name(name: str) -> str:
 def read_any(
     source, filename: str | None = None, *, sheet=None, encoding=None, sep=None
 ) -> RawTable:
-    """Read a path or bytes; the kind is detected from content and name."""
+    """Read a path or bytes; the kind is detected from content and name. A CSV on disk is
+    parsed from the file itself (never loaded whole) unless it needs the exact path."""
+    arrow = True
     if isinstance(source, (str, Path)):
         path = Path(source)
         filename = printable_name(filename or path.name)
@@ -478,19 +527,28 @@ def read_any(
                 "not a regular file (a folder, a pipe or a device).",
                 file=printable_name(str(source)),
             )
+        from kpis.io.csv_file import HEAD_BYTES, read_csv_file
+
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(HEAD_BYTES)
+                size = os.fstat(fh.fileno()).st_size
+        except OSError as exc:
+            raise _unreadable(exc, source) from exc
+        _check_not_empty(head, size, filename)
+        if detect_kind(head, filename) == "csv":
+            table = read_csv_file(path, head, size, filename, encoding, sep)
+            if table:
+                return table
+            arrow = table is None  # False: Arrow already tried and refused the file
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise ImportFailed(
-                f"fichier introuvable ou illisible ({exc.strerror}).",
-                f"file not found or unreadable ({exc.strerror}).",
-                file=printable_name(str(source)),
-            ) from exc
+            raise _unreadable(exc, source) from exc
     else:
-        data = bytes(source)
+        data = source if isinstance(source, bytes) else bytes(source)
         filename = printable_name(filename or "upload")
-    if not data or (len(data) < SAMPLE_BYTES and not data.strip()):
-        raise ImportFailed("le fichier est vide.", "the file is empty.", file=filename)
+    _check_not_empty(data, len(data), filename)
     kind = detect_kind(data, filename)
     if kind == "xls":
         raise ImportFailed(
@@ -508,4 +566,17 @@ def read_any(
         from kpis.io.sheets import read_parquet
 
         return read_parquet(data, filename)
-    return read_csv(data, filename, encoding, sep)
+    return read_csv(data, filename, encoding, sep, arrow=arrow)
+
+
+def _check_not_empty(head: bytes, size: int, filename: str) -> None:
+    if not size or (size < SAMPLE_BYTES and not head.strip()):
+        raise ImportFailed("le fichier est vide.", "the file is empty.", file=filename)
+
+
+def _unreadable(exc: OSError, source) -> ImportFailed:
+    return ImportFailed(
+        f"fichier introuvable ou illisible ({exc.strerror}).",
+        f"file not found or unreadable ({exc.strerror}).",
+        file=printable_name(str(source)),
+    )
