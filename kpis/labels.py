@@ -3,6 +3,8 @@
 ``field_label`` / ``table_label``: the schema's labels (``kpis.schema.TABLES``), plus the period
 inputs' fields. ``humanize(text, lang)``: every field id (``csat_score``, ``surveys.csat_score``)
 in a text becomes « its label ». ``needs_text``: a KPI's or view's needs as a sentence.
+``category_label(field, value, lang)``: a canonical category code (``telephone`` under ``canal``)
+in words (« Téléphone »); other values (motifs…) are the user's own words, shown as they are.
 ``detail_text(detail, lang)``: an engine detail (the English note of ``kpis.engine.compute``, e.g.
 "needs table surveys", "threshold 20 s; abandons counted") in ``lang``, fragment by fragment
 (``"; "``); a fragment no pattern knows keeps its words, its field ids humanized.
@@ -41,6 +43,25 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "fr" else pair[1]
 
 
+# canonical category codes (kpis.schema CANAL_VALUES / DIRECTION_VALUES) → (fr, en) words; the
+# data keep their codes (filters, engine, data exports), only what is shown changes
+CATEGORY_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "canal": {
+        "telephone": ("Téléphone", "Phone"),
+        "email": ("E-mail", "Email"),
+        "chat": ("Chat", "Chat"),
+        "reseaux_sociaux": ("Réseaux sociaux", "Social media"),
+        "courrier": ("Courrier", "Mail"),
+        "sms": ("SMS", "SMS"),
+        "fax": ("Fax", "Fax"),
+        "agence": ("Agence", "Branch"),
+        "web": ("Web", "Web"),
+        "orientation": ("Orientation", "Routing"),
+    },
+    "direction": {"entrant": ("Entrant", "Inbound"), "sortant": ("Sortant", "Outbound")},
+}
+
+
 def field_label(name: str, lang: str = "fr") -> str | None:
     """The label of a canonical or period-input field (None when unknown)."""
     from kpis.schema import TABLES
@@ -49,6 +70,18 @@ def field_label(name: str, lang: str = "fr") -> str | None:
         if name in tdef.names:
             return tdef.get(name).label(lang)
     return _pick(EXTRA_FIELDS[name], lang) if name in EXTRA_FIELDS else None
+
+
+def category_label(field: str, value, lang: str = "fr"):
+    """A category code in words: ``category_label("canal", "telephone", "fr")`` → "Téléphone"
+    ("Phone" in English); a value of another field, or not a known code, is returned as is."""
+    pair = CATEGORY_LABELS.get(field, {}).get(value) if isinstance(value, str) else None
+    return value if pair is None else _pick(pair, lang)
+
+
+def labelled_field(field: str) -> bool:
+    """Whether the values of ``field`` are codes that ``category_label`` puts in words."""
+    return field in CATEGORY_LABELS
 
 
 def table_label(name: str, lang: str = "fr") -> str:

@@ -23,6 +23,7 @@ from kpis.io.pipeline import ImportResult, apply_mapping, combine, prepare_event
 from kpis.io.pseudonym import new_key
 from kpis.io.readers import RawTable, read_any
 from kpis.io.sample import sample_engine_params, sample_imports, sample_period_inputs
+from kpis.labels import category_label
 from kpis.schema import TABLES
 from ui import filters_banner
 from ui.errors import md_escape
@@ -457,6 +458,7 @@ def setup(page: str) -> Ctx:
             field_label(fld, lang),
             opts,
             key=key,
+            format_func=lambda v, f=fld: category_label(f, v, lang),  # the code stays the value
             placeholder=t("all", lang),
             on_change=_keep,
             args=(key,),
