@@ -84,6 +84,43 @@ def labelled_field(field: str) -> bool:
     return field in CATEGORY_LABELS
 
 
+# opening hours: the parser (kpis.definitions.telephony) takes English or French day names
+DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAYS_FR = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
+_DAY = "|".join(DAY_CODES)
+_DAY_GROUP = re.compile(rf"\b(?:{_DAY})(?:[-,](?:{_DAY}))*(?= \d)", re.IGNORECASE)
+
+
+def hours_text(spec, lang: str = "fr") -> str:
+    """Opening hours as the user reads and types them: "mon-sat 08:00-20:00" → "lun-sam
+    08:00-20:00" in French (English keeps its day names); a dict spec as one line. Day names
+    elsewhere in ``spec`` (a sentence quoting hours) change only before a time."""
+    if isinstance(spec, Mapping):
+        spec = "; ".join(
+            f"{d} {h if isinstance(h, str) else ','.join(map(str, h))}" for d, h in spec.items()
+        )
+    text = "" if spec is None else str(spec)
+    if lang != "fr":
+        return text
+
+    def fr(m: re.Match) -> str:
+        return re.sub(_DAY, lambda d: DAYS_FR[DAY_CODES.index(d.group(0).lower())], m.group(0),
+                      flags=re.IGNORECASE)  # fmt: skip
+
+    return _DAY_GROUP.sub(fr, text)
+
+
+def hours_spec(text: str) -> str:
+    """Typed opening hours with the stored (English) day names: "lun-sam 08:00-20:00" →
+    "mon-sat 08:00-20:00" (a French day named in full, "lundi", too); other words unchanged."""
+
+    def en(m: re.Match) -> str:
+        word = m.group(0).lower()
+        return DAY_CODES[DAYS_FR.index(word[:3])] if word[:3] in DAYS_FR else m.group(0)
+
+    return re.sub(r"[^\W\d_]+", en, str(text))
+
+
 def table_label(name: str, lang: str = "fr") -> str:
     from kpis.schema import TABLES
 
@@ -248,7 +285,7 @@ _FR: tuple[tuple[str, str], ...] = (
     (r"open at (.+)", "ouverts au {date1}"),
     (r"items = rows with a ticket_id", "éléments = lignes avec un n° de ticket"),
     (r"median (\d+) s", "médiane {dur1}"),
-    (r"opening hours: (.+)", "heures d'ouverture : {1}"),
+    (r"opening hours: (.+)", "heures d'ouverture : {hours1}"),
     (r"per contact", "par contact"),
     (r"per customer", "par client"),
     (r"window (\S+) days", "fenêtre de {1} jours"),
@@ -333,6 +370,7 @@ def _fr_fragment(frag: str) -> str:
                 values[f"date{i}"] = fmt.date(g[:10], "fr")
             values[f"empty{i}"] = EMPTY_FR.get(g, humanize(g, "fr"))
             values[f"dur{i}"] = fmt.duration(float(g), "fr") if g.isdigit() else g
+            values[f"hours{i}"] = hours_text(g, "fr")
         text = re.sub(r"\{item:([\w.]+)\}", lambda x: item_text(x.group(1), "fr"), out)
         for k in sorted(values, key=len, reverse=True):
             text = text.replace("{" + k + "}", values[k])

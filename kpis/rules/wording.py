@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from kpis import format as fmt
-from kpis.labels import category_label
+from kpis.labels import category_label, hours_text
 from kpis.rules.model import Finding, Rule, Undecidable, records
 
 
@@ -41,7 +41,8 @@ CODE_WORDS = ("telephone", "reseaux_sociaux", "email")
 def category_words(text: str, segment: dict | None, lang: str = "fr") -> str:
     """``text`` with the finding's segment codes (``{"canal": "telephone"}``) in words, and, in
     French, the channel codes that are never French words (``CODE_WORDS``) wherever they stand
-    as a whole word: "Canal telephone : 12 %" → "Canal Téléphone : 12 %"."""
+    as a whole word: "Canal telephone : 12 %" → "Canal Téléphone : 12 %"; opening hours quoted
+    with French day names."""
     codes = {
         v: category_label(f, v, lang)
         for f, v in (segment or {}).items()
@@ -51,7 +52,7 @@ def category_words(text: str, segment: dict | None, lang: str = "fr") -> str:
         codes |= {c: category_label("canal", c, lang) for c in CODE_WORDS}
     for code, words in codes.items():
         text = re.sub(rf"(?<![\w-]){re.escape(code)}(?![\w-])", words, text)
-    return text
+    return hours_text(text, lang)  # "mon-fri 08:00-19:00" → "lun-ven 08:00-19:00" in French
 
 
 def make_finding(
@@ -101,7 +102,8 @@ def make_finding(
 def insufficient_finding(rule: Rule, err: Undecidable) -> Finding:
     """The "cannot decide" note (kind ``insufficient_data``, severity ``info``): what is
     missing."""
-    fr = f"« {rule.title_fr} » : impossible de trancher avec ces données — {err.needs_fr}."
+    needs_fr = category_words(err.needs_fr, {}, "fr")
+    fr = f"« {rule.title_fr} » : impossible de trancher avec ces données — {needs_fr}."
     en = f"'{rule.title_en}': cannot decide with this data — {err.needs_en}."
     return Finding(
         rule.id,
@@ -114,7 +116,7 @@ def insufficient_finding(rule: Rule, err: Undecidable) -> Finding:
         {
             "test": rule.test,
             "needs": err.missing or list(rule.needs),
-            "why_fr": err.needs_fr,
+            "why_fr": needs_fr,
             "why_en": err.needs_en,
         },
     )
