@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from kpis import format as fmt
-from kpis.labels import category_label
+from kpis.labels import category_label, labelled_field
 from kpis.views import REGISTRY, ViewResult
 from kpis.views.charts import selection_of
 from ui.errors import md_escape
@@ -123,6 +123,16 @@ def cell_text(v, col: str, row_unit: str | None, units: Mapping, lang: str) -> s
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     return fmt.number(v, lang, 2)
+
+
+def rows_in_words(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Data rows for the screen (a drill-down): category codes in words (``canal``:
+    ``telephone`` → « Téléphone »); the frame itself, and so its downloads, keep the codes."""
+    cols = [c for c in rows.columns if labelled_field(str(c))]
+    if not cols:
+        return rows
+    words = {c: rows[c].astype(object).map(lambda v, c=c: category_label(c, v, lang)) for c in cols}
+    return rows.assign(**{str(c): s for c, s in words.items()})
 
 
 def header(col: str, lang: str, labels: Mapping | None = None) -> str:
