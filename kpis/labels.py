@@ -79,6 +79,30 @@ def category_label(field: str, value, lang: str = "fr"):
     return value if pair is None else _pick(pair, lang)
 
 
+# channel codes that are never French words: said in words wherever a French text names them
+CODE_WORDS = ("telephone", "reseaux_sociaux", "email")
+
+
+def code_words(text: str, lang: str = "fr") -> str:
+    """In French, the channel codes that are never French words (``CODE_WORDS``) in words
+    wherever they stand as a whole word ("canal email ou chat" → "canal E-mail ou chat")."""
+    if lang != "fr":
+        return text
+    for code in CODE_WORDS:
+        words = category_label("canal", code, lang)
+        text = re.sub(rf"(?<![\w-]){re.escape(code)}(?![\w-])", words, text)
+    return text
+
+
+def cell_label(cell, fields, lang: str = "fr") -> str:
+    """A cell of several fields, "Livraison · telephone · N1" of (motif, canal, niveau), with
+    each code in words: "Livraison · Téléphone · N1"; a cell of another shape is left as is."""
+    parts = str(cell).split(" · ")
+    if len(parts) != len(fields):
+        return str(cell)
+    return " · ".join(str(category_label(f, p, lang)) for f, p in zip(fields, parts, strict=True))
+
+
 def labelled_field(field: str) -> bool:
     """Whether the values of ``field`` are codes that ``category_label`` puts in words."""
     return field in CATEGORY_LABELS
@@ -300,7 +324,7 @@ _FR: tuple[tuple[str, str], ...] = (
     ),  # fmt: skip
     (r"scale (\S+), top box ≥ (\S+)", "échelle {1}, satisfait ≥ {2}"),
     (r"score ÷ max_score × 100", "note ÷ note maximale × 100"),
-    (r"canal in (.+)", "canal parmi {1}"),
+    (r"canal in (.+)", "canal parmi {canal1}"),
     (
         r"share of contacts with a known motif \(within the segment\)",
         "part des contacts au motif connu (dans le segment)",
@@ -371,6 +395,8 @@ def _fr_fragment(frag: str) -> str:
             values[f"empty{i}"] = EMPTY_FR.get(g, humanize(g, "fr"))
             values[f"dur{i}"] = fmt.duration(float(g), "fr") if g.isdigit() else g
             values[f"hours{i}"] = hours_text(g, "fr")
+            channels = [str(category_label("canal", x, "fr")) for x in g.split(", ")]
+            values[f"canal{i}"] = ", ".join(channels)
         text = re.sub(r"\{item:([\w.]+)\}", lambda x: item_text(x.group(1), "fr"), out)
         for k in sorted(values, key=len, reverse=True):
             text = text.replace("{" + k + "}", values[k])

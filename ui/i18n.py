@@ -748,6 +748,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Channels counted as queued calls (inbound presented): add 'Chat' to extend the "
         "telephony KPIs to other queued synchronous channels.",
     ),
+    "col_dispersion": ("Dispersion (φ)", "Dispersion (φ)"),
     "help_per": (
         "Productivité par jour-agent ou par heure travaillée.",
         "Productivity per agent-day or per worked hour.",

@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from kpis import format as fmt
-from kpis.labels import category_label, hours_text
+from kpis.labels import category_label, code_words, hours_text
 from kpis.rules.model import Finding, Rule, Undecidable, records
 
 
@@ -34,25 +34,19 @@ def label(v, lang: str = "fr", field: str = "") -> str:
     return str(category_label(field, v, lang))
 
 
-# codes that are never French prose: said in words wherever a French sentence names them
-CODE_WORDS = ("telephone", "reseaux_sociaux", "email")
-
-
 def category_words(text: str, segment: dict | None, lang: str = "fr") -> str:
     """``text`` with the finding's segment codes (``{"canal": "telephone"}``) in words, and, in
-    French, the channel codes that are never French words (``CODE_WORDS``) wherever they stand
-    as a whole word: "Canal telephone : 12 %" → "Canal Téléphone : 12 %"; opening hours quoted
-    with French day names."""
+    French, the channel codes that are never French words (``kpis.labels.code_words``) wherever
+    they stand as a whole word: "Canal telephone : 12 %" → "Canal Téléphone : 12 %"; opening
+    hours quoted with French day names ("mon-fri 08:00-19:00" → "lun-ven 08:00-19:00")."""
     codes = {
         v: category_label(f, v, lang)
         for f, v in (segment or {}).items()
         if isinstance(v, str) and category_label(f, v, lang) != v
     }
-    if lang == "fr":
-        codes |= {c: category_label("canal", c, lang) for c in CODE_WORDS}
     for code, words in codes.items():
         text = re.sub(rf"(?<![\w-]){re.escape(code)}(?![\w-])", words, text)
-    return hours_text(text, lang)  # "mon-fri 08:00-19:00" → "lun-ven 08:00-19:00" in French
+    return hours_text(code_words(text, lang), lang)
 
 
 def make_finding(

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from kpis.labels import category_label, field_label, labelled_field
+from kpis.labels import category_label, cell_label, field_label, labelled_field
 
 BLUE = "#1F4E79"
 GREY = "#9AA5B1"
@@ -97,14 +97,7 @@ def shown(values, fld: str, lang: str = "fr") -> list[str]:
         return values
     if len(fields) == 1:
         return [str(category_label(fld, v, lang)) for v in values]
-    out = []
-    for v in values:
-        parts = v.split(" · ")
-        if len(parts) == len(fields):
-            pairs = zip(fields, parts, strict=True)
-            v = " · ".join(str(category_label(f, x, lang)) for f, x in pairs)
-        out.append(v)
-    return out
+    return [cell_label(v, fields, lang) for v in values]
 
 
 def spec(chart, lang: str = "fr") -> dict:
