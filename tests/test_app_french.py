@@ -433,3 +433,21 @@ def test_canal_filter_shows_words_and_filters_on_the_code():
     assert shown == fmt.value(phone, "count")
     banner = [i.value.replace("\\", "") for i in at.info if i.value.startswith("Filtres actifs")]
     assert banner == ["Filtres actifs : Canal = Téléphone"]
+
+
+def test_settings_show_opening_hours_in_french_and_keep_them_stored_in_english():
+    """The sample's hours "mon-sat 08:00-20:00" read "lun-sam 08:00-20:00" on the French page;
+    applying without a change stores no override; typing French days stores English ones."""
+    at = _app("fr")
+    at.switch_page("pages/6_Parametres.py").run()
+    hours = at.text_input(key="p_opening_hours")
+    assert hours.value == "lun-sam 08:00-20:00"
+    assert "lun-ven 08:00-19:00 ; sam 09:00-12:00" in hours.help
+    apply = t("apply", "fr")
+    next(b for b in at.button if b.label == apply).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "opening_hours" not in at.session_state["params"]
+    at.text_input(key="p_opening_hours").set_value("lun-ven 09:00-18:00")
+    next(b for b in at.button if b.label == apply).click().run()  # the form sends both
+    assert at.session_state["params"]["opening_hours"] == "mon-fri 09:00-18:00"
+    assert at.text_input(key="p_opening_hours").value == "lun-ven 09:00-18:00"
