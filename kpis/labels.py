@@ -3,6 +3,8 @@
 ``field_label`` / ``table_label``: the schema's labels (``kpis.schema.TABLES``), plus the period
 inputs' fields. ``humanize(text, lang)``: every field id (``csat_score``, ``surveys.csat_score``)
 in a text becomes « its label ». ``needs_text``: a KPI's or view's needs as a sentence.
+``category_label(field, value, lang)``: a canonical category code (``telephone`` under ``canal``)
+in words (« Téléphone »); other values (motifs…) are the user's own words, shown as they are.
 ``detail_text(detail, lang)``: an engine detail (the English note of ``kpis.engine.compute``, e.g.
 "needs table surveys", "threshold 20 s; abandons counted") in ``lang``, fragment by fragment
 (``"; "``); a fragment no pattern knows keeps its words, its field ids humanized.
@@ -41,6 +43,25 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "fr" else pair[1]
 
 
+# canonical category codes (kpis.schema CANAL_VALUES / DIRECTION_VALUES) → (fr, en) words; the
+# data keep their codes (filters, engine, data exports), only what is shown changes
+CATEGORY_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "canal": {
+        "telephone": ("Téléphone", "Phone"),
+        "email": ("E-mail", "Email"),
+        "chat": ("Chat", "Chat"),
+        "reseaux_sociaux": ("Réseaux sociaux", "Social media"),
+        "courrier": ("Courrier", "Mail"),
+        "sms": ("SMS", "SMS"),
+        "fax": ("Fax", "Fax"),
+        "agence": ("Agence", "Branch"),
+        "web": ("Web", "Web"),
+        "orientation": ("Orientation", "Routing"),
+    },
+    "direction": {"entrant": ("Entrant", "Inbound"), "sortant": ("Sortant", "Outbound")},
+}
+
+
 def field_label(name: str, lang: str = "fr") -> str | None:
     """The label of a canonical or period-input field (None when unknown)."""
     from kpis.schema import TABLES
@@ -49,6 +70,79 @@ def field_label(name: str, lang: str = "fr") -> str | None:
         if name in tdef.names:
             return tdef.get(name).label(lang)
     return _pick(EXTRA_FIELDS[name], lang) if name in EXTRA_FIELDS else None
+
+
+def category_label(field: str, value, lang: str = "fr"):
+    """A category code in words: ``category_label("canal", "telephone", "fr")`` → "Téléphone"
+    ("Phone" in English); a value of another field, or not a known code, is returned as is."""
+    pair = CATEGORY_LABELS.get(field, {}).get(value) if isinstance(value, str) else None
+    return value if pair is None else _pick(pair, lang)
+
+
+# channel codes that are never French words: said in words wherever a French text names them
+CODE_WORDS = ("telephone", "reseaux_sociaux", "email")
+
+
+def code_words(text: str, lang: str = "fr") -> str:
+    """In French, the channel codes that are never French words (``CODE_WORDS``) in words
+    wherever they stand as a whole word ("canal email ou chat" → "canal E-mail ou chat")."""
+    if lang != "fr":
+        return text
+    for code in CODE_WORDS:
+        words = category_label("canal", code, lang)
+        text = re.sub(rf"(?<![\w-]){re.escape(code)}(?![\w-])", words, text)
+    return text
+
+
+def cell_label(cell, fields, lang: str = "fr") -> str:
+    """A cell of several fields, "Livraison · telephone · N1" of (motif, canal, niveau), with
+    each code in words: "Livraison · Téléphone · N1"; a cell of another shape is left as is."""
+    parts = str(cell).split(" · ")
+    if len(parts) != len(fields):
+        return str(cell)
+    return " · ".join(str(category_label(f, p, lang)) for f, p in zip(fields, parts, strict=True))
+
+
+def labelled_field(field: str) -> bool:
+    """Whether the values of ``field`` are codes that ``category_label`` puts in words."""
+    return field in CATEGORY_LABELS
+
+
+# opening hours: the parser (kpis.definitions.telephony) takes English or French day names
+DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAYS_FR = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
+_DAY = "|".join(DAY_CODES)
+_DAY_GROUP = re.compile(rf"\b(?:{_DAY})(?:[-,](?:{_DAY}))*(?= \d)", re.IGNORECASE)
+
+
+def hours_text(spec, lang: str = "fr") -> str:
+    """Opening hours as the user reads and types them: "mon-sat 08:00-20:00" → "lun-sam
+    08:00-20:00" in French (English keeps its day names); a dict spec as one line. Day names
+    elsewhere in ``spec`` (a sentence quoting hours) change only before a time."""
+    if isinstance(spec, Mapping):
+        spec = "; ".join(
+            f"{d} {h if isinstance(h, str) else ','.join(map(str, h))}" for d, h in spec.items()
+        )
+    text = "" if spec is None else str(spec)
+    if lang != "fr":
+        return text
+
+    def fr(m: re.Match) -> str:
+        return re.sub(_DAY, lambda d: DAYS_FR[DAY_CODES.index(d.group(0).lower())], m.group(0),
+                      flags=re.IGNORECASE)  # fmt: skip
+
+    return _DAY_GROUP.sub(fr, text)
+
+
+def hours_spec(text: str) -> str:
+    """Typed opening hours with the stored (English) day names: "lun-sam 08:00-20:00" →
+    "mon-sat 08:00-20:00" (a French day named in full, "lundi", too); other words unchanged."""
+
+    def en(m: re.Match) -> str:
+        word = m.group(0).lower()
+        return DAY_CODES[DAYS_FR.index(word[:3])] if word[:3] in DAYS_FR else m.group(0)
+
+    return re.sub(r"[^\W\d_]+", en, str(text))
 
 
 def table_label(name: str, lang: str = "fr") -> str:
@@ -215,7 +309,7 @@ _FR: tuple[tuple[str, str], ...] = (
     (r"open at (.+)", "ouverts au {date1}"),
     (r"items = rows with a ticket_id", "éléments = lignes avec un n° de ticket"),
     (r"median (\d+) s", "médiane {dur1}"),
-    (r"opening hours: (.+)", "heures d'ouverture : {1}"),
+    (r"opening hours: (.+)", "heures d'ouverture : {hours1}"),
     (r"per contact", "par contact"),
     (r"per customer", "par client"),
     (r"window (\S+) days", "fenêtre de {1} jours"),
@@ -230,7 +324,7 @@ _FR: tuple[tuple[str, str], ...] = (
     ),  # fmt: skip
     (r"scale (\S+), top box ≥ (\S+)", "échelle {1}, satisfait ≥ {2}"),
     (r"score ÷ max_score × 100", "note ÷ note maximale × 100"),
-    (r"canal in (.+)", "canal parmi {1}"),
+    (r"canal in (.+)", "canal parmi {canal1}"),
     (
         r"share of contacts with a known motif \(within the segment\)",
         "part des contacts au motif connu (dans le segment)",
@@ -300,6 +394,9 @@ def _fr_fragment(frag: str) -> str:
                 values[f"date{i}"] = fmt.date(g[:10], "fr")
             values[f"empty{i}"] = EMPTY_FR.get(g, humanize(g, "fr"))
             values[f"dur{i}"] = fmt.duration(float(g), "fr") if g.isdigit() else g
+            values[f"hours{i}"] = hours_text(g, "fr")
+            channels = [str(category_label("canal", x, "fr")) for x in g.split(", ")]
+            values[f"canal{i}"] = ", ".join(channels)
         text = re.sub(r"\{item:([\w.]+)\}", lambda x: item_text(x.group(1), "fr"), out)
         for k in sorted(values, key=len, reverse=True):
             text = text.replace("{" + k + "}", values[k])

@@ -58,6 +58,7 @@ from scipy import stats as sps
 
 from kpis import format as fmt
 from kpis.filters import DATE_FILTER_KEYS, filter_rows, time_field
+from kpis.labels import category_label
 from kpis.stats import Z95, adjust_pvalues
 
 GRAINS = ("month", "week")
@@ -250,7 +251,8 @@ def pooled_cells(cells: pd.DataFrame, keys: list[str], lang: str, min_n: int = M
     in one "autres" cell."""
     label = None
     for k in keys:
-        part = cells[k].astype(object).where(cells[k].notna(), fmt.MISSING).astype(str)
+        words = cells[k].astype(object).map(lambda v, k=k: category_label(k, v, lang))
+        part = words.where(cells[k].notna(), fmt.MISSING).astype(str)  # channel codes in words
         label = part if label is None else label + " · " + part
     sums = cells.groupby([label.rename("cell"), cells["when"].rename("when")], sort=True)
     wide = sums[["numerator", "denominator"]].sum().unstack("when", fill_value=0.0)

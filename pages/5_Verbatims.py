@@ -3,6 +3,7 @@ and example comments for a term."""
 
 import streamlit as st
 
+from kpis.labels import category_label
 from kpis.verbatims import examples
 from kpis.views import verbatims as view
 from ui import render
@@ -41,7 +42,12 @@ seg = c2.selectbox(
 extra = None
 if seg != "*":
     values = sorted(surveys[seg].dropna().astype("str").unique())
-    value = c3.selectbox(field_label(seg, ctx.lang), values, key="vb_seg_value")
+    value = c3.selectbox(
+        field_label(seg, ctx.lang),
+        values,
+        key="vb_seg_value",
+        format_func=lambda v: category_label(seg, v, ctx.lang),  # the code stays the value
+    )
     extra = {seg: [value]}
 
 params = {"score": score, "text_lang": text_lang, "top": 25}
@@ -76,5 +82,8 @@ rows = rows[rows["comment"].notna()]
 ix = examples(rows["comment"], term, lang=text_lang, k=8)
 shown = rows.loc[ix, ["comment", score, *[f for f in ("canal", "motif") if f in rows]]]
 st.dataframe(
-    shown.rename(columns={f: field_label(f, ctx.lang) for f in shown.columns}), hide_index=True
+    render.rows_in_words(shown, ctx.lang).rename(
+        columns={f: field_label(f, ctx.lang) for f in shown.columns}
+    ),
+    hide_index=True,
 )

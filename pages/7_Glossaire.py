@@ -7,11 +7,12 @@ import streamlit as st
 
 from kpis import format as fmt
 from kpis.engine import registry_records
-from kpis.labels import humanize, needs_text
+from kpis.labels import category_label, code_words, hours_text, humanize, needs_text
 from kpis.references import kpi_reference_text, reference_text, references_for
 from kpis.registry import GROUPS
 from kpis.targets import score_scale
 from ui.i18n import STRINGS, choice_label, column_label, group_label, param_label, unit_label
+from ui.settings import LIST_OPTIONS
 from ui.state import kpi_name, setup
 
 ctx = setup("nav_glossary")
@@ -25,8 +26,11 @@ def default_text(name: str, value) -> str:
         return ctx.t("yes" if value else "no")
     if isinstance(value, int | float):
         return fmt.number(value, ctx.lang, 0 if float(value).is_integer() else 2)
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or ctx.t("none")
+    if isinstance(value, list | tuple):  # channel codes in words
+        fld = LIST_OPTIONS.get(name, "")
+        return ", ".join(str(category_label(fld, v, ctx.lang)) for v in value) or ctx.t("none")
+    if name == "opening_hours":
+        return hours_text(value, ctx.lang)
     if isinstance(value, dict):
         return ", ".join(f"{k} : {default_text(name, v)}" for k, v in value.items())
     return choice_label(name, value, ctx.lang)
@@ -34,7 +38,7 @@ def default_text(name: str, value) -> str:
 
 def words(text: str) -> str:
     """Field ids, statuses and parameter names in a definition → « their labels »."""
-    return humanize(text, ctx.lang, PARAMS)
+    return code_words(humanize(text, ctx.lang, PARAMS), ctx.lang)
 
 
 def target_note(r: dict) -> str:

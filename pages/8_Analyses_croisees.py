@@ -6,6 +6,7 @@ sidebar filters (recontacts are found among every contact, as on the dashboard).
 import streamlit as st
 
 from kpis import crossviews as cv
+from kpis.labels import category_label
 from kpis.views import REGISTRY
 from ui import render
 from ui.errors import md_escape
@@ -76,10 +77,11 @@ else:
     if picked is not None:  # the clicked point or bar: the contacts behind it
         seg = res.selection["segment"]
         rows = cv.drill(ctx.data.tables, {seg: picked}, filters=ctx.engine_filters)
-        st.subheader(("Contacts : " if fr else "Contacts: ") + md_escape(picked))
+        shown = str(category_label(seg, picked, ctx.lang))  # the code in words
+        st.subheader(("Contacts : " if fr else "Contacts: ") + md_escape(shown))
         rows = rows.drop(columns=[c for c in ("_row", "_file") if c in rows.columns])
         st.dataframe(
-            rows.rename(columns=lambda c: field_label(c, ctx.lang)),
+            render.rows_in_words(rows, ctx.lang).rename(columns=lambda c: field_label(c, ctx.lang)),
             hide_index=True,
             key="cross_drill",
         )

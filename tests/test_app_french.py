@@ -62,6 +62,9 @@ P_VALUE = re.compile(r"\bp\s*\\?[=<>≤≥]\s*[\d,]+")
 RAW_PARAMS = set(default_params())
 RAW_CHOICES = {str(v) for opts in CHOICES.values() for v in opts if str(v).isalpha()}
 RAW_CHOICES -= {"auto", "contacts"}
+# canonical channel codes that are never French words: a French page says « Téléphone »,
+# « Réseaux sociaux », « E-mail » (kpis.labels.category_label)
+CHANNEL_CODES = re.compile(r"(?<![\w-])(telephone|reseaux_sociaux|email)(?![\w-])")
 
 
 def _words(text: str) -> set[str]:
@@ -123,7 +126,29 @@ def collect(at: AppTest, lang: str = "fr") -> list[tuple[str, str]]:
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
         out.append(("chart", spec_texts(spec)))
+        out += [("chart data", v) for v in spec_shown_values(spec)]
     return out
+
+
+def spec_shown_values(spec: dict) -> list[str]:
+    """The text values a chart shows: the data of its nominal and ordinal encoded fields (axis
+    labels, legends, tooltips, facet headers) — not the fields a click only gives back."""
+    fields: set[str] = set()
+
+    def walk(node, in_encoding=False):
+        if isinstance(node, dict):
+            if in_encoding and "field" in node and node.get("type") in ("nominal", "ordinal"):
+                fields.add(str(node["field"]))
+            for k, v in node.items():
+                if k not in ("datasets", "data"):
+                    walk(v, in_encoding or k in ("encoding", "facet"))
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, in_encoding)
+
+    walk(spec)
+    rows = [r for data in (spec.get("datasets") or {}).values() for r in data]
+    return sorted({str(r[f]) for r in rows for f in fields if isinstance(r.get(f), str)})
 
 
 def spec_texts(spec: dict) -> str:
@@ -158,6 +183,10 @@ def chart_locales(at: AppTest) -> list[str]:
 def offences(texts: list[tuple[str, str]], lang: str) -> list[str]:
     bad = []
     for kind, text in texts:
+        if kind == "chart data":  # the values a chart shows: channel codes only
+            if lang == "fr" and CHANNEL_CODES.search(text):
+                bad.append(f"{kind}: channel code in {text[:120]!r}")
+            continue
         words = _words(text)
         # "numerator" and "denominator" are code names in French, plain words in English
         hits = sorted((RAW_IDS if lang == "fr" else RAW_IDS - ENGLISH_WORDS) & words)
@@ -170,6 +199,7 @@ def offences(texts: list[tuple[str, str]], lang: str) -> list[str]:
             hits += US_THOUSANDS.findall(numbers) + US_DECIMAL.findall(numbers)
             if kind.endswith("option") and text in RAW_CHOICES:
                 hits.append(f"option code {text}")
+            hits += [f"channel code {c}" for c in CHANNEL_CODES.findall(text)]
         elif text.startswith("unformatted"):
             hits = []
         if hits:
@@ -372,3 +402,52 @@ def test_screen_table_headers_values_and_months_in_each_language():
             "Status": "sample too small",
         }
     ]
+
+
+def test_canal_filter_shows_words_and_filters_on_the_code():
+    """The sidebar's channel filter offers « Téléphone » (not ``telephone``); choosing it filters
+    the engine on the code ``telephone``: the dashboard's volume is the engine's filtered volume,
+    and the banner names the channel in words."""
+    from kpis import format as fmt
+    from kpis.definitions import REGISTRY as KPIS
+    from kpis.engine import compute
+    from ui.state import sample_dataset
+
+    at = _app("fr")
+    at.switch_page("pages/2_Tableau_de_bord.py").run()
+    canal = at.sidebar.multiselect(key="f_canal")
+    assert {"Téléphone", "E-mail"} <= set(canal.options), canal.options
+    assert not {"telephone", "email"} & set(canal.options), canal.options
+    canal.select("telephone").run()
+    assert not at.exception, [e.message for e in at.exception]
+    canal = at.sidebar.multiselect(key="f_canal")
+    assert canal.value == ["telephone"] and list(canal.values) == ["Téléphone"]
+
+    ds = sample_dataset()
+    tables = {**ds.tables, **ds.period_inputs}
+    volume = KPIS.get("volume").name_fr
+    shown = next(m.value for m in at.metric if m.label == volume)
+    everything = compute(tables, ["volume"])["value"].iloc[0]
+    phone = compute(tables, ["volume"], filters={"canal": ["telephone"]})["value"].iloc[0]
+    assert phone < everything  # the filter bites: the number below is not the whole volume
+    assert shown == fmt.value(phone, "count")
+    banner = [i.value.replace("\\", "") for i in at.info if i.value.startswith("Filtres actifs")]
+    assert banner == ["Filtres actifs : Canal = Téléphone"]
+
+
+def test_settings_show_opening_hours_in_french_and_keep_them_stored_in_english():
+    """The sample's hours "mon-sat 08:00-20:00" read "lun-sam 08:00-20:00" on the French page;
+    applying without a change stores no override; typing French days stores English ones."""
+    at = _app("fr")
+    at.switch_page("pages/6_Parametres.py").run()
+    hours = at.text_input(key="p_opening_hours")
+    assert hours.value == "lun-sam 08:00-20:00"
+    assert "lun-ven 08:00-19:00 ; sam 09:00-12:00" in hours.help
+    apply = t("apply", "fr")
+    next(b for b in at.button if b.label == apply).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "opening_hours" not in at.session_state["params"]
+    at.text_input(key="p_opening_hours").set_value("lun-ven 09:00-18:00")
+    next(b for b in at.button if b.label == apply).click().run()  # the form sends both
+    assert at.session_state["params"]["opening_hours"] == "mon-fri 09:00-18:00"
+    assert at.text_input(key="p_opening_hours").value == "lun-ven 09:00-18:00"

@@ -263,7 +263,7 @@ def test_banner_names_the_filter_set():
     from ui.filters_banner import banner_text
 
     text = banner_text({"canal": ["telephone"]}, (dt.date(2025, 10, 1), dt.date(2025, 12, 31)))
-    assert text == "Filtres actifs : Canal = telephone ; Période = 1 oct. 2025 – 31 déc. 2025"
+    assert text == "Filtres actifs : Canal = Téléphone ; Période = 1 oct. 2025 – 31 déc. 2025"
     assert banner_text({}, None) == ""
 
     at = _app()
@@ -271,8 +271,8 @@ def test_banner_names_the_filter_set():
     at.sidebar.multiselect(key="f_canal").set_value(["telephone"]).run()
     assert at.sidebar.multiselect(key="f_canal").value == ["telephone"]
     shown = [i.value.replace("\\", "") for i in at.info if i.value.startswith("Filtres actifs")]
-    assert shown == ["Filtres actifs : Canal = telephone"]
+    assert shown == ["Filtres actifs : Canal = Téléphone"]
     at.sidebar.radio(key="lang").set_value("en").run()
     assert [i.value.replace("\\", "") for i in at.info if i.value.startswith("Active")] == [
-        "Active filters: Channel = telephone"
+        "Active filters: Channel = Phone"
     ]

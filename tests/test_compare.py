@@ -167,7 +167,8 @@ def test_cells_a_provider_lacks_leave_the_common_support_for_all():
     # std B over the three shared cells: (300·40 + 150·80 + 150·60)/610 with A's units included
     w = np.array([310, 150, 150]) / 610
     assert row(comp, "fcr", "B")["std_value"] == pytest.approx(float(w @ [40, 80, 60]))
-    assert any("hors support commun : M2 · chat" in s for s in comp.text("fr"))
+    assert any("hors support commun : M2 · Chat" in s for s in comp.text("fr"))
+    assert any("outside the common support: M2 · Chat" in s for s in comp.text("en"))
 
 
 # --- a mean KPI (DMT): A faster in every cell, slower raw ---------------------------------------

@@ -7,7 +7,9 @@ import streamlit as st
 
 from kpis import format as fmt
 from kpis.deliverables.export import csv_bytes
+from kpis.labels import category_label
 from ui.errors import md_escape
+from ui.render import rows_in_words
 from ui.state import TIME_FIELDS, Ctx, field_label, filter_frame, registry
 
 SHOWN_ROWS = 200
@@ -52,14 +54,18 @@ def drill_down(ctx: Ctx, segment: dict, kpi_ids: list[str], period) -> None:
         tf = TIME_FIELDS.get(name)
         start = pd.Timestamp(segment["period"])
         rows = rows[(rows[tf] >= start) & (rows[tf] < start + PERIOD_STEP[period])]
-    label = " · ".join(f"{field_label(k, ctx.lang)} = {v}" for k, v in segment.items())
+    label = " · ".join(
+        f"{field_label(k, ctx.lang)} = {category_label(k, v, ctx.lang)}" for k, v in segment.items()
+    )
     st.caption(md_escape(label))
     st.caption(
         ctx.t("first_rows", n=fmt.integer(len(rows), ctx.lang), shown=min(len(rows), SHOWN_ROWS))
     )
     shown = rows.drop(columns=[c for c in ("_row", "_file") if c in rows.columns])
     st.dataframe(
-        shown.head(SHOWN_ROWS).rename(columns=lambda c: field_label(c, ctx.lang)),
+        rows_in_words(shown.head(SHOWN_ROWS), ctx.lang).rename(
+            columns=lambda c: field_label(c, ctx.lang)
+        ),
         hide_index=True,
         key="ex_drill",
     )

@@ -1,12 +1,13 @@
 """The active-filters banner at the top of every page that uses data: "Filtres actifs : Canal =
-telephone ; Période = 1 oct. 2025 – 31 déc. 2025" (dates through ``kpis.format``); nothing when
-no filter is set."""
+Téléphone ; Période = 1 oct. 2025 – 31 déc. 2025" (channel codes in words, dates through
+``kpis.format``); nothing when no filter is set."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from kpis import format as fmt
+from kpis.labels import category_label
 from ui.errors import md_escape
 from ui.i18n import t
 
@@ -21,7 +22,8 @@ def banner_text(filters: dict, date_range, lang: str = "fr") -> str:
 
     parts = []
     for fld, values in filters.items():
-        values = [str(v) for v in (values if isinstance(values, list | tuple) else [values])]
+        values = values if isinstance(values, list | tuple) else [values]
+        values = [str(category_label(fld, v, lang)) for v in values]
         if not values:
             continue
         shown = ", ".join(values[:SHOWN_VALUES])

@@ -736,6 +736,39 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Remplacer les noms des conseillers par « Conseiller 01 »… dans les livrables",
         "Replace agent names with “Agent 01”… in the deliverables",
     ),
+    # --- labels ---
+    "help_opening_hours": (
+        "Jours (lun, mar, mer, jeu, ven, sam, dim) et plages horaires, séparés par « ; », "
+        "ex. « lun-ven 08:00-19:00 ; sam 09:00-12:00 ».",
+        "Days (mon, tue, wed, thu, fri, sat, sun) and time ranges, separated by ';', "
+        "e.g. 'mon-fri 08:00-19:00; sat 09:00-12:00'.",
+    ),
+    "help_sla_hours": (
+        "Délai de traitement visé (SLA), en heures.",
+        "Target handling time (SLA), in hours.",
+    ),
+    "help_telephony_channels": (
+        "Canaux comptés comme appels en file (entrants présentés) : ajoutez « Chat » pour "
+        "étendre les indicateurs de téléphonie aux autres canaux synchrones en file.",
+        "Channels counted as queued calls (inbound presented): add 'Chat' to extend the "
+        "telephony KPIs to other queued synchronous channels.",
+    ),
+    "col_dispersion": ("Dispersion (φ)", "Dispersion (φ)"),
+    "help_per": (
+        "Productivité par jour-agent ou par heure travaillée.",
+        "Productivity per agent-day or per worked hour.",
+    ),
+    "help_agent_days_source": (
+        "D'où viennent les jours-agents : automatique, la table des heures (jours travaillés) "
+        "ou les contacts (jours avec un contact traité).",
+        "Where agent-days come from: automatic, the hours table (days worked) or the contacts "
+        "(days with a handled contact).",
+    ),
+    "help_cost_base": (
+        "Le coût par contact divise les coûts par tous les contacts ou par les contacts "
+        "traités (décrochés).",
+        "Cost per contact divides the costs by all contacts or by the handled (answered) ones.",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from kpis import format as fmt
+from kpis.labels import category_label, labelled_field
 from kpis.views import REGISTRY, ViewResult
 from kpis.views.charts import selection_of
 from ui.errors import md_escape
@@ -91,7 +92,8 @@ def _bool_text(v, lang: str) -> str:
 
 
 def cell_text(v, col: str, row_unit: str | None, units: Mapping, lang: str) -> str:
-    """One table value as text: numbers through ``kpis.format`` by the column's unit."""
+    """One table value as text: numbers through ``kpis.format`` by the column's unit; a category
+    code in words (``telephone`` in a ``canal`` column → « Téléphone »)."""
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
         return ""
     if isinstance(v, (bool, np.bool_)):
@@ -102,7 +104,7 @@ def cell_text(v, col: str, row_unit: str | None, units: Mapping, lang: str) -> s
         pair = STATUS_WORDS.get(str(v))
         return pair[0 if lang == "fr" else 1] if pair else str(v)
     if not isinstance(v, (int, float, np.integer, np.floating)):
-        return value_label(col, v, lang) or str(v)
+        return value_label(col, v, lang) or str(category_label(col, v, lang))
     unit = units.get(col)
     if unit == "row" or (unit is None and (col in ROW_UNIT or MONTH.fullmatch(col))):
         unit = row_unit or ""
@@ -123,6 +125,16 @@ def cell_text(v, col: str, row_unit: str | None, units: Mapping, lang: str) -> s
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     return fmt.number(v, lang, 2)
+
+
+def rows_in_words(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Data rows for the screen (a drill-down): category codes in words (``canal``:
+    ``telephone`` → « Téléphone »); the frame itself, and so its downloads, keep the codes."""
+    cols = [c for c in rows.columns if labelled_field(str(c))]
+    if not cols:
+        return rows
+    words = {c: rows[c].astype(object).map(lambda v, c=c: category_label(c, v, lang)) for c in cols}
+    return rows.assign(**{str(c): s for c, s in words.items()})
 
 
 def header(col: str, lang: str, labels: Mapping | None = None) -> str:

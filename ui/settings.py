@@ -9,8 +9,9 @@ import streamlit as st
 
 from kpis.errors import PiloteError
 from kpis.io.period_inputs import read_period_input
+from kpis.labels import category_label, hours_spec, hours_text, humanize
 from ui.errors import show_error
-from ui.i18n import choice_label, column_label, param_label, unit_label
+from ui.i18n import STRINGS, choice_label, column_label, param_label, t, unit_label
 from ui.state import Ctx, current_dataset, default_params, field_label, registry, sample_params
 
 SECTIONS = {
@@ -86,11 +87,26 @@ PERIOD_LABELS = {
 
 
 def descriptions(lang: str) -> dict[str, str]:
+    """Each parameter's help in words: the page's own text when it has one (``help_<name>``),
+    else the KPI's, its option codes quoted as their labels (« counted » → « comptés au
+    dénominateur ») and its field ids as labels (``kpis.labels.humanize``)."""
     out: dict[str, str] = {}
     for k in registry():
         for name, p in k.params.items():
-            out.setdefault(name, p.description(lang))
+            if name not in out:
+                out[name] = help_text(name, p.description(lang), lang)
     return out
+
+
+def help_text(name: str, text: str, lang: str) -> str:
+    """One parameter's help without code names (see ``descriptions``)."""
+    if "help_" + name in STRINGS:
+        return t("help_" + name, lang)
+    for opt in CHOICES.get(name, ()):
+        words = choice_label(name, opt, lang)
+        for q in ("« {} »", "'{}'"):
+            text = text.replace(q.format(opt), q.format(words))
+    return humanize(text, lang)
 
 
 def _values(ctx: Ctx, fld: str) -> list[str]:
@@ -116,7 +132,8 @@ def param_widget(ctx: Ctx, name: str, default, current, help_text: str):
             format_func=lambda v: choice_label(name, v, ctx.lang),
         )
     if name in LIST_OPTIONS:
-        opts = sorted(set(_values(ctx, LIST_OPTIONS[name])) | set(current or []))
+        fld = LIST_OPTIONS[name]
+        opts = sorted(set(_values(ctx, fld)) | set(current or []))
         return st.multiselect(
             label,
             opts,
@@ -124,6 +141,7 @@ def param_widget(ctx: Ctx, name: str, default, current, help_text: str):
             key=key,
             help=help_text,
             placeholder=ctx.t("none"),
+            format_func=lambda v: category_label(fld, v, ctx.lang),  # the code stays the value
         )
     if isinstance(default, bool):
         return st.checkbox(label, value=bool(current), key=key, help=help_text)
@@ -141,6 +159,9 @@ def param_widget(ctx: Ctx, name: str, default, current, help_text: str):
         )
     if name == "at":
         return st.date_input(label, value=current, key=key, help=help_text)
+    if name == "opening_hours":  # French day names on a French page (stored in English)
+        shown = hours_text(current, ctx.lang)
+        return st.text_input(label, value=shown, key=key, help=help_text)
     return st.text_input(
         label, value="" if current is None else str(current), key=key, help=help_text
     )
@@ -150,6 +171,8 @@ def clean(name: str, value, default):
     """The widget value in the parameter's type (ints stay ints, empty text means default)."""
     if value is None or value == "":
         return default
+    if name == "opening_hours":  # "lun-sam 08:00-20:00" kept as "mon-sat 08:00-20:00"
+        return hours_spec(value)
     if isinstance(default, int) and not isinstance(default, bool) and isinstance(value, float):
         return int(value) if value.is_integer() else value
     if isinstance(value, dt.date):

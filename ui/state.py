@@ -28,6 +28,7 @@ from kpis.io.sample import (
     sample_period_inputs,
     sample_settings,
 )
+from kpis.labels import category_label
 from kpis.schema import TABLES
 from ui import filters_banner
 from ui.errors import md_escape
@@ -475,6 +476,7 @@ def setup(page: str) -> Ctx:
             field_label(fld, lang),
             opts,
             key=key,
+            format_func=lambda v, f=fld: category_label(f, v, lang),  # the code stays the value
             placeholder=t("all", lang),
             on_change=_keep,
             args=(key,),

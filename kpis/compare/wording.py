@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kpis import format as fmt
+from kpis.labels import cell_label
 from kpis.registry import Registry
 
 if TYPE_CHECKING:
@@ -194,10 +195,12 @@ def _support_sentences(adj: dict, meta: dict) -> tuple[str, str]:
     """Cells left out of the common support (who lacks them) and cells shrunk (who, how much)."""
     parts_fr, parts_en = [], []
     if adj["excluded"]:
-        cells = [e["cell"] for e in adj["excluded"]]
-        txt = ", ".join(cells[:6]) + (" …" if len(cells) > 6 else "")
-        parts_fr.append(f"hors support commun : {txt}")
-        parts_en.append(f"outside the common support: {txt}")
+        txt = {}
+        for lang in ("fr", "en"):  # channel codes in words
+            cells = [cell_label(e["cell"], adj.get("strata") or (), lang) for e in adj["excluded"]]
+            txt[lang] = ", ".join(cells[:6]) + (" …" if len(cells) > 6 else "")
+        parts_fr.append(f"hors support commun : {txt['fr']}")
+        parts_en.append(f"outside the common support: {txt['en']}")
     if adj["shrunk"]:
         who = sorted({s["provider"] for s in adj["shrunk"]})
         n = len(adj["shrunk"])

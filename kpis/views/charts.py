@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from kpis.labels import field_label
+from kpis.labels import category_label, cell_label, field_label, labelled_field
 
 BLUE = "#1F4E79"
 GREY = "#9AA5B1"
@@ -86,6 +86,18 @@ def frame(df: pd.DataFrame) -> pd.DataFrame:
             out[c] = s.astype(object).map(lambda v: "" if v is None or v is pd.NA else str(v))
             out.loc[s.isna().to_numpy(), c] = ""
     return out
+
+
+def shown(values, fld: str, lang: str = "fr") -> list[str]:
+    """The values of segment field ``fld`` as the chart shows them: category codes in words
+    (``kpis.labels.category_label``); a pair column "canal · niveau" word by word."""
+    values = [str(v) for v in values]
+    fields = fld.split(" · ") if isinstance(fld, str) else []
+    if not any(labelled_field(f) for f in fields):
+        return values
+    if len(fields) == 1:
+        return [str(category_label(fld, v, lang)) for v in values]
+    return [cell_label(v, fields, lang) for v in values]
 
 
 def spec(chart, lang: str = "fr") -> dict:
@@ -162,18 +174,19 @@ def bars_ci(
     Every segment label is drawn (``cat_axis``); the height grows with the number of bars;
     ``note`` is a subtitle (e.g. "15 premiers motifs sur 1 812 ; …")."""
     seg_title = seg_title or field_label(segment, lang) or segment  # a label, not a field id
-    data = frame(df).assign(_seg=df[segment].astype("str").to_numpy())
+    data = frame(df).assign(_seg=df[segment].astype("str").to_numpy())  # the code (a click)
+    data["_seg_text"] = shown(data["_seg"], segment, lang)  # its words (axis, tooltip)
     if "_hl" in df.columns:  # a column of booleans says which bars to highlight
         data["_hl"] = df["_hl"].astype(bool).to_numpy()
     else:
         data["_hl"] = data["_seg"] == str(highlight)
     y = alt.Y(
-        "_seg:N",
-        sort=list(dict.fromkeys(data["_seg"])),
+        "_seg_text:N",
+        sort=list(dict.fromkeys(data["_seg_text"])),
         title=seg_title or segment,
-        axis=cat_axis(data["_seg"].nunique()),
+        axis=cat_axis(data["_seg_text"].nunique()),
     )
-    tip = [alt.Tooltip("_seg:N", title=seg_title or segment)]
+    tip = [alt.Tooltip("_seg_text:N", title=seg_title or segment)]
     tip.append(alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title or value))
     has_ci = {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any()
     if has_ci:
@@ -186,6 +199,7 @@ def bars_ci(
     base = alt.Chart(data).encode(y=y)
     enc = {"x": alt.X(f"{value}:Q", title=_unit_title(title, unit)), "tooltip": tip}
     if color:
+        data[color] = shown(data[color], color, lang)
         enc["color"] = alt.Color(f"{color}:N", title=None)
         enc["yOffset"] = alt.YOffset(f"{color}:N")
     else:
@@ -210,7 +224,7 @@ def bars_ci(
             .mark_rule(color=RED, strokeDash=[4, 4])
             .encode(x="t:Q")
         )
-    rows = data["_seg"].nunique() * (data[color].nunique() if color else 1)
+    rows = data["_seg_text"].nunique() * (data[color].nunique() if color else 1)
     chart = alt.layer(*layers).properties(
         title=_titled(title, note), width=480, height=max(160, 24 * rows)
     )
@@ -236,6 +250,8 @@ def lines(
     ``MAX_LINES`` series: one small panel per series (rows, shared time axis, the series' name
     whole beside it); points only when there are few periods; ``note``: a subtitle."""
     data = frame(df)
+    if color:
+        data[color] = shown(data[color], color, lang)
     series = data[color].nunique() if color else 1
     panels = series > MAX_LINES
     enc = {}
@@ -310,20 +326,20 @@ def heatmap(
     """Two fields as a grid; the cell shows the value, the tooltip adds the interval and n.
     Every label is drawn (``cat_axis``: x labels turn when many); the grid grows with the
     number of columns and rows; ``x_sort`` / ``y_sort``: the order of the labels."""
-    data = frame(df).assign(_x=df[x].astype("str").to_numpy(), _y=df[y].astype("str").to_numpy())
+    data = frame(df).assign(_x=shown(df[x], x, lang), _y=shown(df[y], y, lang))
     nx, ny = data["_x"].nunique(), data["_y"].nunique()
     longest = int(data["_x"].str.len().max()) if len(data) else 0
     base = alt.Chart(data).encode(
         x=alt.X(
             "_x:O",
             title=x_title or x,
-            sort=[str(v) for v in x_sort] if x_sort else None,
+            sort=shown(x_sort, x, lang) if x_sort else None,
             axis=cat_axis(nx, along_x=True, longest=longest),
         ),
         y=alt.Y(
             "_y:O",
             title=y_title or y,
-            sort=[str(v) for v in y_sort] if y_sort else "ascending",
+            sort=shown(y_sort, y, lang) if y_sort else "ascending",
             axis=cat_axis(ny),
         ),
     )
@@ -366,7 +382,8 @@ def scatter(
     lang: str = "fr",
 ) -> dict:
     """One point per segment sized by n, targets as quadrant lines; a click selects (``POINT``)."""
-    data = frame(df).assign(_label=df[label].astype("str").to_numpy())
+    data = frame(df).assign(_label=df[label].astype("str").to_numpy())  # the code (a click)
+    data["_label_text"] = shown(data["_label"], label, lang)  # its words (tooltip)
     sel = alt.selection_point(name=POINT, fields=["_label"], on="click")
     pts = (
         alt.Chart(data)
@@ -377,7 +394,7 @@ def scatter(
             size=alt.Size("n:Q", title="n"),
             color=alt.condition(sel, alt.value(BLUE), alt.value(GREY)),
             tooltip=[
-                alt.Tooltip("_label:N", title=label),
+                alt.Tooltip("_label_text:N", title=field_label(label, lang) or label),
                 alt.Tooltip(f"{x}:Q", format=",.1f", title=x_title),
                 alt.Tooltip(f"{y}:Q", format=",.1f", title=y_title),
                 alt.Tooltip("n:Q", format=",.0f"),
@@ -408,7 +425,7 @@ def ranked_bars(
 ) -> dict:
     """Bars sorted by value with interval whiskers; rows where ``flag`` is true are red."""
     src = df.assign(_flag=df[flag].astype(bool).astype(float)) if flag else df
-    data = frame(src).assign(_l=df[label].astype("str").to_numpy())
+    data = frame(src).assign(_l=shown(df[label], label, lang))
     data = data.sort_values(value, ascending=False)
     color = (
         alt.condition("datum._flag > 0", alt.value(RED), alt.value(BLUE))
@@ -547,7 +564,7 @@ def columns(
 ) -> dict:
     """Vertical bars in the frame's order (e.g. intraday slots), the 95 % interval as a whisker;
     every x label drawn (turned 45° when many)."""
-    data = frame(df).assign(_x=df[x].astype("str").to_numpy())
+    data = frame(df).assign(_x=shown(df[x], x, lang))
     order = list(dict.fromkeys(data["_x"]))
     axis = cat_axis(len(order), along_x=True)
     if len(order) > 60:  # e.g. 96 quarter-hours: every other label (the tooltip names each)

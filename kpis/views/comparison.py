@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpis import format as fmt
+from kpis.labels import cell_label
 from kpis.views import charts
 from kpis.views.base import Input, View, ViewResult, kpi_name, kpi_unit, lang_of, t2, targets
 
@@ -123,7 +124,7 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
                     "kpi": k,
                     "indicateur": kpi_name(k, lang),
                     "into": t2("hors support commun", "outside the common support", lang),
-                    "cells": str(e["cell"]),
+                    "cells": cell_label(e["cell"], adj.get("strata") or (), lang),
                     "short_providers": ", ".join(e["missing"]),
                 }
             )
@@ -133,7 +134,7 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
                     "kpi": k,
                     "indicateur": kpi_name(k, lang),
                     "into": t2("rapprochée du motif", "shrunk toward the motif", lang),
-                    "cells": str(s["cell"]),
+                    "cells": cell_label(s["cell"], adj.get("strata") or (), lang),
                     "short_providers": str(s["provider"]),
                 }
             )

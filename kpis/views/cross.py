@@ -13,6 +13,7 @@ import pandas as pd
 
 from kpis import crossviews as cv
 from kpis import format as fmt
+from kpis.labels import category_label
 from kpis.views import charts, topn
 from kpis.views.base import (
     Input,
@@ -235,7 +236,8 @@ def _dmt(tables, p, settings) -> ViewResult:
     res.add_number(t2("durée moyenne de traitement", "mean handling time", lang), mean, "s", lang)
     top = df.sort_values("value", ascending=False).iloc[0]
     res.numbers[t2("segment le plus long", "longest segment", lang)] = (
-        f"{top[by]}{' : ' if lang == 'fr' else ': '}{fmt.duration(top['value'], lang)}"
+        f"{category_label(by, top[by], lang)}{' : ' if lang == 'fr' else ': '}"
+        f"{fmt.duration(top['value'], lang)}"
     )
     return res
 

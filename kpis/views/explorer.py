@@ -5,6 +5,7 @@ segment. Bars by one field can be clicked (selection ``segment`` → the page's 
 from __future__ import annotations
 
 from kpis import format as fmt
+from kpis.labels import category_label
 from kpis.views import charts, topn
 from kpis.views.base import (
     Input,
@@ -125,7 +126,7 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
             (t2(*words[0], lang), ranked.iloc[0]),
             (t2(*words[1], lang), ranked.iloc[-1]),
         ):
-            seg = " · ".join(text(row[b]) for b in by)
+            seg = " · ".join(str(category_label(b, text(row[b]), lang)) for b in by)
             sep = " : " if lang == "fr" else ": "
             res.numbers[label] = f"{seg}{sep}{fmt.value(row['value'], unit, lang)}"
     return res

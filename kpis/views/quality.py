@@ -29,6 +29,7 @@ KPIS = ("quality_calls", "quality_written")
 BY_AGENT = ("Par conseiller", "By agent")
 BY_EVALUATOR = ("Par évaluateur", "By evaluator")
 COVERAGE = ("Évaluations par conseiller et par mois", "Evaluations per agent per month")
+GRID_ITEM = ("Item de la grille", "Grid item")  # the item chart's axis
 DISTRIBUTION = ("Distribution des notes (% du maximum)", "Score distribution (% of maximum)")
 
 
@@ -122,8 +123,9 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
     if len(items):
         mean = t2("Moyenne", "Mean", lang)
         res.chart = charts.ranked_bars(
-            items, "item", "value", flag="low", title=mean, label_title="item", lang=lang
-        )
+            items, "item", "value", flag="low", title=mean, label_title=name(GRID_ITEM, lang),
+            lang=lang,
+        )  # fmt: skip
         low = items[items["low"]]
         if len(low):
             th = fmt.number(low_pct, lang, 0)
