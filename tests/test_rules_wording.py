@@ -82,3 +82,21 @@ def test_declared_vs_survey_counts_grouped_and_gap_signed():
         "On 1,200 surveyed contacts, agents declare 100.0% first-contact resolution, customers "
         "80.0%: gap +20.0 pts (95% CI [17.7 points, 22.3 points], McNemar p < 0.001)."
     )
+
+
+def test_sample_findings_in_french_name_no_field_id_nor_code():
+    """Every finding the sample gives reads as French: no field id (``agent_id``), no channel
+    code (``telephone``, ``reseaux_sociaux``), no English day names in opening hours."""
+    import re
+
+    from kpis.io.sample import load_sample, sample_engine_params, sample_settings
+    from kpis.rules import run_rules
+
+    tables, _ = load_sample()
+    found = [
+        f for f in run_rules(tables, sample_engine_params(), sample_settings()) if f.is_finding
+    ]
+    assert len(found) > 10
+    code = re.compile(r"\b(?:[a-z]+_[a-z_]+|telephone|email|mon|tue|sat|sun)\b")
+    bad = {f.rule: code.findall(f.text("fr")) for f in found if code.search(f.text("fr"))}
+    assert not bad, bad

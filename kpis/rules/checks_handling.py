@@ -13,7 +13,7 @@ from kpis.definitions._base import in_values
 from kpis.lazy import scipy_stats as sps
 from kpis.rules.data import RuleData, excluded_agents, sentinel_agents
 from kpis.rules.model import Undecidable, records, require_n, target
-from kpis.rules.wording import make_finding, population_n
+from kpis.rules.wording import field_label, make_finding, population_n
 from kpis.stats import holm, score_test, wilson
 
 # ---------------------------------------------------------------- rules 6 and own: DMT
@@ -97,7 +97,8 @@ def _check_dmt(rule, d: RuleData, cfg, settings, direction: str):
         word_fr = "plus courte" if direction == "short" else "plus longue"
         word_en = "shorter" if direction == "short" else "longer"
         obs_fr = (
-            f"« {key} » ({by}) a une DMT {word_fr} que ses pairs à motif, canal, niveau et "
+            f"« {key} » ({field_label(by, 'fr')}) a une DMT {word_fr} que ses pairs à motif, "
+            "canal, niveau et "
             f"prestataire égaux : ×{fmt.number(row['ratio'], 'fr', 2)} "
             f"({fmt.percent(pct, 'fr', 0)}, "
             f"{fmt.ci_text(row['ratio_low'], row['ratio_high'], '', 'fr')}, "
@@ -105,7 +106,8 @@ def _check_dmt(rule, d: RuleData, cfg, settings, direction: str):
             f"{len(g)})." + ex_fr
         )
         obs_en = (
-            f"'{key}' ({by}) has a handling time {word_en} than peers with the same motif, "
+            f"'{key}' ({field_label(by, 'en')}) has a handling time {word_en} than peers with "
+            "the same motif, "
             f"channel, level and provider: ×{fmt.number(row['ratio'], 'en', 2)} "
             f"({fmt.percent(pct, 'en', 0)}, "
             f"{fmt.ci_text(row['ratio_low'], row['ratio_high'], '', 'en')}, "
