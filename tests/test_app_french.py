@@ -68,7 +68,8 @@ CHANNEL_CODES = re.compile(r"(?<![\w-])(telephone|reseaux_sociaux|email)(?![\w-]
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"[A-Za-z_]+", text))
+    """Words (letters, accented ones included, and "_"): "Après" is one word, not "Apr"."""
+    return set(re.findall(r"[^\W\d]+", text))
 
 
 def _headers(df) -> list[tuple[str, str, bool]]:

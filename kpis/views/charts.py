@@ -536,6 +536,10 @@ def finding_spec(finding, lang: str = "fr") -> dict | None:
             return two_series(table, "period", [(y, y), (y2, y2)], title="", lang=lang)
         return lines(table, value=y, lang=lang)
     data = table.copy()
+    if x == "kpi":  # KPI ids on the axis: their names
+        from kpis.views.base import kpi_name
+
+        data["kpi"] = data["kpi"].map(lambda k: kpi_name(str(k), lang))
     lo, hi = hints.get("lo"), hints.get("hi")
     if lo in data and hi in data:
         data = data.rename(columns={lo: "ci_low", hi: "ci_high"})
@@ -545,10 +549,44 @@ def finding_spec(finding, lang: str = "fr") -> dict | None:
         data,
         x,
         value=y,
+        title=axis_word(y, lang),
+        seg_title=axis_word(x, lang),
         target=hints.get("target"),
         highlight=hints.get("highlight"),
         lang=lang,
     )
+
+
+# the evidence columns the rules chart (x and y of their chart hints), as axis titles
+AXIS_WORDS = {
+    "kpi": ("Indicateur", "KPI"),
+    "did": ("Différence de différences", "Difference in differences"),
+    "gap": ("Écart", "Gap"),
+    "share": ("Part", "Share"),
+    "recontact": ("Recontact", "Recontact"),
+    "unknown_pct": ("Issue inconnue (%)", "Unknown outcome (%)"),
+    "rise": ("Hausse", "Rise"),
+    "per_demand": ("Contacts par demande", "Contacts per demand"),
+    "n": ("Effectif", "Count"),
+    "cost": ("Coût", "Cost"),
+    "churn": ("Attrition", "Churn"),
+    "agents_needed": ("Conseillers nécessaires", "Agents needed"),
+    "value": ("Valeur", "Value"),
+    "segment": ("Segment", "Segment"),
+    "measure": ("Mesure", "Measure"),
+    "item": ("Item de la grille", "Grid item"),
+    "hour": ("Heure", "Hour"),
+    "driver": ("Source d'effort", "Effort driver"),
+    "slot": ("Créneau", "Slot"),
+}
+
+
+def axis_word(col: str, lang: str) -> str:
+    """A finding chart's axis title: the evidence column's word, else the field's label."""
+    pair = AXIS_WORDS.get(col)
+    if pair:
+        return pair[0 if lang == "fr" else 1]
+    return field_label(col, lang) or col
 
 
 def columns(
