@@ -54,11 +54,11 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from kpis import format as fmt
 from kpis.filters import DATE_FILTER_KEYS, filter_rows, time_field
 from kpis.labels import category_label
+from kpis.lazy import scipy_stats as sps
 from kpis.stats import Z95, adjust_pvalues
 
 GRAINS = ("month", "week")

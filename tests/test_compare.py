@@ -465,3 +465,16 @@ def test_sentences_write_durations_differences_and_p_through_the_formatter():
     pw = comp.pairwise.set_index("basis").loc["std"]
     said = f"(+7,5 pts, {fmt.p_value(pw['p_adj'], 'fr')} après correction de Holm)"
     assert said in " ".join(comp.text("fr"))
+
+
+def test_scorecard_does_not_depend_on_the_order_of_the_weights():
+    """P(rank 1) is a bootstrap: the same weights written in another order (a JSON round trip
+    sorts keys) must give the same draws, not another Monte-Carlo sample."""
+    from kpis.io.sample import load_sample
+
+    tables, _ = load_sample()
+    comp = compare_providers(tables, ["fcr_measured", "recontact_rate", "dmt", "transfer_rate"])
+    w = {"fcr_measured": 1.0, "recontact_rate": 1.0, "dmt": 1.0, "transfer_rate": 1.0}
+    one = scorecard(comp, w, seed=3).table
+    other = scorecard(comp, dict(sorted(w.items(), reverse=True)), seed=3).table
+    assert one["p_first"].tolist() == other["p_first"].tolist()

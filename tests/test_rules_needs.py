@@ -80,7 +80,8 @@ def test_default_hours_unconfirmed_judge_nothing():
     assert not [f for f in found if f.is_finding]
     (note,) = found
     assert "confirmez les heures d'ouverture dans Paramètres" in note.text_fr
-    assert "mon-fri 08:00-19:00" in note.text_fr  # the default, named
+    assert "lun-ven 08:00-19:00" in note.text_fr  # the default, named (French day names)
+    assert "mon-fri 08:00-19:00" in note.text_en
     same = {**LOOSE, "opening_hours": {"spec": "mon-fri 08:00-20:00", "confirmed": False}}
     assert not [
         f

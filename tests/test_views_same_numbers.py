@@ -29,7 +29,7 @@ import kpis.deliverables.images as images
 from kpis import format as fmt
 from kpis.definitions import REGISTRY as KPIS
 from kpis.engine import compute
-from kpis.io.sample import sample_engine_params
+from kpis.io.sample import sample_engine_params, sample_settings
 from kpis.views import REGISTRY
 from kpis.views.runner import run_cell
 from kpis.workspace import Cell
@@ -74,9 +74,18 @@ def _no_images(monkeypatch):
 
 def _settings(lang: str = "fr", sample: bool = True) -> dict:
     """The notebook's settings: on the sample, its preset parameters (its opening hours, as the
-    app applies them); default targets."""
-    params = sample_engine_params() if sample else {}
-    return {"params": params, "targets": default_targets(), "lang": lang}
+    app applies them) and its preset targets with their source and rule settings
+    (``sample_data/settings.json``); default targets elsewhere."""
+    if not sample:
+        return {"params": {}, "targets": default_targets(), "lang": lang}
+    preset = sample_settings()
+    return {
+        "params": sample_engine_params(),
+        "targets": {**default_targets(), **preset.get("targets", {})},
+        "target_sources": dict(preset.get("target_sources", {})),
+        "rules": {k: v for k, v in preset.items() if k not in ("targets", "target_sources")},
+        "lang": lang,
+    }
 
 
 # ---------------------------------------------------------------- deliverables
@@ -104,8 +113,18 @@ def _deliverables(res, tmp_path) -> dict:
     parser.feed(path.read_text(encoding="utf-8"))
     out["html"] = parser.chunks
     path = report.write_report([res], tmp_path / "audit.pptx", lang="fr")
-    slide = next(s for s in Presentation(path).slides if s.shapes.title.text == res.title)
-    lines = [p.text for s in slide.shapes if s.has_text_frame for p in s.text_frame.paragraphs]
+    slides = list(Presentation(path).slides)
+    # the cell's slides: its title, numbered "(1/5)"… when a long table runs over several
+    page = re.compile(re.escape(res.title) + r"( \(\d+/\d+\))?")
+    titled = [s for s in slides if page.fullmatch(s.shapes.title.text)]
+    assert titled, (res.title, [s.shapes.title.text for s in slides])
+    lines = [
+        p.text
+        for slide in titled
+        for s in slide.shapes
+        if s.has_text_frame
+        for p in s.text_frame.paragraphs
+    ]
     out["pptx"] = lines
     return out
 

@@ -171,6 +171,9 @@ def scorecard(
         raise ValueError(f"weights name KPIs not in the comparison: {', '.join(unknown)}")
     if not weights:
         raise ValueError("give at least one KPI a positive weight")
+    # the bootstrap draws KPI by KPI: in the comparison's order, never the mapping's, so the same
+    # weights give the same P(rank 1) however they were written (a JSON round trip sorts keys)
+    weights = {k: weights[k] for k in comparison.kpis if k in weights}
     thresholds = dict(thresholds or {})
     providers = comparison.providers
     P, K = len(providers), len(weights)

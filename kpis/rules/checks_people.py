@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from kpis import format as fmt
+from kpis.lazy import scipy_stats as sps
 from kpis.rules.checks_handling import _dmt_residuals
 from kpis.rules.data import RuleData, labels, sentinel_agents
 from kpis.rules.model import Undecidable, require_n

@@ -8,9 +8,9 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from kpis import format as fmt
+from kpis.lazy import scipy_stats as sps
 from kpis.rules.data import RuleData, labels
 from kpis.rules.model import Undecidable, require_n, target, welch_p
 from kpis.rules.wording import field_label, make_finding, population_n
