@@ -388,26 +388,33 @@ def _missing(ctx: Ctx, m: Mapping, idx: int) -> None:
         }
         for f in fields
     ]
-    with st.expander(ctx.t("missing_title")):
-        st.caption(ctx.t("missing_help"))
-        edited = st.data_editor(
-            pd.DataFrame(rows),
-            key=f"miss_{idx}_{m.table}",
-            hide_index=True,
-            column_order=["label", "markers"],
-            disabled=["field", "label"],
-            column_config={
-                "field": st.column_config.TextColumn(ctx.t("field")),
-                "label": st.column_config.TextColumn(ctx.t("label")),
-                "markers": st.column_config.TextColumn(ctx.t("missing_markers")),
-            },
-        )
+    edited = _field_table(ctx, rows, "missing", f"miss_{idx}_{m.table}", "markers")
     for row in edited.itertuples(index=False):
         markers = _markers(cell(row.markers))
         if markers:
             m.missing[row.field] = markers
         else:
             m.missing.pop(row.field, None)
+
+
+def _field_table(ctx: Ctx, rows: list[dict], what: str, key: str, column: str) -> pd.DataFrame:
+    """An expander « {what}_title » with its help and a grid field label → one editable text
+    ``column`` (missing markers, constants); returns the edited grid."""
+    header = {"markers": "missing_markers", "value": "constant_value"}[column]
+    with st.expander(ctx.t(f"{what}_title")):
+        st.caption(ctx.t(f"{what}_help"))
+        return st.data_editor(
+            pd.DataFrame(rows),
+            key=key,
+            hide_index=True,
+            column_order=["label", column],
+            disabled=["field", "label"],
+            column_config={
+                "field": st.column_config.TextColumn(ctx.t("field")),
+                "label": st.column_config.TextColumn(ctx.t("label")),
+                column: st.column_config.TextColumn(ctx.t(header)),
+            },
+        )
 
 
 def _constants(ctx: Ctx, m: Mapping, idx: int) -> None:
@@ -421,20 +428,7 @@ def _constants(ctx: Ctx, m: Mapping, idx: int) -> None:
         }
         for f in fields
     ]
-    with st.expander(ctx.t("constants_title")):
-        st.caption(ctx.t("constants_help"))
-        edited = st.data_editor(
-            pd.DataFrame(rows),
-            key=f"const_{idx}_{m.table}",
-            hide_index=True,
-            column_order=["label", "value"],
-            disabled=["field", "label"],
-            column_config={
-                "field": st.column_config.TextColumn(ctx.t("field")),
-                "label": st.column_config.TextColumn(ctx.t("label")),
-                "value": st.column_config.TextColumn(ctx.t("constant_value")),
-            },
-        )
+    edited = _field_table(ctx, rows, "constants", f"const_{idx}_{m.table}", "value")
     for row in edited.itertuples(index=False):
         value = cell(row.value)
         if value:
