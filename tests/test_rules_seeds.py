@@ -520,6 +520,21 @@ def test_sample_shows_the_rest():
     assert NOT_YET_ON_SAMPLE & shown
 
 
+def test_sample_rules_12_10_9_state_the_planted_figures():
+    # counted by hand with pandas on the CSV files: Facturation 8 911 + Suivi de commande 7 285
+    # of 30 064 contacts = 53.9 %; 219 of the 22 116 « Présenté = oui » rows have an empty
+    # « Décroché »; 18 January answers have a « Note effort »
+    text = {f.rule: f.text_fr for f in sample_findings() if f.is_finding}
+    assert (
+        "(Facturation, Suivi de commande) portent 53,9\u202f% des contacts"
+        in text["motifs_concentrated"]
+    )
+    assert "n = 30\u202f064 contacts" in text["motifs_concentrated"]
+    assert "219 contacts présentés sur 22\u202f116" in text["answer_abandon_not_100"]
+    assert "2026-01 (Note d'effort (CES), n = 18)" in text["survey_sample_small"]
+    assert "_score" not in text["survey_sample_small"]  # a label, not the field id
+
+
 def test_sample_new_rules_name_the_planted_segments():
     by_rule: dict = {}
     for f in sample_findings():

@@ -18,6 +18,13 @@ from kpis.stats import Z95, holm, paired_gap, wls_slope
 # ---------------------------------------------------------------- rule 9
 
 
+def _score(field: str, lang: str) -> str:
+    """A score's label in a sentence (« Note d'effort (CES) »), not its field id."""
+    from kpis.labels import field_label
+
+    return field_label(field, lang) or field
+
+
 def check_survey_sample_small(rule, d: RuleData, cfg, settings):
     """Rule 9: a score (overall or per month) with fewer answers than min_n."""
     s = d.table("surveys")
@@ -49,7 +56,9 @@ def check_survey_sample_small(rule, d: RuleData, cfg, settings):
     if len(overall_low):
         seg = {}
         what_fr, what_en = (
-            ", ".join(f"{r.score} {fmt.n_text(r.n, lang)}" for r in overall_low.itertuples())
+            ", ".join(
+                f"{_score(r.score, lang)} {fmt.n_text(r.n, lang)}" for r in overall_low.itertuples()
+            )
             for lang in ("fr", "en")
         )
         months = []
@@ -57,7 +66,10 @@ def check_survey_sample_small(rule, d: RuleData, cfg, settings):
         months = sorted(low["segment"].unique().tolist())
         seg = {"period": months}
         what_fr, what_en = (
-            ", ".join(f"{r.segment} ({r.score}, {fmt.n_text(r.n, lang)})" for r in low.itertuples())
+            ", ".join(
+                f"{r.segment} ({_score(r.score, lang)}, {fmt.n_text(r.n, lang)})"
+                for r in low.itertuples()
+            )
             for lang in ("fr", "en")
         )
     obs_fr = (
