@@ -736,6 +736,33 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Remplacer les noms des conseillers par « Conseiller 01 »… dans les livrables",
         "Replace agent names with “Agent 01”… in the deliverables",
     ),
+    # --- pareto ---
+    # evidence tables of the rules the demo now shows (cross-analyses' findings panels)
+    "col_field": ("Champ", "Field"),
+    "col_presented": ("Présentés", "Presented"),
+    "col_unknown": ("Sans issue connue", "Outcome unknown"),
+    "col_unknown_pct": ("Sans issue connue (%)", "Outcome unknown (%)"),
+    "col_selfcare_pct": ("Redirigés selfcare (%)", "Redirected to self-care (%)"),
+    "col_fit": ("Tendance ajustée", "Fitted trend"),
+    "col_fcr": ("FCR déclaré (%)", "Declared FCR (%)"),
+    "col_slot": ("Créneau", "Slot"),
+    "col_calls_per_day": ("Appels par jour", "Calls per day"),
+    "col_aht_s": ("Durée moyenne de traitement", "Average handling time"),
+    "col_agents_needed": ("Conseillers nécessaires", "Agents needed"),
+    "col_agents_seen": ("Conseillers présents", "Agents seen"),
+    "col_service_level": ("Niveau de service (%)", "Service level (%)"),
+    "col_deficit": ("Déficit de conseillers", "Agent shortfall"),
+    "col_date": ("Date", "Date"),
+    "col_before": ("Avant la date", "Before"),
+    "col_after": ("Depuis la date", "After"),
+    "col_n_before": ("Réponses avant", "Answers before"),
+    "col_n_after": ("Réponses après", "Answers after"),
+    "col_others_before": ("Autres motifs avant", "Other motifs before"),
+    "col_others_after": ("Autres motifs après", "Other motifs after"),
+    "col_did": ("Écart des évolutions (points)", "Difference in changes (points)"),
+    "val_score_csat_score": ("Note CSAT", "CSAT score"),
+    "val_score_nps_score": ("Note NPS", "NPS score"),
+    "val_score_ces_score": ("Note d'effort (CES)", "Effort score (CES)"),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

@@ -204,6 +204,7 @@ def check_score_after_event(rule, d: RuleData, cfg, settings):
             f"fewer than {fmt.integer(cfg['min_n'], 'en')} answers before or after the date",
         )
     table = pd.DataFrame(tests)
+    table["indicateur"] = table["kpi"].str.upper()  # NPS / CSAT: the chart's bars, not an id
     table["p_holm"] = holm(table["p"].to_numpy())
     min_change = {"nps": cfg["min_change_nps"], "csat": cfg["min_change_csat"]}
     table["flag"] = (table["p_holm"] < cfg["alpha"]) & (
@@ -260,7 +261,7 @@ def check_score_after_event(rule, d: RuleData, cfg, settings):
                 {k: (v.isoformat() if isinstance(v, pd.Timestamp) else v) for k, v in r.items()},
                 table,
                 {
-                    "x": "kpi",
+                    "x": "indicateur",
                     "y": "did",
                     "lo": "ci_low",
                     "hi": "ci_high",
