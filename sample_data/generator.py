@@ -20,7 +20,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sample_data.planted import plant_late_recontact, plant_relationship_gap, plant_slow_new_hire
+from sample_data.planted import (
+    plant_callback_unknown,
+    plant_ces_pilot,
+    plant_late_recontact,
+    plant_relationship_gap,
+    plant_slow_new_hire,
+)
 
 DEFAULT_SEED = 2026
 DEFAULT_START = "2026-01-01"
@@ -51,8 +57,20 @@ MOTIFS = (
     "Information produit",
     "Identifiants / accès",
 )
-# base share by canal (rows: telephone, email, chat, réseaux sociaux)
+# base share by canal (rows: telephone, email, chat, réseaux sociaux): Pareto-like, as in real
+# centres — billing and order tracking carry over half of the demands (rule 12), the eight
+# others share the rest
 _MOTIF_SHARE = np.array(
+    [
+        [0.31, 0.09, 0.28, 0.10, 0.045, 0.06, 0.05, 0.03, 0.02, 0.02],
+        [0.33, 0.10, 0.24, 0.05, 0.03, 0.09, 0.06, 0.05, 0.03, 0.02],
+        [0.26, 0.09, 0.33, 0.11, 0.05, 0.05, 0.02, 0.02, 0.04, 0.03],
+        [0.17, 0.18, 0.30, 0.10, 0.02, 0.07, 0.03, 0.08, 0.03, 0.02],
+    ]
+)
+_MOTIF_SHARE = _MOTIF_SHARE / _MOTIF_SHARE.sum(axis=1, keepdims=True)
+# the flat mix of the null twin (pareto_motifs=False): no motif above 22 % of a canal
+_MOTIF_SHARE_FLAT = np.array(
     [
         [0.16, 0.11, 0.10, 0.15, 0.09, 0.07, 0.07, 0.06, 0.10, 0.09],
         [0.18, 0.12, 0.10, 0.08, 0.05, 0.12, 0.09, 0.12, 0.08, 0.06],
@@ -60,7 +78,7 @@ _MOTIF_SHARE = np.array(
         [0.08, 0.22, 0.14, 0.14, 0.03, 0.08, 0.04, 0.17, 0.05, 0.05],
     ]
 )
-_MOTIF_SHARE = _MOTIF_SHARE / _MOTIF_SHARE.sum(axis=1, keepdims=True)
+_MOTIF_SHARE_FLAT = _MOTIF_SHARE_FLAT / _MOTIF_SHARE_FLAT.sum(axis=1, keepdims=True)
 
 SOUS_MOTIFS: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {
     "Facturation": (
@@ -219,9 +237,13 @@ SLOW_NEW_HIRE = {"agent": "Nathan L.", "factor": 1.4}
 LATE_RECONTACT = {
     "start": "2026-04-27",
     "end": "2026-06-21",
-    "share": 0.35,
-    "motifs": ["Remboursement", "Livraison"],
+    "share": 0.18,
+    "motifs": ["Remboursement", "Livraison", "Facturation"],
 }
+#: rule 10: a callback offer on one queue; the calls that took it have no outcome in the export
+CALLBACK_UNKNOWN = {"queue": "Commandes", "start": "2026-04-01", "min_wait_s": 30}
+#: rule 9: the effort question (CES) was a pilot on a few respondents in January
+CES_PILOT = {"until": "2026-02-01", "share": 0.02}
 WEAK_ITEMS = {
     "Accueil": 1.2,
     "Qualification de la demande": 0.0,
@@ -272,9 +294,12 @@ class Effects:
     staffing: float = 1.0
     #: survey answer rate among handled contacts
     survey_rate: float = 0.28
+    #: Pareto-like motif mix (billing and order tracking over half of the contacts, rule 12);
+    #: False = the flat mix of the null twin
+    pareto_motifs: bool = True
     #: the last weeks' drift (rule 1): from ``start`` to ``end`` a linearly rising share (up to
-    #: ``share``) of the Remboursement / Livraison contacts declared resolved come back within a
-    #: week; planted after the draw by re-labelling the customer of a one-off contact of the same
+    #: ``share``) of the contacts of ``motifs`` declared resolved come back within a week;
+    #: planted after the draw by re-labelling the customer of a one-off contact of the same
     #: motif (volumes, waits, durations and surveys' scores unchanged), or None
     late_recontact: dict | None = None
     #: a slow new hire (rule "DMT far above peers"): ``agent``'s handling times are swapped with
@@ -286,9 +311,17 @@ class Effects:
     #: detractor's answer of another motif (not the training motif) of the same provider and
     #: month, so the NPS of every provider, month and the whole centre is unchanged; or None
     relationship_gap: dict | None = None
+    #: from ``start`` the ``queue`` offers a callback after ``min_wait_s``; inbound calls that
+    #: hung up after that wait have an empty « Décroché » (neither answered nor abandoned), or
+    #: None
+    callback_unknown: dict | None = None
+    #: before ``until`` only a ``share`` of respondents were asked the CES question, or None
+    ces_pilot: dict | None = None
 
 
 _DEFAULT_DICTS = {
+    "callback_unknown": CALLBACK_UNKNOWN,
+    "ces_pilot": CES_PILOT,
     "late_recontact": LATE_RECONTACT,
     "slow_new_hire": SLOW_NEW_HIRE,
     "relationship_gap": RELATIONSHIP_GAP,
@@ -299,6 +332,7 @@ _DEFAULT_DICTS = {
 
 #: keyword arguments that switch every planted effect off ("null twin" dataset)
 NULL_EFFECTS = {
+    "pareto_motifs": False,
     "recontact_by_motif": None,
     "provider_recontact": None,
     "fcr_overclaim": 0.0,
@@ -310,6 +344,8 @@ NULL_EFFECTS = {
     "late_recontact": None,
     "slow_new_hire": None,
     "relationship_gap": None,
+    "callback_unknown": None,
+    "ces_pilot": None,
 }
 
 
@@ -503,7 +539,7 @@ class _Builder:
         cidx = np.array([CANALS.index(c) for c in CANALS])[
             pd.Categorical(canal, categories=list(CANALS)).codes
         ]
-        probs = _MOTIF_SHARE[cidx].copy()
+        probs = (_MOTIF_SHARE if eff.pareto_motifs else _MOTIF_SHARE_FLAT)[cidx].copy()
         if eff.surge_month is not None:
             extra = np.zeros(len(MOTIFS))
             extra[MOTIFS.index("Facturation")] = 0.6
@@ -1284,6 +1320,10 @@ def generate(
         plant_slow_new_hire(contacts, eff)
     if eff.relationship_gap:
         plant_relationship_gap(np.random.default_rng([seed, 3]), surveys, eff)
+    if eff.callback_unknown:
+        plant_callback_unknown(contacts, eff)
+    if eff.ces_pilot:
+        plant_ces_pilot(np.random.default_rng([seed, 4]), surveys, eff)
     return {
         "contacts": contacts,
         "surveys": surveys,

@@ -95,3 +95,31 @@ def plant_relationship_gap(rng, surveys: pd.DataFrame, eff) -> None:
         comment[i], comment[j] = comment[j], comment[i]
     s["nps_score"] = nps
     s["comment"] = pd.Series(comment, index=s.index, dtype=s["comment"].dtype)
+
+
+def plant_callback_unknown(contacts: pd.DataFrame, eff) -> None:
+    """Rule 10's gap, in place: from ``callback_unknown["start"]`` the ``queue`` offers a
+    callback after ``min_wait_s`` of waiting; the inbound calls that hung up after that wait
+    (they took the offer) are logged with neither answered nor abandoned (« Décroché » empty).
+    No random draw; answered calls, volumes and waits are unchanged."""
+    cfg = eff.callback_unknown
+    c = contacts
+    hit = (
+        c["offered"].fillna(False).to_numpy(dtype=bool)
+        & (c["answered"] == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+        & (c["queue"].astype(str) == cfg["queue"]).to_numpy()
+        & (c["started_at"] >= pd.Timestamp(cfg["start"])).to_numpy()
+        & (c["wait_s"].to_numpy(dtype=float) >= float(cfg["min_wait_s"]))
+    )
+    c.loc[hit, "answered"] = pd.NA
+
+
+def plant_ces_pilot(rng, surveys: pd.DataFrame, eff) -> None:
+    """Rule 9's small sample, in place: before ``ces_pilot["until"]`` the effort question (CES)
+    was only a pilot, asked to a ``share`` of the respondents; the others' CES is blank. Own
+    random stream; CSAT, NPS and later CES answers are unchanged."""
+    cfg = eff.ces_pilot
+    s = surveys
+    before = (s["answered_at"] < pd.Timestamp(cfg["until"])).to_numpy()
+    drop = before & (rng.random(len(s)) >= float(cfg["share"]))
+    s.loc[drop, "ces_score"] = np.nan

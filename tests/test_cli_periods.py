@@ -49,7 +49,7 @@ def test_compute_on_the_sample_gives_the_app_numbers(capsys):
     for kpi in PERIOD_KPIS:
         assert got[kpi]["status"] == "ok", kpi
         assert got[kpi]["value"] == app.loc[kpi, "value"], kpi
-    assert got["agent_days"]["value"] == 4577  # Σ worked days of heures.csv, as in the app
+    assert got["agent_days"]["value"] == 4588  # Σ worked days of heures.csv, as in the app
     assert len(doc["import"]["period_inputs"]) == 4
 
 

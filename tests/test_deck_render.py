@@ -206,7 +206,7 @@ def test_excel_key_numbers_are_numbers_with_formats(sample):
     ws = openpyxl.load_workbook(path)["Synthèse"]
     rows = {ws.cell(r, 3).value: ws.cell(r, 4) for r in range(1, ws.max_row + 1)}
     volume = rows["Volume de contacts"]
-    assert volume.data_type == "n" and volume.value == 30082 and volume.number_format == "#,##0"
+    assert volume.data_type == "n" and volume.value == 30064 and volume.number_format == "#,##0"
     csat = rows["CSAT (satisfaction client)"]
     assert csat.data_type == "n" and csat.number_format == '0.0" %"'
     dmt = rows["DMT (durée moyenne de traitement)"]

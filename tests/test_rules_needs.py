@@ -260,7 +260,7 @@ def test_empty_channel_does_not_divide_by_zero():
 
 
 def test_a_finding_states_the_population_of_its_kpi_as_the_card_does():
-    # the QoS finding on the sample counts the same calls as the dashboard card: "n = 18 662
+    # the QoS finding on the sample counts the same calls as the dashboard card: "n = 18 452
     # appels entrants présentés" (the KPI's declared population, computed by the engine)
     from kpis.engine import compute
     from kpis.io.sample import load_sample, sample_engine_params
@@ -273,5 +273,5 @@ def test_a_finding_states_the_population_of_its_kpi_as_the_card_does():
     found = [f for f in run_rules(tables, params, {}) if f.rule == "qos_below_nf345"]
     assert found and found[0].kind == "finding"
     said = f"n = {population_text(row['n'], row['population_id'], 'fr')}"
-    assert said == "n = 18\u202f662 appels entrants présentés"
+    assert said == "n = 18\u202f452 appels entrants présentés"
     assert said in found[0].text("fr")

@@ -501,15 +501,11 @@ def sample_findings():
     return run_rules(tables, sample_engine_params(), sample_settings())
 
 
-# rules the bundled sample does not show yet: its ten motifs are flat (the top two carry 29 %,
-# rule 12 needs ≥ 50 %); it has no unknown call outcome (rule 10) and over 1 000 answers a month
-# (rule 9), both data-quality rules; declared FCR is flat, so no score moves against it
-NOT_YET_ON_SAMPLE = {
-    "motifs_concentrated",
-    "answer_abandon_not_100",
-    "survey_sample_small",
-    "scores_opposite_fcr",
-}
+# rules the bundled sample does not show yet: declared FCR is flat, so no score moves against it.
+# Rules 12, 10 and 9 show: billing and order tracking carry 54 % of the contacts (generator
+# _MOTIF_SHARE), a callback offer leaves 210 calls without outcome (CALLBACK_UNKNOWN), the CES
+# question was a January pilot (CES_PILOT)
+NOT_YET_ON_SAMPLE = {"scores_opposite_fcr"}
 
 
 def test_sample_shows_every_rule():
@@ -518,10 +514,25 @@ def test_sample_shows_every_rule():
     assert missing <= NOT_YET_ON_SAMPLE, sorted(missing)
 
 
-@pytest.mark.xfail(strict=True, reason="rules 9, 10, 12 and scores_opposite_fcr: not planted yet")
+@pytest.mark.xfail(strict=True, reason="scores_opposite_fcr: not planted yet")
 def test_sample_shows_the_rest():
     shown = {f.rule for f in sample_findings() if f.is_finding}
     assert NOT_YET_ON_SAMPLE & shown
+
+
+def test_sample_rules_12_10_9_state_the_planted_figures():
+    # counted by hand with pandas on the CSV files: Facturation 8 911 + Suivi de commande 7 285
+    # of 30 064 contacts = 53.9 %; 219 of the 22 116 « Présenté = oui » rows have an empty
+    # « Décroché »; 18 January answers have a « Note effort »
+    text = {f.rule: f.text_fr for f in sample_findings() if f.is_finding}
+    assert (
+        "(Facturation, Suivi de commande) portent 53,9\u202f% des contacts"
+        in text["motifs_concentrated"]
+    )
+    assert "n = 30\u202f064 contacts" in text["motifs_concentrated"]
+    assert "219 contacts présentés sur 22\u202f116" in text["answer_abandon_not_100"]
+    assert "2026-01 (Note d'effort (CES), n = 18)" in text["survey_sample_small"]
+    assert "_score" not in text["survey_sample_small"]  # a label, not the field id
 
 
 def test_sample_new_rules_name_the_planted_segments():
@@ -530,6 +541,10 @@ def test_sample_new_rules_name_the_planted_segments():
         if f.is_finding:
             by_rule.setdefault(f.rule, []).append(f.segment)
     assert {"agent_id": "Kévin M."} in by_rule["short_dmt_recontacts"]
+    # rule 12: the Pareto of motifs (generator _MOTIF_SHARE)
+    assert by_rule["motifs_concentrated"] == [{"motif": ["Facturation", "Suivi de commande"]}]
+    assert by_rule["answer_abandon_not_100"] == [{}]  # CALLBACK_UNKNOWN
+    assert by_rule["survey_sample_small"] == [{"period": ["2026-01"]}]  # CES_PILOT
     assert {"period": "2026-03"} in by_rule["churn_with_satisfaction_drop"]  # the surge month
     assert {"period": "2026-03"} in by_rule["overload_absence"]
     assert {"team": "Experts N2-N3"} in by_rule["mttr_above_target"]
@@ -556,15 +571,22 @@ def test_sample_new_rules_name_the_planted_segments():
 def sample_pair():
     from sample_data.generator import generate
 
-    off = {"late_recontact": None, "slow_new_hire": None, "relationship_gap": None}
+    off = {
+        "late_recontact": None,
+        "slow_new_hire": None,
+        "relationship_gap": None,
+        "callback_unknown": None,
+        "ces_pilot": None,
+    }
     return generate(), generate(**off)
 
 
 def test_post_draw_effects_keep_the_other_figures():
     on, off = sample_pair()
     c1, c0 = on["contacts"], off["contacts"]
-    # only customer ids (late recontact) and talk times (slow new hire) move
-    same = [col for col in c0.columns if col not in ("customer_id", "talk_s")]
+    # only customer ids (late recontact), talk times (slow new hire) and the outcome of the
+    # calls that took the callback offer (CALLBACK_UNKNOWN) move
+    same = [col for col in c0.columns if col not in ("customer_id", "talk_s", "answered")]
     pd.testing.assert_frame_equal(c1[same], c0[same])
     moved = (c1["customer_id"].fillna("") != c0["customer_id"].fillna("")).sum()
     assert 100 < moved < 400  # about 1 % of contacts re-labelled
@@ -572,10 +594,73 @@ def test_post_draw_effects_keep_the_other_figures():
     sums = [c.groupby(keys, observed=True)["talk_s"].sum() for c in (c1, c0)]
     pd.testing.assert_series_equal(sums[0], sums[1])  # every stratum's total talk time
     s1, s0 = on["surveys"], off["surveys"]
-    moving = ["nps_score", "comment", "customer_id"]
+    blank = c1["answered"].isna() & c0["answered"].notna()
+    assert (c1["answered"].isna() == blank).all()  # the only unknown outcomes are planted
+    assert (c0.loc[blank, "answered"] == False).all()  # noqa: E712  (abandons that took it)
+    assert (c0.loc[blank, "queue"] == "Commandes").all()
+    assert (c0.loc[blank, "started_at"] >= pd.Timestamp("2026-04-01")).all()
+    assert (c0.loc[blank, "wait_s"] >= 30).all()
+    assert 110 < blank.sum() < 400  # over 0.5 % of ~22 000 presented contacts
+    pd.testing.assert_series_equal(c1["answered"].fillna(False), c0["answered"])
+    moving = ["nps_score", "comment", "customer_id", "ces_score"]
     pd.testing.assert_frame_equal(s1.drop(columns=moving), s0.drop(columns=moving))
     month = s0["answered_at"].dt.strftime("%Y-%m")
     by = [s["nps_score"].groupby([s["provider"], month], observed=True).sum() for s in (s1, s0)]
     pd.testing.assert_series_equal(by[0], by[1])  # NPS scores only swap within provider × month
+    feb = s0["answered_at"] >= pd.Timestamp("2026-02-01")
+    pd.testing.assert_series_equal(s1.loc[feb, "ces_score"], s0.loc[feb, "ces_score"])
+    assert 0 < s1.loc[~feb, "ces_score"].notna().sum() < 30 < s0.loc[~feb, "ces_score"].count()
     for name in ("evaluations", "costs", "hours", "customer_base", "headcount"):
         pd.testing.assert_frame_equal(on[name], off[name])
+
+
+# ---------------------------------------------------------------- rules 10 and 9 planted
+
+
+def test_plant_callback_unknown_blanks_the_calls_that_took_the_offer():
+    from types import SimpleNamespace
+
+    from sample_data.planted import plant_callback_unknown
+
+    B = pd.array
+    c = pd.DataFrame(
+        {
+            "started_at": pd.to_datetime(["2026-03-31 10:00"] + ["2026-04-02 10:00"] * 5),
+            "queue": ["Q", "Q", "Q", "Q", "R", "Q"],
+            "offered": B([True, True, True, True, True, None], dtype="boolean"),
+            "answered": B([False, False, False, True, False, False], dtype="boolean"),
+            "wait_s": [90.0, 90.0, 20.0, 90.0, 90.0, 90.0],
+        }
+    )
+    eff = SimpleNamespace(callback_unknown={"queue": "Q", "start": "2026-04-01", "min_wait_s": 30})
+    plant_callback_unknown(c, eff)
+    # only row 1: row 0 before the start, row 2 waited under 30 s, row 3 answered, row 4 another
+    # queue, row 5 not presented
+    assert c["answered"].isna().tolist() == [False, True, False, False, False, False]
+    assert c["answered"].dropna().tolist() == [False, False, True, False, False]
+
+
+def test_plant_ces_pilot_keeps_a_share_before_the_date():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from sample_data.planted import plant_ces_pilot
+
+    s = pd.DataFrame(
+        {
+            "answered_at": pd.to_datetime(["2026-01-10"] * 4 + ["2026-02-01", "2026-02-02"]),
+            "ces_score": [2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+        }
+    )
+    eff = SimpleNamespace(ces_pilot={"until": "2026-02-01", "share": 0.5})
+    # the function's draws with seed 0: 0.64, 0.27, 0.04, 0.02 (…): rows 1–3 are under 0.5
+    plant_ces_pilot(np.random.default_rng(0), s, eff)
+    assert s["ces_score"].iloc[:4].tolist()[1:] == [3.0, 4.0, 5.0]
+    assert np.isnan(s["ces_score"].iloc[0])
+    assert s["ces_score"].iloc[4:].tolist() == [6.0, 7.0]  # from the date on, all asked
+    s2 = s.assign(ces_score=[2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
+    plant_ces_pilot(
+        np.random.default_rng(0), s2, SimpleNamespace(ces_pilot={**eff.ces_pilot, "share": 0.0})
+    )
+    assert s2["ces_score"].isna().tolist() == [True] * 4 + [False, False]

@@ -342,7 +342,10 @@ def test_french_csv_format():
         assert len(v) and v.str.fullmatch(r"\d+").all(), col
     acw = c["Post-appel"][c["Post-appel"] != ""]
     assert len(acw) and acw.str.fullmatch(r"\d{2}:\d{2}:\d{2}").all()
-    assert set(c["Décroché"]) == {"oui", "non"}
+    assert set(c["Décroché"]) == {"oui", "non", ""}
+    # empty only for the calls that took the callback offer (generator CALLBACK_UNKNOWN)
+    blank = c["Décroché"] == ""
+    assert (c.loc[blank, "File d'attente"] == "Commandes").all() and 100 < blank.sum() < 400
     assert set(c["Canal"]) == {"Téléphone", "Email", "Chat", "Réseaux sociaux"}
     s = pd.read_csv(SAMPLE_DIR / "enquetes.csv", sep=";", dtype=str, keep_default_na=False)
     assert s["Date de réponse"].str.match(DATE_RE).all()
@@ -390,8 +393,10 @@ def test_french_files_round_trip(data):
     assert (started.to_numpy() == c["started_at"].to_numpy()).all()
     canal = raw[cols["canal"]].map(doc["values"]["canal"])
     assert (canal.to_numpy() == c["canal"].astype(str).to_numpy()).all()
-    answered = raw[cols["answered"]].map(doc["values"]["answered"])
-    assert (answered.to_numpy() == c["answered"].astype(bool).to_numpy()).all()
+    answered = raw[cols["answered"]].map(doc["values"]["answered"])  # "" → NaN
+    assert (answered.isna().to_numpy() == c["answered"].isna().to_numpy()).all()
+    known = c["answered"].notna().to_numpy()
+    assert (answered[known].to_numpy() == c["answered"][known].astype(bool).to_numpy()).all()
     acw = raw[cols["acw_s"]].str.split(":", expand=True).replace("", np.nan).astype(float)
     secs = acw[0] * 3600 + acw[1] * 60 + acw[2]
     assert np.allclose(secs, c["acw_s"], equal_nan=True)

@@ -838,6 +838,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_rise_high": ("Hausse, IC haut", "Rise, CI high"),
     "col_with": ("Avec", "With"),
     "col_without": ("Sans", "Without"),
+    # --- pareto ---
+    # evidence tables of the rules the demo now shows (cross-analyses' findings panels)
+    "col_presented": ("Présentés", "Presented"),
+    "col_unknown": ("Sans issue connue", "Outcome unknown"),
+    "col_unknown_pct": ("Sans issue connue (%)", "Outcome unknown (%)"),
+    "col_selfcare_pct": ("Redirigés selfcare (%)", "Redirected to self-care (%)"),
+    "val_score_csat_score": ("Note CSAT", "CSAT score"),
+    "val_score_nps_score": ("Note NPS", "NPS score"),
+    "val_score_ces_score": ("Note d'effort (CES)", "Effort score (CES)"),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

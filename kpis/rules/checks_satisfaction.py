@@ -18,6 +18,13 @@ from kpis.stats import Z95, holm, paired_gap, wls_slope
 # ---------------------------------------------------------------- rule 9
 
 
+def _score(field: str, lang: str) -> str:
+    """A score's label in a sentence (« Note d'effort (CES) »), not its field id."""
+    from kpis.labels import field_label
+
+    return field_label(field, lang) or field
+
+
 def check_survey_sample_small(rule, d: RuleData, cfg, settings):
     """Rule 9: a score (overall or per month) with fewer answers than min_n."""
     s = d.table("surveys")
@@ -49,7 +56,9 @@ def check_survey_sample_small(rule, d: RuleData, cfg, settings):
     if len(overall_low):
         seg = {}
         what_fr, what_en = (
-            ", ".join(f"{r.score} {fmt.n_text(r.n, lang)}" for r in overall_low.itertuples())
+            ", ".join(
+                f"{_score(r.score, lang)} {fmt.n_text(r.n, lang)}" for r in overall_low.itertuples()
+            )
             for lang in ("fr", "en")
         )
         months = []
@@ -57,7 +66,10 @@ def check_survey_sample_small(rule, d: RuleData, cfg, settings):
         months = sorted(low["segment"].unique().tolist())
         seg = {"period": months}
         what_fr, what_en = (
-            ", ".join(f"{r.segment} ({r.score}, {fmt.n_text(r.n, lang)})" for r in low.itertuples())
+            ", ".join(
+                f"{r.segment} ({_score(r.score, lang)}, {fmt.n_text(r.n, lang)})"
+                for r in low.itertuples()
+            )
             for lang in ("fr", "en")
         )
     obs_fr = (
@@ -192,6 +204,7 @@ def check_score_after_event(rule, d: RuleData, cfg, settings):
             f"fewer than {fmt.integer(cfg['min_n'], 'en')} answers before or after the date",
         )
     table = pd.DataFrame(tests)
+    table["indicateur"] = table["kpi"].str.upper()  # NPS / CSAT: the chart's bars, not an id
     table["p_holm"] = holm(table["p"].to_numpy())
     min_change = {"nps": cfg["min_change_nps"], "csat": cfg["min_change_csat"]}
     table["flag"] = (table["p_holm"] < cfg["alpha"]) & (
@@ -248,7 +261,7 @@ def check_score_after_event(rule, d: RuleData, cfg, settings):
                 {k: (v.isoformat() if isinstance(v, pd.Timestamp) else v) for k, v in r.items()},
                 table,
                 {
-                    "x": "kpi",
+                    "x": "indicateur",
                     "y": "did",
                     "lo": "ci_low",
                     "hi": "ci_high",

@@ -190,7 +190,8 @@ def check_qos_below_nf345(rule, d: RuleData, cfg, settings):
     """Rule 11: handled ÷ presented calls whose Wilson interval is below the NF 345 threshold (score
     test)."""
     c = d.need("contacts", "answered")
-    pres = d.presented() & d.phone()
+    # the engine's population: presented calls with a known outcome (rule 10 reports the others)
+    pres = d.presented() & d.phone() & c["answered"].notna().to_numpy()
     ans = c["answered"].astype("boolean").to_numpy(dtype=bool, na_value=False)
     n, k = int(pres.sum()), int((pres & ans).sum())
     require_n(n, cfg, "appels présentés", "presented calls")
