@@ -59,7 +59,7 @@ else:
         bits = [f"{a.period}{' : ' if ctx.lang == 'fr' else ': '}{said}"]
         if a.change_text:
             bits.append(a.change_text)
-        if not fmt.is_missing(a.p_holm):
+        if not fmt.is_missing(a.p_holm) and a.p_holm < 0.05:  # a move: its adjusted p
             bits.append(f"{ctx.t('dash_p_holm')}{fmt.p_value(a.p_holm, ctx.lang)}")
         line = f"**{md_escape(a.indicateur)}** — {md_escape(a.reason)} · "
         line += md_escape(" · ".join(bits))

@@ -49,3 +49,6 @@ def test_dashboard_judges_the_preset_targets_and_names_their_source():
     alerts = alerts.replace("\\", "")
     # the CES target of 3,00 comes with the preset (a sourceless default judges nothing)
     assert "**CES (effort client, note moyenne)** — hors cible (3,00) · toute la période" in alerts
+    # an alert for a gap to the target does not quote the p of a move that did not happen
+    ces = next(line for line in alerts.split(":material/notifications:") if "**CES" in line)
+    assert "correction de Holm, p" not in ces, ces

@@ -7,6 +7,7 @@ filters and parameters, formatted the same way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -157,7 +158,13 @@ def test_dashboard_compares_with_the_previous_month_then_week():
     # the sample runs Jan 1 – Jun 30 2026: June is the last complete month
     assert "Comparaison : juin 2026 vs mai 2026 (dernier mois complet)" in captions
     assert any("correction de Holm sur" in c and "indicateurs testés" in c for c in captions)
-    assert any("après correction de Holm" in m.value for m in at.markdown)
+    # an alert quotes an adjusted p only for a significant move (p < 0,05), never "p = 1,000"
+    quoted = [
+        float(x.replace(",", "."))
+        for m in at.markdown
+        for x in re.findall(r"après correction de Holm, p \\?= ([\d,]+)", m.value)
+    ]
+    assert all(q < 0.05 for q in quoted), quoted
     june = compute(
         tables,
         ["answer_rate"],
