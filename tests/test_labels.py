@@ -151,3 +151,18 @@ def test_bars_show_the_word_and_a_click_gives_back_the_code():
     )
     rows = next(iter(lines["datasets"].values()))
     assert [r["canal · niveau"] for r in rows] == ["Téléphone · N1", "Chat · N2"]
+
+
+def test_evidence_rows_of_field_and_value_show_words():
+    """A finding's evidence rows {field, value} (rule 10 per canal / queue): the field's label and
+    the channel in words, never ``canal`` / ``telephone``."""
+    import pandas as pd
+
+    from ui.render import screen_table
+
+    rows = pd.DataFrame(
+        {"field": ["canal", "queue"], "value": ["telephone", "Commandes"], "presented": [10, 4]}
+    )
+    shown = screen_table(rows, "fr")
+    assert shown.iloc[:, 0].tolist() == ["Canal", "File d'attente"]
+    assert shown.iloc[:, 1].tolist() == ["Téléphone", "Commandes"]

@@ -164,6 +164,15 @@ def screen_table(
     hidden = HIDDEN - set(keep)
     if "indicateur" not in table.columns:
         hidden -= {"kpi"}
+    if "field" in table.columns and "value" in table.columns:  # evidence rows: {field, value}
+        fields = table["field"].astype(object).tolist()
+        table = table.assign(
+            value=[
+                category_label(str(f), v, lang) if isinstance(v, str) else v
+                for f, v in zip(fields, table["value"].astype(object), strict=True)
+            ],
+            field=[field_label(str(f), lang) if isinstance(f, str) else f for f in fields],
+        )
     cols = [c for c in table.columns if c not in hidden]
     row_units = (
         table["unit"].astype(object).tolist() if "unit" in table.columns else [None] * len(table)
