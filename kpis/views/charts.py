@@ -129,6 +129,21 @@ def _ci_words(lang: str) -> tuple[str, str]:
     return ("IC bas", "IC haut") if lang == "fr" else ("CI low", "CI high")
 
 
+def _ci_n_tips(data: pd.DataFrame, unit: str, lang: str) -> tuple[list, bool]:
+    """The tooltips of the 95 % interval (when the data has one) and of n, and whether the data
+    has an interval to draw."""
+    has_ci = {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any()
+    tips = []
+    if has_ci:
+        tips += [
+            alt.Tooltip("ci_low:Q", format=_fmt(unit), title=_ci_words(lang)[0]),
+            alt.Tooltip("ci_high:Q", format=_fmt(unit), title=_ci_words(lang)[1]),
+        ]
+    if "n" in data.columns:
+        tips.append(alt.Tooltip("n:Q", format=",.0f", title="n"))
+    return tips, bool(has_ci)
+
+
 def _unit_title(title: str, unit: str) -> str:
     """ "Niveau de service (%)"; a count needs no unit word."""
     return f"{title} ({unit})" if unit and title and unit != "count" else title
@@ -188,14 +203,8 @@ def bars_ci(
     )
     tip = [alt.Tooltip("_seg_text:N", title=seg_title or segment)]
     tip.append(alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title or value))
-    has_ci = {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any()
-    if has_ci:
-        tip += [
-            alt.Tooltip("ci_low:Q", format=_fmt(unit), title=_ci_words(lang)[0]),
-            alt.Tooltip("ci_high:Q", format=_fmt(unit), title=_ci_words(lang)[1]),
-        ]
-    if "n" in data.columns:
-        tip.append(alt.Tooltip("n:Q", format=",.0f", title="n"))
+    extra, has_ci = _ci_n_tips(data, unit, lang)
+    tip += extra
     base = alt.Chart(data).encode(y=y)
     enc = {"x": alt.X(f"{value}:Q", title=_unit_title(title, unit)), "tooltip": tip}
     if color:
@@ -265,14 +274,10 @@ def lines(
     if color:
         tip.insert(0, alt.Tooltip(f"{color}:N"))
     layers = []
-    if {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any():
+    extra, has_ci = _ci_n_tips(data, unit, lang)
+    if has_ci:
         layers.append(base.mark_area(opacity=0.18).encode(y="ci_low:Q", y2="ci_high:Q"))
-        tip += [
-            alt.Tooltip("ci_low:Q", format=_fmt(unit), title=_ci_words(lang)[0]),
-            alt.Tooltip("ci_high:Q", format=_fmt(unit), title=_ci_words(lang)[1]),
-        ]
-    if "n" in data.columns:
-        tip.append(alt.Tooltip("n:Q", format=",.0f", title="n"))
+    tip += extra
     points = data[period].nunique() <= 60
     y_title = "" if panels else _unit_title(title, unit)
     layers.append(
@@ -610,14 +615,8 @@ def columns(
     base = alt.Chart(data).encode(x=alt.X("_x:N", sort=order, title=x_title or x, axis=axis))
     tip = [alt.Tooltip("_x:N", title=x_title or x)]
     tip.append(alt.Tooltip(f"{value}:Q", format=_fmt(unit), title=title or value))
-    has_ci = {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any()
-    if has_ci:
-        tip += [
-            alt.Tooltip("ci_low:Q", format=_fmt(unit), title=_ci_words(lang)[0]),
-            alt.Tooltip("ci_high:Q", format=_fmt(unit), title=_ci_words(lang)[1]),
-        ]
-    if "n" in data.columns:
-        tip.append(alt.Tooltip("n:Q", format=",.0f", title="n"))
+    extra, has_ci = _ci_n_tips(data, unit, lang)
+    tip += extra
     y = alt.Y(f"{value}:Q", title=_unit_title(title, unit))
     layers = [base.mark_bar(color=BLUE).encode(y=y, tooltip=tip)]
     if has_ci:
