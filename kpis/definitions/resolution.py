@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kpis.declare import Measure, declared, flag, isin, known, true
 from kpis.definitions._base import (
     ITEMS,
     MIN_N,
@@ -23,7 +24,6 @@ from kpis.definitions._base import (
     mean_agg,
     ratio_agg,
 )
-from kpis.recontact import customer_codes
 from kpis.registry import KPI, Param
 
 G = "resolution"
@@ -38,130 +38,152 @@ def _window_note(p) -> str:
     return "; ".join(parts)
 
 
-def fcr(env, p):
-    v = env.view("contacts", ("resolved_first_contact",))
-    return ratio_agg(
-        v,
-        v.true("resolved_first_contact"),
-        v.known("resolved_first_contact"),
+def fcr(ctx, p):
+    return Measure(
+        "ratio",
+        "contacts",
+        den=known("resolved_first_contact"),
+        num=true("resolved_first_contact"),
         detail="declared by the agent",
         empty="no contact with a known flag",
     )
 
 
-def fcr_measured(env, p):
-    v = env.view("contacts", ("customer_id", "started_at"))
-    flags = env.recontact(p)
-    base = flags["eligible"].to_numpy()
+def _recontact(p) -> dict:
+    return {k: p[k] for k in RECONTACT_PARAMS}
+
+
+def _check_recontact(ctx, p) -> None:
+    if not ctx.has("contacts", "customer_id") or not ctx.has("contacts", "started_at"):
+        missing = [f for f in ("customer_id", "started_at") if not ctx.has("contacts", f)]
+        raise NotComputable([f"contacts.{f}" for f in missing])
+    if p["same_motif"] and not ctx.has("contacts", "motif"):
+        raise NotComputable(["contacts.motif"], "needs contacts.motif (or same_motif=false)")
+
+
+def fcr_measured(ctx, p):
+    _check_recontact(ctx, p)
+    base = flag("eligible")
     note = _window_note(p)
-    if v.has("answered"):
-        base = base & v.true("answered")
+    if ctx.has("contacts", "answered"):
+        base = base & true("answered")
     else:
         note += "; no answered field: all contacts"
-    return ratio_agg(
-        v, base & ~flags["followed"].to_numpy(), base, detail=note, empty="no eligible contact"
+    return Measure(
+        "ratio",
+        "contacts",
+        den=base,
+        num=~flag("followed"),
+        needs=("customer_id", "started_at"),
+        recontact=_recontact(p),
+        detail=note,
+        empty="no eligible contact",
     )
 
 
-def fcr_survey(env, p):
-    v = env.view("surveys", ("resolved_declared",))
-    return ratio_agg(
-        v,
-        v.true("resolved_declared"),
-        v.known("resolved_declared"),
-        detail="customer's answer in surveys" + (f"; {v.note}" if v.note else ""),
+def fcr_survey(ctx, p):
+    note = ctx.note("surveys") if ctx.table("surveys") else ""
+    return Measure(
+        "ratio",
+        "surveys",
+        den=known("resolved_declared"),
+        num=true("resolved_declared"),
+        detail="customer's answer in surveys" + (f"; {note}" if note else ""),
         empty="no answer",
     )
 
 
-def recontact_rate(env, p):
-    v = env.view("contacts", ("customer_id", "started_at"))
-    flags = env.recontact(p)
-    eligible = flags["eligible"].to_numpy()
-    followed = eligible & flags["followed"].to_numpy()
-    cust = customer_codes(v.full)  # dense codes of the whole table, cached per dataset
-    if v.mask is not None:
-        cust = cust[v.mask]
-    den, num = v.seg.distinct_any(cust, eligible, followed)
-    return Agg(
+def recontact_rate(ctx, p):
+    _check_recontact(ctx, p)
+    return Measure(
         "ratio",
-        num=num,
-        den=den,
-        keys=v.seg.groups,
+        "contacts",
+        den=flag("eligible"),
+        num=flag("followed"),
+        distinct="customer_id",
+        needs=("customer_id", "started_at"),
+        recontact=_recontact(p),
         detail="per customer; " + _window_note(p),
         empty="no eligible customer",
     )
 
 
-def recontact_rate_contacts(env, p):
-    v = env.view("contacts", ("customer_id", "started_at"))
-    flags = env.recontact(p)
-    eligible = flags["eligible"].to_numpy()
-    return ratio_agg(
-        v,
-        eligible & flags["followed"].to_numpy(),
-        eligible,
+def recontact_rate_contacts(ctx, p):
+    _check_recontact(ctx, p)
+    return Measure(
+        "ratio",
+        "contacts",
+        den=flag("eligible"),
+        num=flag("followed"),
+        needs=("customer_id", "started_at"),
+        recontact=_recontact(p),
         detail="per contact; " + _window_note(p),
         empty="no eligible contact",
     )
 
 
-def transfer_rate(env, p):
-    v = env.view("contacts", ("transferred",))
-    known = v.known("transferred")
-    if p["level1_only"] and v.has("niveau"):
-        base = known & in_values(v.df["niveau"], p["level1_label"])
+def transfer_rate(ctx, p):
+    base = known("transferred")
+    has_niveau = ctx.has("contacts", "niveau")
+    if p["level1_only"] and has_niveau:
+        base = base & isin("niveau", as_list(p["level1_label"]))
         how = f"over level-1 contacts (niveau = {p['level1_label']})"
     else:
-        base = known
         how = "over all contacts with a known transfer flag" + (
-            " (no niveau field)" if not v.has("niveau") else ""
+            " (no niveau field)" if not has_niveau else ""
         )
-    return ratio_agg(v, v.true("transferred"), base, detail=how, empty="no level-1 contact")
+    return Measure(
+        "ratio",
+        "contacts",
+        den=base,
+        num=true("transferred"),
+        detail=how,
+        empty="no level-1 contact",
+    )
 
 
-def avoidable_rate(env, p):
+def avoidable_rate(ctx, p):
     motifs = as_list(p.get("avoidable_motifs"))
     if motifs:
-        v = env.view("contacts", ("motif",))
-        return ratio_agg(
-            v,
-            in_values(v.df["motif"], motifs),
-            v.known("motif"),
+        return Measure(
+            "ratio",
+            "contacts",
+            den=known("motif"),
+            num=isin("motif", motifs),
             detail=f"avoidable motifs: {', '.join(map(str, motifs))}",
             empty="no contact with a motif",
         )
-    v = env.table("contacts")
-    if v is not None and "avoidable" not in v.columns and "motif" in v.columns:
+    cols = ctx.columns("contacts") if ctx.table("contacts") else set()
+    if cols and "avoidable" not in cols and "motif" in cols:
         raise NotComputable(
             ["contacts.avoidable"], "needs contacts.avoidable or the avoidable_motifs parameter"
         )
-    v = env.view("contacts", ("avoidable",))
-    return ratio_agg(
-        v,
-        v.true("avoidable"),
-        v.known("avoidable"),
+    return Measure(
+        "ratio",
+        "contacts",
+        den=known("avoidable"),
+        num=true("avoidable"),
         detail="avoidable flag",
         empty="no contact with a known flag",
     )
 
 
-def selfcare_rate(env, p):
+def selfcare_rate(ctx, p):
     canals = as_list(p.get("selfcare_canals"))
     if canals:
-        v = env.view("contacts", ("canal",))
-        return ratio_agg(
-            v,
-            in_values(v.df["canal"], canals),
-            v.known("canal"),
+        return Measure(
+            "ratio",
+            "contacts",
+            den=known("canal"),
+            num=isin("canal", canals),
             detail=f"self-care channels: {', '.join(map(str, canals))}",
             empty="no contact",
         )
-    v = env.view("contacts", ("selfcare_redirected",))
-    return ratio_agg(
-        v,
-        v.true("selfcare_redirected"),
-        v.known("selfcare_redirected"),
+    return Measure(
+        "ratio",
+        "contacts",
+        den=known("selfcare_redirected"),
+        num=true("selfcare_redirected"),
         detail="selfcare_redirected flag",
         empty="no contact with a known flag",
     )
@@ -287,7 +309,7 @@ KPIS = [
         {"min_n": MIN_N},
         "ratio",
         population="contacts_known_fcr",
-        compute=fcr,
+        compute=declared(fcr),
     ),
     KPI(
         "fcr_measured",
@@ -310,7 +332,7 @@ KPIS = [
         "ratio",
         variant_of="fcr",
         population="answered_contacts_with_customer_id",
-        compute=fcr_measured,
+        compute=declared(fcr_measured),
     ),
     KPI(
         "fcr_survey",
@@ -328,7 +350,7 @@ KPIS = [
         "ratio",
         variant_of="fcr",
         population="survey_answers",
-        compute=fcr_survey,
+        compute=declared(fcr_survey),
     ),
     KPI(
         "recontact_rate",
@@ -353,7 +375,7 @@ KPIS = [
         {**RECONTACT_PARAMS, "min_n": MIN_N},
         "custom",
         population="customers",
-        compute=recontact_rate,
+        compute=declared(recontact_rate),
     ),
     KPI(
         "recontact_rate_contacts",
@@ -373,7 +395,7 @@ KPIS = [
         "ratio",
         variant_of="recontact_rate",
         population="contacts_with_customer_id",
-        compute=recontact_rate_contacts,
+        compute=declared(recontact_rate_contacts),
     ),
     KPI(
         "transfer_rate",
@@ -403,7 +425,7 @@ KPIS = [
         "ratio",
         target_note="A high value is not a problem in itself.",
         population="level1_contacts",
-        compute=transfer_rate,
+        compute=declared(transfer_rate),
     ),
     KPI(
         "avoidable_rate",
@@ -429,7 +451,7 @@ KPIS = [
         },
         "ratio",
         population="contacts_known_flag",
-        compute=avoidable_rate,
+        compute=declared(avoidable_rate),
     ),
     KPI(
         "selfcare_rate",
@@ -455,7 +477,7 @@ KPIS = [
         },
         "ratio",
         population="contacts_known_flag",
-        compute=selfcare_rate,
+        compute=declared(selfcare_rate),
     ),
     KPI(
         "mttr",

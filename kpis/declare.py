@@ -1,0 +1,328 @@
+"""KPI declarations: *what* a KPI counts, independent of the engine that counts it.
+
+A declared KPI's ``compute`` is ``declared(fn)``: ``fn(ctx, p)`` returns a ``Measure`` — the
+table, the rows of the population (``den``), the rows or values counted (``num``, ``value``), the
+kind of aggregate — built from small expressions over the table's fields:
+
+- ``true(f)`` (a yes/no field is true; missing → false), ``known(f)`` (not missing),
+  ``value(f)`` (a number; missing → missing), ``isin(f, values)`` (text compared
+  case-insensitively), ``seconds(start, end)`` (end − start in seconds), ``flag(name)`` (the
+  recontact flags ``eligible`` / ``followed`` of ``kpis.recontact``), ``lit(x)``;
+- combined with ``&``, ``|``, ``~`` (masks) and ``+ - * /``, ``< <= > >= ==`` (numbers; a
+  comparison with a missing number is false), ``is_num(x)`` (the number is known).
+
+Two executors read the same declaration: the in-memory one below (NumPy masks on the engine's
+``View``, then ``ratio_agg``/``mean_agg``/``count_agg`` as before) and the relational one
+(``kpis.relational``: the expressions compiled to Ibis, run by DuckDB, Spark or any Ibis
+backend, only aggregates brought back). ``ctx`` tells a declaration what the data has:
+``ctx.has(f)``, ``ctx.by`` (segment fields), ``ctx.full_max(f)`` (maximum of a field over the
+whole unfiltered table) and ``ctx.any(expr)`` (some filtered row satisfies ``expr``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+MEASURE_KINDS = ("ratio", "count", "mean", "nps")
+
+
+@dataclass(frozen=True, eq=False)
+class Expr:
+    """One node of a row expression: ``op`` and its arguments (fields, values or nodes)."""
+
+    op: str
+    args: tuple = ()
+
+    # masks
+    def __and__(self, other: Expr) -> Expr:
+        return Expr("and", (self, other))
+
+    def __or__(self, other: Expr) -> Expr:
+        return Expr("or", (self, other))
+
+    def __invert__(self) -> Expr:
+        return Expr("not", (self,))
+
+    # numbers
+    def __add__(self, other) -> Expr:
+        return Expr("add", (self, _wrap(other)))
+
+    def __sub__(self, other) -> Expr:
+        return Expr("sub", (self, _wrap(other)))
+
+    def __mul__(self, other) -> Expr:
+        return Expr("mul", (self, _wrap(other)))
+
+    def __truediv__(self, other) -> Expr:
+        return Expr("div", (self, _wrap(other)))
+
+    def __lt__(self, other) -> Expr:
+        return Expr("lt", (self, _wrap(other)))
+
+    def __le__(self, other) -> Expr:
+        return Expr("le", (self, _wrap(other)))
+
+    def __gt__(self, other) -> Expr:
+        return Expr("gt", (self, _wrap(other)))
+
+    def __ge__(self, other) -> Expr:
+        return Expr("ge", (self, _wrap(other)))
+
+    def eq(self, other) -> Expr:
+        return Expr("eq", (self, _wrap(other)))
+
+    def fields(self) -> set[str]:
+        """The table fields this expression reads."""
+        out: set[str] = set()
+        if self.op in ("true", "known", "value", "isin"):
+            out.add(self.args[0])
+        elif self.op == "seconds":
+            out.update(self.args)
+        for a in self.args:
+            if isinstance(a, Expr):
+                out |= a.fields()
+        return out
+
+    def flags(self) -> set[str]:
+        """The recontact flags this expression reads."""
+        out = {self.args[0]} if self.op == "flag" else set()
+        for a in self.args:
+            if isinstance(a, Expr):
+                out |= a.flags()
+        return out
+
+
+def _wrap(x) -> Expr:
+    return x if isinstance(x, Expr) else Expr("lit", (float(x),))
+
+
+def true(f: str) -> Expr:
+    """Rows where the yes/no field ``f`` is true (missing → false)."""
+    return Expr("true", (f,))
+
+
+def known(f: str) -> Expr:
+    """Rows where ``f`` is not missing."""
+    return Expr("known", (f,))
+
+
+def value(f: str) -> Expr:
+    """The number in ``f`` (missing → missing)."""
+    return Expr("value", (f,))
+
+
+def isin(f: str, values) -> Expr:
+    """Rows whose ``f``, as text, is one of ``values`` (trimmed, case-insensitive)."""
+    return Expr("isin", (f, tuple(sorted({str(x).strip().casefold() for x in values}))))
+
+
+def seconds(start: str, end: str) -> Expr:
+    """``end − start`` in seconds (two datetime fields; missing when either is)."""
+    return Expr("seconds", (start, end))
+
+
+def nonneg(x: Expr) -> Expr:
+    """``x`` where it is ≥ 0, else missing (a resolution dated before its start)."""
+    return Expr("nonneg", (x,))
+
+
+def flag(name: str) -> Expr:
+    """A recontact flag of the row: ``eligible`` or ``followed`` (``kpis.recontact``)."""
+    if name not in ("eligible", "followed"):
+        raise ValueError(f"unknown recontact flag {name!r}")
+    return Expr("flag", (name,))
+
+
+def is_num(x: Expr) -> Expr:
+    """Rows where the number ``x`` is known."""
+    return Expr("is_num", (x,))
+
+
+def lit(x: bool | float) -> Expr:
+    return Expr("lit", (x,))
+
+
+ALL = lit(True)
+
+
+@dataclass(frozen=True, eq=False)
+class Measure:
+    """What one KPI counts in one table.
+
+    - ``ratio``: Σ(num ∧ den) ÷ Σden (×100), cluster-robust by customer when it has a
+      ``customer_id``; ``distinct``: count distinct values of that field instead of rows
+      (the per-customer recontact rate: customers with a ``num`` row ÷ customers with a ``den``
+      row).
+    - ``count``: Σden (rows of the population).
+    - ``mean``: mean of ``value`` over den rows where it is known (Σx, n, Σx²);
+      ``durations``: skew-proof interval and median (``kpis.stats.durations``).
+    - ``nps``: ``value`` the 0–10 score over den rows where known; promoters ≥ 9,
+      detractors ≤ 6.
+    """
+
+    kind: str
+    table: str
+    den: Expr = ALL
+    num: Expr | None = None
+    value: Expr | None = None
+    needs: tuple[str, ...] = ()
+    durations: bool = False
+    distinct: str | None = None
+    recontact: dict | None = None  # {window_days, same_motif, exclude_censored}
+    detail: str = ""
+    empty: str = ""
+    population: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in MEASURE_KINDS:
+            raise ValueError(f"measure kind {self.kind!r} not in {MEASURE_KINDS}")
+
+    def exprs(self) -> list[Expr]:
+        return [e for e in (self.den, self.num, self.value) if e is not None]
+
+
+def declared(fn: Callable[[Any, dict], Measure]) -> Callable:
+    """The engine's compute function for a declaration: the in-memory executor."""
+
+    def compute(env, p):
+        ctx = MemoryContext(env, fn)
+        return run_in_memory(ctx, fn(ctx, p), p)
+
+    compute.declaration = fn
+    compute.__name__ = getattr(fn, "__name__", "declared")
+    compute.__doc__ = fn.__doc__
+    return compute
+
+
+# In-memory executor -------------------------------------------------------------------------
+
+
+class MemoryContext:
+    """What a declaration may ask of the data, answered from the engine's views."""
+
+    def __init__(self, env, fn) -> None:
+        self.env = env
+        self.by = list(env.by)
+        self._table: str | None = None
+
+    def table(self, name: str) -> bool:
+        """Whether the table exists (with at least its columns)."""
+        return self.env.table(name) is not None
+
+    def columns(self, table: str) -> set[str]:
+        from kpis.definitions._base import NotComputable
+
+        try:
+            return set(self.env.view(table).df.columns)
+        except NotComputable:
+            frame = self.env.table(table)
+            return set() if frame is None else set(frame.columns)
+
+    def has(self, table: str, f: str) -> bool:
+        return f in self.columns(table)
+
+    def note(self, table: str) -> str:
+        return self.env.view(table).note
+
+    def full_max(self, table: str, f: str) -> float:
+        """Maximum of ``f`` over the whole (unfiltered) table; NaN when none is known."""
+        x = self.env.table(table)[f].to_numpy("float64", na_value=np.nan)
+        return float(np.nanmax(x)) if np.isfinite(x).any() else float("nan")
+
+    def any(self, table: str, expr: Expr, p: dict | None = None) -> bool:
+        v = self.env.view(table)
+        return bool(np.any(evaluate(expr, v, self.env, p or {})))
+
+
+def evaluate(expr: Expr, v, env, p) -> np.ndarray:
+    """The expression on a view's rows: bool masks, float64 numbers (NaN = missing)."""
+    op, a = expr.op, expr.args
+    if op == "true":
+        return v.true(a[0])
+    if op == "known":
+        return v.known(a[0])
+    if op == "value":
+        return v.values(a[0])
+    if op == "isin":
+        from kpis.definitions._base import in_values
+
+        return v.memo(("isin", a), lambda: in_values(v.df[a[0]], a[1]))
+    if op == "seconds":
+        return (v.values(a[1]) - v.values(a[0])) / 1e9
+    if op == "flag":
+        return env.recontact(p["_recontact"])[a[0]].to_numpy()
+    if op == "lit":
+        return np.full(len(v.df), a[0], dtype=bool if isinstance(a[0], bool) else "float64")
+    if op == "nonneg":
+        x = evaluate(a[0], v, env, p)
+        return np.where(x >= 0, x, np.nan)
+    if op == "is_num":
+        return ~np.isnan(evaluate(a[0], v, env, p))
+    if op == "not":
+        return ~evaluate(a[0], v, env, p)
+    x, y = (evaluate(e, v, env, p) for e in a)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _BINARY[op](x, y)
+
+
+_BINARY = {
+    "and": np.logical_and,
+    "or": np.logical_or,
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "div": np.divide,
+    "lt": np.less,
+    "le": np.less_equal,
+    "gt": np.greater,
+    "ge": np.greater_equal,
+    "eq": np.equal,
+}
+
+
+def run_in_memory(ctx: MemoryContext, m: Measure, p: dict):
+    """The measure on the engine's filtered, segmented view: an ``Agg`` of group sums."""
+    from kpis.definitions._base import Agg, count_agg, mean_agg, ratio_agg
+    from kpis.recontact import customer_codes
+
+    env = ctx.env
+    needed = set(m.needs)
+    for e in m.exprs():
+        needed |= e.fields()
+    v = env.view(m.table, tuple(sorted(needed)))
+    q = dict(p)
+    if m.recontact is not None:
+        q["_recontact"] = m.recontact
+    kw = {"detail": m.detail, "empty": m.empty, "population": m.population, "extra": m.extra}
+    den = evaluate(m.den, v, env, q)
+    if m.kind == "count":
+        return count_agg(v, den, **kw)
+    if m.kind == "ratio" and m.distinct:
+        num = den & evaluate(m.num, v, env, q)
+        codes = customer_codes(v.full) if m.distinct == "customer_id" else None
+        if codes is None:
+            raise ValueError("distinct counts only customer_id")
+        if v.mask is not None:
+            codes = codes[v.mask]
+        d, n = v.seg.distinct_any(codes, den, num)
+        return Agg("ratio", num=n, den=d, keys=v.seg.groups, **kw)
+    if m.kind == "ratio":
+        return ratio_agg(v, evaluate(m.num, v, env, q), den, **kw)
+    x = evaluate(m.value, v, env, q)
+    if m.kind == "mean":
+        return mean_agg(v, x, den, durations=m.durations, **kw)
+    known_ = den & ~np.isnan(x)
+    return Agg(
+        "nps",
+        num=None,
+        den=v.seg.count(known_),
+        pro=v.seg.count(known_ & (x >= 9)),
+        det=v.seg.count(known_ & (x <= 6)),
+        keys=v.seg.groups,
+        **kw,
+    )
