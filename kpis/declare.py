@@ -9,7 +9,9 @@ kind of aggregate — built from small expressions over the table's fields:
   case-insensitively), ``seconds(start, end)`` (end − start in seconds), ``flag(name)`` (the
   recontact flags ``eligible`` / ``followed`` of ``kpis.recontact``), ``lit(x)``;
 - combined with ``&``, ``|``, ``~`` (masks) and ``+ - * /``, ``< <= > >= ==`` (numbers; a
-  comparison with a missing number is false), ``is_num(x)`` (the number is known).
+  comparison with a missing number is false), ``is_num(x)`` (the number is known),
+  ``fill0(x)`` (missing → 0), ``where(cond, x)`` (x where cond, else missing), ``nonneg(x)``
+  (x where ≥ 0, else missing).
 
 Two executors read the same declaration: the in-memory one below (NumPy masks on the engine's
 ``View``, then ``ratio_agg``/``mean_agg``/``count_agg`` as before) and the relational one
@@ -128,6 +130,16 @@ def seconds(start: str, end: str) -> Expr:
 def nonneg(x: Expr) -> Expr:
     """``x`` where it is ≥ 0, else missing (a resolution dated before its start)."""
     return Expr("nonneg", (x,))
+
+
+def fill0(x: Expr) -> Expr:
+    """``x`` with missing numbers counted 0."""
+    return Expr("fill0", (x,))
+
+
+def where(cond: Expr, x: Expr) -> Expr:
+    """``x`` on rows where ``cond``, missing elsewhere."""
+    return Expr("where", (cond, x))
 
 
 def flag(name: str) -> Expr:
@@ -261,6 +273,10 @@ def evaluate(expr: Expr, v, env, p) -> np.ndarray:
     if op == "nonneg":
         x = evaluate(a[0], v, env, p)
         return np.where(x >= 0, x, np.nan)
+    if op == "fill0":
+        return np.nan_to_num(evaluate(a[0], v, env, p), nan=0.0)
+    if op == "where":
+        return np.where(evaluate(a[0], v, env, p), evaluate(a[1], v, env, p), np.nan)
     if op == "is_num":
         return ~np.isnan(evaluate(a[0], v, env, p))
     if op == "not":
