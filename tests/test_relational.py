@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -183,3 +184,37 @@ def test_recontact_any_motif_and_censored_kept():
     assert got["_flag_followed"].tolist()[:4] == [True, False, False, True]
     assert got["_flag_eligible"].tolist() == mem["eligible"].tolist()
     assert sum(got["_flag_eligible"]) == 10  # every row with a customer and a time
+
+
+# The public datasets of ../shared/data ---------------------------------------------------------
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED_FILES = [
+    "pwc_call_center/Call-Center-Dataset.csv",
+    "simulated_call_centre/simulated_call_centre.csv",
+    "kaggle_customer_support_tickets/customer_support_tickets.csv",
+    "rwfd_help_desk/Help Desk.csv",
+    "twcs_head5000/twcs_head5000.csv",
+    "retail_banking_crm/crm_call_center_logs.csv",
+    "retail_banking_crm/crm_reviews.csv",
+    "nps_survey/nps_survey.csv",
+]
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data absent (dev/CI workspace only)")
+@pytest.mark.parametrize("rel", SHARED_FILES)
+def test_duckdb_equals_in_memory_on_each_shared_dataset(rel):
+    from kpis.io.pipeline import combine, import_file
+
+    tables = combine([import_file(SHARED / rel, key=b"s" * 32)])
+    src = from_frames(tables, "duckdb")
+    a = engine.compute(tables, DECLARED)
+    b = relational_compute(src, DECLARED)
+    assert (a["status"] == "ok").any(), "no declared KPI computable on this dataset"
+    same(a, b, [])
+    by = [f for f in ("canal", "motif") if any(f in t.columns for t in tables.values())][:1]
+    period = "month" if "contacts" in tables and "started_at" in tables["contacts"] else None
+    a = engine.compute(tables, DECLARED, by=by, period=period)
+    b = relational_compute(src, DECLARED, by=by, period=period)
+    same(a, b, by + (["period"] if period else []))
