@@ -10,6 +10,11 @@ assumed ("direction not mapped: every contact assumed inbound").
 Short abandons (``short_abandon_s``) are abandons with ``wait_s`` below the threshold; they leave
 both numerator and denominator of the abandon rate, the abandoned count and the service level
 (not the answer rate: answer + abandon = 100 % only when the threshold is 0).
+
+Every KPI here is a declaration (``kpis.declare``: rows and values as expressions over the
+fields, run in memory or by a relational engine) except three that do not fit one table's row
+masks: opening hours (``ho_hno``: the minute of the week of each timestamp), the backlog (open
+at each period's end) and the cost per contact (costs matched to contacts by period).
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ score on the contact row, so when surveys are absent (or have no ``csat_score``)
 The CSAT scale is inferred once from the whole, unfiltered score column (so every segment uses
 the same top box) unless ``csat_scale`` is given: max ≤ 1 → yes/no (top box 1), ≤ 3 → 3 levels
 (3), ≤ 4 → 4 levels (3–4, the two "oui"), ≤ 5 → 1–5 (4–5), else 0–10 (9–10).
+
+Every KPI here is a declaration (``kpis.declare``).
 """
 
 from __future__ import annotations
