@@ -9,6 +9,7 @@ from __future__ import annotations
 import ibis
 
 from kpis.declare import Expr
+from kpis.relational.source import POSITION
 
 TRUE_TEXT = ("true", "1", "oui", "yes", "y", "o", "vrai")
 
@@ -51,8 +52,10 @@ def _compile(expr: Expr, t):
         return end.delta(start, unit="millisecond").cast("float64") / 1000.0
     if op == "flag":
         return t[f"_flag_{a[0]}"]
+    if op == "lit" and isinstance(a[0], bool):  # a column, so that it can be summed
+        return t[POSITION].notnull() if a[0] else t[POSITION].isnull()
     if op == "lit":
-        return ibis.literal(a[0], type="boolean" if isinstance(a[0], bool) else "float64")
+        return ibis.literal(a[0], type="float64")
     if op == "nonneg":
         x = _compile(a[0], t)
         return ibis.ifelse(x >= 0, x, ibis.null("float64"))

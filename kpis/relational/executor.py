@@ -103,6 +103,7 @@ class Context:
         return f in self.columns(table)
 
     def note(self, table: str) -> str:
+        self.rel.view(table, (), None)  # the view's own errors first, as in memory
         got = self.rel.borrowable(table)
         return f"{', '.join(got)} taken from contacts via contact_id" if got else ""
 
@@ -303,7 +304,7 @@ def run(rel: Relational, m: Measure, p: Mapping) -> Agg:
         fields = rel.by + ([f"{PERIOD_COLUMN} ({rel.period})"] if rel.period else [])
         raise TooManySegments(fields, len(out), rel.max_segments)
     g = len(out)
-    keys_df = out[keys].reset_index(drop=True) if keys else None
+    keys_df = out[keys].reset_index(drop=True) if keys else pd.DataFrame(index=pd.RangeIndex(g))
     col = lambda c: out[c].fillna(0).to_numpy(dtype="float64")  # noqa: E731
     if m.kind == "count":
         return Agg("count", num=col("_den"), keys=keys_df, **kw)
