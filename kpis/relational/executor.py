@@ -68,19 +68,32 @@ def compute(
     if period is not None and period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS} or None, not {period!r}")
     rel = Relational(source, by, period, filters, MAX_SEGMENTS)
-    parts, extra_cols = [], []
+    planned: list[tuple] = []  # (kpi, params, measure or None, error or None)
     for kpi in kpis:
         p = resolve_params(kpi, params, registry)
         fn = getattr(kpi.compute, "declaration", None)
         try:
             if fn is None:
                 raise NotComputable([], NOT_DECLARED)
-            agg = run(rel, fn(Context(rel), p), p)
-            part = _finish(kpi, agg, p)
-            extra_cols += [c for c in agg.extra if c not in extra_cols and c not in by]
+            planned.append((kpi, p, fn(Context(rel), p), None))
         except NotComputable as err:
-            part = _not_computable(kpi, err)
-        parts.append(part)
+            planned.append((kpi, p, None, err))
+    batches: dict[tuple, list[int]] = {}
+    for i, (_, _, m, _) in enumerate(planned):
+        if m is not None:
+            rkey = None if m.recontact is None else tuple(sorted(m.recontact.items()))
+            batches.setdefault((m.table, rkey), []).append(i)
+    done: dict[int, Any] = {}
+    for idxs in batches.values():
+        done.update(run_batch(rel, {i: planned[i][2] for i in idxs}))
+    parts, extra_cols = [], []
+    for i, (kpi, p, _, err) in enumerate(planned):
+        got = done.get(i, err)
+        if isinstance(got, NotComputable):
+            parts.append(_not_computable(kpi, got))
+            continue
+        parts.append(_finish(kpi, got, p))
+        extra_cols += [c for c in got.extra if c not in extra_cols and c not in by]
     return _assemble(parts, by + ([PERIOD_COLUMN] if period else []) + extra_cols)
 
 
@@ -108,12 +121,21 @@ class Context:
         return f"{', '.join(got)} taken from contacts via contact_id" if got else ""
 
     def full_max(self, table: str, f: str) -> float:
-        x = self.rel.source.table(table)[f].cast("float64").max().execute()
-        return float("nan") if x is None or pd.isna(x) else float(x)
+        def ask():
+            x = self.rel.source.table(table)[f].cast("float64").max().execute()
+            return float("nan") if x is None or pd.isna(x) else float(x)
+
+        return self.rel.memo(("max", table, f), ask)
 
     def any(self, table: str, expr, p: dict | None = None) -> bool:
-        v, _ = self.rel.view(table, (), (p or {}).get("_recontact"))
-        return bool(v.aggregate(a=mask(expr, v).any()).execute()["a"].iloc[0])
+        recontact = (p or {}).get("_recontact")
+
+        def ask():
+            v, _ = self.rel.view(table, (), recontact)
+            return bool(v.aggregate(a=mask(expr, v).any()).execute()["a"].iloc[0])
+
+        key = ("any", table, repr(expr), repr(sorted((recontact or {}).items())))
+        return self.rel.memo(key, ask)
 
 
 class Relational:
@@ -124,6 +146,13 @@ class Relational:
         self.filters = dict(filters or {})
         self.max_segments = max_segments
         self._last: dict[str, Any] = {}
+        self._memo: dict[tuple, Any] = {}
+
+    def memo(self, key: tuple, ask):
+        """One answer per question and ``compute`` call (each is a query on the engine)."""
+        if key not in self._memo:
+            self._memo[key] = ask()
+        return self._memo[key]
 
     def borrowable(self, name: str) -> list[str]:
         """Segment and filter fields the table lacks and takes from contacts."""
@@ -269,57 +298,104 @@ def with_recontact_flags(t, p: Mapping, last) -> Any:
 # Aggregates ------------------------------------------------------------------------------------
 
 
-def run(rel: Relational, m: Measure, p: Mapping) -> Agg:
-    """The measure's group sums from the engine, as the in-memory ``Agg``."""
+def _fields(m: Measure) -> set[str]:
     needed = set(m.needs)
     for e in m.exprs():
         needed |= e.fields()
-    v, keys = rel.view(m.table, tuple(sorted(needed)), m.recontact)
-    kw = {"detail": m.detail, "empty": m.empty, "population": m.population, "extra": m.extra}
-    den = mask(m.den, v)
-    aggs: dict[str, Any] = {"_den": den.cast("int64").sum()}
-    num = None
-    if m.kind == "ratio":
-        num = den & mask(m.num, v)
-        if m.distinct:
-            aggs = {
-                "_den": v[m.distinct].nunique(where=den),
-                "_num": v[m.distinct].nunique(where=num),
-            }
+    return needed
+
+
+def run_batch(rel: Relational, measures: dict[int, Measure]) -> dict[int, Any]:
+    """The measures of one table (and one set of recontact parameters) in a few queries: one
+    for every group sum, one for every cluster sum, one for the central moments of the means
+    of durations, then per such mean its bootstrap values and order statistics. Returns, per
+    measure, its ``Agg`` or the ``NotComputable`` that stops it."""
+    first = next(iter(measures.values()))
+    try:
+        v, keys = rel.view(first.table, (), first.recontact)
+    except NotComputable as err:
+        return dict.fromkeys(measures, err)
+    out: dict[int, Any] = {}
+    ready: dict[int, Measure] = {}
+    for i, m in measures.items():
+        absent = [f"{m.table}.{f}" for f in sorted(_fields(m)) if f not in v.columns]
+        if absent:
+            out[i] = NotComputable(absent)
         else:
-            aggs["_num"] = num.cast("int64").sum()
-    x = None
-    if m.kind in ("mean", "nps"):
-        x = number(m.value, v)
-        ok = den & x.notnull()
-        aggs = {"_den": ok.cast("int64").sum()}
-        if m.kind == "mean":
-            aggs["_sum"] = x.sum(where=ok)
-            aggs["_sq"] = (x * x).sum(where=ok)
+            ready[i] = m
+    if not ready:
+        return out
+    keep = {GROUP, POSITION, *keys, *(f for m in ready.values() for f in _fields(m))}
+    keep |= {c for c in v.columns if c.startswith("_flag_") or c == "customer_id"}
+    v = v.select(*[c for c in v.columns if c in keep]).cache()
+    try:
+        out.update(_batch_aggs(rel, v, keys, ready))
+    finally:
+        v.release()
+    return out
+
+
+def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
+    aggs: dict[str, Any] = {}
+    dens, nums, values = {}, {}, {}
+    for i, m in ready.items():
+        den = dens[i] = mask(m.den, v)
+        if m.kind == "count":
+            aggs[f"den{i}"] = den.cast("int64").sum()
+        elif m.kind == "ratio":
+            num = nums[i] = den & mask(m.num, v)
+            if m.distinct:
+                aggs[f"den{i}"] = v[m.distinct].nunique(where=den)
+                aggs[f"num{i}"] = v[m.distinct].nunique(where=num)
+            else:
+                aggs[f"den{i}"] = den.cast("int64").sum()
+                aggs[f"num{i}"] = num.cast("int64").sum()
         else:
-            aggs["_pro"] = (ok & (x >= 9)).cast("int64").sum()
-            aggs["_det"] = (ok & (x <= 6)).cast("int64").sum()
+            x = values[i] = number(m.value, v)
+            ok = dens[i] = den & x.notnull()
+            aggs[f"den{i}"] = ok.cast("int64").sum()
+            if m.kind == "mean":
+                aggs[f"sum{i}"] = x.sum(where=ok)
+                aggs[f"sq{i}"] = (x * x).sum(where=ok)
+            else:
+                aggs[f"pro{i}"] = (ok & (x >= 9)).cast("int64").sum()
+                aggs[f"det{i}"] = (ok & (x <= 6)).cast("int64").sum()
     out = _grouped(v, keys, aggs)
-    if len(out) > rel.max_segments:
-        fields = rel.by + ([f"{PERIOD_COLUMN} ({rel.period})"] if rel.period else [])
-        raise TooManySegments(fields, len(out), rel.max_segments)
     g = len(out)
+    if g > rel.max_segments:
+        fields = rel.by + ([f"{PERIOD_COLUMN} ({rel.period})"] if rel.period else [])
+        raise TooManySegments(fields, g, rel.max_segments)
     keys_df = out[keys].reset_index(drop=True) if keys else pd.DataFrame(index=pd.RangeIndex(g))
-    col = lambda c: out[c].fillna(0).to_numpy(dtype="float64")  # noqa: E731
-    if m.kind == "count":
-        return Agg("count", num=col("_den"), keys=keys_df, **kw)
-    if m.kind == "ratio":
-        agg = Agg("ratio", num=col("_num"), den=col("_den"), keys=keys_df, **kw)
-        if not m.distinct and "customer_id" in v.columns:
-            agg.cluster = _cluster_sums(v, num, den, g)
-        return agg
-    if m.kind == "nps":
-        return Agg("nps", num=None, den=col("_den"), pro=col("_pro"), det=col("_det"),
-                   keys=keys_df, **kw)  # fmt: skip
-    agg = Agg("mean", num=col("_sum"), den=col("_den"), sq=col("_sq"), keys=keys_df, **kw)
-    if m.durations:
-        agg.duration_stats = _duration_stats(v, x, den & x.notnull(), agg, g)
-    return agg
+
+    def col(name: str) -> np.ndarray:
+        return out[name].fillna(0).to_numpy(dtype="float64")
+
+    clustered = [
+        i
+        for i, m in ready.items()
+        if m.kind == "ratio" and not m.distinct and "customer_id" in v.columns
+    ]
+    clusters = _cluster_sums(v, {i: (nums[i], dens[i]) for i in clustered}, g)
+    timed = {i: m for i, m in ready.items() if m.kind == "mean" and m.durations}
+    central = _central_sums(v, {i: (values[i], dens[i]) for i in timed}, g)
+    result: dict[int, Agg] = {}
+    for i, m in ready.items():
+        kw = {"detail": m.detail, "empty": m.empty, "population": m.population, "extra": m.extra}
+        if m.kind == "count":
+            agg = Agg("count", num=col(f"den{i}"), keys=keys_df, **kw)
+        elif m.kind == "ratio":
+            agg = Agg("ratio", num=col(f"num{i}"), den=col(f"den{i}"), keys=keys_df, **kw)
+            agg.cluster = clusters.get(i)
+        elif m.kind == "nps":
+            agg = Agg("nps", num=None, den=col(f"den{i}"), pro=col(f"pro{i}"),
+                      det=col(f"det{i}"), keys=keys_df, **kw)  # fmt: skip
+        else:
+            agg = Agg("mean", num=col(f"sum{i}"), den=col(f"den{i}"), sq=col(f"sq{i}"),
+                      keys=keys_df, **kw)  # fmt: skip
+            if i in timed:
+                agg.duration_stats = _duration_stats(v, values[i], dens[i], agg, central[i], g)
+        result[i] = agg
+    return result
 
 
 def _grouped(v, keys, aggs) -> pd.DataFrame:
@@ -333,23 +409,59 @@ def _grouped(v, keys, aggs) -> pd.DataFrame:
     return v.aggregate(**aggs).to_pandas()
 
 
-def _cluster_sums(v, num, den, g: int) -> tuple:
-    """(Σ_c y_c², Σ_c y_c·n_c, Σ_c n_c², G) per segment; a row without customer is alone."""
+def _cluster_sums(v, masks: dict[int, tuple], g: int) -> dict[int, tuple]:
+    """Per measure (Σ_c y_c², Σ_c y_c·n_c, Σ_c n_c², G) per segment, y and n the measure's
+    numerator and denominator rows of customer c; a row without customer is alone."""
+    if not masks:
+        return {}
     cust = ibis.ifelse(
         v.customer_id.notnull(),
         v.customer_id.cast("string"),
         ibis.literal("\x01") + v[POSITION].cast("string"),
     )
-    rows = v.mutate(_c=cust, _y=num.cast("int64"), _n=den.cast("int64"))
-    pairs = rows.group_by([GROUP, "_c"]).aggregate(y=rows._y.sum(), n=rows._n.sum())
-    seg = pairs.group_by(GROUP).aggregate(
-        syy=(pairs.y * pairs.y).sum(),
-        syn=(pairs.y * pairs.n).sum(),
-        snn=(pairs.n * pairs.n).sum(),
-        G=(pairs.n > 0).cast("int64").sum(),
+    rows = v.mutate(
+        _c=cust,
+        **{f"y{i}": num.cast("int64") for i, (num, _) in masks.items()},
+        **{f"n{i}": den.cast("int64") for i, (_, den) in masks.items()},
     )
-    got = seg.to_pandas()
-    return tuple(_aligned(got, c, g) for c in ("syy", "syn", "snn", "G"))
+    sums = {}
+    for i in masks:
+        sums[f"y{i}"] = rows[f"y{i}"].sum()
+        sums[f"n{i}"] = rows[f"n{i}"].sum()
+    pairs = rows.group_by([GROUP, "_c"]).aggregate(**sums)
+    per_seg = {}
+    for i in masks:
+        y, n = pairs[f"y{i}"], pairs[f"n{i}"]
+        per_seg.update(
+            {
+                f"syy{i}": (y * y).sum(),
+                f"syn{i}": (y * n).sum(),
+                f"snn{i}": (n * n).sum(),
+                f"G{i}": (n > 0).cast("int64").sum(),
+            }
+        )
+    got = pairs.group_by(GROUP).aggregate(**per_seg).to_pandas()
+    return {
+        i: tuple(_aligned(got, f"{c}{i}", g) for c in ("syy", "syn", "snn", "G")) for i in masks
+    }
+
+
+def _central_sums(v, parts: dict[int, tuple], g: int) -> dict[int, tuple]:
+    """Per mean of durations: Σ(x − x̄)², Σ(x − x̄)³ per segment (x̄ by a window mean)."""
+    if not parts:
+        return {}
+    devs = {}
+    for i, (x, ok) in parts.items():
+        kept = ibis.ifelse(ok, x, ibis.null("float64"))
+        devs[f"d{i}"] = kept - kept.mean().over(group_by=v[GROUP])
+    rows = v.mutate(**devs)
+    sums = {}
+    for i in parts:
+        d = rows[f"d{i}"]
+        sums[f"m2{i}"] = (d * d).sum()
+        sums[f"m3{i}"] = (d * d * d).sum()
+    got = rows.group_by(GROUP).aggregate(**sums).to_pandas()
+    return {i: (_aligned(got, f"m2{i}", g), _aligned(got, f"m3{i}", g)) for i in parts}
 
 
 def _aligned(frame: pd.DataFrame, col: str, g: int) -> np.ndarray:
@@ -360,41 +472,33 @@ def _aligned(frame: pd.DataFrame, col: str, g: int) -> np.ndarray:
     return out
 
 
-def _duration_stats(v, x, ok, agg: Agg, g: int) -> tuple:
-    """(mean lo, hi, median, median lo, hi) per segment, as ``stats.grouped_intervals``."""
+def _duration_stats(v, x, ok, agg: Agg, central: tuple, g: int) -> tuple:
+    """(mean lo, hi, median, median lo, hi) per segment, as ``stats.grouped_intervals``: Hall
+    from the moments, bootstrap-t from the values of the planned segments only, medians from
+    the order statistics they read."""
     sizes = agg.den.astype(np.int64)
-    rows = v.filter(ok).mutate(_x=x)
-    rows = rows.mutate(_d=rows._x - rows._x.mean().over(group_by=rows[GROUP]))
-    central = rows.group_by(GROUP).aggregate(
-        m2=(rows._d * rows._d).sum(), m3=(rows._d * rows._d * rows._d).sum()
-    )
-    base = 0  # Ibis numbers dense ranks from 0 on every backend
-    got = central.to_pandas()
-    n, mean, sd, skew = durations.moments_from_sums(
-        sizes, agg.num, _aligned(got, "m2", g), _aligned(got, "m3", g)
-    )
+    n, mean, sd, skew = durations.moments_from_sums(sizes, agg.num, *central)
+    rows = v.filter(ok).select(GROUP, _x=x)
     plan = durations.boot_plan(sizes)
     samples: dict[int, np.ndarray] = {}
     if plan:
-        picked = rows.filter(rows[GROUP].isin([s + base for s in plan]))
-        vals = picked.select(GROUP, "_x").to_pandas()
+        vals = rows.filter(rows[GROUP].isin(plan)).to_pandas()
         for s, part in vals.groupby(GROUP):
-            samples[int(s) - base] = part["_x"].to_numpy(dtype="float64")
+            samples[int(s)] = part["_x"].to_numpy(dtype="float64")
     lo, hi = durations.interval_from_moments(n, mean, sd, skew, lambda s: samples[s])
     wanted = durations.median_ranks(sizes)
     pairs = pd.DataFrame(
-        [(s + base, r) for s, ranks in wanted.items() for r in ranks], columns=[GROUP, "_r"]
+        [(s, r) for s, ranks in wanted.items() for r in ranks], columns=[GROUP, "_r"]
     )
     stats: dict[int, dict[int, float]] = {s: {} for s in wanted}
     if len(pairs):
-        ranked = rows.mutate(
-            _r=ibis.row_number().over(group_by=rows[GROUP], order_by=rows._x)
-        ).select(GROUP, "_r", "_x")
+        ranked = rows.mutate(_r=ibis.row_number().over(group_by=rows[GROUP], order_by=rows._x))
         want = ibis.memtable(pairs.astype("int64"))
-        if v.get_backend().name == "pyspark":
-            want = v.get_backend().create_view("_pilote_ranks", want, overwrite=True)
+        backend = v.get_backend()
+        if backend.name == "pyspark":
+            want = backend.create_view("_pilote_ranks", want, overwrite=True)
         hit = ranked.join(want, [GROUP, "_r"]).select(GROUP, "_r", "_x").to_pandas()
         for s, r, val in hit.itertuples(index=False):
-            stats[int(s) - base][int(r)] = float(val)
+            stats[int(s)][int(r)] = float(val)
     med, med_lo, med_hi = durations.medians_from_order_stats(sizes, stats)
     return lo, hi, med, med_lo, med_hi
