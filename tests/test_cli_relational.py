@@ -194,3 +194,21 @@ def test_connection_strings_never_stored_in_clear(tmp_path):
     )
     with pytest.raises(WorkspaceDataError):
         Workspace.load(tmp_path / "w2.json")
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("java") is None,
+    reason="Java absent: Spark cannot start (CI installs a JDK in .ci/run)",
+)
+def test_connect_spark_reads_the_catalogue():
+    from kpis.relational.source import spark_session
+
+    spark = spark_session()
+    frame = spark.createDataFrame([("C1", 1.0), ("C2", 2.0)], ["contact_id", "wait_s"])
+    frame.createOrReplaceTempView("contacts")
+    try:
+        src = connect("spark")
+        assert src.backend == "spark" and src.tables == {"contacts": "contacts"}
+        assert src.table("contacts").wait_s.sum().execute() == 3.0
+    finally:
+        spark.catalog.dropTempView("contacts")
