@@ -191,9 +191,11 @@ def load_csv(
     key: bytes | None = None,
     block_rows: int = BLOCK_ROWS,
     provider: str | None = None,
+    memory_limit: str = "2GB",
 ) -> LoadReport:
     """Load the CSV export ``path`` into the DuckDB file ``db`` (see the module docstring);
-    tables of the same names are replaced. Returns the counts (also stored in ``_load``)."""
+    tables of the same names are replaced. Returns the counts (also stored in ``_load``).
+    DuckDB keeps at most ``memory_limit`` in memory (it spills the rest next to ``db``)."""
     import duckdb
 
     from kpis.io.mapping import Mapping, load_mapping
@@ -208,7 +210,7 @@ def load_csv(
     read_opts = dict(pre.read) if pre else {}
     filename = printable_name(Path(path).name)
     encoding, sep = read_opts.get("encoding"), read_opts.get("separator")
-    con = duckdb.connect(str(db))
+    con = duckdb.connect(str(db), config={"memory_limit": memory_limit})
     try:
         m, writer, report = None, None, None
         records = used = 0
