@@ -344,6 +344,8 @@ def _finish(kpi: KPI, agg: Agg, p: Mapping) -> pd.DataFrame:
         elif kind == "ratio":
             lo, hi = stats.wilson_interval(num, den)
             lo, hi = 100.0 * lo, 100.0 * hi
+        elif kind == "mean" and agg.duration_stats is not None:
+            lo, hi, med, med_lo, med_hi = agg.duration_stats
         elif kind == "mean" and agg.units is not None:
             lo, hi, med, med_lo, med_hi = _duration_intervals(agg.units, g)
         elif kind == "mean":

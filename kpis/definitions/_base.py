@@ -50,6 +50,7 @@ class Agg:
     population: str = ""  # population id for this run (default: the KPI's declared one)
     cluster: tuple | None = None  # (Σ y_c², Σ y_c·n_c, Σ n_c², clusters) per segment
     units: tuple | None = None  # (segment codes, values) of the units of a duration mean
+    duration_stats: tuple | None = None  # (lo, hi, median, median lo, hi): relational executor
 
 
 # Common parameters -----------------------------------------------------------------------------

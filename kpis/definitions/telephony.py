@@ -10,6 +10,11 @@ assumed ("direction not mapped: every contact assumed inbound").
 Short abandons (``short_abandon_s``) are abandons with ``wait_s`` below the threshold; they leave
 both numerator and denominator of the abandon rate, the abandoned count and the service level
 (not the answer rate: answer + abandon = 100 % only when the threshold is 0).
+
+Every KPI here is a declaration (``kpis.declare``: rows and values as expressions over the
+fields, run in memory or by a relational engine) except three that do not fit one table's row
+masks: opening hours (``ho_hno``: the minute of the week of each timestamp), the backlog (open
+at each period's end) and the cost per contact (costs matched to contacts by period).
 """
 
 from __future__ import annotations
@@ -19,6 +24,18 @@ import re
 import numpy as np
 import pandas as pd
 
+from kpis.declare import (
+    ALL,
+    Measure,
+    declared,
+    fill0,
+    is_num,
+    isin,
+    known,
+    true,
+    value,
+    where,
+)
 from kpis.definitions._base import (
     ITEMS,
     MIN_N,
@@ -28,9 +45,7 @@ from kpis.definitions._base import (
     NotComputable,
     as_list,
     count_agg,
-    in_values,
     items_mask,
-    mean_agg,
     ratio_agg,
 )
 from kpis.registry import KPI, Param
@@ -58,54 +73,62 @@ def _channels(p) -> list[str]:
     ]
 
 
-def _calls(v, p) -> tuple[np.ndarray, str, str]:
+T = "contacts"
+
+
+def _need(ctx, fields: tuple[str, ...]) -> None:
+    """NotComputable as the engine's contacts view gives it: the table's own reason (missing
+    table, segment or filter field) first, then the missing ``fields``."""
+    ctx.note(T)
+    missing = [f"{T}.{f}" for f in fields if not ctx.has(T, f)]
+    if missing:
+        raise NotComputable(missing)
+
+
+def _calls(ctx, p):
     """Inbound presented calls (outcome known): the row mask, the notes on what was assumed
-    and the population id (memoised per view and channel list)."""
+    and the population id. Needs ``answered`` (checked by the caller)."""
     chans = tuple(sorted(_channels(p)))
-
-    def make():
-        mask = v.known("answered").copy()
-        notes = []
-        if v.has("canal"):
-            names = set(chans) | {k for k, c in CANAL_VALUES.items() if c in chans}
-            mask &= in_values(v.df["canal"], names)
-            if chans != ("telephone",):
-                notes.append(f"channels: {', '.join(chans)}")
-        else:
-            notes.append("canal not mapped: every contact assumed a call")
-        if v.has("direction"):
-            unknown = ~v.known("direction")
-            mask &= in_values(v.df["direction"], INBOUND) | unknown
-            if (unknown & mask).any():
-                notes.append("contacts without a direction assumed inbound")
-        else:
-            notes.append("direction not mapped: every contact assumed inbound")
-        if v.has("offered"):
-            mask &= v.true("offered")
-        else:
-            notes.append(
-                "offered flag not mapped: presented = contacts with a known answered value"
-            )
-        pop = "inbound_calls_presented" if chans == ("telephone",) else "inbound_queued_presented"
-        return mask, "; ".join(notes), pop
-
-    return v.memo(("calls", chans), make)
+    mask = known("answered")
+    notes = []
+    if ctx.has(T, "canal"):
+        names = set(chans) | {k for k, c in CANAL_VALUES.items() if c in chans}
+        mask = mask & isin("canal", names)
+        if chans != ("telephone",):
+            notes.append(f"channels: {', '.join(chans)}")
+    else:
+        notes.append("canal not mapped: every contact assumed a call")
+    if ctx.has(T, "direction"):
+        unknown = ~known("direction")
+        mask = mask & (isin("direction", INBOUND) | unknown)
+        if ctx.any(T, unknown & mask, p):
+            notes.append("contacts without a direction assumed inbound")
+    else:
+        notes.append("direction not mapped: every contact assumed inbound")
+    if ctx.has(T, "offered"):
+        mask = mask & true("offered")
+    else:
+        notes.append("offered flag not mapped: presented = contacts with a known answered value")
+    pop = "inbound_calls_presented" if chans == ("telephone",) else "inbound_queued_presented"
+    return mask, "; ".join(notes), pop
 
 
-def _call_masks(v, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """offered (inbound presented calls), answered among them, short abandons (to remove)."""
-    offered = _calls(v, p)[0]
-    # one array per view (never written to): the group counts and customer sums memoised on
-    # it serve every KPI over answered calls
-    chans = tuple(sorted(_channels(p)))
-    answered = v.memo(("answered_calls", chans), lambda: offered & v.true("answered"))
-    short = np.zeros(len(v.df), dtype=bool)
+def _call_masks(ctx, p):
+    """offered (inbound presented calls), answered among them, short abandons (to remove),
+    the assumptions note and the population id."""
+    offered, note, pop = _calls(ctx, p)
+    answered = offered & true("answered")
+    short = None
     s = float(p.get("short_abandon_s") or 0)
     if s > 0:
-        if not v.has("wait_s"):
+        if not ctx.has(T, "wait_s"):
             raise NotComputable(["contacts.wait_s"], "short_abandon_s > 0 needs contacts.wait_s")
-        short = offered & ~answered & (v.values("wait_s") < s)
-    return offered, answered, short
+        short = offered & ~answered & (value("wait_s") < s)
+    return offered, answered, short, note, pop
+
+
+def _minus(mask, short):
+    return mask if short is None else mask & ~short
 
 
 def _notes(*parts: str) -> str:
@@ -117,149 +140,184 @@ def _short_note(p) -> str:
     return f"abandons under {s:g} s excluded" if s > 0 else ""
 
 
-def _pop(v, p, answered: bool = False) -> dict:
-    """population id and the assumptions note, as Agg keyword arguments."""
-    _, note, pop = _calls(v, p)
-    if answered:
-        pop = pop.replace("_presented", "_answered")
-    return {"population": pop, "detail": note}
+def _answered_pop(pop: str) -> str:
+    return pop.replace("_presented", "_answered")
 
 
-def offered(env, p):
-    v = env.view("contacts", ("answered",))
-    return count_agg(v, _calls(v, p)[0], **_pop(v, p))
+def offered(ctx, p):
+    _need(ctx, ("answered",))
+    off, note, pop = _calls(ctx, p)
+    return Measure("count", T, den=off, population=pop, detail=note)
 
 
-def handled(env, p):
-    v = env.view("contacts", ("answered",))
-    off, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
-    return count_agg(v, ans, **_pop(v, p))
+def handled(ctx, p):
+    _need(ctx, ("answered",))
+    _, ans, _, note, pop = _call_masks(ctx, {**p, "short_abandon_s": 0})
+    return Measure("count", T, den=ans, population=pop, detail=note)
 
 
-def abandoned(env, p):
-    v = env.view("contacts", ("answered",))
-    off, ans, short = _call_masks(v, p)
-    kw = _pop(v, p)
-    kw["detail"] = _notes(kw["detail"], _short_note(p))
-    return count_agg(v, off & ~ans & ~short, **kw)
+def abandoned(ctx, p):
+    _need(ctx, ("answered",))
+    off, ans, short, note, pop = _call_masks(ctx, p)
+    den = _minus(off & ~ans, short)
+    return Measure("count", T, den=den, population=pop, detail=_notes(note, _short_note(p)))
 
 
-def volume(env, p):
-    v = env.view("contacts", ("started_at",))
-    return count_agg(v, v.ones(), detail="all contacts (rows)")
+def volume(ctx, p):
+    return Measure("count", T, needs=("started_at",), detail="all contacts (rows)")
 
 
-def answer_rate(env, p):
-    v = env.view("contacts", ("answered",))
-    off, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
-    return ratio_agg(v, ans, off, empty="no offered call", **_pop(v, p))
+def answer_rate(ctx, p):
+    _need(ctx, ("answered",))
+    off, ans, _, note, pop = _call_masks(ctx, {**p, "short_abandon_s": 0})
+    return Measure(
+        "ratio", T, den=off, num=ans, empty="no offered call", population=pop, detail=note
+    )
 
 
-def abandon_rate(env, p):
-    v = env.view("contacts", ("answered",))
-    off, ans, short = _call_masks(v, p)
-    den = off & ~short
-    kw = _pop(v, p)
-    kw["detail"] = _notes(kw["detail"], _short_note(p))
-    return ratio_agg(v, den & ~ans, den, empty="no offered call", **kw)
+def abandon_rate(ctx, p):
+    _need(ctx, ("answered",))
+    off, ans, short, note, pop = _call_masks(ctx, p)
+    den = _minus(off, short)
+    return Measure(
+        "ratio",
+        T,
+        den=den,
+        num=den & ~ans,
+        empty="no offered call",
+        population=pop,
+        detail=_notes(note, _short_note(p)),
+    )
 
 
-def service_level(env, p):
-    v = env.view("contacts", ("answered", "wait_s"))
-    off, ans, short = _call_masks(v, p)
-    in_sl = ans & (v.values("wait_s") <= float(p["sl_seconds"]))
+def service_level(ctx, p):
+    _need(ctx, ("answered", "wait_s"))
+    off, ans, short, note, pop = _call_masks(ctx, p)
+    in_sl = ans & (value("wait_s") <= float(p["sl_seconds"]))
     mode = str(p.get("abandons_in_sl", "counted"))
     if mode not in ("counted", "excluded"):
         raise ValueError("abandons_in_sl must be 'counted' or 'excluded'")
-    den = (off & ~short) if mode == "counted" else ans
-    kw = _pop(v, p, answered=mode == "excluded")
+    den = _minus(off, short) if mode == "counted" else ans
     notes = [f"threshold {float(p['sl_seconds']):g} s", f"abandons {mode}", _short_note(p)]
-    kw["detail"] = _notes(*notes, kw["detail"])
-    return ratio_agg(v, in_sl, den, empty="no offered call", **kw)
+    return Measure(
+        "ratio",
+        T,
+        den=den,
+        num=in_sl,
+        empty="no offered call",
+        population=_answered_pop(pop) if mode == "excluded" else pop,
+        detail=_notes(*notes, note),
+    )
 
 
-def asa(env, p):
-    v = env.view("contacts", ("answered", "wait_s"))
-    kw = _pop(v, p, answered=True)
-    kw["detail"] = _notes("over answered calls", kw["detail"])
-    _, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
-    return mean_agg(v, v.values("wait_s"), ans, empty="no answered call", durations=True, **kw)
+def asa(ctx, p):
+    _need(ctx, ("answered", "wait_s"))
+    _, ans, _, note, pop = _call_masks(ctx, {**p, "short_abandon_s": 0})
+    return Measure(
+        "mean",
+        T,
+        den=ans,
+        value=value("wait_s"),
+        durations=True,
+        empty="no answered call",
+        population=_answered_pop(pop),
+        detail=_notes("over answered calls", note),
+    )
 
 
-def avg_wait(env, p):
-    v = env.view("contacts", ("answered", "wait_s"))
-    kw = _pop(v, p)
-    kw["detail"] = _notes("over offered calls (answered and abandoned)", kw["detail"])
-    off = _calls(v, p)[0]
-    return mean_agg(v, v.values("wait_s"), off, empty="no offered call", durations=True, **kw)
+def avg_wait(ctx, p):
+    _need(ctx, ("answered", "wait_s"))
+    off, note, pop = _calls(ctx, p)
+    return Measure(
+        "mean",
+        T,
+        den=off,
+        value=value("wait_s"),
+        durations=True,
+        empty="no offered call",
+        population=pop,
+        detail=_notes("over offered calls (answered and abandoned)", note),
+    )
 
 
-def _duration_mean(env, components: tuple[str, ...]) -> Agg:
-    """mean(Σ components) over answered contacts; a missing component column counts as absent."""
-    v = env.view("contacts")
-    used = [c for c in components if v.has(c)]
+def _duration_mean(ctx, components: tuple[str, ...]) -> Measure:
+    """mean(Σ components) over answered contacts: a missing value in a used component counts 0,
+    a row with none known is left out; a missing component column counts as absent."""
+    _need(ctx, ())
+    used = [c for c in components if ctx.has(T, c)]
     if not used:
         raise NotComputable(
             [f"contacts.{c}" for c in components],
             f"needs one of contacts.{', contacts.'.join(components)}",
         )
     absent = [c for c in components if c not in used]
-    vals = [v.values(c) for c in used]
-    any_known = np.zeros(len(v.df), dtype=bool)
-    for x in vals:
-        any_known |= ~np.isnan(x)
-    total = np.zeros(len(v.df))
-    for x in vals:
-        total += np.where(np.isnan(x), 0.0, x)
-    total[~any_known] = np.nan
-    if v.has("answered"):
-        base, over = v.true("answered"), "over answered contacts"
+    any_known = is_num(value(used[0]))
+    total = fill0(value(used[0]))
+    for c in used[1:]:
+        any_known = any_known | is_num(value(c))
+        total = total + fill0(value(c))
+    if ctx.has(T, "answered"):
+        base, over = true("answered"), "over answered contacts"
     else:
-        base, over = np.ones(len(v.df), dtype=bool), "over all contacts (no answered field)"
+        base, over = ALL, "over all contacts (no answered field)"
     detail = f"components used: {' + '.join(used)}"
     if absent:
         detail += f"; absent: {', '.join(absent)}"
     detail += f"; {over}; a missing value in a used component counts 0"
-    return mean_agg(v, total, base, detail=detail, empty="no answered contact", durations=True)
+    return Measure(
+        "mean",
+        T,
+        den=base,
+        value=where(any_known, total),
+        durations=True,
+        detail=detail,
+        empty="no answered contact",
+    )
 
 
-def dmc(env, p):
-    return _duration_mean(env, ("talk_s", "hold_s"))
+def dmc(ctx, p):
+    return _duration_mean(ctx, ("talk_s", "hold_s"))
 
 
-def acw(env, p):
-    return _duration_mean(env, ("acw_s",))
+def acw(ctx, p):
+    return _duration_mean(ctx, ("acw_s",))
 
 
-def dmt(env, p):
-    return _duration_mean(env, ("talk_s", "hold_s", "acw_s"))
+def dmt(ctx, p):
+    return _duration_mean(ctx, ("talk_s", "hold_s", "acw_s"))
 
 
-def dmt_no_hold(env, p):
-    return _duration_mean(env, ("talk_s", "acw_s"))
+def dmt_no_hold(ctx, p):
+    return _duration_mean(ctx, ("talk_s", "acw_s"))
 
 
-def qos_rate(env, p):
-    v = env.view("contacts", ("answered",))
-    off, ans, _ = _call_masks(v, {**p, "short_abandon_s": 0})
-    kw = _pop(v, p)
-    how = "presented = offered flag true" if v.has("offered") else ""
-    kw["detail"] = _notes(how, kw["detail"])
-    return ratio_agg(v, ans, off, empty="no presented call", **kw)
+def qos_rate(ctx, p):
+    _need(ctx, ("answered",))
+    off, ans, _, note, pop = _call_masks(ctx, {**p, "short_abandon_s": 0})
+    how = "presented = offered flag true" if ctx.has(T, "offered") else ""
+    return Measure(
+        "ratio",
+        T,
+        den=off,
+        num=ans,
+        empty="no presented call",
+        population=pop,
+        detail=_notes(how, note),
+    )
 
 
-def conversion_rate(env, p):
-    v = env.view("contacts", ("converted",))
+def conversion_rate(ctx, p):
+    _need(ctx, ("converted",))
     mode = str(p.get("conversion_denominator", "known"))
     if mode == "answered":
-        if not v.has("answered"):
+        if not ctx.has(T, "answered"):
             raise NotComputable(["contacts.answered"], "conversion_denominator=answered needs it")
-        den, how = v.true("answered"), "over answered contacts (unknown = not converted)"
+        den, how = true("answered"), "over answered contacts (unknown = not converted)"
     elif mode == "known":
-        den, how = v.known("converted"), "over contacts with a known converted value"
+        den, how = known("converted"), "over contacts with a known converted value"
     else:
         raise ValueError("conversion_denominator must be 'known' or 'answered'")
-    return ratio_agg(v, v.true("converted"), den, detail=how, empty="no contact")
+    return Measure("ratio", T, den=den, num=true("converted"), detail=how, empty="no contact")
 
 
 # Opening hours ----------------------------------------------------------------------------------
@@ -475,7 +533,7 @@ KPIS = [
         "count",
         target_note="Placeholder volume: set your forecast.",
         population="inbound_calls_presented",
-        compute=offered,
+        compute=declared(offered),
     ),
     KPI(
         "handled",
@@ -493,7 +551,7 @@ KPIS = [
         "count",
         target_note="Placeholder volume: set your forecast.",
         population="inbound_calls_presented",
-        compute=handled,
+        compute=declared(handled),
     ),
     KPI(
         "abandoned",
@@ -513,7 +571,7 @@ KPIS = [
         "count",
         target_note="Placeholder: about 5 % of the forecast volume.",
         population="inbound_calls_presented",
-        compute=abandoned,
+        compute=declared(abandoned),
     ),
     KPI(
         "volume",
@@ -531,7 +589,7 @@ KPIS = [
         "count",
         target_note="Placeholder volume: set your forecast.",
         population="contacts",
-        compute=volume,
+        compute=declared(volume),
     ),
     KPI(
         "answer_rate",
@@ -549,7 +607,7 @@ KPIS = [
         {"min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "ratio",
         population="inbound_calls_presented",
-        compute=answer_rate,
+        compute=declared(answer_rate),
     ),
     KPI(
         "abandon_rate",
@@ -568,7 +626,7 @@ KPIS = [
         {**_p_short(), "min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "ratio",
         population="inbound_calls_presented",
-        compute=abandon_rate,
+        compute=declared(abandon_rate),
     ),
     KPI(
         "service_level",
@@ -601,7 +659,7 @@ KPIS = [
         "ratio",
         target_source=SL_SOURCE,
         population="inbound_calls_presented",
-        compute=service_level,
+        compute=declared(service_level),
     ),
     KPI(
         "service_level_excl_short_abandons",
@@ -630,7 +688,7 @@ KPIS = [
         variant_of="service_level",
         target_source=SL_SOURCE,
         population="inbound_calls_presented",
-        compute=service_level,
+        compute=declared(service_level),
     ),
     KPI(
         "asa",
@@ -647,7 +705,7 @@ KPIS = [
         {"min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "mean",
         population="inbound_calls_answered",
-        compute=asa,
+        compute=declared(asa),
     ),
     KPI(
         "avg_wait",
@@ -664,7 +722,7 @@ KPIS = [
         {"min_n": MIN_N, "telephony_channels": TELEPHONY_CHANNELS},
         "mean",
         population="inbound_calls_presented",
-        compute=avg_wait,
+        compute=declared(avg_wait),
     ),
     KPI(
         "dmc",
@@ -684,7 +742,7 @@ KPIS = [
         "mean",
         target_note="Compare within a motif: it depends on the question type.",
         population="answered_contacts",
-        compute=dmc,
+        compute=declared(dmc),
     ),
     KPI(
         "acw",
@@ -701,7 +759,7 @@ KPIS = [
         {"min_n": MIN_N},
         "mean",
         population="answered_contacts",
-        compute=acw,
+        compute=declared(acw),
     ),
     KPI(
         "dmt",
@@ -721,7 +779,7 @@ KPIS = [
         "mean",
         target_note="Debated KPI: compare within a motif.",
         population="answered_contacts",
-        compute=dmt,
+        compute=declared(dmt),
     ),
     KPI(
         "dmt_no_hold",
@@ -740,7 +798,7 @@ KPIS = [
         "mean",
         variant_of="dmt",
         population="answered_contacts",
-        compute=dmt_no_hold,
+        compute=declared(dmt_no_hold),
     ),
     KPI(
         "qos_rate",
@@ -760,7 +818,7 @@ KPIS = [
         "ratio",
         target_source="NF 345 (seed 002)",
         population="inbound_calls_presented",
-        compute=qos_rate,
+        compute=declared(qos_rate),
     ),
     KPI(
         "conversion_rate",
@@ -784,7 +842,7 @@ KPIS = [
         },
         "ratio",
         population="contacts_known_sale",
-        compute=conversion_rate,
+        compute=declared(conversion_rate),
     ),
     KPI(
         "cost_per_contact",

@@ -7,13 +7,16 @@ score on the contact row, so when surveys are absent (or have no ``csat_score``)
 The CSAT scale is inferred once from the whole, unfiltered score column (so every segment uses
 the same top box) unless ``csat_scale`` is given: max ≤ 1 → yes/no (top box 1), ≤ 3 → 3 levels
 (3), ≤ 4 → 4 levels (3–4, the two "oui"), ≤ 5 → 1–5 (4–5), else 0–10 (9–10).
+
+Every KPI here is a declaration (``kpis.declare``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from kpis.definitions._base import MIN_N, Agg, NotComputable, mean_agg, ratio_agg
+from kpis.declare import Measure, declared, is_num, value
+from kpis.definitions._base import MIN_N, NotComputable
 from kpis.registry import KPI, Param
 
 G = "voice_of_customer"
@@ -21,14 +24,13 @@ G = "voice_of_customer"
 CSAT_SCALES = {"0-1": 1.0, "1-3": 3.0, "1-4": 3.0, "1-5": 4.0, "0-10": 9.0, "1-10": 9.0}
 
 
-def _csat_view(env):
-    s = env.table("surveys")
-    if s is not None and "csat_score" in s.columns:
-        v = env.view("surveys", ("csat_score",))
-        return v, "surveys" + (f"; {v.note}" if v.note else "")
-    c = env.table("contacts")
-    if c is not None and "csat_score" in c.columns:
-        return env.view("contacts", ("csat_score",)), "contacts.csat_score (no survey table)"
+def _csat_source(ctx) -> tuple[str, str]:
+    """The table holding the CSAT scores and the source note: surveys, else contacts."""
+    if ctx.table("surveys") and ctx.has("surveys", "csat_score"):
+        note = ctx.note("surveys")
+        return "surveys", "surveys" + (f"; {note}" if note else "")
+    if ctx.table("contacts") and ctx.has("contacts", "csat_score"):
+        return "contacts", "contacts.csat_score (no survey table)"
     raise NotComputable(["surveys.csat_score"], "needs surveys.csat_score (or contacts.csat_score)")
 
 
@@ -46,89 +48,89 @@ def csat_scale(full_scores, scale: str = "auto") -> str:
     return "0-10"
 
 
-def csat(env, p):
-    v, source = _csat_view(env)
-    scores = v.values("csat_score")
+def csat(ctx, p):
+    table, source = _csat_source(ctx)
     top = p.get("csat_top_box")
     if top in (None, ""):
-        full = v.full["csat_score"].to_numpy("float64", na_value=np.nan)
+        # an infinite maximum reads as the 0–10 scale, as over the whole column
+        full = [min(ctx.full_max(table, "csat_score"), np.finfo("float64").max)]
         scale = csat_scale(full, str(p.get("csat_scale", "auto")))
         top = CSAT_SCALES[scale]
         how = f"scale {scale}, top box ≥ {top:g}"
     else:
         top = float(top)
         how = f"top box ≥ {top:g}"
-    known = ~np.isnan(scores)
-    return ratio_agg(
-        v, known & (scores >= top), known, detail=f"{how}; source {source}", empty="no answer"
+    score = value("csat_score")
+    return Measure(
+        "ratio",
+        table,
+        den=is_num(score),
+        num=score >= top,
+        detail=f"{how}; source {source}",
+        empty="no answer",
     )
 
 
-def csat_mean(env, p):
-    v, source = _csat_view(env)
-    return mean_agg(
-        v,
-        v.values("csat_score"),
-        np.ones(len(v.df), dtype=bool),
+def csat_mean(ctx, p):
+    table, source = _csat_source(ctx)
+    return Measure(
+        "mean",
+        table,
+        value=value("csat_score"),
         detail=f"mean score; source {source}",
         empty="no answer",
     )
 
 
-def nps(env, p):
-    v = env.view("surveys", ("nps_score",))
-    s = v.values("nps_score")
-    known = ~np.isnan(s)
-    note = "promoters 9–10, detractors 0–6" + (f"; {v.note}" if v.note else "")
-    return Agg(
+def nps(ctx, p):
+    note = ctx.note("surveys")
+    return Measure(
         "nps",
-        num=None,
-        den=v.seg.count(known),
-        pro=v.seg.count(known & (s >= 9)),
-        det=v.seg.count(known & (s <= 6)),
-        keys=v.seg.groups,
-        detail=note,
+        "surveys",
+        value=value("nps_score"),
+        detail="promoters 9–10, detractors 0–6" + (f"; {note}" if note else ""),
         empty="no answer",
     )
 
 
-def _ces_scale(v, p) -> int:
+def _ces_scale(ctx, p) -> int:
+    """The effort scale: given (5 or 7), or 7 when a score of the whole table exceeds 5. Raises
+    the engine view's NotComputable first when the survey scores are missing."""
+    ctx.note("surveys")
+    if not ctx.has("surveys", "ces_score"):
+        raise NotComputable(["surveys.ces_score"])
     scale = p.get("ces_scale", "auto")
     if scale in ("auto", None, ""):
-        full = v.full["ces_score"].to_numpy("float64", na_value=np.nan)
-        hi = np.nanmax(full) if np.isfinite(full).any() else 5
-        return 5 if hi <= 5 else 7
+        hi = ctx.full_max("surveys", "ces_score")
+        return 5 if not np.isfinite(hi) or hi <= 5 else 7
     scale = int(scale)
     if scale not in (5, 7):
         raise ValueError("ces_scale must be 5, 7 or 'auto'")
     return scale
 
 
-def ces(env, p):
-    v = env.view("surveys", ("ces_score",))
-    scale = _ces_scale(v, p)
+def ces(ctx, p):
+    scale = _ces_scale(ctx, p)
     orient = "high = more effort" if p["ces_high_is_effort"] else "high = less effort"
-    return mean_agg(
-        v,
-        v.values("ces_score"),
-        np.ones(len(v.df), dtype=bool),
+    return Measure(
+        "mean",
+        "surveys",
+        value=value("ces_score"),
         detail=f"mean on 1–{scale}; {orient}",
         empty="no answer",
     )
 
 
-def ces_low_effort(env, p):
-    v = env.view("surveys", ("ces_score",))
-    scale = _ces_scale(v, p)
+def ces_low_effort(ctx, p):
+    scale = _ces_scale(ctx, p)
     boxes = p.get("ces_low_effort_boxes")
     boxes = int(boxes) if boxes not in (None, "") else (2 if scale == 5 else 3)
-    s = v.values("ces_score")
-    known = ~np.isnan(s)
+    s = value("ces_score")
     if p["ces_high_is_effort"]:
         low, how = s <= boxes, f"scores 1–{boxes} of 1–{scale} (high = more effort)"
     else:
         low, how = s >= scale - boxes + 1, f"scores {scale - boxes + 1}–{scale} of 1–{scale}"
-    return ratio_agg(v, known & low, known, detail=how, empty="no answer")
+    return Measure("ratio", "surveys", den=is_num(s), num=low, detail=how, empty="no answer")
 
 
 CES_PARAMS = {
@@ -180,7 +182,7 @@ KPIS = [
         },
         "ratio",
         population="survey_answers",
-        compute=csat,
+        compute=declared(csat),
     ),
     KPI(
         "csat_mean",
@@ -200,7 +202,7 @@ KPIS = [
         target_note="On a 1–5 scale; rescaled to the survey's detected scale.",
         target_scale=(1.0, 5.0),
         population="survey_answers",
-        compute=csat_mean,
+        compute=declared(csat_mean),
     ),
     KPI(
         "nps",
@@ -219,7 +221,7 @@ KPIS = [
         {"min_n": MIN_N},
         "nps",
         population="survey_answers",
-        compute=nps,
+        compute=declared(nps),
     ),
     KPI(
         "ces",
@@ -241,7 +243,7 @@ KPIS = [
         "= less effort.",
         target_scale=(1.0, 5.0),
         population="survey_answers",
-        compute=ces,
+        compute=declared(ces),
     ),
     KPI(
         "ces_low_effort",
@@ -269,6 +271,6 @@ KPIS = [
         "ratio",
         variant_of="ces",
         population="survey_answers",
-        compute=ces_low_effort,
+        compute=declared(ces_low_effort),
     ),
 ]

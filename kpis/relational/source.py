@@ -77,8 +77,8 @@ def from_frames(frames: Mapping[str, pd.DataFrame], backend: str = "duckdb") -> 
         data = arrow_table(frame)
         if backend == "duckdb":
             con.create_table(name, data, overwrite=True)
-        else:
-            con.create_view(name, ibis.memtable(data), overwrite=True)
+        else:  # Arrow straight to Spark: nulls stay nulls (through pandas they become NaN)
+            spark_session().createDataFrame(data).createOrReplaceTempView(name)
         names[name] = name
     return Source(con, names, backend)
 

@@ -112,19 +112,86 @@ def mean_interval(
     return _mean_interval(xs, _starts(sizes), sizes, conf, seed, budget)
 
 
-def _mean_interval(xs, starts, sizes, conf=0.95, seed=SEED, budget=BOOT_BUDGET):
-    n, mean, sd, skew = _moments(xs, starts, sizes)
-    lo, hi = hall_interval(n, mean, sd, skew, conf)
-    rng = np.random.default_rng(seed)
-    spent = 0
+def boot_plan(sizes: np.ndarray, budget: int = BOOT_BUDGET) -> list[int]:
+    """Segments that get a bootstrap-t interval, in the order they draw from the seeded
+    generator: 2 ≤ n < ``BOOT_MAX_N``, smallest first, while the resampled values fit
+    ``budget``."""
+    sizes = np.asarray(sizes, dtype=np.int64)
     small = np.flatnonzero((sizes >= 2) & (sizes < BOOT_MAX_N))
+    plan, spent = [], 0
     for g in small[np.argsort(sizes[small], kind="stable")]:
         size = int(sizes[g])
         if spent + BOOT_B * size > budget:
             break
         spent += BOOT_B * size
-        lo[g], hi[g] = _boot_t(xs[starts[g] : starts[g] + size], rng, BOOT_B, conf)
+        plan.append(int(g))
+    return plan
+
+
+def interval_from_moments(n, mean, sd, skew, samples, conf=0.95, seed=SEED, budget=BOOT_BUDGET):
+    """Mean intervals from each segment's n, x̄, s, γ̂ (Hall) and, for the segments of
+    ``boot_plan``, their values (``samples(g)``: bootstrap-t). The executors that cannot hold
+    the values (``kpis.relational``) fetch only those of the planned segments."""
+    lo, hi = hall_interval(n, mean, sd, skew, conf)
+    rng = np.random.default_rng(seed)
+    for g in boot_plan(np.asarray(n, dtype=np.int64), budget):
+        lo[g], hi[g] = _boot_t(samples(g), rng, BOOT_B, conf)
     return lo, hi
+
+
+def _mean_interval(xs, starts, sizes, conf=0.95, seed=SEED, budget=BOOT_BUDGET):
+    n, mean, sd, skew = _moments(xs, starts, sizes)
+    return interval_from_moments(
+        n,
+        mean,
+        sd,
+        skew,
+        lambda g: xs[starts[g] : starts[g] + int(sizes[g])],
+        conf,
+        seed,
+        budget,
+    )
+
+
+def moments_from_sums(n, total, m2, m3):
+    """n, mean, sd (n − 1) and skewness m₃/s³ from n, Σx and the central sums Σ(x − x̄)²,
+    Σ(x − x̄)³ (as ``_moments`` computes them in memory)."""
+    n = np.asarray(n, dtype="float64")
+    n_ = np.where(n > 0, n, 1.0)
+    mean = np.where(n > 0, np.asarray(total, dtype="float64") / n_, 0.0)
+    m2, m3 = np.asarray(m2, dtype="float64"), np.asarray(m3, dtype="float64")
+    sd = np.sqrt(m2 / np.where(n > 1, n - 1, 1.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        skew = np.where(sd > 0, (m3 / n_) / sd**3, 0.0)
+    return n, mean, sd, skew
+
+
+def median_ranks(sizes, conf: float = 0.95) -> dict[int, list[int]]:
+    """Per non-empty segment, the 0-based order statistics its median and interval read."""
+    sizes = np.asarray(sizes, dtype=np.int64)
+    ranks = median_rank(sizes, conf)
+    out = {}
+    for g in np.flatnonzero(sizes > 0):
+        size, j = int(sizes[g]), int(ranks[g])
+        mids = [(size - 1) // 2, size // 2]
+        out[int(g)] = sorted({*mids, *([j - 1, size - j] if j >= 1 else [])})
+    return out
+
+
+def medians_from_order_stats(sizes, got, conf: float = 0.95):
+    """Median and its interval per segment from ``got[g][rank]`` (``median_ranks``)."""
+    sizes = np.asarray(sizes, dtype=np.int64)
+    ngroups = len(sizes)
+    med, lo, hi = (np.full(ngroups, np.nan) for _ in range(3))
+    ranks = median_rank(sizes, conf)
+    for g in np.flatnonzero(sizes > 0):
+        size, j = int(sizes[g]), int(ranks[g])
+        mids = [(size - 1) // 2, size // 2]
+        values = got[int(g)]
+        med[g] = 0.5 * (values[mids[0]] + values[mids[1]])
+        if j >= 1:
+            lo[g], hi[g] = values[j - 1], values[size - j]
+    return med, lo, hi
 
 
 def median_rank(n, conf: float = 0.95) -> np.ndarray:
@@ -172,20 +239,13 @@ def _order_stats(seg: np.ndarray, ranks: list[int]) -> list[float]:
 def _median_interval(xs, starts, sizes, conf=0.95):
     """Medians and their intervals by exact order statistics (``_order_stats``); may reorder
     ``xs`` within each segment."""
-    ngroups = len(sizes)
-    med = np.full(ngroups, np.nan)
-    lo = np.full(ngroups, np.nan)
-    hi = np.full(ngroups, np.nan)
-    ranks = median_rank(sizes, conf)
-    for g in np.flatnonzero(sizes > 0):
-        size, j = int(sizes[g]), int(ranks[g])
-        mids = [(size - 1) // 2, size // 2]
-        want = sorted({*mids, *([j - 1, size - j] if j >= 1 else [])})
-        got = dict(zip(want, _order_stats(xs[starts[g] : starts[g] + size], want), strict=True))
-        med[g] = 0.5 * (got[mids[0]] + got[mids[1]])
-        if j >= 1:
-            lo[g], hi[g] = got[j - 1], got[size - j]
-    return med, lo, hi
+    got = {
+        g: dict(
+            zip(want, _order_stats(xs[starts[g] : starts[g] + int(sizes[g])], want), strict=True)
+        )
+        for g, want in median_ranks(sizes, conf).items()
+    }
+    return medians_from_order_stats(sizes, got, conf)
 
 
 def grouped_intervals(xs, sizes, conf: float = 0.95, scratch: bool = False):

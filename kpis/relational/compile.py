@@ -1,0 +1,88 @@
+"""Declaration expressions (``kpis.declare.Expr``) compiled to Ibis column expressions.
+
+Masks compile to non-null booleans (a comparison with a missing number is false, as in NumPy, so
+``~`` means the same on both executors); numbers compile to float64 with NULL for missing.
+"""
+
+from __future__ import annotations
+
+import ibis
+
+from kpis.declare import Expr
+
+TRUE_TEXT = ("true", "1", "oui", "yes", "y", "o", "vrai")
+
+
+def mask(expr: Expr, t) -> ibis.expr.types.BooleanValue:
+    """A non-null boolean column."""
+    return _compile(expr, t).fill_null(False)
+
+
+def number(expr: Expr, t) -> ibis.expr.types.FloatingValue:
+    return _compile(expr, t)
+
+
+def _true(col):
+    dtype = col.type()
+    if dtype.is_boolean():
+        return col.fill_null(False)
+    if dtype.is_numeric():
+        return (col == 1).fill_null(False)
+    return col.cast("string").strip().lower().isin(TRUE_TEXT).fill_null(False)
+
+
+def _compile(expr: Expr, t):
+    op, a = expr.op, expr.args
+    if op == "true":
+        return _true(t[a[0]])
+    if op == "known":
+        return t[a[0]].notnull()
+    if op == "value":
+        col = t[a[0]]
+        if col.type().is_boolean():
+            return col.cast("int8").cast("float64")
+        return col.cast("float64")
+    if op == "isin":
+        col = t[a[0]]
+        text = col.cast("string") if not col.type().is_string() else col
+        return text.strip().lower().isin(list(a[1])).fill_null(False)
+    if op == "seconds":
+        start, end = t[a[0]], t[a[1]]
+        return end.delta(start, unit="millisecond").cast("float64") / 1000.0
+    if op == "flag":
+        return t[f"_flag_{a[0]}"]
+    if op == "lit":
+        return ibis.literal(a[0], type="boolean" if isinstance(a[0], bool) else "float64")
+    if op == "nonneg":
+        x = _compile(a[0], t)
+        return ibis.ifelse(x >= 0, x, ibis.null("float64"))
+    if op == "fill0":
+        return _compile(a[0], t).fill_null(0.0)
+    if op == "where":
+        return ibis.ifelse(mask(a[0], t), _compile(a[1], t), ibis.null("float64"))
+    if op == "is_num":
+        return _compile(a[0], t).notnull()
+    if op == "not":
+        return ~mask(a[0], t)
+    if op in ("and", "or"):
+        x, y = mask(a[0], t), mask(a[1], t)
+        return (x & y) if op == "and" else (x | y)
+    x, y = _compile(a[0], t), _compile(a[1], t)
+    if op in _CMP:
+        return _CMP[op](x, y).fill_null(False)
+    return _ARITH[op](x, y)
+
+
+_CMP = {
+    "lt": lambda x, y: x < y,
+    "le": lambda x, y: x <= y,
+    "gt": lambda x, y: x > y,
+    "ge": lambda x, y: x >= y,
+    "eq": lambda x, y: x == y,
+}
+_ARITH = {
+    "add": lambda x, y: x + y,
+    "sub": lambda x, y: x - y,
+    "mul": lambda x, y: x * y,
+    "div": lambda x, y: x / y,
+}

@@ -1,0 +1,220 @@
+"""The relational executor (Ibis → DuckDB, Spark) gives the in-memory engine's numbers.
+
+Every declared KPI (``kpis.declare``) on the bundled sample: values, numerators, denominators,
+intervals, medians, statuses and details equal to 1e-9, overall, by canal × motif × niveau, by
+month and with filters. Recontact flags on a table written here (ties, censoring, several
+motifs, a missing motif, a missing customer) against values worked out by hand. Spark runs in a
+local session (it needs Java: the test is skipped, saying so, only when ``java`` is absent).
+"""
+
+from __future__ import annotations
+
+import shutil
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpis import engine
+from kpis.definitions import REGISTRY
+from kpis.io.sample import load_sample
+from kpis.recontact import recontact_flags
+from kpis.relational.executor import compute as relational_compute
+from kpis.relational.executor import with_recontact_flags
+from kpis.relational.source import from_frames
+
+DECLARED = [k.id for k in REGISTRY if getattr(k.compute, "declaration", None)]
+NUMBERS = [
+    "value",
+    "numerator",
+    "denominator",
+    "ci_low",
+    "ci_high",
+    "n",
+    "median",
+    "median_ci_low",
+    "median_ci_high",
+]
+BREAKDOWNS = [
+    pytest.param([], None, None, id="overall"),
+    pytest.param(["canal", "motif", "niveau"], None, None, id="canal-motif-niveau"),
+    pytest.param([], "month", None, id="month"),
+    pytest.param(
+        ["provider"],
+        "week",
+        {"canal": ["telephone", "chat"], "started_at": ("2026-02-01", "2026-04-30")},
+        id="filtered-week",
+    ),
+    pytest.param(["agent_id"], None, {"motif": "Facturation"}, id="agent-borrowed"),
+]
+NO_JAVA = shutil.which("java") is None
+
+
+@cache
+def sample():
+    tables, _ = load_sample(key=b"r" * 32)
+    return tables
+
+
+@cache
+def source(backend: str):
+    return from_frames(sample(), backend)
+
+
+def same(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> None:
+    assert list(a["kpi"]) == list(b["kpi"])
+    assert len(a) == len(b)
+    for col in keys:
+        assert list(a[col].astype(str)) == list(b[col].astype(str)), col
+    for col in NUMBERS:
+        x, y = a[col].to_numpy(float), b[col].to_numpy(float)
+        bad = ~np.isclose(x, y, rtol=1e-9, atol=1e-9, equal_nan=True)
+        assert not bad.any(), (col, a.loc[bad, ["kpi", *keys, col]].head(), y[bad][:5])
+    assert list(a["status"]) == list(b["status"])
+    assert list(a["detail"]) == list(b["detail"])
+    assert list(a["population_id"]) == list(b["population_id"])
+
+
+def test_the_declared_kpis_cover_the_headline_ones():
+    assert {"fcr", "fcr_measured", "recontact_rate", "transfer_rate"} <= set(DECLARED)
+
+
+@pytest.mark.parametrize(("by", "period", "filters"), BREAKDOWNS)
+def test_duckdb_equals_in_memory_on_the_sample(by, period, filters):
+    a = engine.compute(sample(), DECLARED, by=by, period=period, filters=filters)
+    b = relational_compute(source("duckdb"), DECLARED, by=by, period=period, filters=filters)
+    assert (a["status"] == "ok").sum() >= len(DECLARED) // 2  # not a comparison of empties
+    same(a, b, by + (["period"] if period else []))
+
+
+@pytest.mark.skipif(NO_JAVA, reason="Spark needs Java: no `java` on this machine")
+@pytest.mark.parametrize(("by", "period", "filters"), BREAKDOWNS[:4])
+def test_spark_equals_in_memory_on_the_sample(by, period, filters):
+    a = engine.compute(sample(), DECLARED, by=by, period=period, filters=filters)
+    b = relational_compute(source("spark"), DECLARED, by=by, period=period, filters=filters)
+    same(a, b, by + (["period"] if period else []))
+
+
+def test_a_kpi_not_yet_declared_says_so_instead_of_a_number():
+    plain = [k.id for k in REGISTRY if not getattr(k.compute, "declaration", None)]
+    if not plain:
+        pytest.skip("every KPI is declared")
+    out = relational_compute(source("duckdb"), plain[:1])
+    assert out["status"].tolist() == ["not_computable"]
+    assert "relational" in out["detail"].iloc[0]
+
+
+# Recontact flags on a table built by hand -------------------------------------------------------
+
+
+def journeys() -> pd.DataFrame:
+    t = pd.to_datetime
+    rows = [
+        # customer A, Facturation: 1 Jan 09:00 → 3 Jan (followed) → 20 Jan (not: 17 days)
+        ("A", "Facturation", t("2026-01-01 09:00"), 0),
+        ("A", "Facturation", t("2026-01-03 10:00"), 1),
+        ("A", "Facturation", t("2026-01-20 10:00"), 2),
+        # customer A, Livraison on 2 Jan: another motif, alone → not followed
+        ("A", "Livraison", t("2026-01-02 09:00"), 3),
+        # customer B: two contacts at the same minute; the first in file order is followed
+        ("B", "Facturation", t("2026-01-05 12:00"), 5),
+        ("B", "Facturation", t("2026-01-05 12:00"), 4),
+        # customer B, motif missing: never followed, never follows, still in the denominator
+        ("B", None, t("2026-01-05 13:00"), 6),
+        # no customer: outside
+        (None, "Facturation", t("2026-01-06 08:00"), 7),
+        # customer C: 25 Jan then 26 Jan — the window of both runs past the last timestamp
+        ("C", "Facturation", t("2026-01-25 08:00"), 8),
+        ("C", "Facturation", t("2026-01-26 08:00"), 9),
+        # last timestamp of the data: 27 Jan
+        ("D", "Livraison", t("2026-01-27 08:00"), 10),
+    ]
+    df = pd.DataFrame(rows, columns=["customer_id", "motif", "started_at", "_row"])
+    df["motif"] = df["motif"].astype("category")
+    df["customer_id"] = df["customer_id"].astype("str").where(df["customer_id"].notna())
+    return df
+
+
+# by hand, window 7 days, same motif, censored excluded: row → (followed, eligible)
+HAND = {
+    0: (True, True),
+    1: (False, True),  # next on 20 Jan: 17 days later
+    2: (False, False),  # 20 Jan + 7 d > 27 Jan: censored
+    3: (False, True),
+    4: (False, True),  # row 4 (file row 5) ties row 5 (file row 4), which comes first in the
+    5: (True, True),  # file: row 5 is the one followed (by row 4, 0 minutes later)
+    6: (False, True),
+    7: (False, False),
+    8: (True, False),
+    9: (False, False),
+    10: (False, False),
+}
+
+
+@pytest.mark.parametrize("backend", ["duckdb", pytest.param("spark", marks=pytest.mark.skipif(
+    NO_JAVA, reason="Spark needs Java: no `java` on this machine"))])  # fmt: skip
+def test_recontact_flags_match_by_hand_and_in_memory(backend):
+    df = journeys()
+    p = {"window_days": 7, "same_motif": True, "exclude_censored": True}
+    mem = recontact_flags(df, **p)
+    src = from_frames({"contacts": df}, backend)
+    t = src.table("contacts")
+    flags = with_recontact_flags(t, p, t.started_at.max().execute())
+    got = flags.select("_pos", "_flag_followed", "_flag_eligible").to_pandas()
+    got = got.sort_values("_pos").reset_index(drop=True)
+    assert got["_flag_followed"].tolist() == [HAND[i][0] for i in range(len(df))]
+    assert got["_flag_eligible"].tolist() == [HAND[i][1] for i in range(len(df))]
+    assert got["_flag_followed"].tolist() == mem["followed"].tolist()
+    assert got["_flag_eligible"].tolist() == mem["eligible"].tolist()
+
+
+def test_recontact_any_motif_and_censored_kept():
+    df = journeys()
+    p = {"window_days": 7, "same_motif": False, "exclude_censored": False}
+    mem = recontact_flags(df, **p)
+    src = from_frames({"contacts": df}, "duckdb")
+    t = src.table("contacts")
+    got = with_recontact_flags(t, p, t.started_at.max().execute()).to_pandas()
+    got = got.sort_values("_pos")
+    # any motif: A's 1 Jan contact is followed by the Livraison contact of 2 Jan; B's 12:00
+    # contacts by the 13:00 one; C's 25 Jan by the 26th
+    assert got["_flag_followed"].tolist() == mem["followed"].tolist()
+    assert got["_flag_followed"].tolist()[:4] == [True, False, False, True]
+    assert got["_flag_eligible"].tolist() == mem["eligible"].tolist()
+    assert sum(got["_flag_eligible"]) == 10  # every row with a customer and a time
+
+
+# The public datasets of ../shared/data ---------------------------------------------------------
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED_FILES = [
+    "pwc_call_center/Call-Center-Dataset.csv",
+    "simulated_call_centre/simulated_call_centre.csv",
+    "kaggle_customer_support_tickets/customer_support_tickets.csv",
+    "rwfd_help_desk/Help Desk.csv",
+    "twcs_head5000/twcs_head5000.csv",
+    "retail_banking_crm/crm_call_center_logs.csv",
+    "retail_banking_crm/crm_reviews.csv",
+    "nps_survey/nps_survey.csv",
+]
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data absent (dev/CI workspace only)")
+@pytest.mark.parametrize("rel", SHARED_FILES)
+def test_duckdb_equals_in_memory_on_each_shared_dataset(rel):
+    from kpis.io.pipeline import combine, import_file
+
+    tables = combine([import_file(SHARED / rel, key=b"s" * 32)])
+    src = from_frames(tables, "duckdb")
+    a = engine.compute(tables, DECLARED)
+    b = relational_compute(src, DECLARED)
+    assert (a["status"] == "ok").any(), "no declared KPI computable on this dataset"
+    same(a, b, [])
+    by = [f for f in ("canal", "motif") if any(f in t.columns for t in tables.values())][:1]
+    period = "month" if "contacts" in tables and "started_at" in tables["contacts"] else None
+    a = engine.compute(tables, DECLARED, by=by, period=period)
+    b = relational_compute(src, DECLARED, by=by, period=period)
+    same(a, b, by + (["period"] if period else []))
