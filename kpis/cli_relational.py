@@ -115,8 +115,8 @@ def source_tables(pairs: list[str] | None) -> dict[str, str] | None:
 
 def compute_on_engine(args, kpi_ids, by, params):
     """The KPI table computed by the relational executor on ``args.engine``."""
-    from kpis.relational import compute
     from kpis.relational.connect import connect
+    from kpis.relational.executor import compute
 
     if args.files:
         raise PiloteError(
