@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench coverage coverage-compare install install-dev clean
+.PHONY: run test lint bench bench-relational coverage coverage-compare install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run --repeat 3
 	$(BIN)/python -m benchmarks.import_bench
 	$(BIN)/python -m benchmarks.end_to_end
+
+# 50M contacts generated to disk, loaded into DuckDB (pilote load), computed there (~10 GB of
+# disk in $(BENCH_DIR) while it runs, deleted afterwards)
+BENCH_N ?= 50000000
+BENCH_DIR ?= /tmp/pilote-bench-relational
+bench-relational: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.relational --n $(BENCH_N) --dir $(BENCH_DIR)
 
 coverage: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.coverage --reps 4000

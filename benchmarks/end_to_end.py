@@ -79,7 +79,9 @@ def mapping_yaml(table: str, headers: dict, dates: tuple[str, ...]) -> str:
     return f"table: {table}\ncolumns:\n{cols}formats:\n{fmts}"
 
 
-def french_csv(frame: pd.DataFrame, headers: dict, path: Path) -> None:
+def french_csv(frame: pd.DataFrame, headers: dict, path, with_header: bool = True) -> None:
+    """The frame as a French export at ``path`` (a path, or an open text file to append to:
+    ``with_header=False`` for the blocks after the first)."""
     out = pd.DataFrame(index=frame.index)
     for field, header in headers.items():
         col = frame[field]
@@ -91,7 +93,7 @@ def french_csv(frame: pd.DataFrame, headers: dict, path: Path) -> None:
             out[header] = np.where(col.isna(), "", "CT" + col.fillna("").astype("str"))
         else:
             out[header] = col
-    out.to_csv(path, sep=";", decimal=",", date_format=DATE_FORMAT, index=False)
+    out.to_csv(path, sep=";", decimal=",", date_format=DATE_FORMAT, index=False, header=with_header)
 
 
 def write_files(n: int, folder: Path) -> tuple[Path, Path]:

@@ -16,6 +16,7 @@ import math
 import sys
 from pathlib import Path
 
+from kpis import cli_relational
 from kpis.errors import PiloteError
 
 
@@ -250,14 +251,21 @@ def cmd_kpis(args) -> int:
 def cmd_compute(args) -> int:
     from kpis.engine import compute, registry_records
 
-    tables, report, _ = _load(args)
     if args.kpi in (None, "all"):
         kpi_ids = [r["id"] for r in registry_records("en")]
     else:
         kpi_ids = [k.strip() for k in args.kpi.split(",") if k.strip()]
     by = [b.strip() for b in args.by.split(",")] if args.by else []
     try:
-        result = compute(tables, kpi_ids, by=by, period=args.period, params=_params(args.param))
+        if args.engine:  # computed where the data lives (kpis.cli_relational)
+            from kpis.cli_relational import compute_on_engine
+
+            result, report = compute_on_engine(args, kpi_ids, by, _params(args.param))
+        else:
+            if not args.files:
+                raise PiloteError("donnez un fichier ou --engine.", "give a file or --engine.")
+            tables, report, _ = _load(args)
+            result = compute(tables, kpi_ids, by=by, period=args.period, params=_params(args.param))
     except (KeyError, ValueError) as exc:  # unknown KPI id or parameter: say which are valid
         text = str(exc.args[0] if exc.args else exc)
         raise PiloteError(f"requête invalide : {text}", f"invalid request: {text}") from exc
@@ -444,8 +452,8 @@ def build_parser(cls=argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def files(sp):
-        sp.add_argument("files", nargs="+", help="export files (CSV/TXT, XLSX, Parquet)")
+    def files(sp, nargs="+"):
+        sp.add_argument("files", nargs=nargs, help="export files (CSV/TXT, XLSX, Parquet)")
         sp.add_argument("--mapping", help="mapping YAML file")
         sp.add_argument(
             "--table",
@@ -470,7 +478,8 @@ def build_parser(cls=argparse.ArgumentParser) -> argparse.ArgumentParser:
     k.set_defaults(func=cmd_kpis)
 
     m = sub.add_parser("compute", help="compute KPIs / calculer des indicateurs")
-    files(m)
+    files(m, "*")
+    cli_relational.add_engine_arguments(m)
     m.add_argument("--kpi", help="ID,ID,… or all")
     m.add_argument("--by", help="FIELD,FIELD,…")
     m.add_argument("--period", choices=["day", "week", "month"])
@@ -496,6 +505,7 @@ def build_parser(cls=argparse.ArgumentParser) -> argparse.ArgumentParser:
     cp.add_argument("--format", choices=["text", "json"], default="json")
     cp.set_defaults(func=cmd_compare)
 
+    cli_relational.add_load_parser(sub)
     r = sub.add_parser("report", help="deliverable / livrable (.xlsx, .html, .pptx)")
     files(r)
     r.add_argument("--workspace", help="workspace JSON (mappings, settings, targets, cells)")

@@ -58,6 +58,7 @@ CELL_KEYS = ("id", "view", "title", "params", "filters", "comment", "created_at"
 SETTINGS_KEYS = (
     "params", "filters", "lang", "provider_field", "rules", "note", "pseudonym_key_id",
     "pseudonym_key",
+    "source",  # where the data lives: spark, a .duckdb file or env:NAME, never a URL in clear
 )  # fmt: skip
 
 
@@ -97,6 +98,22 @@ def _fmt_err(fr: str, en: str, where: str = "") -> WorkspaceFormatError:
         f"espace de travail invalide{' (' + where + ')' if where else ''} : {fr}",
         f"invalid workspace{' (' + where + ')' if where else ''}: {en}",
     )
+
+
+def _check_source(source: Any) -> None:
+    """A data source setting: a name or an environment variable reference, never a connection
+    string in clear (``kpis.relational.connect.storable``)."""
+    from kpis.relational.connect import EngineError, storable
+
+    try:
+        if not isinstance(source, str):
+            raise EngineError("", "")
+        storable(source)
+    except EngineError as e:
+        raise WorkspaceDataError(
+            "« settings.source » : " + (e.fr or "un texte attendu."),
+            "'settings.source': " + (e.en or "text expected."),
+        ) from None
 
 
 # Cells and workspace ----------------------------------------------------------------------------
@@ -299,6 +316,8 @@ class Workspace:
         if not isinstance(self.settings.get("params", {}), dict):
             raise _fmt_err("« settings.params » doit être un objet.", "'settings.params'.")
         _check_filters(self.settings.get("filters", {}) or {}, "settings.filters")
+        if self.settings.get("source") is not None:
+            _check_source(self.settings["source"])
         if not isinstance(self.targets, dict):
             raise _fmt_err("« targets » doit être un objet.", "'targets' must be an object.")
         from kpis.definitions import REGISTRY
