@@ -150,10 +150,6 @@ def test_compute_engine_equals_in_memory(export, tmp_path, capsys):
                 assert a[k] == pytest.approx(b[k], rel=1e-9, abs=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="executor: volume's denominator is a literal (IntegerScalar has no sum); reported",
-)
 def test_compute_engine_volume(export, tmp_path, capsys):
     db = tmp_path / "pilote.duckdb"
     assert main(["load", str(export), "--db", str(db)]) == 0
