@@ -189,6 +189,7 @@ class Measure:
     empty: str = ""
     population: str = ""
     extra: dict = field(default_factory=dict)
+    median_in_detail: bool = False  # durations: "; median 812 s" added to each segment's detail
 
     def __post_init__(self) -> None:
         if self.kind not in MEASURE_KINDS:
@@ -331,7 +332,15 @@ def run_in_memory(ctx: MemoryContext, m: Measure, p: dict):
         return ratio_agg(v, evaluate(m.num, v, env, q), den, **kw)
     x = evaluate(m.value, v, env, q)
     if m.kind == "mean":
-        return mean_agg(v, x, den, durations=m.durations, **kw)
+        agg = mean_agg(v, x, den, durations=m.durations, **kw)
+        if m.median_in_detail:
+            import pandas as pd
+
+            ok = den & ~np.isnan(x)
+            med = pd.Series(x[ok]).groupby(v.seg.codes[ok]).median()
+            med = med.reindex(range(v.seg.ngroups)).to_numpy()
+            agg.detail = median_details(m.detail, np.asarray(med, dtype="float64"))
+        return agg
     known_ = den & ~np.isnan(x)
     return Agg(
         "nps",
@@ -341,4 +350,11 @@ def run_in_memory(ctx: MemoryContext, m: Measure, p: dict):
         det=v.seg.count(known_ & (x <= 6)),
         keys=v.seg.groups,
         **kw,
+    )
+
+
+def median_details(detail: str, medians: np.ndarray) -> np.ndarray:
+    """One detail per segment: ``detail`` and, where known, "; median 812 s"."""
+    return np.array(
+        [detail + ("" if np.isnan(m) else f"; median {m:.0f} s") for m in medians], dtype=object
     )

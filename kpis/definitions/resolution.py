@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.declare import Measure, declared, flag, isin, known, true
+from kpis.declare import ALL, Measure, declared, flag, isin, known, nonneg, seconds, true
 from kpis.definitions._base import (
     ITEMS,
     MIN_N,
@@ -21,7 +21,6 @@ from kpis.definitions._base import (
     as_list,
     in_values,
     items_mask,
-    mean_agg,
     ratio_agg,
 )
 from kpis.registry import KPI, Param
@@ -195,23 +194,31 @@ def _durations(v) -> np.ndarray:
     return d
 
 
-def mttr(env, p):
-    v = env.view("contacts", ("started_at", "resolved_at"))
-    d = _durations(v)
-    items, how = items_mask(v, p)
-    d[~items] = np.nan
-    agg = mean_agg(v, d, items, empty="no resolved item", durations=True)
-    ok = ~np.isnan(d)
-    med = pd.Series(d[ok]).groupby(v.seg.codes[ok]).median()
-    medians = med.reindex(range(v.seg.ngroups)).to_numpy()
-    agg.detail = np.array(
-        [
-            f"over resolved items; {how}" + ("" if np.isnan(m) else f"; median {m:.0f} s")
-            for m in medians
-        ],
-        dtype=object,
+def _items(ctx, p) -> tuple:
+    """Rows that are tickets/items (``items_mask`` as a declaration): rows with a ticket_id
+    when that field exists, else every row."""
+    mode = str(p.get("items", "auto"))
+    if mode not in ("auto", "all"):
+        raise ValueError("items must be 'auto' or 'all'")
+    if mode == "auto" and ctx.has("contacts", "ticket_id"):
+        return known("ticket_id"), "items = rows with a ticket_id"
+    return ALL, "items = every row"
+
+
+def mttr(ctx, p):
+    ctx.note("contacts")
+    items, how = _items(ctx, p)
+    return Measure(
+        "mean",
+        "contacts",
+        den=items,
+        value=nonneg(seconds("started_at", "resolved_at")),
+        needs=("started_at", "resolved_at"),
+        durations=True,
+        median_in_detail=True,
+        detail=f"over resolved items; {how}",
+        empty="no resolved item",
     )
-    return agg
 
 
 def _sla_seconds(v, sla) -> np.ndarray:
@@ -498,7 +505,7 @@ KPIS = [
         {"items": ITEMS, "min_n": MIN_N},
         "mean",
         population="resolved_items",
-        compute=mttr,
+        compute=declared(mttr),
     ),
     KPI(
         "sla_compliance",

@@ -14,6 +14,9 @@ in-memory engine), and the engine returns per segment:
   durations also the few values of the segments that get a bootstrap interval and the order
   statistics the median and its interval read (``kpis.stats.durations``).
 
+KPIs that read only period tables (costs, hours, customer_base, headcount: one row per period
+and team) get those small tables back whole and are computed by the in-memory engine.
+
 Recontact flags are window functions over the whole, unfiltered contacts table: the next
 contact of the customer (same motif by default) ordered by time then file order, within the
 window; censored when the window runs past the last timestamp. Results go through the same
@@ -30,7 +33,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from kpis.declare import Measure
+from kpis.declare import Measure, median_details
 from kpis.definitions import REGISTRY
 from kpis.definitions._base import Agg, NotComputable
 from kpis.engine import _assemble, _finish, _not_computable, resolve_params
@@ -86,15 +89,51 @@ def compute(
     done: dict[int, Any] = {}
     for idxs in batches.values():
         done.update(run_batch(rel, {i: planned[i][2] for i in idxs}))
+    small = [k.id for k, _, m, _ in planned if m is None and _reads_period_tables(k, source)]
     parts, extra_cols = [], []
     for i, (kpi, p, _, err) in enumerate(planned):
         got = done.get(i, err)
+        if kpi.id in small:
+            continue
         if isinstance(got, NotComputable):
             parts.append(_not_computable(kpi, got))
             continue
         parts.append(_finish(kpi, got, p))
         extra_cols += [c for c in got.extra if c not in extra_cols and c not in by]
-    return _assemble(parts, by + ([PERIOD_COLUMN] if period else []) + extra_cols)
+    out = _assemble(parts, by + ([PERIOD_COLUMN] if period else []) + extra_cols)
+    if small:
+        tables = {n: _fetch(source, n) for n in PERIOD_TABLES if source.has(n)}
+        from kpis.engine import compute as in_memory
+
+        rest = in_memory(tables, small, by, period, filters, params, registry)
+        rank = {k.id: i for i, k in enumerate(kpis)}
+        out = pd.concat([x for x in (out, rest) if len(x)], ignore_index=True)
+        out = out.iloc[np.argsort(out["kpi"].map(rank).to_numpy(), kind="stable")]
+        out = out.reset_index(drop=True)
+    return out
+
+
+PERIOD_TABLES = ("costs", "hours", "customer_base", "headcount")
+MAX_PERIOD_ROWS = 1_000_000
+
+
+def _reads_period_tables(kpi, source) -> bool:
+    """A KPI that reads only period tables (one row per period and team: small) and finds
+    them all: the engine hands those rows to the in-memory executor."""
+    return bool(kpi.needs) and all(t in PERIOD_TABLES and source.has(t) for t in kpi.needs)
+
+
+def _fetch(source, name: str) -> pd.DataFrame:
+    """A period table brought back whole (refused beyond ``MAX_PERIOD_ROWS`` rows)."""
+    t = source.table(name)
+    n = int(t.count().execute())
+    if n > MAX_PERIOD_ROWS:
+        raise ValueError(f"period table {name} holds {n} rows: too many for a period table")
+    frame = t.drop(POSITION).to_pandas() if POSITION in t.columns else t.to_pandas()
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col].dtype):
+            frame[col] = frame[col].astype("datetime64[ns]")
+    return frame
 
 
 class Context:
@@ -394,6 +433,8 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
                       keys=keys_df, **kw)  # fmt: skip
             if i in timed:
                 agg.duration_stats = _duration_stats(v, values[i], dens[i], agg, central[i], g)
+                if m.median_in_detail:
+                    agg.detail = median_details(m.detail, agg.duration_stats[2])
         result[i] = agg
     return result
 
