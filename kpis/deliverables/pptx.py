@@ -146,7 +146,7 @@ def findings_slides(deck: Deck, findings, title: str, lang: str, sub=None, note:
 
 def table_texts(table: pd.DataFrame, view: str, lang: str, sub) -> tuple[list[str], list[list]]:
     """Headers and cell texts of a result table, with labels instead of ids."""
-    table = ct.display_table(ct.with_references(table, lang))
+    table = ct.table_words(ct.display_table(ct.with_references(table, lang)), lang)
     if view == "findings":  # the full texts are on the "Constats principaux" slides
         table = table.drop(
             columns=[c for c in ("kind", "constat", "finding") if c in table.columns]
