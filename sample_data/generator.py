@@ -23,6 +23,7 @@ import yaml
 from sample_data.planted import (
     plant_callback_unknown,
     plant_ces_pilot,
+    plant_fcr_bonus,
     plant_late_recontact,
     plant_relationship_gap,
     plant_slow_new_hire,
@@ -244,6 +245,8 @@ LATE_RECONTACT = {
 CALLBACK_UNKNOWN = {"queue": "Commandes", "start": "2026-04-01", "min_wait_s": 30}
 #: rule 9: the effort question (CES) was a pilot on a few respondents in January
 CES_PILOT = {"until": "2026-02-01", "share": 0.02}
+#: a bonus on declared FCR over the half-year: declared FCR rises while NPS erodes
+FCR_BONUS = {"start": "2026-01-01", "end": "2026-06-30", "declared_share": 0.4, "nps_share": 0.2}
 WEAK_ITEMS = {
     "Accueil": 1.2,
     "Qualification de la demande": 0.0,
@@ -317,11 +320,17 @@ class Effects:
     callback_unknown: dict | None = None
     #: before ``until`` only a ``share`` of respondents were asked the CES question, or None
     ces_pilot: dict | None = None
+    #: a bonus on declared FCR from ``start`` to ``end``: a linearly rising share (up to
+    #: ``declared_share``) of the contacts declared not resolved are flagged « résolu », and
+    #: second-half promoters and passives swap NPS and comment with first-half detractors of
+    #: the same provider × motif × canal (``nps_share``), or None
+    fcr_bonus: dict | None = None
 
 
 _DEFAULT_DICTS = {
     "callback_unknown": CALLBACK_UNKNOWN,
     "ces_pilot": CES_PILOT,
+    "fcr_bonus": FCR_BONUS,
     "late_recontact": LATE_RECONTACT,
     "slow_new_hire": SLOW_NEW_HIRE,
     "relationship_gap": RELATIONSHIP_GAP,
@@ -346,6 +355,7 @@ NULL_EFFECTS = {
     "relationship_gap": None,
     "callback_unknown": None,
     "ces_pilot": None,
+    "fcr_bonus": None,
 }
 
 
@@ -1324,6 +1334,8 @@ def generate(
         plant_callback_unknown(contacts, eff)
     if eff.ces_pilot:
         plant_ces_pilot(np.random.default_rng([seed, 4]), surveys, eff)
+    if eff.fcr_bonus:
+        plant_fcr_bonus(np.random.default_rng([seed, 5]), contacts, surveys, eff)
     return {
         "contacts": contacts,
         "surveys": surveys,

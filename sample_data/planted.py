@@ -123,3 +123,46 @@ def plant_ces_pilot(rng, surveys: pd.DataFrame, eff) -> None:
     before = (s["answered_at"] < pd.Timestamp(cfg["until"])).to_numpy()
     drop = before & (rng.random(len(s)) >= float(cfg["share"]))
     s.loc[drop, "ces_score"] = np.nan
+
+
+def plant_fcr_bonus(rng, contacts: pd.DataFrame, surveys: pd.DataFrame, eff) -> None:
+    """A bonus on declared FCR (rule « CSAT / NPS moving opposite to FCR »), in place. With
+    u = (t − ``start``) ÷ (``end`` − ``start``): (1) each handled contact declared not resolved
+    is flagged « résolu » with probability ``declared_share`` × u (declared FCR rises; the
+    contacts, their real outcome and the recontacts are unchanged); (2) each non-detractor
+    answer (NPS ≥ 7) of the second half is picked with probability ``nps_share`` × (2u − 1) and
+    swaps its NPS and comment with a detractor's answer (NPS ≤ 6) of the first half of the same
+    provider × motif × canal, drawn with weight 1 − 2u (NPS erodes over the half-year). The
+    training motif and the surge month take no part in the swaps, so the NPS of the centre, of
+    each provider, motif and canal, of the surge month and of the training motif are unchanged;
+    CSAT and CES are untouched. Own random stream."""
+    cfg = eff.fcr_bonus
+    start, end = pd.Timestamp(cfg["start"]), pd.Timestamp(cfg["end"])
+    c = contacts
+    u = ((c["started_at"] - start) / (end - start)).clip(0, 1).to_numpy(dtype=float)
+    handled = c["answered"].fillna(False).to_numpy(dtype=bool)
+    not_declared = (c["resolved_first_contact"] == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    flip = handled & not_declared & (rng.random(len(c)) < float(cfg["declared_share"]) * u)
+    c.loc[flip, "resolved_first_contact"] = True
+
+    s = surveys
+    us = ((s["answered_at"] - start) / (end - start)).clip(0, 1).to_numpy(dtype=float)
+    nps = s["nps_score"].to_numpy(dtype=float).copy()
+    comment = s["comment"].to_numpy(dtype=object).copy()
+    month = s["answered_at"].dt.strftime("%Y-%m").to_numpy()
+    free = (s["motif"].astype(str) != eff.training_motif).to_numpy() & (month != eff.surge_month)
+    stratum = s[["provider", "motif", "canal"]].astype(str).agg("|".join, axis=1).to_numpy()
+    late = free & (us > 0.5) & (nps >= 7)
+    pick = np.flatnonzero(late & (rng.random(len(s)) < float(cfg["nps_share"]) * (2 * us - 1)))
+    weight = np.where(free & (us < 0.5) & (nps <= 6), 1 - 2 * us, 0.0)
+    for i in pick:
+        cand = np.flatnonzero((weight > 0) & (stratum == stratum[i]))
+        if not len(cand):
+            continue
+        w = weight[cand]
+        j = cand[np.searchsorted(np.cumsum(w), rng.random() * w.sum(), side="right")]
+        weight[j] = 0.0
+        nps[i], nps[j] = nps[j], nps[i]
+        comment[i], comment[j] = comment[j], comment[i]
+    s["nps_score"] = nps
+    s["comment"] = pd.Series(comment, index=s.index, dtype=s["comment"].dtype)

@@ -276,3 +276,33 @@ def test_banner_names_the_filter_set():
     assert [i.value.replace("\\", "") for i in at.info if i.value.startswith("Active")] == [
         "Active filters: Channel = Phone"
     ]
+
+
+def test_multi_trend_finding_names_its_kpis_in_the_legend():
+    """« CSAT / NPS moving opposite to FCR » draws FCR, CSAT and NPS weekly: the legend says
+    their names, not the ids ``fcr`` / ``nps``."""
+    import json
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from kpis.views.charts import finding_spec
+
+    weeks = pd.to_datetime(["2026-01-05", "2026-01-12"])
+    table = pd.DataFrame(
+        {
+            "period": list(weeks) * 2,
+            "value": [95.0, 96.0, 20.0, 10.0],
+            "n": [900, 950, 280, 270],
+            "kpi": ["fcr", "fcr", "nps", "nps"],
+        }
+    )
+    f = SimpleNamespace(
+        chart={"type": "multi_trend", "x": "period", "y": "value", "color": "kpi", "unit": "%"},
+        table=table,
+    )
+    for lang, word in (("fr", "FCR déclaré"), ("en", "FCR declared")):
+        spec = json.dumps(finding_spec(f, lang), ensure_ascii=False)
+        assert word in spec and "NPS (Net Promoter Score)" in spec
+        assert '"fcr"' not in spec and '"nps"' not in spec
+    assert table["kpi"].tolist() == ["fcr", "fcr", "nps", "nps"]  # the evidence keeps its ids

@@ -5,6 +5,7 @@ the pseudonyms, the Excel key numbers as numbers and the chart images' caption."
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from pptx.util import Emu
 from kpis.deliverables import layout as ly
 from kpis.deliverables.agents import pseudonymise, pseudonyms
 from kpis.deliverables.audit import main_findings, write_report
-from kpis.deliverables.images import caption, image_spec
+from kpis.deliverables.images import caption, image_spec, panel_grid, row_panels
 from kpis.deliverables.labels import VALUE_LABELS, rule_title
 from kpis.deliverables.pptx import write_pptx
 from kpis.engine import registry_records
@@ -147,6 +148,47 @@ def test_deck_renders_one_pdf_page_per_slide(sample, tmp_path):
             timeout=120,
         )
         assert len(list(tmp_path.glob("page-*.png"))) == pages
+
+
+def test_comparison_chart_is_a_readable_grid_on_one_slide(sample):
+    """The providers' comparison (one panel per KPI) is drawn as a 2-column grid across the
+    slide, not a stack of thin panels beside the text: each panel row gets ≥ 1.5 in."""
+    from PIL import Image
+
+    prs = Presentation(sample["deck"])
+    (cmp,) = [r for r in sample["results"] if r.view == "comparison"]
+    panels = row_panels(cmp.chart)
+    assert panels == 6  # CSAT, DMT, FCR measured, service level, recontact, transfer
+    slides = [s for s in prs.slides if s.shapes.title.text == cmp.title]
+    assert len(slides) == 1
+    (pic,) = [sh for sh in slides[0].shapes if sh.shape_type == 13]  # PICTURE
+    assert pic.width >= Emu(914400 * 9)  # most of the 12.3 in body width
+    rows = -(-panels // 2)
+    assert pic.height / rows >= Emu(914400 * 1.5)
+    with Image.open(io.BytesIO(pic.image.blob)) as im:
+        assert im.width > 1.3 * im.height  # wider than tall: the grid, not the stack
+    texts = [
+        sh.text_frame.text
+        for s in prs.slides
+        for sh in s.shapes
+        if s.shapes.title.text.startswith(cmp.title + " — ") and sh.has_text_frame
+    ]
+    assert any("Classement pondéré" in x for x in texts)  # its figures and findings follow
+
+
+def test_panel_grid_by_hand():
+    spec = {
+        "data": {"values": [{"k": "A", "v": 1}, {"k": "B", "v": 2}, {"k": "C", "v": 3}]},
+        "facet": {"row": {"field": "k", "type": "nominal", "header": {"labelAngle": 0}}},
+        "spec": {"mark": "point", "encoding": {"x": {"field": "v"}}, "height": 120},
+    }
+    assert row_panels(spec) == 3
+    assert row_panels({"mark": "bar"}) == 0
+    g = panel_grid(spec, columns=2, width=400)
+    assert g["columns"] == 2 and g["facet"]["field"] == "k" and "row" not in g["facet"]
+    assert g["facet"]["header"]["labelOrient"] == "top"
+    assert g["spec"]["width"] == 400 and g["spec"]["height"] == 120
+    assert spec["facet"]["row"]["header"] == {"labelAngle": 0}  # the input is left as it was
 
 
 # --- the pieces, on small hand-made inputs -------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -501,23 +502,17 @@ def sample_findings():
     return run_rules(tables, sample_engine_params(), sample_settings())
 
 
-# rules the bundled sample does not show yet: declared FCR is flat, so no score moves against it.
-# Rules 12, 10 and 9 show: billing and order tracking carry 54 % of the contacts (generator
-# _MOTIF_SHARE), a callback offer leaves 210 calls without outcome (CALLBACK_UNKNOWN), the CES
-# question was a January pilot (CES_PILOT)
-NOT_YET_ON_SAMPLE = {"scores_opposite_fcr"}
+# every rule shows on the bundled sample. Rules 12, 10 and 9 show: billing and order tracking
+# carry 54 % of the contacts (generator _MOTIF_SHARE), a callback offer leaves 219 calls without
+# outcome (CALLBACK_UNKNOWN), the CES question was a January pilot (CES_PILOT); « CSAT / NPS
+# moving opposite to FCR » shows through the bonus on declared FCR (FCR_BONUS)
+NOT_YET_ON_SAMPLE: set[str] = set()
 
 
 def test_sample_shows_every_rule():
     shown = {f.rule for f in sample_findings() if f.is_finding}
     missing = {r.id for r in RULES} - shown
     assert missing <= NOT_YET_ON_SAMPLE, sorted(missing)
-
-
-@pytest.mark.xfail(strict=True, reason="scores_opposite_fcr: not planted yet")
-def test_sample_shows_the_rest():
-    shown = {f.rule for f in sample_findings() if f.is_finding}
-    assert NOT_YET_ON_SAMPLE & shown
 
 
 def test_sample_rules_12_10_9_state_the_planted_figures():
@@ -558,6 +553,14 @@ def test_sample_new_rules_name_the_planted_segments():
     assert {"period": "2026-03"} in by_rule["long_wait"]  # the surge month, vs the 40 s target
     assert {"motif": "Panne technique"} in by_rule["score_moved_after_event"]  # the training
     assert by_rule["nps_csat_disagree"] == [{"motif": "Résiliation"}]  # RELATIONSHIP_GAP
+    # FCR_BONUS: declared FCR rises while the NPS (not the CSAT) erodes
+    (opp,) = [f for f in sample_findings() if f.rule == "scores_opposite_fcr" and f.is_finding]
+    assert opp.segment == {} and opp.evidence["fcr_slope"]["ci_low"] > 0
+    assert [s["kpi"] for s in opp.evidence["scores"] if s["flag"]] == ["nps"]
+    # slopes recomputed with pandas + numpy.polyfit (weights √n) on the CSV files: declared FCR
+    # +0.1146 pt/week over the 25 complete weeks, NPS (by answer week) −0.912 pt/week
+    assert "le FCR déclaré évolue de 0,11" in opp.text_fr and "le NPS évolue en sens" in opp.text_fr
+    assert "-0,91 pt/semaine" in opp.text_fr
     assert {"motif": "Remboursement"} in by_rule["interactions_to_close"]
     assert "Suivi de commande" in by_rule["automation_candidates"][0]["motif"]
     effort = [f.evidence["drivers"] for f in sample_findings() if f.rule == "effort_drivers"]
@@ -577,17 +580,31 @@ def sample_pair():
         "relationship_gap": None,
         "callback_unknown": None,
         "ces_pilot": None,
+        "fcr_bonus": None,
     }
     return generate(), generate(**off)
+
+
+@functools.cache
+def sample_without_bonus():
+    from sample_data.generator import generate
+
+    return generate(fcr_bonus=None)
 
 
 def test_post_draw_effects_keep_the_other_figures():
     on, off = sample_pair()
     c1, c0 = on["contacts"], off["contacts"]
-    # only customer ids (late recontact), talk times (slow new hire) and the outcome of the
-    # calls that took the callback offer (CALLBACK_UNKNOWN) move
-    same = [col for col in c0.columns if col not in ("customer_id", "talk_s", "answered")]
+    # only customer ids (late recontact), talk times (slow new hire), the outcome of the
+    # calls that took the callback offer (CALLBACK_UNKNOWN) and declared FCR (FCR_BONUS) move
+    moving_c = ("customer_id", "talk_s", "answered", "resolved_first_contact")
+    same = [col for col in c0.columns if col not in moving_c]
     pd.testing.assert_frame_equal(c1[same], c0[same])
+    r1, r0 = c1["resolved_first_contact"], c0["resolved_first_contact"]
+    flipped = (r1 != r0).fillna(False)
+    assert (r0[flipped] == False).all() and (r1[flipped] == True).all()  # noqa: E712
+    assert c0.loc[flipped, "answered"].fillna(False).all()  # handled contacts only
+    assert 150 < flipped.sum() < 500  # ≈ 0.4 × mean u (½) × ~1 350 handled, declared « non »
     moved = (c1["customer_id"].fillna("") != c0["customer_id"].fillna("")).sum()
     assert 100 < moved < 400  # about 1 % of contacts re-labelled
     keys = ["motif", "canal", "niveau", "provider"]
@@ -605,7 +622,8 @@ def test_post_draw_effects_keep_the_other_figures():
     moving = ["nps_score", "comment", "customer_id", "ces_score"]
     pd.testing.assert_frame_equal(s1.drop(columns=moving), s0.drop(columns=moving))
     month = s0["answered_at"].dt.strftime("%Y-%m")
-    by = [s["nps_score"].groupby([s["provider"], month], observed=True).sum() for s in (s1, s0)]
+    s2 = sample_without_bonus()["surveys"]  # relationship gap on, FCR bonus off
+    by = [s["nps_score"].groupby([s["provider"], month], observed=True).sum() for s in (s2, s0)]
     pd.testing.assert_series_equal(by[0], by[1])  # NPS scores only swap within provider × month
     feb = s0["answered_at"] >= pd.Timestamp("2026-02-01")
     pd.testing.assert_series_equal(s1.loc[feb, "ces_score"], s0.loc[feb, "ces_score"])
@@ -664,3 +682,69 @@ def test_plant_ces_pilot_keeps_a_share_before_the_date():
         np.random.default_rng(0), s2, SimpleNamespace(ces_pilot={**eff.ces_pilot, "share": 0.0})
     )
     assert s2["ces_score"].isna().tolist() == [True] * 4 + [False, False]
+
+
+def test_fcr_bonus_moves_nps_only_in_time():
+    """FCR_BONUS swaps NPS (and comment) between the first and the second half within provider
+    × motif × canal, never in the surge month nor on the training motif; CSAT untouched."""
+    s1, s2 = sample_pair()[0]["surveys"], sample_without_bonus()["surveys"]
+    pd.testing.assert_frame_equal(
+        s1.drop(columns=["nps_score", "comment"]), s2.drop(columns=["nps_score", "comment"])
+    )
+    keys = [s1["provider"], s1["motif"], s1["canal"]]
+    by = [s["nps_score"].groupby(keys, observed=True).sum() for s in (s1, s2)]
+    pd.testing.assert_series_equal(by[0], by[1])
+    kept = (s1["answered_at"].dt.strftime("%Y-%m") == "2026-03") | (
+        s1["motif"] == "Panne technique"
+    )
+    pd.testing.assert_series_equal(s1.loc[kept, "nps_score"], s2.loc[kept, "nps_score"])
+    moved = s1["nps_score"].fillna(-1) != s2["nps_score"].fillna(-1)
+    late = s1["answered_at"] >= pd.Timestamp("2026-04-01")
+    # second-half answers only lose points, first-half answers only gain
+    gap = s1["nps_score"] - s2["nps_score"]
+    assert (gap[moved & late] < 0).all() and (gap[moved & ~late] > 0).all()
+    assert 200 < moved.sum() < 1000
+
+
+def test_plant_fcr_bonus_by_hand():
+    """Five contacts and four answers: u = 0, ½, 1; with shares 1 the contact declared not
+    resolved at u = 1 is flipped, the one at u = 0 is not; the late promoter swaps with the
+    early detractor of its stratum, not with the one of another canal."""
+    from types import SimpleNamespace
+
+    from sample_data.planted import plant_fcr_bonus
+
+    B = pd.array
+    c = pd.DataFrame(
+        {
+            "started_at": pd.to_datetime(["2026-01-01", "2026-01-01", "2026-01-31", "2026-01-31"]),
+            "answered": B([True, True, True, False], dtype="boolean"),
+            "resolved_first_contact": B([False, True, False, None], dtype="boolean"),
+        }
+    )
+    s = pd.DataFrame(
+        {
+            "answered_at": pd.to_datetime(["2026-01-01", "2026-01-01", "2026-01-31", "2026-01-31"]),
+            "provider": ["P"] * 4,
+            "motif": ["M"] * 4,
+            "canal": ["chat", "email", "email", "email"],
+            "nps_score": [2.0, 3.0, 10.0, 9.0],
+            "comment": pd.Series(["a", "b", "c", None], dtype="str"),
+        }
+    )
+    eff = SimpleNamespace(
+        fcr_bonus={
+            "start": "2026-01-01",
+            "end": "2026-01-31",
+            "declared_share": 1.0,
+            "nps_share": 1.0,
+        },
+        training_motif="T",
+        surge_month="2026-03",
+    )
+    plant_fcr_bonus(np.random.default_rng(0), c, s, eff)
+    assert c["resolved_first_contact"].tolist() == [False, True, True, pd.NA]
+    # both late email answers are picked (in order); the only early email detractor goes to
+    # the first, the chat detractor stays
+    assert s["nps_score"].tolist() == [2.0, 10.0, 3.0, 9.0]
+    assert s["comment"].tolist()[:3] == ["a", "c", "b"]

@@ -190,6 +190,33 @@ def display_table(table: pd.DataFrame | None) -> pd.DataFrame:
     return table.drop(columns=drop)
 
 
+def table_words(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table's category codes in words, as the app shows them (``kpis.labels``): a coded
+    field's column (``canal``: ``telephone`` → « Téléphone », "Phone" in English), a findings'
+    ``segment`` ("canal = reseaux_sociaux" → "Canal : Réseaux sociaux"); in French, a channel
+    code left in any other text cell (``code_words``). The data keep their codes."""
+    from kpis.deliverables.labels import segment_text
+    from kpis.labels import category_label, code_words, labelled_field
+
+    if table is None or table.empty:
+        return table
+    out = {}
+    for c in table.columns:
+        col = table[c]
+        if col.dtype.kind in "biufcmM":
+            continue
+        vals = col.astype(object)
+        if labelled_field(str(c)):
+            vals = vals.map(lambda v, c=c: category_label(str(c), v, lang))
+        elif str(c) == "segment":
+            vals = vals.map(lambda v: segment_text(v, lang) if isinstance(v, str | Mapping) else v)
+        if lang == "fr":
+            vals = vals.map(lambda v: code_words(v, lang) if isinstance(v, str) else v)
+        if not vals.equals(col.astype(object)):
+            out[c] = vals
+    return table.assign(**{str(k): v for k, v in out.items()}) if out else table
+
+
 def flat_reports(import_reports) -> list[dict]:
     """Flatten import reports (one per file, or a combined one with "files")."""
     out: list[dict] = []

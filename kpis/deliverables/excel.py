@@ -18,6 +18,7 @@ from kpis.deliverables import content as ct
 from kpis.deliverables.export import put_cell, sheet_name
 from kpis.deliverables.images import result_pngs
 from kpis.format import KeyNumber
+from kpis.labels import code_words
 
 XL_FORMATS = {
     "%": '0.0" %"',
@@ -75,7 +76,7 @@ def xl_table(ws, table: pd.DataFrame, row: int, lang: str, unit: str | None = No
     """Write a result table at ``row`` (bold, filled header); returns the next free row."""
     from openpyxl.styles import PatternFill
 
-    table = ct.display_table(ct.with_references(table, lang))
+    table = ct.table_words(ct.display_table(ct.with_references(table, lang)), lang)
     if table.empty and not len(table.columns):
         return row
     fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -213,7 +214,8 @@ def write_excel(
         for i, rec in enumerate(registry_records, start=2):
             for j, c in enumerate(ct.DEF_COLUMNS, start=1):
                 f = XL_FORMATS.get(rec.get("unit"), XL_DECIMAL) if c == "target" else None
-                put_cell(ws, i, j, rec.get(c), f)
+                v = rec.get(c)
+                put_cell(ws, i, j, code_words(v, lang) if isinstance(v, str) else v, f)
         for col, width in zip("ABCDEFGH", (22, 40, 18, 80, 50, 10, 10, 10), strict=True):
             ws.column_dimensions[col].width = width
     ws = wb.create_sheet("Import")

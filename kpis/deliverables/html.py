@@ -19,6 +19,7 @@ from kpis import format as fmt
 from kpis.deliverables import content as ct
 from kpis.deliverables.images import result_pngs
 from kpis.deliverables.text import clean_text, is_nan
+from kpis.labels import code_words
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
@@ -52,7 +53,7 @@ def esc(text: Any) -> str:
 
 
 def html_table(table: pd.DataFrame | None, lang: str) -> str:
-    table = ct.display_table(ct.with_references(table, lang))
+    table = ct.table_words(ct.display_table(ct.with_references(table, lang)), lang)
     if table.empty and not len(table.columns):
         return ""
     cols = [str(c) for c in table.columns]
@@ -184,4 +185,6 @@ def _def_text(rec: Mapping, col: str, lang: str) -> str:
     """A registry field as text; the target in its KPI's unit."""
     v = rec.get(col)
     unit = rec.get("unit") if col == "target" else None
-    return ct.value_text(v, unit, lang) if ct.is_number(v) else ("" if is_nan(v) else str(v))
+    if ct.is_number(v):
+        return ct.value_text(v, unit, lang)
+    return "" if is_nan(v) else code_words(str(v), lang)

@@ -96,6 +96,45 @@ def image_spec(spec: Mapping, lang: str, title: str = "", lines: Sequence[str] =
     return titled(label_values(spec, lang), title, lines)
 
 
+def row_panels(spec: Mapping | None) -> int:
+    """How many panels a chart faceted in rows (one per KPI) stacks; 0 for another chart."""
+    facet = (spec or {}).get("facet")
+    if not isinstance(facet, Mapping) or set(facet) != {"row"} or "spec" not in spec:
+        return 0
+    field = facet["row"].get("field")
+    data = spec.get("data") or {}
+    values = data.get("values")
+    if values is None and data.get("name"):
+        values = (spec.get("datasets") or {}).get(data["name"])
+    return len({row.get(field) for row in values or [] if isinstance(row, Mapping)})
+
+
+def panel_grid(spec: Mapping, columns: int = 2, width: int = 440) -> dict:
+    """A chart faceted in rows as a grid of ``columns`` panels, each titled on top with its
+    row value (the KPI's name) in a readable size: a stack of six thin panels becomes 3 × 2
+    (a slide is wider than tall)."""
+    facet = dict(spec["facet"]["row"])
+    header = {k: v for k, v in (facet.get("header") or {}).items() if k != "labelAngle"}
+    facet["header"] = {
+        **header,
+        "labelOrient": "top",
+        "labelAnchor": "start",
+        "labelAlign": "left",
+        "labelFontSize": 15,
+        "labelFontWeight": "bold",
+        "labelLimit": width + 80,
+    }
+    out = {k: v for k, v in spec.items() if k != "facet"}
+    out["facet"] = facet
+    out["columns"] = columns
+    out["spec"] = {**spec["spec"], "width": width}
+    config = dict(out.get("config") or {})
+    config["axis"] = {**(config.get("axis") or {}), "labelFontSize": 13, "titleFontSize": 13}
+    config["legend"] = {**(config.get("legend") or {}), "labelFontSize": 13}
+    out["config"] = config
+    return out
+
+
 def chart_png(
     spec: Mapping | None,
     scale: float = 2.0,
@@ -125,13 +164,19 @@ def chart_png(
 
 
 def result_pngs(
-    results: Sequence, lang: str, scale: float = 2.0, period: str = ""
+    results: Sequence, lang: str, scale: float = 2.0, period: str = "", grid: bool = False
 ) -> list[bytes | None]:
     """One PNG (or None) per cell result, from its ``chart`` spec, titled with the cell's title,
-    n, period and filters."""
+    n, period and filters; ``grid``: a chart of more than two panels in rows drawn as a grid
+    (``panel_grid``, for a slide)."""
+
+    def spec(r):
+        s = getattr(r, "chart", None)
+        return panel_grid(s) if grid and row_panels(s) > 2 else s
+
     return [
         chart_png(
-            getattr(r, "chart", None),
+            spec(r),
             scale=scale,
             lang=lang,
             title=getattr(r, "title", ""),

@@ -21,7 +21,7 @@ from kpis.deliverables import content as ct
 from kpis.deliverables import labels as lb
 from kpis.deliverables import layout as ly
 from kpis.deliverables.agents import agent_names, agent_of, replacer
-from kpis.deliverables.images import result_pngs
+from kpis.deliverables.images import result_pngs, row_panels
 from kpis.deliverables.text import clean_text
 
 W, H = 13.333, 7.5  # slide, inches
@@ -146,7 +146,7 @@ def findings_slides(deck: Deck, findings, title: str, lang: str, sub=None, note:
 
 def table_texts(table: pd.DataFrame, view: str, lang: str, sub) -> tuple[list[str], list[list]]:
     """Headers and cell texts of a result table, with labels instead of ids."""
-    table = ct.display_table(ct.with_references(table, lang))
+    table = ct.table_words(ct.display_table(ct.with_references(table, lang)), lang)
     if view == "findings":  # the full texts are on the "Constats principaux" slides
         table = table.drop(
             columns=[c for c in ("kind", "constat", "finding") if c in table.columns]
@@ -243,8 +243,11 @@ def agent_level(res) -> bool:
     return "agent_id" in by or "agent" in (res.view or "")
 
 
-def side_paragraphs(res, lang: str, sub, height: float) -> list[tuple[str, float, bool]]:
-    """Key numbers, then the cell's findings that fit whole, then how many more there are."""
+def side_paragraphs(
+    res, lang: str, sub, height: float, width: float = SIDE_W
+) -> list[tuple[str, float, bool]]:
+    """Key numbers, then the cell's findings that fit whole (in ``width`` × ``height``
+    inches), then how many more there are."""
     paras = []
     for k, v in (res.numbers or {}).items():
         paras.append(
@@ -267,7 +270,7 @@ def side_paragraphs(res, lang: str, sub, height: float) -> list[tuple[str, float
     for f in found:
         trial = paras + [("• " + sub(lb.words(ct.finding_text(f, lang), lang)), SMALL_PT, False)]
         more = (_t2("… et 99 autres", "… and 99 more", lang), SMALL_PT, False)
-        if ly.height([(t, pt) for t, pt, _ in trial + [more]], SIDE_W, 6) > height:
+        if ly.height([(t, pt) for t, pt, _ in trial + [more]], width, 6) > height:
             break
         paras, shown = trial, shown + 1
     if len(found) > shown:
@@ -293,7 +296,18 @@ def notes_text(res, lang: str, period: str) -> str:
 
 
 def cell_slides(deck: Deck, res, png, lang: str, sub, period: str) -> None:
-    if png:
+    if png and row_panels(res.chart) > 2:  # a grid of panels: the slide's whole width
+        s = deck.slide(res.title)
+        deck.picture(s, png, MARGIN, BODY_TOP, BODY_W, BODY_H)
+        slides = [s]
+        paras = side_paragraphs(res, lang, sub, BODY_H, BODY_W)
+        if paras:
+            s = deck.slide(
+                f"{res.title} — {_t2('chiffres et constats', 'figures and findings', lang)}"
+            )
+            deck.text(s, MARGIN, BODY_TOP, BODY_W, paras)
+            slides.append(s)
+    elif png:
         s = deck.slide(res.title)
         deck.picture(s, png, MARGIN, BODY_TOP, BODY_W - SIDE_W - 0.3, BODY_H)
         paras = side_paragraphs(res, lang, sub, BODY_H)
@@ -386,7 +400,8 @@ def write_pptx(
         findings_slides(
             deck, about_agents, _t2("Constats par conseiller", "Findings by agent", lang), lang
         )
-    for res, png in zip(results, result_pngs(results, lang, period=period), strict=True):
+    pngs = result_pngs(results, lang, period=period, grid=True)
+    for res, png in zip(results, pngs, strict=True):
         cell_slides(deck, res, png, lang, (lambda x: x) if agent_level(res) else hide, period)
     path = Path(path)
     deck.prs.save(path)

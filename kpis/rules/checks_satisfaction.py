@@ -378,16 +378,19 @@ def check_scores_opposite_fcr(rule, d: RuleData, cfg, settings):
         return []
     r = t[t["flag"]].sort_values("p_holm").iloc[0]
     name = r["kpi"].upper()
+    from kpis.definitions import REGISTRY
+
+    fcr_fr, fcr_en = (REGISTRY.get(fcr_kpi).name(lang).split(" (")[0] for lang in ("fr", "en"))
     table = pd.concat([f[["period", "value", "n"]].assign(kpi=fcr_kpi), *series])
     obs_fr = (
-        f"Sur {len(f)} semaines, le {fcr_kpi} évolue de {fmt.number(fs['slope'], 'fr', 2)} "
+        f"Sur {len(f)} semaines, le {fcr_fr} évolue de {fmt.number(fs['slope'], 'fr', 2)} "
         f"pt/semaine ({fmt.ci_text(fs['ci_low'], fs['ci_high'], '', 'fr')}) tandis que le {name} "
         f"évolue en sens inverse : {fmt.number(r['slope'], 'fr', 2)} pt/semaine "
         f"({fmt.ci_text(r['ci_low'], r['ci_high'], '', 'fr')}, {fmt.p_value(r['p_holm'], 'fr')} "
         "après Holm)."
     )
     obs_en = (
-        f"Over {len(f)} weeks, {fcr_kpi} moves by {fmt.number(fs['slope'], 'en', 2)} pt/week "
+        f"Over {len(f)} weeks, {fcr_en} moves by {fmt.number(fs['slope'], 'en', 2)} pt/week "
         f"({fmt.ci_text(fs['ci_low'], fs['ci_high'], '', 'en')}) while {name} moves the opposite "
         f"way: {fmt.number(r['slope'], 'en', 2)} pt/week "
         f"({fmt.ci_text(r['ci_low'], r['ci_high'], '', 'en')}, Holm-adjusted "

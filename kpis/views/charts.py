@@ -536,7 +536,12 @@ def finding_spec(finding, lang: str = "fr") -> dict | None:
     if hints.get("type") in ("trend", "dual_trend", "multi_trend") and x == "period":
         y2 = hints.get("y2")
         if hints.get("color") and hints["color"] in table:
-            return lines(table, value=y, color=hints["color"], lang=lang)
+            data = table
+            if hints["color"] == "kpi":  # KPI ids in the legend: their names
+                from kpis.views.base import kpi_name
+
+                data = table.assign(kpi=table["kpi"].map(lambda k: kpi_name(str(k), lang)))
+            return lines(data, value=y, color=hints["color"], lang=lang)
         if y2 and y2 in table:
             return two_series(table, "period", [(y, y), (y2, y2)], title="", lang=lang)
         return lines(table, value=y, lang=lang)
