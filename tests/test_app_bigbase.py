@@ -199,3 +199,28 @@ def test_workspace_keeps_the_source_as_storable_only(base):
     assert not at.exception, [e.message for e in at.exception]
     assert "source" not in Workspace.from_json(at.code[0].value).settings
     assert SECRET not in at.code[0].value
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_page_with_a_result_speaks_the_language(base, lang):
+    """The French test's checks (tests/test_app_french.py) on the page with a base, its load
+    counts, rows set aside and a result by canal and month, with KPIs that cannot be computed
+    (no surveys; not declared for the relational executor)."""
+    from test_app_french import collect, offences
+
+    _, _, db = base
+    at = _page()
+    if lang == "en":
+        at.sidebar.radio(key="lang").set_value("en").run()
+    at.radio(key="bb_kind").set_value("duckdb").run()
+    at.text_input(key="bb_path").set_value(str(db)).run()
+    at.multiselect(key="bb_kpis").set_value(["answer_rate", "dmc", "csat", "backlog"]).run()
+    at.multiselect(key="bb_by").set_value(["canal"]).run()
+    at.selectbox(key="bb_period").set_value("month").run()
+    at.button(key="bb_run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="bb_period").value == "month"
+    shown = at.dataframe[-1].value
+    month = "janvier 2026" if lang == "fr" else fmt.date("2026-01-01", "en", "month")
+    assert month in set(shown.iloc[:, 2]), shown.iloc[:, 2].tolist()
+    assert offences(collect(at, lang), lang) == []
