@@ -9,4 +9,5 @@ from ui.state import registry, setup
 ctx = setup("nav_bigbase")
 st.title(ctx.t("bb_title"))
 st.caption(ctx.t("bb_intro"))
+st.caption(ctx.t("bb_sidebar_note"))
 bigbase.page(ctx, registry())

@@ -80,7 +80,7 @@ def _accept(kind: str) -> None:
     except EngineError as err:
         ss[key] = ""
         ss.pop(SOURCE_KEY, None)
-        ss["bb_refused"] = (err.fr, err.en)
+        ss["bb_refused"] = (kind, err.fr, err.en)
     ss.pop("bb_result", None)
 
 
@@ -293,8 +293,8 @@ def source_picker(ctx: Ctx) -> str | None:
         )
         st.caption(ctx.t("bb_env_note"))
     refused = ss.get("bb_refused")
-    if refused:
-        st.error(md_escape(refused[0 if ctx.lang == "fr" else 1]), icon=":material/block:")
+    if refused and refused[0] == kind:
+        st.error(md_escape(refused[1 if ctx.lang == "fr" else 2]), icon=":material/block:")
         return None
     engine = ss.get(SOURCE_KEY)
     if not engine or source_kind(engine) != kind:

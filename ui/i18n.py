@@ -858,6 +858,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "warehouse) without loading the rows into memory: only the totals come back. The other "
         "pages compute on the imported files.",
     ),
+    "bb_sidebar_note": (
+        "Les filtres de la barre latérale portent sur les fichiers importés : ici, seuls les "
+        "choix de la page comptent (indicateurs, segments, période, dates).",
+        "The sidebar filters apply to the imported files: here only the page's choices count "
+        "(KPIs, segments, period, dates).",
+    ),
     "bb_source": ("Source des données", "Data source"),
     "bb_kind_files": ("fichiers importés", "imported files"),
     "bb_kind_duckdb": ("base DuckDB", "DuckDB base"),
