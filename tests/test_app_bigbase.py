@@ -224,3 +224,46 @@ def test_page_with_a_result_speaks_the_language(base, lang):
     month = "janvier 2026" if lang == "fr" else fmt.date("2026-01-01", "en", "month")
     assert month in set(shown.iloc[:, 2]), shown.iloc[:, 2].tolist()
     assert offences(collect(at, lang), lang) == []
+
+
+def test_unreadable_base_is_said_in_french_naming_the_file(tmp_path):
+    bad = tmp_path / "abimee.duckdb"
+    bad.write_text("pas une base DuckDB\n", encoding="utf-8")
+    at = _page()
+    at.radio(key="bb_kind").set_value("duckdb").run()
+    at.text_input(key="bb_path").set_value(str(bad)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "source illisible" in errors[0] and "abimee" in errors[0], errors
+    assert "Traceback" not in errors[0]
+
+
+def _restore_workspace():
+    import streamlit as st
+
+    from kpis.workspace import Workspace
+    from ui.notebook import apply_workspace
+
+    apply_workspace(Workspace(settings={"source": "env:PILOTE_BB_SAVED"}))
+    st.text(st.session_state["bb_source"])
+
+
+def test_loaded_workspace_gives_the_page_its_source():
+    at = AppTest.from_function(_restore_workspace, default_timeout=60)
+    at.session_state["bb_kind"] = "duckdb"  # a choice made before loading the workspace
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.text[0].value == "env:PILOTE_BB_SAVED"
+    assert "bb_kind" not in at.session_state  # the page starts again from the saved source
+
+
+def test_page_opens_on_the_session_source(monkeypatch):
+    monkeypatch.delenv("PILOTE_BB_SAVED", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["bb_source"] = "env:PILOTE_BB_SAVED"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.radio(key="bb_kind").value == "connection"
+    assert at.text_input(key="bb_env").value == "env:PILOTE_BB_SAVED"
+    assert any("vide ou absente" in e.value for e in at.error)
