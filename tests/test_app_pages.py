@@ -40,6 +40,7 @@ HEADINGS = {
     "pages/8_Analyses_croisees.py": ("Analyses croisées", "Cross-analyses"),
     "pages/9_Comparaison_prestataires.py": ("Comparaison prestataires", "Provider comparison"),
     "pages/10_Carnet_d_audit.py": ("Carnet d'audit", "Audit notebook"),
+    "pages/11_Grande_base.py": ("Grande base (DuckDB, entrepôt)", "Large base (DuckDB, warehouse)"),
 }
 
 

@@ -847,6 +847,89 @@ STRINGS: dict[str, tuple[str, str]] = {
     "val_score_csat_score": ("Note CSAT", "CSAT score"),
     "val_score_nps_score": ("Note NPS", "NPS score"),
     "val_score_ces_score": ("Note d'effort (CES)", "Effort score (CES)"),
+    # --- bigbase ---
+    "nav_bigbase": ("Grande base", "Large base"),
+    "bb_title": ("Grande base (DuckDB, entrepôt)", "Large base (DuckDB, warehouse)"),
+    "bb_intro": (
+        "Les indicateurs calculés là où sont les données (base DuckDB écrite par « pilote load », "
+        "ou entrepôt), sans charger les lignes en mémoire : seuls les totaux reviennent. Les "
+        "autres pages calculent sur les fichiers importés.",
+        "KPIs computed where the data lives (a DuckDB base written by 'pilote load', or a "
+        "warehouse) without loading the rows into memory: only the totals come back. The other "
+        "pages compute on the imported files.",
+    ),
+    "bb_sidebar_note": (
+        "Les filtres de la barre latérale portent sur les fichiers importés : ici, seuls les "
+        "choix de la page comptent (indicateurs, segments, période, dates).",
+        "The sidebar filters apply to the imported files: here only the page's choices count "
+        "(KPIs, segments, period, dates).",
+    ),
+    "bb_source": ("Source des données", "Data source"),
+    "bb_kind_files": ("fichiers importés", "imported files"),
+    "bb_kind_duckdb": ("base DuckDB", "DuckDB base"),
+    "bb_kind_connection": ("connexion (entrepôt)", "connection (warehouse)"),
+    "bb_files_info": (
+        "Les fichiers importés sont calculés en mémoire par les autres pages (Import, Tableau de "
+        "bord, Explorer…). Choisissez une base DuckDB ou une connexion pour un gros volume.",
+        "Imported files are computed in memory by the other pages (Import, Dashboard, "
+        "Explorer…). Pick a DuckDB base or a connection for a large volume.",
+    ),
+    "bb_path": ("Chemin du fichier DuckDB", "DuckDB file path"),
+    "bb_path_help": (
+        "Le chemin du fichier sur la machine qui fait tourner Pilote (par exemple "
+        "/donnees/pilote.duckdb), écrit par « pilote load EXPORT --db FICHIER.duckdb ». Un "
+        "sélecteur de fichier n'est pas possible ici : le navigateur envoie le contenu d'un "
+        "fichier, jamais son chemin, et la base est lue sur place sans être copiée.",
+        "The file's path on the machine running Pilote (e.g. /data/pilote.duckdb), written by "
+        "'pilote load EXPORT --db FILE.duckdb'. A file picker is not possible here: a browser "
+        "sends a file's content, never its path, and the base is read in place, not copied.",
+    ),
+    "bb_env": ("Variable d'environnement de la connexion", "Connection environment variable"),
+    "bb_env_help": (
+        "Indiquez env:NOM, où la variable NOM contient la chaîne de connexion Ibis (par exemple "
+        "postgres://…) ; définissez-la avant de lancer Pilote.",
+        "Give env:NAME, where the variable NAME holds the Ibis connection string (e.g. "
+        "postgres://…); set it before starting Pilote.",
+    ),
+    "bb_env_note": (
+        "La chaîne de connexion reste dans la variable d'environnement : elle n'est jamais saisie "
+        "ici, jamais affichée, et l'espace de travail n'enregistre que la référence env:NOM.",
+        "The connection string stays in the environment variable: it is never typed here, never "
+        "shown, and the workspace saves only the env:NAME reference.",
+    ),
+    "bb_missing_file": (
+        "base DuckDB introuvable : « {path} ». Vérifiez le chemin, ou chargez d'abord l'export "
+        "(pilote load).",
+        "DuckDB base not found: '{path}'. Check the path, or load the export first (pilote load).",
+    ),
+    "bb_tables": ("Tables trouvées", "Tables found"),
+    "bb_table": ("Table", "Table"),
+    "bb_rows": ("Lignes", "Rows"),
+    "bb_load": ("Chargement (pilote load)", "Load (pilote load)"),
+    "bb_file": ("Fichier", "File"),
+    "bb_rows_in": ("Lignes lues", "Rows read"),
+    "bb_rows_used": ("Utilisées", "Used"),
+    "bb_rows_aside": ("Écartées", "Set aside"),
+    "bb_no_aside": ("Aucune ligne écartée au chargement.", "No row set aside at loading."),
+    "bb_reason": ("Raison de l'écart", "Reason set aside"),
+    "bb_aside_note": (
+        "Lignes écartées ({table}) : les {shown} premières sur {total} au total dans le fichier "
+        "à télécharger.",
+        "Rows set aside ({table}): the first {shown} of {total} in all in the download.",
+    ),
+    "bb_aside_download": ("Télécharger les lignes écartées (CSV)", "Download rows set aside (CSV)"),
+    "bb_compute": ("Calcul des indicateurs", "KPI computation"),
+    "bb_segments": ("Segments (deux au plus)", "Segments (two at most)"),
+    "bb_period_none": ("aucune", "none"),
+    "bb_dates": ("Dates (du … au …)", "Dates (from … to …)"),
+    "bb_run": ("Calculer", "Compute"),
+    "bb_value": ("Valeur", "Value"),
+    "bb_num": ("Numérateur", "Numerator"),
+    "bb_den": ("Dénominateur", "Denominator"),
+    "bb_ci": ("IC 95 %", "95% CI"),
+    "bb_population": ("Population", "Population"),
+    "bb_status": ("Statut", "Status"),
+    "bb_note": ("Remarque", "Note"),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

@@ -161,6 +161,14 @@ def current_workspace(ctx: Ctx) -> Workspace:
     filters = view_filters(ctx)
     if filters:
         settings["filters"] = filters
+    source = ss.get("bb_source")  # the large-base page's source, only ever as storable(engine)
+    if source:
+        from kpis.relational.connect import EngineError, storable
+
+        try:
+            settings["source"] = storable(source)
+        except EngineError:  # a connection string in clear is never saved
+            pass
     return Workspace(
         mappings=mappings,
         settings=settings,
@@ -195,6 +203,10 @@ def apply_workspace(ws: Workspace, key_bytes: bytes | None = None) -> None:
         ss.pop("_keep_f_date", None)
     if ws.settings.get("lang") in ("fr", "en"):
         ss["_keep_lang"] = ws.settings["lang"]
+    if ws.settings.get("source"):  # checked by Workspace: storable only
+        ss["bb_source"] = str(ws.settings["source"])
+        for k in ("bb_kind", "bb_path", "bb_env", "bb_refused", "bb_result"):
+            ss.pop(k, None)
     ss["nb_load_msg"] = len(ws.cells)
 
 

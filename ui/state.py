@@ -50,6 +50,7 @@ PAGES = (
     ("pages/8_Analyses_croisees.py", "nav_cross", ":material/scatter_plot:"),
     ("pages/9_Comparaison_prestataires.py", "nav_compare", ":material/compare_arrows:"),
     ("pages/10_Carnet_d_audit.py", "nav_notebook", ":material/book:"),
+    ("pages/11_Grande_base.py", "nav_bigbase", ":material/database:"),
 )
 
 
