@@ -135,7 +135,8 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, int]:
     the others) and the number of distinct filled values."""
     codes, uniq = pd.factorize(series, use_na_sentinel=True)
     codes = codes.astype(np.int64)
-    miss_u = is_missing(pd.Series(uniq, dtype=object)).to_numpy()
+    # the distinct values keep their dtype (Arrow text stays Arrow: no per-value Python call)
+    miss_u = is_missing(pd.Series(uniq)).to_numpy()
     lone = codes < 0
     lone[~lone] = miss_u[codes[~lone]]
     codes[lone] = len(uniq) + np.arange(int(lone.sum()))

@@ -194,12 +194,12 @@ def prepare_events(raw: RawTable, collapse_events: bool | None = None) -> RawTab
     with ``collapse_events`` True, a table of one row per ticket is returned; otherwise the same
     rows. Either way ``info["events"]`` holds the detection (``collapsed`` says which), which
     ``apply_mapping`` turns into the report's ``events`` entry (and a warning when not
-    collapsed). Nothing detected: ``raw`` itself."""
+    collapsed). Nothing detected: the same rows, ``info["events"]`` None."""
     if "events" in raw.info:  # already prepared
         return raw
     log = ev.detect_event_log(raw.frame)
-    if log is None:
-        return raw
+    if log is None:  # recorded, so that ``apply_mapping`` does not look again
+        return replace(raw, info={**raw.info, "events": None})
     info = {**log.to_dict(), "collapsed": bool(collapse_events)}
     frame = ev.collapse_events(raw.frame, log) if collapse_events else raw.frame
     return replace(raw, frame=frame, info={**raw.info, "events": info})
