@@ -29,6 +29,55 @@ def arrow_text(s: pd.Series) -> pa.ChunkedArray | None:
     return None
 
 
+#: first bytes a missing cell (blank, or a placeholder such as "-", "N/A", "null", "?",
+#: "#N/A", "(vide)") can start with: a space or control character, a non-ASCII character (Unicode
+#: spaces, letters that lower-case to ASCII), or the first character of a placeholder
+_MISSING_FIRST = np.zeros(256, dtype=bool)
+_MISSING_FIRST[:0x21] = True
+_MISSING_FIRST[0x7F:] = True
+_MISSING_FIRST[list(b"?-nN#(")] = True
+
+
+def maybe_missing(arr: pa.ChunkedArray) -> np.ndarray:
+    """Rows that may be missing (null, empty, or a first byte in ``_MISSING_FIRST``); every other
+    row is filled for sure. Read from the Arrow offsets and first bytes, without a pass over the
+    text; the exact test then runs on these rows only."""
+    parts = []
+    for chunk in arr.chunks:
+        n = len(chunk)
+        if not n:
+            continue
+        if not (pa.types.is_large_string(chunk.type) or pa.types.is_string(chunk.type)):
+            parts.append(np.ones(n, dtype=bool))
+            continue
+        _valid, offs, data = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offs, dtype=width)[chunk.offset : chunk.offset + n + 1]
+        starts = offsets[:-1]
+        cand = offsets[1:] == starts
+        text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        if len(text):  # an empty cell's start may sit at the end: clipped, it is a candidate
+            cand |= _MISSING_FIRST[text[np.minimum(starts, len(text) - 1)]]
+        else:
+            cand[:] = True
+        if chunk.null_count:
+            cand |= np.asarray(chunk.is_null())
+        parts.append(cand)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def on_candidates(arr: pa.ChunkedArray, test: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
+    """``test`` (a row mask over Arrow text) run on the ``maybe_missing`` rows only; False
+    elsewhere."""
+    out = np.zeros(len(arr), dtype=bool)
+    rows = np.flatnonzero(maybe_missing(arr))
+    if len(rows) == len(arr):
+        return test(arr)
+    if len(rows):
+        out[rows] = test(arr.take(pa.array(rows)))
+    return out
+
+
 def factorize(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """Codes (in order of first appearance, missing cells included as a value) and the distinct
     values, so that ``uniques.iloc[codes]`` gives the column back."""
