@@ -76,3 +76,27 @@ def test_candidates_are_few_on_ids_and_dates():
     assert maybe_missing(ids).tolist() == [False] * 4
     odd = pa.chunked_array([pa.array(["", None, " x", "nan", "Nantes", "-5", "\u00a0", "x"])])
     assert maybe_missing(odd).tolist() == [True] * 7 + [False]
+
+
+def test_ids_trimmed_as_before():
+    """Identifiers are trimmed only where an edge byte may be a space: same ids as trimming
+    every cell, whatever the spaces (ASCII, no-break, em, ideographic) and the chunking."""
+    from kpis.io.pseudonym import normalise_id
+
+    rng = np.random.default_rng(1)
+    pool = ["C1", " C2", "C3 ", "\u00a0C4", "C5\u2003", "\u3000C6\u3000", "CLI-9", "é7", "7é"]
+    pool += ["\tC8", "C9\n", "", "x y"]
+    for chunks, floats in ((1, False), (4, False), (3, True)):
+        # without a '.0' anywhere, only the trimming look decides whether to change the column
+        extra = ["4587.0", " 12.00 "] if floats else []
+        values = [(pool + extra)[i] for i in rng.integers(0, len(pool) + len(extra), 2000)]
+        arr = _column(values, True, chunks, rng)
+        s = pd.Series(pd.arrays.ArrowExtensionArray(arr)).astype("str")
+        want = s.str.strip().str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+        assert normalise_id(s).tolist() == want.tolist()
+    # padded only with Unicode spaces (their bytes are not ASCII): still trimmed
+    for cell in ("\u00a0C4", "C5\u2003", "\u3000C6"):
+        s = pd.Series(["C1", cell, "é7"], dtype="str")
+        assert normalise_id(s).tolist() == ["C1", cell.strip(), "é7"]
+    clean = pd.Series(["C1", "C2", "é7"], dtype="str")
+    assert normalise_id(clean) is clean  # nothing to change: the column itself, no copy
