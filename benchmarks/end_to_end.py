@@ -122,6 +122,7 @@ def pilote_run(c_path: Path, s_path: Path, c_map, s_map) -> tuple[float, float, 
     from benchmarks.run import GROUPINGS
     from kpis import recontact
     from kpis.engine import compute
+    from kpis.io.columns import release_memory
     from kpis.io.pipeline import combine, import_file
 
     t0 = time.perf_counter()
@@ -129,6 +130,7 @@ def pilote_run(c_path: Path, s_path: Path, c_map, s_map) -> tuple[float, float, 
     tables = combine(results)
     used = {r.table: r.report["rows_used"] for r in results}
     del results  # the source cells and set-aside rows are not needed by the suite
+    release_memory()  # ... and the memory they held goes back to the system
     t1 = time.perf_counter()
     recontact.clear_cache()
     for kw in GROUPINGS.values():

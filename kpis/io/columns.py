@@ -9,6 +9,7 @@ cost. ``by_distinct`` does that when a sample says the column has few distinct v
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import threading
 from collections.abc import Callable
@@ -50,6 +51,23 @@ def release_arrow_memory() -> None:
     """Give the memory Arrow's allocator keeps after a large parse back to the system, so that
     it does not add to the peak of what follows."""
     pa.default_memory_pool().release_unused()
+
+
+def release_memory() -> None:
+    """``release_arrow_memory``, then the C library's heap: glibc keeps the blocks freed by the
+    worker threads (their arenas) until trimmed — at 1M contacts, 130 MB of an import's freed
+    temporaries and source cells stay resident otherwise. No-op where there is no glibc."""
+    release_arrow_memory()
+    if _LIBC[0] is None:
+        try:
+            _LIBC[0] = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _LIBC[0] = False
+    if _LIBC[0]:
+        _LIBC[0](0)
+
+
+_LIBC: list = [None]
 
 
 #: a column goes through ``by_distinct`` when its sample has at most this share of distinct values

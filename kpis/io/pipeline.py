@@ -20,7 +20,7 @@ from kpis.errors import MappingError, MissingRequiredField
 from kpis.format import percent
 from kpis.io import events as ev
 from kpis.io.aside import REASONS, reason_label, set_aside_frame
-from kpis.io.columns import release_arrow_memory, system_allocator
+from kpis.io.columns import release_arrow_memory, release_memory, system_allocator
 from kpis.io.detect import first_stage_time, is_date_only, looks_like_survey, normalise_labels
 from kpis.io.fields import (
     MAX_DURATION_S,
@@ -390,7 +390,7 @@ def apply_mapping(
         ],
     }
     _event_report(report, raw)
-    release_arrow_memory()  # the parse temporaries of the fields (Arrow kernels, both threads)
+    release_memory()  # the parse temporaries of the fields (Arrow kernels, both threads)
     if report["rows_used"] + report["rows_set_aside"] != rows_in:  # pragma: no cover - invariant
         raise AssertionError("rows in != rows used + rows set aside")
     return ImportResult(m.table, data, set_aside, report, m, raw)

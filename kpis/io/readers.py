@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kpis.errors import ImportFailed
-from kpis.io.columns import release_arrow_memory, system_allocator
+from kpis.io.columns import release_memory, system_allocator
 
 SEPARATORS = (",", ";", "\t", "|")
 SEP_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -245,7 +245,7 @@ def _arrow_parse(source, size: int, head, quoted: bool, encoding: str, sep: str,
         return None
     frame = _to_frame(table)
     del table
-    release_arrow_memory()
+    release_memory()  # the parse's blocks, before the fields are parsed
     return frame
 
 
