@@ -20,7 +20,8 @@ comma, 'dd/mm/yyyy HH:MM:SS', 'oui'/'non', French headers.
 Each run is a fresh process under ``/usr/bin/time -v`` (whole process = wall time of that
 process, imports included; peak RSS = its maximum resident set size); the engines alternate
 within each of ``--repeat`` rounds (the order rotates), and the table reports medians and the
-ratios of the medians from the same run. Polars and DuckDB use 2 threads. Polars and DuckDB are
+ratios of the medians from the same run. Polars and DuckDB use 2 threads. With the environment
+variable ``BENCH_DATA_DIR`` set, the files are written there once and reused. Polars and DuckDB are
 benchmark-only dependencies (the ``bench`` extra).
 """
 
@@ -97,16 +98,25 @@ def french_csv(frame: pd.DataFrame, headers: dict, path, with_header: bool = Tru
 
 
 def write_files(n: int, folder: Path) -> tuple[Path, Path]:
+    """The two French exports of ``n`` contacts in ``folder`` (reused when ``folder`` already
+    holds them: the files are the same for a given ``n``, seeded)."""
     from benchmarks import synthetic
 
+    c_path, s_path = folder / f"contacts_{n}.csv", folder / f"enquetes_{n}.csv"
+    if c_path.exists() and s_path.exists():
+        return c_path, s_path
     contacts = synthetic.contacts(n)
     n_agents = max(20, n // 100)  # high-cardinality: 10,000 agents per million contacts
     agents = np.random.default_rng(2).integers(0, n_agents, n)
     contacts["agent_id"] = pd.Categorical.from_codes(agents, [f"A{i:06d}" for i in range(n_agents)])
     surveys = synthetic.surveys(contacts)
-    c_path, s_path = folder / f"contacts_{n}.csv", folder / f"enquetes_{n}.csv"
-    french_csv(contacts, CONTACT_HEADERS, c_path)
-    french_csv(surveys, SURVEY_HEADERS, s_path)
+    for frame, headers, path in (
+        (contacts, CONTACT_HEADERS, c_path),
+        (surveys, SURVEY_HEADERS, s_path),
+    ):
+        part = path.with_suffix(".part")  # a file cut short is never reused
+        french_csv(frame, headers, part)
+        part.rename(path)
     return c_path, s_path
 
 
@@ -114,17 +124,20 @@ def pilote_run(c_path: Path, s_path: Path, c_map, s_map) -> tuple[float, float, 
     from benchmarks.run import GROUPINGS
     from kpis import recontact
     from kpis.engine import compute
+    from kpis.io.columns import release_memory
     from kpis.io.pipeline import combine, import_file
 
     t0 = time.perf_counter()
     results = [import_file(c_path, mapping=c_map), import_file(s_path, mapping=s_map)]
     tables = combine(results)
+    used = {r.table: r.report["rows_used"] for r in results}
+    del results  # the source cells and set-aside rows are not needed by the suite
+    release_memory()  # ... and the memory they held goes back to the system
     t1 = time.perf_counter()
     recontact.clear_cache()
     for kw in GROUPINGS.values():
         compute(tables, **kw)
     t2 = time.perf_counter()
-    used = {r.table: r.report["rows_used"] for r in results}
     return t1 - t0, t2 - t1, (used, tables)
 
 
@@ -236,8 +249,9 @@ def timed_process(engine: str, c_path: Path, s_path: Path) -> dict:
 def run_size(n: int, repeat: int) -> dict:
     engines = available_engines()
     k = len(engines)
+    keep = os.environ.get("BENCH_DATA_DIR")  # a folder to keep (and reuse) the files in
     with tempfile.TemporaryDirectory() as tmp:
-        c_path, s_path = write_files(n, Path(tmp))
+        c_path, s_path = write_files(n, Path(keep or tmp))
         runs: dict[str, list[dict]] = {e: [] for e in engines}
         for r in range(repeat):
             order = engines[r % k :] + engines[: r % k]  # alternate who goes first

@@ -9,12 +9,66 @@ cost. ``by_distinct`` does that when a sample says the column has few distinct v
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import threading
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+_POOL_LOCK = threading.Lock()
+_POOL_USERS = [0, None]  # imports running, the pool to restore after the last one
+
+
+def system_allocator(func):
+    """Run ``func`` with Arrow allocating through the C library's allocator, which gives large
+    freed blocks back to the system at once; Arrow's default (mimalloc) keeps them per thread,
+    so the temporaries of a large import added up (peak resident memory of a 1M-row import
+    about 18 % lower). Buffers remember their pool: restoring the default later is safe."""
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        with _POOL_LOCK:
+            if not _POOL_USERS[0]:
+                _POOL_USERS[1] = pa.default_memory_pool()
+                pa.set_memory_pool(pa.system_memory_pool())
+            _POOL_USERS[0] += 1
+        try:
+            return func(*args, **kwargs)
+        finally:
+            with _POOL_LOCK:
+                _POOL_USERS[0] -= 1
+                if not _POOL_USERS[0]:
+                    pa.set_memory_pool(_POOL_USERS[1])
+
+    return run
+
+
+def release_arrow_memory() -> None:
+    """Give the memory Arrow's allocator keeps after a large parse back to the system, so that
+    it does not add to the peak of what follows."""
+    pa.default_memory_pool().release_unused()
+
+
+def release_memory() -> None:
+    """``release_arrow_memory``, then the C library's heap: glibc keeps the blocks freed by the
+    worker threads (their arenas) until trimmed — at 1M contacts, 130 MB of an import's freed
+    temporaries and source cells stay resident otherwise. No-op where there is no glibc."""
+    release_arrow_memory()
+    if _LIBC[0] is None:
+        try:
+            _LIBC[0] = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _LIBC[0] = False
+    if _LIBC[0]:
+        _LIBC[0](0)
+
+
+_LIBC: list = [None]
+
 
 #: a column goes through ``by_distinct`` when its sample has at most this share of distinct values
 DISTINCT_MAX_RATIO = 0.2
@@ -27,6 +81,74 @@ def arrow_text(s: pd.Series) -> pa.ChunkedArray | None:
         arr = pa.array(s)
         return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
     return None
+
+
+#: first bytes a missing cell (blank, or a placeholder such as "-", "N/A", "null", "?",
+#: "#N/A", "(vide)") can start with: a space or control character, a non-ASCII character (Unicode
+#: spaces, letters that lower-case to ASCII), or the first character of a placeholder
+_MISSING_FIRST = np.zeros(256, dtype=bool)
+_MISSING_FIRST[:0x21] = True
+_MISSING_FIRST[0x7F:] = True
+_MISSING_FIRST[list(b"?-nN#(")] = True
+
+
+_SPACE_BYTE = np.zeros(256, dtype=bool)  # bytes a whitespace character can start or end with
+_SPACE_BYTE[:0x21] = True
+_SPACE_BYTE[0x7F:] = True
+
+
+def maybe_padded(arr: pa.ChunkedArray) -> np.ndarray:
+    """Rows whose first or last byte may belong to a whitespace character (ASCII space or
+    control, or any non-ASCII byte); the others need no trimming. Nulls and empty cells: False."""
+    return _edge_rows(arr, lambda first, last: _SPACE_BYTE[first] | _SPACE_BYTE[last], False)
+
+
+def maybe_missing(arr: pa.ChunkedArray) -> np.ndarray:
+    """Rows that may be missing (null, empty, or a first byte in ``_MISSING_FIRST``); every other
+    row is filled for sure. Read from the Arrow offsets and first bytes, without a pass over the
+    text; the exact test then runs on these rows only."""
+    return _edge_rows(arr, lambda first, _last: _MISSING_FIRST[first], True)
+
+
+def _edge_rows(arr: pa.ChunkedArray, test, empty: bool) -> np.ndarray:
+    """``test(first bytes, last bytes)`` per row from the Arrow offsets (no pass over the text);
+    empty and null cells get ``empty``; chunks of another type: every row True."""
+    parts = []
+    for chunk in arr.chunks:
+        n = len(chunk)
+        if not n:
+            continue
+        if not (pa.types.is_large_string(chunk.type) or pa.types.is_string(chunk.type)):
+            parts.append(np.ones(n, dtype=bool))
+            continue
+        _valid, offs, data = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offs, dtype=width)[chunk.offset : chunk.offset + n + 1]
+        starts, ends = offsets[:-1], offsets[1:]
+        blank = ends == starts
+        text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        if len(text):  # an empty cell's bytes are clipped into the text, then overwritten
+            top = len(text) - 1
+            cand = test(text[np.minimum(starts, top)], text[np.clip(ends - 1, 0, top)])
+        else:
+            cand = np.zeros(n, dtype=bool)
+        if chunk.null_count:
+            blank |= np.asarray(chunk.is_null())
+        cand[blank] = empty
+        parts.append(cand)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def on_candidates(arr: pa.ChunkedArray, test: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
+    """``test`` (a row mask over Arrow text) run on the ``maybe_missing`` rows only; False
+    elsewhere."""
+    out = np.zeros(len(arr), dtype=bool)
+    rows = np.flatnonzero(maybe_missing(arr))
+    if len(rows) == len(arr):
+        return test(arr)
+    if len(rows):
+        out[rows] = test(arr.take(pa.array(rows)))
+    return out
 
 
 def factorize(s: pd.Series) -> tuple[np.ndarray, pd.Series]:

@@ -135,11 +135,24 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, int]:
     the others) and the number of distinct filled values."""
     codes, uniq = pd.factorize(series, use_na_sentinel=True)
     codes = codes.astype(np.int64)
-    miss_u = is_missing(pd.Series(uniq, dtype=object)).to_numpy()
+    # the distinct values keep their dtype (Arrow text stays Arrow: no per-value Python call)
+    miss_u = is_missing(pd.Series(uniq)).to_numpy()
     lone = codes < 0
     lone[~lone] = miss_u[codes[~lone]]
     codes[lone] = len(uniq) + np.arange(int(lone.sum()))
     return codes, int(len(uniq) - miss_u.sum())
+
+
+def _mostly_distinct(series: pd.Series, share: float = 0.6) -> bool:
+    """True when the first ``share`` of the rows already hold more than ``rows / MEAN_MIN``
+    distinct filled values: the whole column holds at least as many, so it is no event log's id
+    (a contact export's ids), found without hashing every row."""
+    n = len(series)
+    head = series.iloc[: int(n * share)]
+    if len(head) <= n / MEAN_MIN:
+        return False
+    uniq = pd.Series(pd.unique(head))
+    return int(len(uniq) - is_missing(uniq).sum()) > n / MEAN_MIN
 
 
 def _repeats(codes: np.ndarray) -> tuple[float, float, int]:
@@ -209,6 +222,8 @@ def detect_event_log(frame: pd.DataFrame) -> EventLog | None:
     ids = _ticket_id_names()
     state_cols = [c for c in cols if set(fold(c).split()) & _STATE_WORDS]
     for id_col in [c for c in cols if fold(c) in ids]:
+        if _mostly_distinct(frame[id_col]):
+            continue
         codes, n_filled = _codes(frame[id_col])
         if n_filled > len(frame) / MEAN_MIN:
             continue  # mostly distinct ids (a plain ticket export): no event log

@@ -125,14 +125,21 @@ def _parse_values(fld, src: pd.Series, m, key: bytes | None) -> FieldResult:
             info = {"scale": [lo, hi]}
         return FieldResult(p.values, checks, info)
     if kind == "category":
-        text = src.astype("str").str.strip().where(~is_missing(src))
+        text = _blanked(src.astype("str").str.strip(), src)
         if value_map:
             text = map_values(text, value_map)
         return FieldResult(normalise_category(text, name))
     if kind == "id":
-        text = normalise_id(src.astype("str")).where(~is_missing(src))
+        text = _blanked(normalise_id(src.astype("str")), src)
         return FieldResult(pseudonymise(text, key) if fld.personal else text.astype("str"))
-    return FieldResult(src.astype("str").where(~is_missing(src)))  # text
+    return FieldResult(_blanked(src.astype("str"), src))  # text
+
+
+def _blanked(text: pd.Series, src: pd.Series) -> pd.Series:
+    """``text`` with the cells missing in ``src`` made NA; ``text`` itself (no copy of a column
+    of text) when no cell is missing."""
+    missing = is_missing(src)
+    return text.where(~missing) if missing.any() else text
 
 
 def _spread(res: FieldResult, codes: np.ndarray, index: pd.Index) -> FieldResult:

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpis.io.columns import arrow_text
+from kpis.io.columns import arrow_text, on_candidates
 from kpis.io.text import fold
 from kpis.schema import FALSE_VALUES, TRUE_VALUES
 
@@ -45,18 +45,28 @@ def is_placeholder(s: pd.Series) -> pd.Series:
     if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
         return pd.Series(False, index=s.index)
     arr = arrow_text(s)
-    if arr is None:
-        text = s.map(lambda v: v if isinstance(v, str) else None)
-        arr = pa.array(text, type=pa.string(), from_pandas=True)
+    if arr is not None:  # only rows whose first byte may start a placeholder are read
+        return pd.Series(on_candidates(arr, _placeholder_arrow), index=s.index)
+    text = s.map(lambda v: v if isinstance(v, str) else None)
+    arr = pa.array(text, type=pa.string(), from_pandas=True)
+    return pd.Series(_placeholder_arrow(arr), index=s.index)
+
+
+def _placeholder_arrow(arr) -> np.ndarray:
+    """``is_placeholder`` over Arrow text: trimmed, lower-cased, at most 8 characters."""
     short = pc.less_equal(pc.utf8_length(arr), 8)
     if not pc.any(short).as_py():
-        return pd.Series(False, index=s.index)
+        return np.zeros(len(arr), dtype=bool)
     hit = pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(arr)), value_set=_PLACEHOLDER_SET)
     hit = pc.and_kleene(short, hit)
-    return pd.Series(
-        np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool),
-        index=s.index,
-    )
+    return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _missing_arrow(arr) -> np.ndarray:
+    """``is_missing`` over Arrow text: null, empty, only whitespace, or a placeholder."""
+    blank = pc.or_kleene(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
+    out = np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False), dtype=bool)
+    return out | _placeholder_arrow(arr)
 
 
 def is_missing(s: pd.Series) -> pd.Series:
@@ -66,10 +76,8 @@ def is_missing(s: pd.Series) -> pd.Series:
         codes = s.cat.codes.to_numpy()
         return pd.Series(np.append(per_category, True)[codes], index=s.index)
     arr = arrow_text(s)
-    if arr is not None:  # Arrow kernels, no copy of the text: empty, or only whitespace
-        blank = pc.or_kleene(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
-        out = np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False), dtype=bool)
-        return pd.Series(out, index=s.index) | is_placeholder(s)
+    if arr is not None:  # Arrow kernels on the rows that may be missing (first byte), no copy
+        return pd.Series(on_candidates(arr, _missing_arrow), index=s.index)
     miss = s.isna()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         text = s.astype("str")

@@ -20,6 +20,7 @@ from kpis.errors import MappingError, MissingRequiredField
 from kpis.format import percent
 from kpis.io import events as ev
 from kpis.io.aside import REASONS, reason_label, set_aside_frame
+from kpis.io.columns import release_arrow_memory, release_memory, system_allocator
 from kpis.io.detect import first_stage_time, is_date_only, looks_like_survey, normalise_labels
 from kpis.io.fields import (
     MAX_DURATION_S,
@@ -95,8 +96,14 @@ def _run(jobs: list, weights: list[int], parallel: bool) -> list:
     if not parallel or workers < 2:
         return [job() for job in jobs]
     order = sorted(range(len(jobs)), key=lambda i: -weights[i])
+
+    def one(i: int):
+        res = jobs[i]()
+        release_arrow_memory()  # this field's temporaries, before the next field's
+        return res
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = dict(zip(order, pool.map(lambda i: jobs[i](), order), strict=True))
+        done = dict(zip(order, pool.map(one, order), strict=True))
     return [done[i] for i in range(len(jobs))]
 
 
@@ -189,22 +196,24 @@ def resolve_mapping(raw: RawTable, mapping=None, table: str | None = None) -> Ma
     return choose_table(raw.frame)[1]
 
 
+@system_allocator
 def prepare_events(raw: RawTable, collapse_events: bool | None = None) -> RawTable:
     """An event log (several rows per ticket, see ``kpis.io.events``) detected in ``raw``:
     with ``collapse_events`` True, a table of one row per ticket is returned; otherwise the same
     rows. Either way ``info["events"]`` holds the detection (``collapsed`` says which), which
     ``apply_mapping`` turns into the report's ``events`` entry (and a warning when not
-    collapsed). Nothing detected: ``raw`` itself."""
+    collapsed). Nothing detected: the same rows, ``info["events"]`` None."""
     if "events" in raw.info:  # already prepared
         return raw
     log = ev.detect_event_log(raw.frame)
-    if log is None:
-        return raw
+    if log is None:  # recorded, so that ``apply_mapping`` does not look again
+        return replace(raw, info={**raw.info, "events": None})
     info = {**log.to_dict(), "collapsed": bool(collapse_events)}
     frame = ev.collapse_events(raw.frame, log) if collapse_events else raw.frame
     return replace(raw, frame=frame, info={**raw.info, "events": info})
 
 
+@system_allocator
 def import_file(
     source,
     filename: str | None = None,
@@ -234,6 +243,7 @@ def import_file(
     return apply_mapping(raw, m, key=key, provider=provider)
 
 
+@system_allocator
 def apply_mapping(
     raw: RawTable, m: Mapping, *, key: bytes | None = None, provider: str | None = None
 ) -> ImportResult:
@@ -287,8 +297,10 @@ def apply_mapping(
     ]
     weights = [_weight(fld) for fld, _c in mapped]
     results = _run(jobs, weights, parallel=len(frame) >= PARALLEL_MIN_ROWS)
+    del jobs
     id_codes = {}
-    for (fld, cols), src, res in zip(mapped, sources, results, strict=True):
+    for i, ((fld, cols), src) in enumerate(zip(mapped, sources, strict=True)):
+        res, results[i] = results[i], None  # each field's masks let go once applied
         prefix = f"{fld.name} ({'+'.join(cols)}): "
         for check in res.checks:
             reasons.flag(check.mask, check.code, (prefix, src, check.suffix))
@@ -378,6 +390,7 @@ def apply_mapping(
         ],
     }
     _event_report(report, raw)
+    release_memory()  # the parse temporaries of the fields (Arrow kernels, both threads)
     if report["rows_used"] + report["rows_set_aside"] != rows_in:  # pragma: no cover - invariant
         raise AssertionError("rows in != rows used + rows set aside")
     return ImportResult(m.table, data, set_aside, report, m, raw)

@@ -14,9 +14,10 @@ import secrets
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpis.io.columns import arrow_text
+from kpis.io.columns import arrow_text, maybe_padded
 
 ENV_KEY = "PILOTE_WORKSPACE_KEY"
 _PROCESS_KEY = secrets.token_bytes(32)
@@ -67,9 +68,17 @@ def normalise_id(text: pd.Series) -> pd.Series:
     """Trim, and drop a float artefact ('4587.0' -> '4587') so one customer keeps one key."""
     arr = arrow_text(text)
     if arr is not None and len(arr):
-        # two quick passes to see whether anything needs changing (most id columns are clean)
-        padded = pc.not_equal(pc.binary_length(pc.utf8_trim_whitespace(arr)), pc.binary_length(arr))
-        if not pc.any(padded).as_py() and not pc.any(pc.match_substring(arr, ".0")).as_py():
+        # quick looks at whether anything needs changing (most id columns are clean): trimming
+        # is only tried on the cells whose first or last byte may be a space
+        rows = np.flatnonzero(maybe_padded(arr))
+        sub = arr.take(pa.array(rows)) if len(rows) else None
+        padded = (
+            sub is not None
+            and pc.any(
+                pc.not_equal(pc.binary_length(pc.utf8_trim_whitespace(sub)), pc.binary_length(sub))
+            ).as_py()
+        )
+        if not padded and not pc.any(pc.match_substring(arr, ".0")).as_py():
             return text
     return text.str.strip().str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
 

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kpis.errors import ImportFailed
+from kpis.io.columns import release_memory, system_allocator
 
 SEPARATORS = (",", ";", "\t", "|")
 SEP_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -242,20 +243,26 @@ def _arrow_parse(source, size: int, head, quoted: bool, encoding: str, sep: str,
     table = pacsv.read_csv(source, read_options=read, parse_options=parse, convert_options=conv)
     if bad or (quoted and _arrow_swallowed(table, sep, len(header))):
         return None
-    if few:
-        table = table.unify_dictionaries()
-    return _to_frame(table)
+    frame = _to_frame(table)
+    del table
+    release_memory()  # the parse's blocks, before the fields are parsed
+    return frame
 
 
 def _to_frame(table: pa.Table) -> pd.DataFrame:
     """The Arrow table as a pandas frame, column by column: each Arrow column is let go once
-    converted (text columns are wrapped without a copy)."""
+    converted (text columns are wrapped without a copy); a few-valued column's chunks get one
+    dictionary as it is converted (one column's new indices at a time, not the whole table's)."""
     n = table.num_rows
     cols = {}
     while table.num_columns:
         name = table.column_names[0]
-        cols[name] = table.select([0]).to_pandas()[name]
+        one = table.select([0])
         table = table.remove_column(0)
+        if pa.types.is_dictionary(one.schema.types[0]):
+            one = one.unify_dictionaries()
+        cols[name] = one.to_pandas()[name]
+        del one
     frame = pd.DataFrame(cols, copy=False)
     frame.insert(0, "_row", pd.RangeIndex(2, n + 2))
     return frame
@@ -512,6 +519,7 @@ def printable_name(name: str) -> str:
     return str(name).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+@system_allocator
 def read_any(
     source, filename: str | None = None, *, sheet=None, encoding=None, sep=None
 ) -> RawTable:
