@@ -170,3 +170,13 @@ def test_column_types(export, tmp_path):
     assert types["started_at"] == "TIMESTAMP"
     assert types["wait_s"] == "DOUBLE"
     assert types["customer_id"] == "BIGINT" and types["_pos"] == "BIGINT"
+
+
+def test_a_workbook_is_refused(tmp_path):
+    from kpis.errors import ImportFailed
+
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\0" * 100)
+    with pytest.raises(ImportFailed, match="CSV"):
+        load_csv(path, tmp_path / "x.duckdb", key=KEY)
+    assert not (tmp_path / "x.duckdb").exists()

@@ -205,6 +205,7 @@ def load_csv(
 
     if block_rows < 1:
         raise ValueError("block_rows must be at least 1")
+    _check_csv(path)
     key = key or default_key()
     pre = mapping if isinstance(mapping, Mapping) else (load_mapping(mapping) if mapping else None)
     read_opts = dict(pre.read) if pre else {}
@@ -250,6 +251,21 @@ def load_csv(
     finally:
         con.close()
     return report
+
+
+def _check_csv(path) -> None:
+    """Blocks of rows are cut in text files only: a workbook or a Parquet file is refused."""
+    from kpis.errors import ImportFailed
+    from kpis.io.readers import detect_kind, printable_name
+
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if detect_kind(head, str(path)) != "csv":
+        raise ImportFailed(
+            "le chargement par blocs lit les exports CSV/TXT ; enregistrez ce fichier en CSV.",
+            "the block-wise load reads CSV/TXT exports; save this file as CSV.",
+            file=printable_name(Path(path).name),
+        )
 
 
 def _mask_bad_lines(aside: pd.DataFrame, raw, m) -> pd.DataFrame:
