@@ -6,7 +6,8 @@ kind of aggregate — built from small expressions over the table's fields:
 
 - ``true(f)`` (a yes/no field is true; missing → false), ``known(f)`` (not missing),
   ``value(f)`` (a number; missing → missing), ``isin(f, values)`` (text compared
-  case-insensitively), ``seconds(start, end)`` (end − start in seconds), ``flag(name)`` (the
+  case-insensitively), ``seconds(start, end)`` (end − start in seconds), ``elapsed(f, at_ns)``
+  (seconds from ``f`` to a fixed instant), ``flag(name)`` (the
   recontact flags ``eligible`` / ``followed`` of ``kpis.recontact``), ``lit(x)``;
 - combined with ``&``, ``|``, ``~`` (masks) and ``+ - * /``, ``< <= > >= ==`` (numbers; a
   comparison with a missing number is false), ``is_num(x)`` (the number is known),
@@ -18,7 +19,9 @@ Two executors read the same declaration: the in-memory one below (NumPy masks on
 (``kpis.relational``: the expressions compiled to Ibis, run by DuckDB, Spark or any Ibis
 backend, only aggregates brought back). ``ctx`` tells a declaration what the data has:
 ``ctx.has(f)``, ``ctx.by`` (segment fields), ``ctx.full_max(f)`` (maximum of a field over the
-whole unfiltered table) and ``ctx.any(expr)`` (some filtered row satisfies ``expr``).
+whole unfiltered table), ``ctx.last_time(f)`` (latest datetime of the whole table, ns since the
+epoch), ``ctx.any(expr)`` (some filtered row satisfies ``expr``) and ``ctx.count(expr)`` (how
+many filtered rows do).
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ class Expr:
     def fields(self) -> set[str]:
         """The table fields this expression reads."""
         out: set[str] = set()
-        if self.op in ("true", "known", "value", "isin"):
+        if self.op in ("true", "known", "value", "isin", "elapsed"):
             out.add(self.args[0])
         elif self.op == "seconds":
             out.update(self.args)
@@ -125,6 +128,12 @@ def isin(f: str, values) -> Expr:
 def seconds(start: str, end: str) -> Expr:
     """``end − start`` in seconds (two datetime fields; missing when either is)."""
     return Expr("seconds", (start, end))
+
+
+def elapsed(f: str, at_ns: float) -> Expr:
+    """Seconds from the datetime field ``f`` to the instant ``at_ns`` (ns since the epoch, as
+    ``ctx.last_time`` gives it): ``(at − f) ÷ 10⁹``; missing when ``f`` is."""
+    return Expr("elapsed", (f, float(at_ns)))
 
 
 def nonneg(x: Expr) -> Expr:
@@ -251,6 +260,19 @@ class MemoryContext:
         v = self.env.view(table)
         return bool(np.any(evaluate(expr, v, self.env, p or {})))
 
+    def count(self, table: str, expr: Expr, p: dict | None = None) -> int:
+        """Rows of the filtered table satisfying the mask ``expr``."""
+        v = self.env.view(table)
+        return int(np.count_nonzero(evaluate(expr, v, self.env, p or {})))
+
+    def last_time(self, table: str, f: str) -> float:
+        """Latest value of the datetime field ``f`` over the whole (unfiltered) table, in ns
+        since the epoch; NaN when none is known."""
+        import pandas as pd
+
+        at = self.env.table(table)[f].max()
+        return float(pd.Timestamp(at).value) if pd.notna(at) else float("nan")
+
 
 def evaluate(expr: Expr, v, env, p) -> np.ndarray:
     """The expression on a view's rows: bool masks, float64 numbers (NaN = missing)."""
@@ -267,6 +289,8 @@ def evaluate(expr: Expr, v, env, p) -> np.ndarray:
         return v.memo(("isin", a), lambda: in_values(v.df[a[0]], a[1]))
     if op == "seconds":
         return (v.values(a[1]) - v.values(a[0])) / 1e9
+    if op == "elapsed":
+        return (a[1] - v.values(a[0])) / 1e9
     if op == "flag":
         return env.recontact(p["_recontact"])[a[0]].to_numpy()
     if op == "lit":

@@ -11,7 +11,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.declare import ALL, Measure, declared, flag, isin, known, nonneg, seconds, true
+from kpis.declare import (
+    ALL,
+    Expr,
+    Measure,
+    declared,
+    elapsed,
+    fill0,
+    flag,
+    is_num,
+    isin,
+    known,
+    lit,
+    nonneg,
+    seconds,
+    true,
+    where,
+)
 from kpis.definitions._base import (
     ITEMS,
     MIN_N,
@@ -19,8 +35,6 @@ from kpis.definitions._base import (
     Agg,
     NotComputable,
     as_list,
-    in_values,
-    items_mask,
     ratio_agg,
 )
 from kpis.registry import KPI, Param
@@ -221,38 +235,41 @@ def mttr(ctx, p):
     )
 
 
-def _sla_seconds(v, sla) -> np.ndarray:
-    """SLA per row in seconds: a number of hours, or {canal: hours, 'default': hours}."""
-    n = len(v.df)
-    if isinstance(sla, dict):
-        default = float(sla.get("default", sla.get("*", 24)))
-        out = np.full(n, default * 3600.0)
-        if v.has("canal"):
-            for canal, hours in sla.items():
-                if canal in ("default", "*"):
-                    continue
-                out[in_values(v.df["canal"], [canal])] = float(hours) * 3600.0
-        return out
-    return np.full(n, float(sla) * 3600.0)
+def _sla_expr(ctx, sla) -> Expr:
+    """SLA per row in seconds: a number of hours, or {canal: hours, 'default': hours} (a later
+    canal of the dict overriding an earlier one)."""
+    if not isinstance(sla, dict):
+        return lit(float(sla) * 3600.0)
+    out = lit(float(sla.get("default", sla.get("*", 24))) * 3600.0)
+    if ctx.has("contacts", "canal"):
+        for canal, hours in sla.items():
+            if canal in ("default", "*"):
+                continue
+            c = isin("canal", [canal])
+            out = fill0(where(c, lit(float(hours) * 3600.0))) + fill0(where(~c, out))
+    return out
 
 
-def sla_compliance(env, p):
-    v = env.view("contacts", ("started_at", "resolved_at"))
-    d = _durations(v)
-    sla = _sla_seconds(v, p["sla_hours"])
-    start = v.values("started_at")
-    resolved = ~np.isnan(d)
-    at = v.full["started_at"].max()
-    at_ns = float(pd.Timestamp(at).value) if pd.notna(at) else np.nan
-    still_open = np.isnan(v.values("resolved_at")) & ~np.isnan(start)
-    late_open = still_open & ((at_ns - start) / NS > sla)
-    items, how = items_mask(v, p)
-    den = (resolved | late_open) & items
-    num = resolved & (d <= sla)
-    return ratio_agg(
-        v,
-        num,
-        den,
+def sla_compliance(ctx, p):
+    """100 × Σ(resolved ∧ d ≤ SLA) ÷ Σ(items ∧ (resolved ∨ open with last − start > SLA)),
+    d = resolved_at − started_at (≥ 0), last = latest started_at of the whole table."""
+    ctx.note("contacts")
+    d = nonneg(seconds("started_at", "resolved_at"))
+    sla = _sla_expr(ctx, p["sla_hours"])
+    resolved = is_num(d)
+    at_ns = ctx.last_time("contacts", "started_at")
+    if np.isnan(at_ns):
+        late_open = lit(False)
+    else:
+        still_open = ~known("resolved_at") & known("started_at")
+        late_open = still_open & (elapsed("started_at", at_ns) > sla)
+    items, how = _items(ctx, p)
+    return Measure(
+        "ratio",
+        "contacts",
+        den=(resolved | late_open) & items,
+        num=resolved & (d <= sla),
+        needs=("started_at", "resolved_at"),
         empty="no item with a known outcome",
         detail="resolved within SLA ÷ (resolved + still open past SLA at the last timestamp); "
         + how,
@@ -535,7 +552,7 @@ KPIS = [
         },
         "ratio",
         population="items_known_outcome",
-        compute=sla_compliance,
+        compute=declared(sla_compliance),
     ),
     KPI(
         "motifs",

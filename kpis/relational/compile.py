@@ -7,6 +7,7 @@ Masks compile to non-null booleans (a comparison with a missing number is false,
 from __future__ import annotations
 
 import ibis
+import pandas as pd
 
 from kpis.declare import Expr
 from kpis.relational.source import POSITION
@@ -50,6 +51,9 @@ def _compile(expr: Expr, t):
     if op == "seconds":
         start, end = t[a[0]], t[a[1]]
         return end.delta(start, unit="millisecond").cast("float64") / 1000.0
+    if op == "elapsed":
+        at = pd.Timestamp(int(a[1])).to_pydatetime()
+        return ibis.literal(at).delta(t[a[0]], unit="millisecond").cast("float64") / 1000.0
     if op == "flag":
         return t[f"_flag_{a[0]}"]
     if op == "lit" and isinstance(a[0], bool):  # a column, so that it can be summed

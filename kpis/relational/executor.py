@@ -176,6 +176,24 @@ class Context:
         key = ("any", table, repr(expr), repr(sorted((recontact or {}).items())))
         return self.rel.memo(key, ask)
 
+    def count(self, table: str, expr, p: dict | None = None) -> int:
+        recontact = (p or {}).get("_recontact")
+
+        def ask():
+            v, _ = self.rel.view(table, (), recontact)
+            got = v.aggregate(a=mask(expr, v).cast("int64").sum()).execute()["a"].iloc[0]
+            return 0 if got is None or pd.isna(got) else int(got)
+
+        key = ("count", table, repr(expr), repr(sorted((recontact or {}).items())))
+        return self.rel.memo(key, ask)
+
+    def last_time(self, table: str, f: str) -> float:
+        def ask():
+            at = self.rel.source.table(table)[f].max().execute()
+            return float(pd.Timestamp(at).value) if at is not None and pd.notna(at) else np.nan
+
+        return self.rel.memo(("last", table, f), ask)
+
 
 class Relational:
     """The source, segmentation and filters of one ``compute`` call."""
