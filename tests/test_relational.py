@@ -235,3 +235,73 @@ def test_duckdb_equals_in_memory_on_each_shared_dataset(rel):
     a = engine.compute(tables, DECLARED, by=by, period=period)
     b = relational_compute(src, DECLARED, by=by, period=period)
     same(a, b, by + (["period"] if period else []))
+
+
+# Newly declared KPIs on tables written here --------------------------------------------------
+
+# canal      score  max   → score ÷ max × 100
+# telephone  8      10      80
+# telephone  6      0       left out (max 0)
+# telephone  9      -       left out (max missing)
+# telephone  45     50      90
+# email      3      4       75 (not a call)
+EVALS = pd.DataFrame(
+    {
+        "canal": ["telephone", "telephone", "telephone", "telephone", "email"],
+        "score": [8.0, 6.0, 9.0, 45.0, 3.0],
+        "max_score": [10.0, 0.0, np.nan, 50.0, 4.0],
+    }
+)
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_quality_leaves_out_and_counts_evaluations_without_max_score(backend):
+    tables = {"evaluations": EVALS}
+    kw = {"params": {"min_n": 1}}
+    if backend == "memory":
+        out = engine.compute(tables, ["quality_calls", "quality_written"], **kw)
+    else:
+        src = from_frames(tables, backend)
+        out = relational_compute(src, ["quality_calls", "quality_written"], **kw)
+    calls, written = out.iloc[0], out.iloc[1]
+    assert (calls["value"], calls["n"]) == (85.0, 2)
+    assert calls["detail"] == (
+        "score ÷ max_score × 100; 2 evaluation(s) without max_score left out; canal in telephone"
+    )
+    assert (written["value"], written["n"]) == (75.0, 1)
+
+
+# SLA: telephone 2 h, email 48 h, anything else 24 h; last timestamp 3 Jan 12:00
+# row  canal      started       resolved      → outcome
+# 0    telephone  1 Jan 08:00   1 Jan 09:00   1 h ≤ 2 h: within
+# 1    telephone  1 Jan 08:00   1 Jan 11:00   3 h > 2 h: late
+# 2    email      1 Jan 08:00   2 Jan 20:00   36 h ≤ 48 h: within
+# 3    chat       1 Jan 08:00   2 Jan 10:00   26 h > 24 h: late
+# 4    email      2 Jan 10:00   open          26 h open < 48 h: outcome unknown, outside
+# 5    chat       2 Jan 10:00   open          26 h open > 24 h: late
+# 6    telephone  3 Jan 12:00   3 Jan 11:00   resolved before it started: outside
+T = pd.Timestamp
+SLA_ITEMS = pd.DataFrame(
+    {
+        "ticket_id": [f"T{i}" for i in range(7)],
+        "canal": ["telephone", "telephone", "email", "chat", "email", "chat", "telephone"],
+        "started_at": [T("2026-01-01 08:00")] * 4
+        + [T("2026-01-02 10:00")] * 2
+        + [T("2026-01-03 12:00")],
+        "resolved_at": [
+            T("2026-01-01 09:00"), T("2026-01-01 11:00"), T("2026-01-02 20:00"),
+            T("2026-01-02 10:00"), pd.NaT, pd.NaT, T("2026-01-03 11:00"),
+        ],
+    }
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_sla_per_canal_counts_open_items_past_their_sla(backend):
+    tables = {"contacts": SLA_ITEMS}
+    kw = {"params": {"min_n": 1, "sla_hours": {"telephone": 2, "email": 48, "default": 24}}}
+    if backend == "memory":
+        out = engine.compute(tables, ["sla_compliance"], **kw).iloc[0]
+    else:
+        out = relational_compute(from_frames(tables, backend), ["sla_compliance"], **kw).iloc[0]
+    assert (out["numerator"], out["denominator"], out["value"]) == (2, 5, 40.0)
