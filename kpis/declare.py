@@ -178,6 +178,9 @@ class Measure:
       ``customer_id``; ``distinct``: count distinct values of that field instead of rows
       (the per-customer recontact rate: customers with a ``num`` row ÷ customers with a ``den``
       row).
+      ``per_value="motif"``: one row per segment and known motif x, num = Σ(num ∧ den ∧
+      motif = x), den = Σden of the segment, most frequent first then by text (Pareto), the
+      value in ``extra["motif"]``; no clustering.
     - ``count``: Σden (rows of the population).
     - ``mean``: mean of ``value`` over den rows where it is known (Σx, n, Σx²);
       ``durations``: skew-proof interval and median (``kpis.stats.durations``).
@@ -199,6 +202,7 @@ class Measure:
     population: str = ""
     extra: dict = field(default_factory=dict)
     median_in_detail: bool = False  # durations: "; median 812 s" added to each segment's detail
+    per_value: str | None = None  # ratio: one row per known value of this field (see below)
 
     def __post_init__(self) -> None:
         if self.kind not in MEASURE_KINDS:
@@ -343,6 +347,8 @@ def run_in_memory(ctx: MemoryContext, m: Measure, p: dict):
     den = evaluate(m.den, v, env, q)
     if m.kind == "count":
         return count_agg(v, den, **kw)
+    if m.kind == "ratio" and m.per_value:
+        return per_value_agg(v, m.per_value, den & evaluate(m.num, v, env, q), den, kw)
     if m.kind == "ratio" and m.distinct:
         num = den & evaluate(m.num, v, env, q)
         codes = customer_codes(v.full) if m.distinct == "customer_id" else None
@@ -375,6 +381,33 @@ def run_in_memory(ctx: MemoryContext, m: Measure, p: dict):
         keys=v.seg.groups,
         **kw,
     )
+
+
+def per_value_agg(v, f: str, hit: np.ndarray, den: np.ndarray, kw: dict):
+    """Per segment and known value x of ``f``: Σ(hit ∧ f = x) ÷ Σden, rows of a segment by
+    count descending then by the value's text."""
+    import pandas as pd
+
+    from kpis.definitions._base import Agg
+
+    col = v.df[f]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes, cats = col.cat.codes.to_numpy().astype(np.int64), col.cat.categories
+    else:
+        codes, uniq = pd.factorize(col, sort=True)
+        codes, cats = codes.astype(np.int64), pd.Index(uniq)
+    text_rank = np.argsort(np.argsort(np.asarray(cats.astype(str), dtype=object), kind="stable"))
+    hit = hit & (codes >= 0)
+    totals = v.seg.count(den)
+    k = max(len(cats), 1)
+    counts = np.bincount(v.seg.codes[hit] * k + codes[hit], minlength=v.seg.ngroups * k)
+    nz = np.flatnonzero(counts)
+    gi, mi = nz // k, nz % k
+    order = np.lexsort((text_rank[mi] if len(cats) else mi, -counts[nz], gi))
+    keys = v.seg.groups.iloc[gi[order]].reset_index(drop=True)
+    vals = pd.Series(pd.Categorical.from_codes(mi[order], categories=cats))
+    kw = {**kw, "extra": {**kw["extra"], f: vals}}
+    return Agg("ratio", num=counts[nz][order].astype(float), den=totals[gi][order], keys=keys, **kw)
 
 
 def median_details(detail: str, medians: np.ndarray) -> np.ndarray:

@@ -9,7 +9,6 @@ contacts whose window runs past the last timestamp leave numerator and denominat
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from kpis.declare import (
     ALL,
@@ -32,10 +31,8 @@ from kpis.definitions._base import (
     ITEMS,
     MIN_N,
     RECONTACT_PARAMS,
-    Agg,
     NotComputable,
     as_list,
-    ratio_agg,
 )
 from kpis.registry import KPI, Param
 
@@ -276,41 +273,24 @@ def sla_compliance(ctx, p):
     )
 
 
-def motifs(env, p):
-    v = env.view("contacts", ("motif",))
-    if "motif" in env.by:
-        agg = ratio_agg(
-            v,
-            v.known("motif"),
-            v.known("motif"),
+def motifs(ctx, p):
+    """Per segment and motif m: 100 × count(motif = m) ÷ count(motif known), most frequent
+    first; segmented by motif itself, each motif's share within itself."""
+    if "motif" in ctx.by:
+        return Measure(
+            "ratio",
+            "contacts",
+            den=known("motif"),
+            num=known("motif"),
             empty="no contact with a motif",
             detail="segmented by motif: share within itself",
         )
-        return agg
-    known = v.known("motif")
-    mcodes = v.df["motif"].cat.codes.to_numpy() if hasattr(v.df["motif"], "cat") else None
-    if mcodes is None:
-        mcodes, muniq = pd.factorize(v.df["motif"], sort=True)
-        cats = pd.Index(muniq)
-    else:
-        cats = v.df["motif"].cat.categories
-    totals = v.seg.count(known)
-    g = v.seg.codes[known]
-    m = mcodes[known].astype(np.int64)
-    k = max(len(cats), 1)
-    counts = np.bincount(g * k + m, minlength=v.seg.ngroups * k)
-    nz = np.flatnonzero(counts)
-    gi, mi = nz // k, nz % k
-    keys = v.seg.groups.iloc[gi].reset_index(drop=True)
-    motif_col = pd.Series(pd.Categorical.from_codes(mi, categories=cats))
-    order = np.lexsort((-counts[nz], gi))  # within a segment: largest share first (Pareto)
-    keys = keys.iloc[order].reset_index(drop=True)
-    return Agg(
+    return Measure(
         "ratio",
-        num=counts[nz][order].astype(float),
-        den=totals[gi][order],
-        keys=keys,
-        extra={"motif": motif_col.iloc[order].reset_index(drop=True)},
+        "contacts",
+        den=known("motif"),
+        num=ALL,
+        per_value="motif",
         detail="share of contacts with a known motif (within the segment)",
         empty="no contact with a motif",
     )
@@ -572,6 +552,6 @@ KPIS = [
         "custom",
         target_note="Watch when one motif carries more than ~20 % of the volume.",
         population="contacts_with_motif",
-        compute=motifs,
+        compute=declared(motifs),
     ),
 ]

@@ -356,7 +356,7 @@ def with_recontact_flags(t, p: Mapping, last) -> Any:
 
 
 def _fields(m: Measure) -> set[str]:
-    needed = set(m.needs)
+    needed = set(m.needs) | ({m.per_value} if m.per_value else set())
     for e in m.exprs():
         needed |= e.fields()
     return needed
@@ -401,7 +401,9 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
             aggs[f"den{i}"] = den.cast("int64").sum()
         elif m.kind == "ratio":
             num = nums[i] = den & mask(m.num, v)
-            if m.distinct:
+            if m.per_value:
+                aggs[f"den{i}"] = den.cast("int64").sum()
+            elif m.distinct:
                 aggs[f"den{i}"] = v[m.distinct].nunique(where=den)
                 aggs[f"num{i}"] = v[m.distinct].nunique(where=num)
             else:
@@ -430,7 +432,7 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
     clustered = [
         i
         for i, m in ready.items()
-        if m.kind == "ratio" and not m.distinct and "customer_id" in v.columns
+        if m.kind == "ratio" and not m.distinct and not m.per_value and "customer_id" in v.columns
     ]
     clusters = _cluster_sums(v, {i: (nums[i], dens[i]) for i in clustered}, g)
     timed = {i: m for i, m in ready.items() if m.kind == "mean" and m.durations}
@@ -440,6 +442,8 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
         kw = {"detail": m.detail, "empty": m.empty, "population": m.population, "extra": m.extra}
         if m.kind == "count":
             agg = Agg("count", num=col(f"den{i}"), keys=keys_df, **kw)
+        elif m.per_value:
+            agg = _per_value(v, m.per_value, nums[i], col(f"den{i}"), keys_df, kw)
         elif m.kind == "ratio":
             agg = Agg("ratio", num=col(f"num{i}"), den=col(f"den{i}"), keys=keys_df, **kw)
             agg.cluster = clusters.get(i)
@@ -455,6 +459,21 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
                     agg.detail = median_details(m.detail, agg.duration_stats[2])
         result[i] = agg
     return result
+
+
+def _per_value(v, f: str, hit, totals: np.ndarray, keys_df: pd.DataFrame, kw: dict) -> Agg:
+    """``Measure.per_value``: rows of ``hit`` counted per segment and known value of ``f``,
+    each segment's rows by count descending then by the value (text order, as in memory)."""
+    hit = hit & v[f].notnull()
+    got = v.filter(hit).group_by([GROUP, f]).aggregate(_n=v[POSITION].count()).to_pandas()
+    got["_t"] = got[f].astype(str)
+    got = got.sort_values([GROUP, "_n", "_t"], ascending=[True, False, True], kind="stable")
+    gi = got[GROUP].to_numpy(dtype=np.int64)
+    vals = got[f].reset_index(drop=True)
+    cats = sorted(vals.unique(), key=str)
+    kw = {**kw, "extra": {**kw["extra"], f: pd.Series(pd.Categorical(vals, categories=cats))}}
+    return Agg("ratio", num=got["_n"].to_numpy(dtype="float64"), den=totals[gi],
+               keys=keys_df.iloc[gi].reset_index(drop=True), **kw)  # fmt: skip
 
 
 def _grouped(v, keys, aggs) -> pd.DataFrame:
