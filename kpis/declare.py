@@ -83,7 +83,7 @@ class Expr:
     def fields(self) -> set[str]:
         """The table fields this expression reads."""
         out: set[str] = set()
-        if self.op in ("true", "known", "value", "isin", "elapsed"):
+        if self.op in ("true", "known", "value", "isin", "elapsed", "week_minute_in"):
             out.add(self.args[0])
         elif self.op == "seconds":
             out.update(self.args)
@@ -134,6 +134,12 @@ def elapsed(f: str, at_ns: float) -> Expr:
     """Seconds from the datetime field ``f`` to the instant ``at_ns`` (ns since the epoch, as
     ``ctx.last_time`` gives it): ``(at − f) ÷ 10⁹``; missing when ``f`` is."""
     return Expr("elapsed", (f, float(at_ns)))
+
+
+def week_minute_in(f: str, spans) -> Expr:
+    """Rows whose datetime ``f`` falls, as minute of its week (Monday 00:00 = 0), in one of
+    ``spans`` ``[(lo, hi), …]`` (lo inclusive, hi exclusive); missing → false."""
+    return Expr("week_minute_in", (f, tuple((int(lo), int(hi)) for lo, hi in spans)))
 
 
 def nonneg(x: Expr) -> Expr:
@@ -295,6 +301,8 @@ def evaluate(expr: Expr, v, env, p) -> np.ndarray:
         return (v.values(a[1]) - v.values(a[0])) / 1e9
     if op == "elapsed":
         return (a[1] - v.values(a[0])) / 1e9
+    if op == "week_minute_in":
+        return v.memo(("week_minute_in", a), lambda: _week_minute_in(v.df[a[0]], a[1]))
     if op == "flag":
         return env.recontact(p["_recontact"])[a[0]].to_numpy()
     if op == "lit":
@@ -313,6 +321,18 @@ def evaluate(expr: Expr, v, env, p) -> np.ndarray:
     x, y = (evaluate(e, v, env, p) for e in a)
     with np.errstate(invalid="ignore", divide="ignore"):
         return _BINARY[op](x, y)
+
+
+def _week_minute_in(t, spans) -> np.ndarray:
+    """``week_minute_in`` through one lookup table over the week's 10 080 minutes."""
+    x = t.to_numpy(dtype="datetime64[ns]")
+    nat = np.isnat(x)
+    week = np.zeros(7 * 1440, dtype=bool)
+    for lo, hi in spans:
+        week[lo:hi] = True
+    # 1970-01-01 was a Thursday: minute 0 of the epoch is minute 3 × 1440 of its week
+    minutes = x.view(np.int64) // 60_000_000_000
+    return week[(minutes + 3 * 1440) % (7 * 1440)] & ~nat
 
 
 _BINARY = {

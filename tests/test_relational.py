@@ -337,3 +337,29 @@ def test_motifs_one_row_per_motif_in_pareto_order_within_each_segment(backend):
     assert out["motif"].tolist() == ["Autre", "Facturation", "Livraison", "Facturation"]
     assert out["numerator"].tolist() == [1, 1, 2, 1]
     assert out["denominator"].tolist() == [2, 2, 3, 3]
+
+
+# opening hours "mon-fri 08:00-19:00; sat 09:00-12:00" (start inclusive, end exclusive)
+# Mon 5 Jan 08:00 inside · Mon 07:59 outside · Fri 9 Jan 19:00 outside · Fri 18:59 inside ·
+# Sat 10 Jan 10:00 inside · Sun 11 Jan 23:59 outside · missing time: outside the population
+HOURS = pd.DataFrame(
+    {
+        "started_at": pd.to_datetime(
+            [
+                "2026-01-05 08:00", "2026-01-05 07:59", "2026-01-09 19:00", "2026-01-09 18:59",
+                "2026-01-10 10:00", "2026-01-11 23:59", None,
+            ]
+        )
+    }
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_outside_opening_hours_by_minute_of_the_week(backend):
+    tables = {"contacts": HOURS}
+    kw = {"params": {"min_n": 1, "opening_hours": "mon-fri 08:00-19:00; sat 09:00-12:00"}}
+    if backend == "memory":
+        out = engine.compute(tables, ["ho_hno"], **kw).iloc[0]
+    else:
+        out = relational_compute(from_frames(tables, backend), ["ho_hno"], **kw).iloc[0]
+    assert (out["numerator"], out["denominator"], out["value"]) == (3, 6, 50.0)

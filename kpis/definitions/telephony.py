@@ -12,9 +12,10 @@ both numerator and denominator of the abandon rate, the abandoned count and the 
 (not the answer rate: answer + abandon = 100 % only when the threshold is 0).
 
 Every KPI here is a declaration (``kpis.declare``: rows and values as expressions over the
-fields, run in memory or by a relational engine) except three that do not fit one table's row
-masks: opening hours (``ho_hno``: the minute of the week of each timestamp), the backlog (open
-at each period's end) and the cost per contact (costs matched to contacts by period).
+fields, run in memory or by a relational engine; opening hours through ``week_minute_in``, the
+minute of the week of each timestamp) except two that do not fit one table's row masks: the
+backlog (open at each period's end) and the cost per contact (costs matched to contacts by
+period).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from kpis.declare import (
     known,
     true,
     value,
+    week_minute_in,
     where,
 )
 from kpis.definitions._base import (
@@ -46,7 +48,6 @@ from kpis.definitions._base import (
     as_list,
     count_agg,
     items_mask,
-    ratio_agg,
 )
 from kpis.registry import KPI, Param
 from kpis.schema import CANAL_VALUES, DIRECTION_VALUES
@@ -397,12 +398,17 @@ def outside_hours(t: pd.Series, spec) -> np.ndarray:
     return ~inside & ~nat
 
 
-def ho_hno(env, p):
-    v = env.view("contacts", ("started_at",))
-    hno = outside_hours(v.df["started_at"], p["opening_hours"])
-    known = v.known("started_at")
-    return ratio_agg(
-        v, hno, known, detail=f"opening hours: {p['opening_hours']}", empty="no contact"
+def ho_hno(ctx, p):
+    """100 × count(started_at outside the opening hours) ÷ count(started_at known)."""
+    hours = parse_opening_hours(p["opening_hours"])
+    spans = [(d * 1440 + s, d * 1440 + e) for d, ds in sorted(hours.items()) for s, e in ds]
+    return Measure(
+        "ratio",
+        "contacts",
+        den=known("started_at"),
+        num=~week_minute_in("started_at", spans),
+        detail=f"opening hours: {p['opening_hours']}",
+        empty="no contact",
     )
 
 
@@ -897,7 +903,7 @@ KPIS = [
         },
         "ratio",
         population="dated_contacts",
-        compute=ho_hno,
+        compute=declared(ho_hno),
     ),
     KPI(
         "backlog",

@@ -54,6 +54,13 @@ def _compile(expr: Expr, t):
     if op == "elapsed":
         at = pd.Timestamp(int(a[1])).to_pydatetime()
         return ibis.literal(at).delta(t[a[0]], unit="millisecond").cast("float64") / 1000.0
+    if op == "week_minute_in":
+        col = t[a[0]]
+        wm = col.day_of_week.index().cast("int64") * 1440 + col.hour() * 60 + col.minute()
+        inside = ibis.literal(False)
+        for lo, hi in a[1]:
+            inside = inside | ((wm >= lo) & (wm < hi))
+        return inside.fill_null(False)
     if op == "flag":
         return t[f"_flag_{a[0]}"]
     if op == "lit" and isinstance(a[0], bool):  # a column, so that it can be summed
