@@ -85,6 +85,10 @@ class Expr:
         out: set[str] = set()
         if self.op in ("true", "known", "value", "isin", "elapsed", "week_minute_in"):
             out.add(self.args[0])
+        elif self.op in ("before", "after"):
+            out.add(self.args[0])
+        elif self.op == "after_period_end":
+            out.update(self.args[:2])
         elif self.op == "seconds":
             out.update(self.args)
         for a in self.args:
@@ -134,6 +138,23 @@ def elapsed(f: str, at_ns: float) -> Expr:
     """Seconds from the datetime field ``f`` to the instant ``at_ns`` (ns since the epoch, as
     ``ctx.last_time`` gives it): ``(at − f) ÷ 10⁹``; missing when ``f`` is."""
     return Expr("elapsed", (f, float(at_ns)))
+
+
+def before(f: str, at_ns: float) -> Expr:
+    """Rows whose datetime ``f`` is at or before the instant ``at_ns`` (missing → false)."""
+    return Expr("before", (f, float(at_ns)))
+
+
+def after(f: str, at_ns: float) -> Expr:
+    """Rows whose datetime ``f`` is after the instant ``at_ns`` (missing → false)."""
+    return Expr("after", (f, float(at_ns)))
+
+
+def after_period_end(f: str, time_field: str, period: str) -> Expr:
+    """Rows whose datetime ``f`` is at or after the start of the period (``day``, ``week``,
+    ``month``) following the one of ``time_field``: ``f`` still to come at that period's last
+    instant (missing → false)."""
+    return Expr("after_period_end", (f, time_field, period))
 
 
 def week_minute_in(f: str, spans) -> Expr:
@@ -270,6 +291,11 @@ class MemoryContext:
         v = self.env.view(table)
         return bool(np.any(evaluate(expr, v, self.env, p or {})))
 
+    @property
+    def period(self) -> str | None:
+        """The period of the breakdown (``day``, ``week``, ``month``) or None."""
+        return self.env.period
+
     def count(self, table: str, expr: Expr, p: dict | None = None) -> int:
         """Rows of the filtered table satisfying the mask ``expr``."""
         v = self.env.view(table)
@@ -301,6 +327,12 @@ def evaluate(expr: Expr, v, env, p) -> np.ndarray:
         return (v.values(a[1]) - v.values(a[0])) / 1e9
     if op == "elapsed":
         return (a[1] - v.values(a[0])) / 1e9
+    if op == "before":
+        return v.values(a[0]) <= a[1]
+    if op == "after":
+        return v.values(a[0]) > a[1]
+    if op == "after_period_end":
+        return _after_period_end(v.df[a[0]], v.df[a[1]], a[2])
     if op == "week_minute_in":
         return v.memo(("week_minute_in", a), lambda: _week_minute_in(v.df[a[0]], a[1]))
     if op == "flag":
@@ -321,6 +353,19 @@ def evaluate(expr: Expr, v, env, p) -> np.ndarray:
     x, y = (evaluate(e, v, env, p) for e in a)
     with np.errstate(invalid="ignore", divide="ignore"):
         return _BINARY[op](x, y)
+
+
+def _after_period_end(f, t, period: str) -> np.ndarray:
+    """``after_period_end``: ``f`` ≥ start of the period after the one of ``t``."""
+    from kpis.segments import period_start
+
+    start = period_start(t, period)
+    if period == "month":
+        nxt = (start.astype("datetime64[M]") + 1).astype("datetime64[ns]")
+    else:
+        nxt = start + np.timedelta64(7 if period == "week" else 1, "D")
+    x = f.to_numpy(dtype="datetime64[ns]")
+    return ~np.isnat(x) & ~np.isnat(nxt) & (x >= nxt)
 
 
 def _week_minute_in(t, spans) -> np.ndarray:

@@ -363,3 +363,43 @@ def test_outside_opening_hours_by_minute_of_the_week(backend):
     else:
         out = relational_compute(from_frames(tables, backend), ["ho_hno"], **kw).iloc[0]
     assert (out["numerator"], out["denominator"], out["value"]) == (3, 6, 50.0)
+
+
+# backlog; the last started_at is 10 Feb 12:00 (row 4)
+# row  started        resolved         open at the end of its month   open at 10 Feb 12:00
+# 0    10 Jan 08:00   20 Jan           no                              no
+# 1    15 Jan         1 Feb 00:00:00   yes (the next month's start)    no
+# 2    20 Jan         open             yes                             yes
+# 3    3 Feb          5 Feb            no                              no
+# 4    10 Feb 12:00   2 Mar            yes (past 10 Feb 12:00)         yes
+# 5    8 Feb          10 Feb 13:00     yes (after 10 Feb 12:00)        yes
+BACKLOG = pd.DataFrame(
+    {
+        "ticket_id": [f"T{i}" for i in range(6)],
+        "started_at": pd.to_datetime(
+            ["2026-01-10 08:00", "2026-01-15 00:00", "2026-01-20 00:00", "2026-02-03 00:00",
+             "2026-02-10 12:00", "2026-02-08 00:00"]
+        ),
+        "resolved_at": pd.to_datetime(
+            ["2026-01-20 00:00", "2026-02-01 00:00", None, "2026-02-05 00:00",
+             "2026-03-02 00:00", "2026-02-10 13:00"]
+        ),
+    }
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_backlog_open_at_the_last_timestamp_and_at_each_month_end(backend):
+    tables = {"contacts": BACKLOG}
+
+    def run(**kw):
+        if backend == "memory":
+            return engine.compute(tables, ["backlog"], **kw)
+        return relational_compute(from_frames(tables, backend), ["backlog"], **kw)
+
+    out = run().iloc[0]
+    assert out["value"] == 3
+    assert out["detail"] == "open at 2026-02-10 12:00:00; items = rows with a ticket_id"
+    out = run(period="month")
+    assert out["period"].astype(str).tolist() == ["2026-01-01", "2026-02-01"]
+    assert out["value"].tolist() == [2, 2]

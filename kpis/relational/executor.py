@@ -176,6 +176,10 @@ class Context:
         key = ("any", table, repr(expr), repr(sorted((recontact or {}).items())))
         return self.rel.memo(key, ask)
 
+    @property
+    def period(self) -> str | None:
+        return self.rel.period
+
     def count(self, table: str, expr, p: dict | None = None) -> int:
         recontact = (p or {}).get("_recontact")
 
