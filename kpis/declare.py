@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-MEASURE_KINDS = ("ratio", "count", "mean", "nps")
+MEASURE_KINDS = ("ratio", "count", "mean", "nps", "sum", "per")
 
 
 @dataclass(frozen=True, eq=False)
@@ -208,7 +208,11 @@ class Measure:
       ``per_value="motif"``: one row per segment and known motif x, num = Σ(num ∧ den ∧
       motif = x), den = Σden of the segment, most frequent first then by text (Pareto), the
       value in ``extra["motif"]``; no clustering.
-    - ``count``: Σden (rows of the population).
+    - ``count``: Σden (rows of the population); with ``pairs=(entity, time)``, distinct
+      (entity, calendar day of time) among den rows with both known (agent-days).
+    - ``sum``: Σ``value`` over den rows (missing counts 0), a count-like total.
+    - ``per``: Σ(num ∧ den-free rows) ÷ distinct ``pairs`` among den rows, n = the numerator
+      (contacts per agent-day).
     - ``mean``: mean of ``value`` over den rows where it is known (Σx, n, Σx²);
       ``durations``: skew-proof interval and median (``kpis.stats.durations``).
     - ``nps``: ``value`` the 0–10 score over den rows where known; promoters ≥ 9,
@@ -230,23 +234,40 @@ class Measure:
     extra: dict = field(default_factory=dict)
     median_in_detail: bool = False  # durations: "; median 812 s" added to each segment's detail
     per_value: str | None = None  # ratio: one row per known value of this field (see below)
+    pairs: tuple[str, str] | None = None  # count/per: distinct (entity, day of a datetime)
 
     def __post_init__(self) -> None:
         if self.kind not in MEASURE_KINDS:
             raise ValueError(f"measure kind {self.kind!r} not in {MEASURE_KINDS}")
 
+    def fields(self) -> set[str]:
+        """Every table field the measure reads."""
+        out = set(self.needs) | ({self.per_value} if self.per_value else set())
+        out |= set(self.pairs or ())
+        for e in self.exprs():
+            out |= e.fields()
+        return out
+
     def exprs(self) -> list[Expr]:
         return [e for e in (self.den, self.num, self.value) if e is not None]
 
 
-def declared(fn: Callable[[Any, dict], Measure]) -> Callable:
-    """The engine's compute function for a declaration: the in-memory executor."""
+def declared(fn: Callable[[Any, dict], Measure | None], fallback: Callable | None = None):
+    """The engine's compute function for a declaration: the in-memory executor. A declaration
+    returning None (a setting it cannot declare, e.g. a join with another table) is computed
+    by ``fallback(env, p)`` in memory and said "computed in memory only" relationally."""
 
     def compute(env, p):
         ctx = MemoryContext(env, fn)
-        return run_in_memory(ctx, fn(ctx, p), p)
+        m = fn(ctx, p)
+        if m is None:
+            if fallback is None:
+                raise ValueError(f"{compute.__name__}: no measure and no fallback")
+            return fallback(env, p)
+        return run_in_memory(ctx, m, p)
 
     compute.declaration = fn
+    compute.fallback = fallback
     compute.__name__ = getattr(fn, "__name__", "declared")
     compute.__doc__ = fn.__doc__
     return compute
@@ -401,17 +422,25 @@ def run_in_memory(ctx: MemoryContext, m: Measure, p: dict):
     from kpis.recontact import customer_codes
 
     env = ctx.env
-    needed = set(m.needs)
-    for e in m.exprs():
-        needed |= e.fields()
+    needed = m.fields()
     v = env.view(m.table, tuple(sorted(needed)))
     q = dict(p)
     if m.recontact is not None:
         q["_recontact"] = m.recontact
     kw = {"detail": m.detail, "empty": m.empty, "population": m.population, "extra": m.extra}
     den = evaluate(m.den, v, env, q)
+    if m.kind == "count" and m.pairs:
+        return Agg("count", num=distinct_day_pairs(v, m.pairs, den, repr(m.den)), keys=v.seg.groups,
+                   **kw)  # fmt: skip
     if m.kind == "count":
         return count_agg(v, den, **kw)
+    if m.kind == "per":
+        num = v.seg.count(evaluate(m.num, v, env, q))
+        days = distinct_day_pairs(v, m.pairs, den, repr(m.den))
+        return Agg("per", num=num, den=days, n=num, keys=v.seg.groups, **kw)
+    if m.kind == "sum":
+        return Agg("count", num=v.seg.sum(evaluate(m.value, v, env, q), den),
+                   keys=v.seg.groups, **kw)  # fmt: skip
     if m.kind == "ratio" and m.per_value:
         return per_value_agg(v, m.per_value, den & evaluate(m.num, v, env, q), den, kw)
     if m.kind == "ratio" and m.distinct:
@@ -446,6 +475,29 @@ def run_in_memory(ctx: MemoryContext, m: Measure, p: dict):
         keys=v.seg.groups,
         **kw,
     )
+
+
+def distinct_day_pairs(v, pairs: tuple[str, str], mask: np.ndarray, key: str) -> np.ndarray:
+    """Per segment: distinct (entity, calendar day of time) among mask rows with both known
+    (memoised on the view per declaration of the mask)."""
+    import pandas as pd
+
+    ent, tf = pairs
+
+    def make():
+        ok = mask & v.known(ent) & v.known(tf)
+        e = v.df[ent]
+        if isinstance(e.dtype, pd.CategoricalDtype):
+            codes, n = e.cat.codes.to_numpy().astype(np.int64), len(e.cat.categories)
+        else:
+            codes, uniq = pd.factorize(e)
+            codes, n = codes.astype(np.int64), len(uniq)
+        day = v.df[tf].to_numpy("datetime64[ns]").astype("datetime64[D]").view(np.int64)
+        d0 = int(day[ok].min()) if ok.any() else 0
+        entity = np.where(ok, (day - d0) * max(n, 1) + codes, 0)
+        return v.seg.count_distinct(entity, ok)
+
+    return v.memo(("day_pairs", pairs, key), make).copy()
 
 
 def per_value_agg(v, f: str, hit: np.ndarray, den: np.ndarray, kw: dict):

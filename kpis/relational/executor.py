@@ -78,7 +78,10 @@ def compute(
         try:
             if fn is None:
                 raise NotComputable([], NOT_DECLARED)
-            planned.append((kpi, p, fn(Context(rel), p), None))
+            m = fn(Context(rel), p)
+            if m is None:  # a setting the declaration leaves to the in-memory engine
+                raise NotComputable([], NOT_DECLARED)
+            planned.append((kpi, p, m, None))
         except NotComputable as err:
             planned.append((kpi, p, None, err))
     batches: dict[tuple, list[int]] = {}
@@ -360,10 +363,7 @@ def with_recontact_flags(t, p: Mapping, last) -> Any:
 
 
 def _fields(m: Measure) -> set[str]:
-    needed = set(m.needs) | ({m.per_value} if m.per_value else set())
-    for e in m.exprs():
-        needed |= e.fields()
-    return needed
+    return m.fields()
 
 
 def run_batch(rel: Relational, measures: dict[int, Measure]) -> dict[int, Any]:
@@ -401,7 +401,18 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
     dens, nums, values = {}, {}, {}
     for i, m in ready.items():
         den = dens[i] = mask(m.den, v)
-        if m.kind == "count":
+        if m.pairs:
+            ent, tf = v[m.pairs[0]], v[m.pairs[1]]
+            ok = den & ent.notnull() & tf.notnull()
+            pair = ent.cast("string") + ibis.literal("|") + tf.date().cast("string")
+            aggs[f"days{i}"] = pair.nunique(where=ok)
+        if m.kind == "per":
+            aggs[f"num{i}"] = mask(m.num, v).cast("int64").sum()
+        elif m.kind == "sum":
+            aggs[f"sum{i}"] = number(m.value, v).sum(where=den)
+        elif m.kind == "count" and m.pairs:
+            pass
+        elif m.kind == "count":
             aggs[f"den{i}"] = den.cast("int64").sum()
         elif m.kind == "ratio":
             num = nums[i] = den & mask(m.num, v)
@@ -444,8 +455,15 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
     result: dict[int, Agg] = {}
     for i, m in ready.items():
         kw = {"detail": m.detail, "empty": m.empty, "population": m.population, "extra": m.extra}
-        if m.kind == "count":
+        if m.kind == "count" and m.pairs:
+            agg = Agg("count", num=col(f"days{i}"), keys=keys_df, **kw)
+        elif m.kind == "count":
             agg = Agg("count", num=col(f"den{i}"), keys=keys_df, **kw)
+        elif m.kind == "sum":
+            agg = Agg("count", num=col(f"sum{i}"), keys=keys_df, **kw)
+        elif m.kind == "per":
+            agg = Agg("per", num=col(f"num{i}"), den=col(f"days{i}"), n=col(f"num{i}"),
+                      keys=keys_df, **kw)  # fmt: skip
         elif m.per_value:
             agg = _per_value(v, m.per_value, nums[i], col(f"den{i}"), keys_df, kw)
         elif m.kind == "ratio":
