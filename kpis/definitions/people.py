@@ -173,19 +173,6 @@ def productivity_decl(ctx, p):
     )
 
 
-def agent_days(env, p):
-    if _use_hours(env, p):
-        v = env.view("hours", ("worked_days",))
-        return Agg(
-            "count",
-            num=v.seg.sum(v.values("worked_days")),
-            keys=v.seg.groups,
-            detail="Σ worked_days (hours table)",
-        )
-    v, days, how = _agent_days_contacts(env)
-    return Agg("count", num=days, keys=v.seg.groups, detail=how)
-
-
 def productivity(env, p):
     v = env.view("contacts", ("agent_id", "started_at"))
     mask, how = _handled_mask(v)
