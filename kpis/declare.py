@@ -344,8 +344,8 @@ def evaluate(expr: Expr, v, env, p) -> np.ndarray:
         from kpis.definitions._base import in_values
 
         return v.memo(("isin", a), lambda: in_values(v.df[a[0]], a[1]))
-    if op == "seconds":
-        return (v.values(a[1]) - v.values(a[0])) / 1e9
+    if op == "seconds":  # memoised: a duration is often read by both den and num
+        return v.memo(("seconds", a), lambda: (v.values(a[1]) - v.values(a[0])) / 1e9)
     if op == "elapsed":
         return (a[1] - v.values(a[0])) / 1e9
     if op == "before":
