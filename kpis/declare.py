@@ -6,7 +6,8 @@ kind of aggregate — built from small expressions over the table's fields:
 
 - ``true(f)`` (a yes/no field is true; missing → false), ``known(f)`` (not missing),
   ``value(f)`` (a number; missing → missing), ``isin(f, values)`` (text compared
-  case-insensitively), ``seconds(start, end)`` (end − start in seconds), ``flag(name)`` (the
+  case-insensitively), ``seconds(start, end)`` (end − start in seconds), ``elapsed(f, at_ns)``
+  (seconds from ``f`` to a fixed instant), ``flag(name)`` (the
   recontact flags ``eligible`` / ``followed`` of ``kpis.recontact``), ``lit(x)``;
 - combined with ``&``, ``|``, ``~`` (masks) and ``+ - * /``, ``< <= > >= ==`` (numbers; a
   comparison with a missing number is false), ``is_num(x)`` (the number is known),
@@ -18,7 +19,9 @@ Two executors read the same declaration: the in-memory one below (NumPy masks on
 (``kpis.relational``: the expressions compiled to Ibis, run by DuckDB, Spark or any Ibis
 backend, only aggregates brought back). ``ctx`` tells a declaration what the data has:
 ``ctx.has(f)``, ``ctx.by`` (segment fields), ``ctx.full_max(f)`` (maximum of a field over the
-whole unfiltered table) and ``ctx.any(expr)`` (some filtered row satisfies ``expr``).
+whole unfiltered table), ``ctx.last_time(f)`` (latest datetime of the whole table, ns since the
+epoch), ``ctx.any(expr)`` (some filtered row satisfies ``expr``) and ``ctx.count(expr)`` (how
+many filtered rows do).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-MEASURE_KINDS = ("ratio", "count", "mean", "nps")
+MEASURE_KINDS = ("ratio", "count", "mean", "nps", "sum", "per")
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,8 +83,12 @@ class Expr:
     def fields(self) -> set[str]:
         """The table fields this expression reads."""
         out: set[str] = set()
-        if self.op in ("true", "known", "value", "isin"):
+        if self.op in ("true", "known", "value", "isin", "elapsed", "week_minute_in"):
             out.add(self.args[0])
+        elif self.op in ("before", "after"):
+            out.add(self.args[0])
+        elif self.op == "after_period_end":
+            out.update(self.args[:2])
         elif self.op == "seconds":
             out.update(self.args)
         for a in self.args:
@@ -127,6 +134,35 @@ def seconds(start: str, end: str) -> Expr:
     return Expr("seconds", (start, end))
 
 
+def elapsed(f: str, at_ns: float) -> Expr:
+    """Seconds from the datetime field ``f`` to the instant ``at_ns`` (ns since the epoch, as
+    ``ctx.last_time`` gives it): ``(at − f) ÷ 10⁹``; missing when ``f`` is."""
+    return Expr("elapsed", (f, float(at_ns)))
+
+
+def before(f: str, at_ns: float) -> Expr:
+    """Rows whose datetime ``f`` is at or before the instant ``at_ns`` (missing → false)."""
+    return Expr("before", (f, float(at_ns)))
+
+
+def after(f: str, at_ns: float) -> Expr:
+    """Rows whose datetime ``f`` is after the instant ``at_ns`` (missing → false)."""
+    return Expr("after", (f, float(at_ns)))
+
+
+def after_period_end(f: str, time_field: str, period: str) -> Expr:
+    """Rows whose datetime ``f`` is at or after the start of the period (``day``, ``week``,
+    ``month``) following the one of ``time_field``: ``f`` still to come at that period's last
+    instant (missing → false)."""
+    return Expr("after_period_end", (f, time_field, period))
+
+
+def week_minute_in(f: str, spans) -> Expr:
+    """Rows whose datetime ``f`` falls, as minute of its week (Monday 00:00 = 0), in one of
+    ``spans`` ``[(lo, hi), …]`` (lo inclusive, hi exclusive); missing → false."""
+    return Expr("week_minute_in", (f, tuple((int(lo), int(hi)) for lo, hi in spans)))
+
+
 def nonneg(x: Expr) -> Expr:
     """``x`` where it is ≥ 0, else missing (a resolution dated before its start)."""
     return Expr("nonneg", (x,))
@@ -169,7 +205,14 @@ class Measure:
       ``customer_id``; ``distinct``: count distinct values of that field instead of rows
       (the per-customer recontact rate: customers with a ``num`` row ÷ customers with a ``den``
       row).
-    - ``count``: Σden (rows of the population).
+      ``per_value="motif"``: one row per segment and known motif x, num = Σ(num ∧ den ∧
+      motif = x), den = Σden of the segment, most frequent first then by text (Pareto), the
+      value in ``extra["motif"]``; no clustering.
+    - ``count``: Σden (rows of the population); with ``pairs=(entity, time)``, distinct
+      (entity, calendar day of time) among den rows with both known (agent-days).
+    - ``sum``: Σ``value`` over den rows (missing counts 0), a count-like total.
+    - ``per``: Σ(num ∧ den-free rows) ÷ distinct ``pairs`` among den rows, n = the numerator
+      (contacts per agent-day).
     - ``mean``: mean of ``value`` over den rows where it is known (Σx, n, Σx²);
       ``durations``: skew-proof interval and median (``kpis.stats.durations``).
     - ``nps``: ``value`` the 0–10 score over den rows where known; promoters ≥ 9,
@@ -190,23 +233,41 @@ class Measure:
     population: str = ""
     extra: dict = field(default_factory=dict)
     median_in_detail: bool = False  # durations: "; median 812 s" added to each segment's detail
+    per_value: str | None = None  # ratio: one row per known value of this field (see below)
+    pairs: tuple[str, str] | None = None  # count/per: distinct (entity, day of a datetime)
 
     def __post_init__(self) -> None:
         if self.kind not in MEASURE_KINDS:
             raise ValueError(f"measure kind {self.kind!r} not in {MEASURE_KINDS}")
 
+    def fields(self) -> set[str]:
+        """Every table field the measure reads."""
+        out = set(self.needs) | ({self.per_value} if self.per_value else set())
+        out |= set(self.pairs or ())
+        for e in self.exprs():
+            out |= e.fields()
+        return out
+
     def exprs(self) -> list[Expr]:
         return [e for e in (self.den, self.num, self.value) if e is not None]
 
 
-def declared(fn: Callable[[Any, dict], Measure]) -> Callable:
-    """The engine's compute function for a declaration: the in-memory executor."""
+def declared(fn: Callable[[Any, dict], Measure | None], fallback: Callable | None = None):
+    """The engine's compute function for a declaration: the in-memory executor. A declaration
+    returning None (a setting it cannot declare, e.g. a join with another table) is computed
+    by ``fallback(env, p)`` in memory and said "computed in memory only" relationally."""
 
     def compute(env, p):
         ctx = MemoryContext(env, fn)
-        return run_in_memory(ctx, fn(ctx, p), p)
+        m = fn(ctx, p)
+        if m is None:
+            if fallback is None:
+                raise ValueError(f"{compute.__name__}: no measure and no fallback")
+            return fallback(env, p)
+        return run_in_memory(ctx, m, p)
 
     compute.declaration = fn
+    compute.fallback = fallback
     compute.__name__ = getattr(fn, "__name__", "declared")
     compute.__doc__ = fn.__doc__
     return compute
@@ -251,6 +312,24 @@ class MemoryContext:
         v = self.env.view(table)
         return bool(np.any(evaluate(expr, v, self.env, p or {})))
 
+    @property
+    def period(self) -> str | None:
+        """The period of the breakdown (``day``, ``week``, ``month``) or None."""
+        return self.env.period
+
+    def count(self, table: str, expr: Expr, p: dict | None = None) -> int:
+        """Rows of the filtered table satisfying the mask ``expr``."""
+        v = self.env.view(table)
+        return int(np.count_nonzero(evaluate(expr, v, self.env, p or {})))
+
+    def last_time(self, table: str, f: str) -> float:
+        """Latest value of the datetime field ``f`` over the whole (unfiltered) table, in ns
+        since the epoch; NaN when none is known."""
+        import pandas as pd
+
+        at = self.env.table(table)[f].max()
+        return float(pd.Timestamp(at).value) if pd.notna(at) else float("nan")
+
 
 def evaluate(expr: Expr, v, env, p) -> np.ndarray:
     """The expression on a view's rows: bool masks, float64 numbers (NaN = missing)."""
@@ -265,8 +344,18 @@ def evaluate(expr: Expr, v, env, p) -> np.ndarray:
         from kpis.definitions._base import in_values
 
         return v.memo(("isin", a), lambda: in_values(v.df[a[0]], a[1]))
-    if op == "seconds":
-        return (v.values(a[1]) - v.values(a[0])) / 1e9
+    if op == "seconds":  # memoised: a duration is often read by both den and num
+        return v.memo(("seconds", a), lambda: (v.values(a[1]) - v.values(a[0])) / 1e9)
+    if op == "elapsed":
+        return (a[1] - v.values(a[0])) / 1e9
+    if op == "before":
+        return v.values(a[0]) <= a[1]
+    if op == "after":
+        return v.values(a[0]) > a[1]
+    if op == "after_period_end":
+        return _after_period_end(v.df[a[0]], v.df[a[1]], a[2])
+    if op == "week_minute_in":
+        return v.memo(("week_minute_in", a), lambda: _week_minute_in(v.df[a[0]], a[1]))
     if op == "flag":
         return env.recontact(p["_recontact"])[a[0]].to_numpy()
     if op == "lit":
@@ -285,6 +374,31 @@ def evaluate(expr: Expr, v, env, p) -> np.ndarray:
     x, y = (evaluate(e, v, env, p) for e in a)
     with np.errstate(invalid="ignore", divide="ignore"):
         return _BINARY[op](x, y)
+
+
+def _after_period_end(f, t, period: str) -> np.ndarray:
+    """``after_period_end``: ``f`` ≥ start of the period after the one of ``t``."""
+    from kpis.segments import period_start
+
+    start = period_start(t, period)
+    if period == "month":
+        nxt = (start.astype("datetime64[M]") + 1).astype("datetime64[ns]")
+    else:
+        nxt = start + np.timedelta64(7 if period == "week" else 1, "D")
+    x = f.to_numpy(dtype="datetime64[ns]")
+    return ~np.isnat(x) & ~np.isnat(nxt) & (x >= nxt)
+
+
+def _week_minute_in(t, spans) -> np.ndarray:
+    """``week_minute_in`` through one lookup table over the week's 10 080 minutes."""
+    x = t.to_numpy(dtype="datetime64[ns]")
+    nat = np.isnat(x)
+    week = np.zeros(7 * 1440, dtype=bool)
+    for lo, hi in spans:
+        week[lo:hi] = True
+    # 1970-01-01 was a Thursday: minute 0 of the epoch is minute 3 × 1440 of its week
+    minutes = x.view(np.int64) // 60_000_000_000
+    return week[(minutes + 3 * 1440) % (7 * 1440)] & ~nat
 
 
 _BINARY = {
@@ -308,17 +422,27 @@ def run_in_memory(ctx: MemoryContext, m: Measure, p: dict):
     from kpis.recontact import customer_codes
 
     env = ctx.env
-    needed = set(m.needs)
-    for e in m.exprs():
-        needed |= e.fields()
+    needed = m.fields()
     v = env.view(m.table, tuple(sorted(needed)))
     q = dict(p)
     if m.recontact is not None:
         q["_recontact"] = m.recontact
     kw = {"detail": m.detail, "empty": m.empty, "population": m.population, "extra": m.extra}
     den = evaluate(m.den, v, env, q)
+    if m.kind == "count" and m.pairs:
+        return Agg("count", num=distinct_day_pairs(v, m.pairs, den, repr(m.den)), keys=v.seg.groups,
+                   **kw)  # fmt: skip
     if m.kind == "count":
         return count_agg(v, den, **kw)
+    if m.kind == "per":
+        num = v.seg.count(evaluate(m.num, v, env, q))
+        days = distinct_day_pairs(v, m.pairs, den, repr(m.den))
+        return Agg("per", num=num, den=days, n=num, keys=v.seg.groups, **kw)
+    if m.kind == "sum":
+        return Agg("count", num=v.seg.sum(evaluate(m.value, v, env, q), den),
+                   keys=v.seg.groups, **kw)  # fmt: skip
+    if m.kind == "ratio" and m.per_value:
+        return per_value_agg(v, m.per_value, den & evaluate(m.num, v, env, q), den, kw)
     if m.kind == "ratio" and m.distinct:
         num = den & evaluate(m.num, v, env, q)
         codes = customer_codes(v.full) if m.distinct == "customer_id" else None
@@ -351,6 +475,56 @@ def run_in_memory(ctx: MemoryContext, m: Measure, p: dict):
         keys=v.seg.groups,
         **kw,
     )
+
+
+def distinct_day_pairs(v, pairs: tuple[str, str], mask: np.ndarray, key: str) -> np.ndarray:
+    """Per segment: distinct (entity, calendar day of time) among mask rows with both known
+    (memoised on the view per declaration of the mask)."""
+    import pandas as pd
+
+    ent, tf = pairs
+
+    def make():
+        ok = mask & v.known(ent) & v.known(tf)
+        e = v.df[ent]
+        if isinstance(e.dtype, pd.CategoricalDtype):
+            codes, n = e.cat.codes.to_numpy().astype(np.int64), len(e.cat.categories)
+        else:
+            codes, uniq = pd.factorize(e)
+            codes, n = codes.astype(np.int64), len(uniq)
+        day = v.df[tf].to_numpy("datetime64[ns]").astype("datetime64[D]").view(np.int64)
+        d0 = int(day[ok].min()) if ok.any() else 0
+        entity = np.where(ok, (day - d0) * max(n, 1) + codes, 0)
+        return v.seg.count_distinct(entity, ok)
+
+    return v.memo(("day_pairs", pairs, key), make).copy()
+
+
+def per_value_agg(v, f: str, hit: np.ndarray, den: np.ndarray, kw: dict):
+    """Per segment and known value x of ``f``: Σ(hit ∧ f = x) ÷ Σden, rows of a segment by
+    count descending then by the value's text."""
+    import pandas as pd
+
+    from kpis.definitions._base import Agg
+
+    col = v.df[f]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes, cats = col.cat.codes.to_numpy().astype(np.int64), col.cat.categories
+    else:
+        codes, uniq = pd.factorize(col, sort=True)
+        codes, cats = codes.astype(np.int64), pd.Index(uniq)
+    text_rank = np.argsort(np.argsort(np.asarray(cats.astype(str), dtype=object), kind="stable"))
+    hit = hit & (codes >= 0)
+    totals = v.seg.count(den)
+    k = max(len(cats), 1)
+    counts = np.bincount(v.seg.codes[hit] * k + codes[hit], minlength=v.seg.ngroups * k)
+    nz = np.flatnonzero(counts)
+    gi, mi = nz // k, nz % k
+    order = np.lexsort((text_rank[mi] if len(cats) else mi, -counts[nz], gi))
+    keys = v.seg.groups.iloc[gi[order]].reset_index(drop=True)
+    vals = pd.Series(pd.Categorical.from_codes(mi[order], categories=cats))
+    kw = {**kw, "extra": {**kw["extra"], f: vals}}
+    return Agg("ratio", num=counts[nz][order].astype(float), den=totals[gi][order], keys=keys, **kw)
 
 
 def median_details(detail: str, medians: np.ndarray) -> np.ndarray:

@@ -25,7 +25,13 @@ from kpis.relational.executor import compute as relational_compute
 from kpis.relational.executor import with_recontact_flags
 from kpis.relational.source import from_frames
 
-DECLARED = [k.id for k in REGISTRY if getattr(k.compute, "declaration", None)]
+DECLARED = [
+    k.id
+    for k in REGISTRY
+    if getattr(k.compute, "declaration", None) and not getattr(k.compute, "fallback", None)
+]
+# declared for some settings only (the others computed in memory): tested on those settings
+PARTLY = [k.id for k in REGISTRY if getattr(k.compute, "fallback", None)]
 NUMBERS = [
     "value",
     "numerator",
@@ -66,7 +72,8 @@ def source(backend: str):
 def same(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> None:
     assert list(a["kpi"]) == list(b["kpi"])
     assert len(a) == len(b)
-    for col in keys:
+    extra = [c for c in ("motif",) if c in a.columns and c not in keys]  # motifs' own rows
+    for col in keys + extra:
         assert list(a[col].astype(str)) == list(b[col].astype(str)), col
     for col in NUMBERS:
         x, y = a[col].to_numpy(float), b[col].to_numpy(float)
@@ -108,6 +115,25 @@ def test_kpis_of_period_tables_equal_in_memory(by, period):
     b = b[b["kpi"] != "fcr"].reset_index(drop=True)
     assert (a["status"] == "ok").sum() >= 5
     same(a, b, by + (["period"] if period else []))
+
+
+@pytest.mark.parametrize(("by", "period", "filters"), BREAKDOWNS)
+def test_agent_days_from_contacts_equal_in_memory(by, period, filters):
+    ids = ["agent_days", *PARTLY]
+    kw = {"by": by, "period": period, "filters": filters}
+    kw["params"] = {"agent_days_source": "contacts"}
+    a = engine.compute(sample(), ids, **kw)
+    b = relational_compute(source("duckdb"), ids, **kw)
+    assert (a["status"] == "ok").sum() >= 2
+    same(a, b, by + (["period"] if period else []))
+
+
+def test_productivity_from_the_hours_table_is_left_to_memory():
+    out = relational_compute(source("duckdb"), ["productivity"])  # the sample has worked_days
+    assert out["status"].tolist() == ["not_computable"]
+    assert "relational" in out["detail"].iloc[0]
+    out = relational_compute(source("duckdb"), ["productivity"], params={"per": "hour"})
+    assert out["status"].tolist() == ["not_computable"]
 
 
 def test_a_kpi_not_yet_declared_says_so_instead_of_a_number():
@@ -235,3 +261,201 @@ def test_duckdb_equals_in_memory_on_each_shared_dataset(rel):
     a = engine.compute(tables, DECLARED, by=by, period=period)
     b = relational_compute(src, DECLARED, by=by, period=period)
     same(a, b, by + (["period"] if period else []))
+
+
+# Newly declared KPIs on tables written here --------------------------------------------------
+
+# canal      score  max   → score ÷ max × 100
+# telephone  8      10      80
+# telephone  6      0       left out (max 0)
+# telephone  9      -       left out (max missing)
+# telephone  45     50      90
+# email      3      4       75 (not a call)
+EVALS = pd.DataFrame(
+    {
+        "canal": ["telephone", "telephone", "telephone", "telephone", "email"],
+        "score": [8.0, 6.0, 9.0, 45.0, 3.0],
+        "max_score": [10.0, 0.0, np.nan, 50.0, 4.0],
+    }
+)
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_quality_leaves_out_and_counts_evaluations_without_max_score(backend):
+    tables = {"evaluations": EVALS}
+    kw = {"params": {"min_n": 1}}
+    if backend == "memory":
+        out = engine.compute(tables, ["quality_calls", "quality_written"], **kw)
+    else:
+        src = from_frames(tables, backend)
+        out = relational_compute(src, ["quality_calls", "quality_written"], **kw)
+    calls, written = out.iloc[0], out.iloc[1]
+    assert (calls["value"], calls["n"]) == (85.0, 2)
+    assert calls["detail"] == (
+        "score ÷ max_score × 100; 2 evaluation(s) without max_score left out; canal in telephone"
+    )
+    assert (written["value"], written["n"]) == (75.0, 1)
+
+
+# SLA: telephone 2 h, email 48 h, anything else 24 h; last timestamp 3 Jan 12:00
+# row  canal      started       resolved      → outcome
+# 0    telephone  1 Jan 08:00   1 Jan 09:00   1 h ≤ 2 h: within
+# 1    telephone  1 Jan 08:00   1 Jan 11:00   3 h > 2 h: late
+# 2    email      1 Jan 08:00   2 Jan 20:00   36 h ≤ 48 h: within
+# 3    chat       1 Jan 08:00   2 Jan 10:00   26 h > 24 h: late
+# 4    email      2 Jan 10:00   open          26 h open < 48 h: outcome unknown, outside
+# 5    chat       2 Jan 10:00   open          26 h open > 24 h: late
+# 6    telephone  3 Jan 12:00   3 Jan 11:00   resolved before it started: outside
+T = pd.Timestamp
+SLA_ITEMS = pd.DataFrame(
+    {
+        "ticket_id": [f"T{i}" for i in range(7)],
+        "canal": ["telephone", "telephone", "email", "chat", "email", "chat", "telephone"],
+        "started_at": [T("2026-01-01 08:00")] * 4
+        + [T("2026-01-02 10:00")] * 2
+        + [T("2026-01-03 12:00")],
+        "resolved_at": [
+            T("2026-01-01 09:00"), T("2026-01-01 11:00"), T("2026-01-02 20:00"),
+            T("2026-01-02 10:00"), pd.NaT, pd.NaT, T("2026-01-03 11:00"),
+        ],
+    }
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_sla_per_canal_counts_open_items_past_their_sla(backend):
+    tables = {"contacts": SLA_ITEMS}
+    kw = {"params": {"min_n": 1, "sla_hours": {"telephone": 2, "email": 48, "default": 24}}}
+    if backend == "memory":
+        out = engine.compute(tables, ["sla_compliance"], **kw).iloc[0]
+    else:
+        out = relational_compute(from_frames(tables, backend), ["sla_compliance"], **kw).iloc[0]
+    assert (out["numerator"], out["denominator"], out["value"]) == (2, 5, 40.0)
+
+
+# canal      motif         categories listed out of text order: ties go by text
+# telephone  Livraison
+# telephone  Facturation   telephone: Livraison 2/3, Facturation 1/3 (missing motif outside)
+# telephone  Livraison
+# telephone  (missing)
+# email      Facturation   email: Autre 1/2, Facturation 1/2 (a tie: Autre first)
+# email      Autre
+MOTIFS = pd.DataFrame(
+    {
+        "canal": ["telephone", "telephone", "telephone", "telephone", "email", "email"],
+        "motif": pd.Categorical(
+            ["Livraison", "Facturation", "Livraison", None, "Facturation", "Autre"],
+            categories=["Livraison", "Facturation", "Autre"],
+        ),
+    }
+)
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_motifs_one_row_per_motif_in_pareto_order_within_each_segment(backend):
+    tables = {"contacts": MOTIFS}
+    if backend == "memory":
+        out = engine.compute(tables, ["motifs"], by="canal")
+    else:
+        out = relational_compute(from_frames(tables, backend), ["motifs"], by="canal")
+    assert out["canal"].tolist() == ["email", "email", "telephone", "telephone"]
+    assert out["motif"].tolist() == ["Autre", "Facturation", "Livraison", "Facturation"]
+    assert out["numerator"].tolist() == [1, 1, 2, 1]
+    assert out["denominator"].tolist() == [2, 2, 3, 3]
+
+
+# opening hours "mon-fri 08:00-19:00; sat 09:00-12:00" (start inclusive, end exclusive)
+# Mon 5 Jan 08:00 inside · Mon 07:59 outside · Fri 9 Jan 19:00 outside · Fri 18:59 inside ·
+# Sat 10 Jan 10:00 inside · Sun 11 Jan 23:59 outside · missing time: outside the population
+HOURS = pd.DataFrame(
+    {
+        "started_at": pd.to_datetime(
+            [
+                "2026-01-05 08:00", "2026-01-05 07:59", "2026-01-09 19:00", "2026-01-09 18:59",
+                "2026-01-10 10:00", "2026-01-11 23:59", None,
+            ]
+        )
+    }
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_outside_opening_hours_by_minute_of_the_week(backend):
+    tables = {"contacts": HOURS}
+    kw = {"params": {"min_n": 1, "opening_hours": "mon-fri 08:00-19:00; sat 09:00-12:00"}}
+    if backend == "memory":
+        out = engine.compute(tables, ["ho_hno"], **kw).iloc[0]
+    else:
+        out = relational_compute(from_frames(tables, backend), ["ho_hno"], **kw).iloc[0]
+    assert (out["numerator"], out["denominator"], out["value"]) == (3, 6, 50.0)
+
+
+# backlog; the last started_at is 10 Feb 12:00 (row 4)
+# row  started        resolved         open at the end of its month   open at 10 Feb 12:00
+# 0    10 Jan 08:00   20 Jan           no                              no
+# 1    15 Jan         1 Feb 00:00:00   yes (the next month's start)    no
+# 2    20 Jan         open             yes                             yes
+# 3    3 Feb          5 Feb            no                              no
+# 4    10 Feb 12:00   2 Mar            yes (past 10 Feb 12:00)         yes
+# 5    8 Feb          10 Feb 13:00     yes (after 10 Feb 12:00)        yes
+BACKLOG = pd.DataFrame(
+    {
+        "ticket_id": [f"T{i}" for i in range(6)],
+        "started_at": pd.to_datetime(
+            ["2026-01-10 08:00", "2026-01-15 00:00", "2026-01-20 00:00", "2026-02-03 00:00",
+             "2026-02-10 12:00", "2026-02-08 00:00"]
+        ),
+        "resolved_at": pd.to_datetime(
+            ["2026-01-20 00:00", "2026-02-01 00:00", None, "2026-02-05 00:00",
+             "2026-03-02 00:00", "2026-02-10 13:00"]
+        ),
+    }
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_backlog_open_at_the_last_timestamp_and_at_each_month_end(backend):
+    tables = {"contacts": BACKLOG}
+
+    def run(**kw):
+        if backend == "memory":
+            return engine.compute(tables, ["backlog"], **kw)
+        return relational_compute(from_frames(tables, backend), ["backlog"], **kw)
+
+    out = run().iloc[0]
+    assert out["value"] == 3
+    assert out["detail"] == "open at 2026-02-10 12:00:00; items = rows with a ticket_id"
+    out = run(period="month")
+    assert out["period"].astype(str).tolist() == ["2026-01-01", "2026-02-01"]
+    assert out["value"].tolist() == [2, 2]
+
+
+# agent  started           answered   → agent-days: A on 5 and 6 Jan (2); B never answered;
+# A      5 Jan 09:00       yes           C on 5 Jan (1, missing time left out): 3
+# A      5 Jan 17:00       yes           handled: A's 3 + C's 2 (the one without time too) = 5
+# A      6 Jan 08:00       yes           productivity 5 ÷ 3
+# B      5 Jan 10:00       no
+# C      5 Jan 11:00       yes
+# C      (missing)         yes
+AGENTS = pd.DataFrame(
+    {
+        "agent_id": ["A", "A", "A", "B", "C", "C"],
+        "started_at": pd.to_datetime(
+            ["2026-01-05 09:00", "2026-01-05 17:00", "2026-01-06 08:00", "2026-01-05 10:00",
+             "2026-01-05 11:00", None]
+        ),
+        "answered": pd.array([True, True, True, False, True, True], dtype="boolean"),
+    }
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_agent_days_are_distinct_agent_and_day_pairs_with_a_handled_contact(backend):
+    tables = {"contacts": AGENTS}
+    ids = ["agent_days", "productivity"]
+    if backend == "memory":
+        out = engine.compute(tables, ids)
+    else:
+        out = relational_compute(from_frames(tables, backend), ids)
+    assert out["value"].iloc[0] == 3
+    assert (out["numerator"].iloc[1], out["denominator"].iloc[1]) == (5, 3)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kpis.declare import Measure, declared, known, true, value
 from kpis.definitions._base import Agg, NotComputable
 from kpis.registry import KPI, Param
 from kpis.segments import PERIOD_COLUMN
@@ -104,17 +105,72 @@ def _use_hours(env, p) -> bool:
     return True
 
 
-def agent_days(env, p):
-    if _use_hours(env, p):
-        v = env.view("hours", ("worked_days",))
-        return Agg(
-            "count",
-            num=v.seg.sum(v.values("worked_days")),
-            keys=v.seg.groups,
-            detail="Σ worked_days (hours table)",
+def _handled(ctx) -> tuple:
+    """``_handled_mask`` as a declaration."""
+    if ctx.has("contacts", "answered"):
+        return true("answered") & known("agent_id"), "handled = answered contacts"
+    return known("agent_id"), "handled = every contact (no answered field)"
+
+
+def _use_hours_ctx(ctx, p) -> bool:
+    """``_use_hours`` asked of a declaration context."""
+    src = str(p.get("agent_days_source", "auto"))
+    has = ctx.table("hours") and ctx.has("hours", "worked_days")
+    if src == "hours":
+        if not has:
+            raise NotComputable(["hours.worked_days"], "agent_days_source=hours needs it")
+        return True
+    if src == "contacts":
+        return False
+    if src != "auto":
+        raise ValueError("agent_days_source must be 'auto', 'hours' or 'contacts'")
+    if not has:
+        return False
+    try:
+        ctx.note("hours")
+    except NotComputable:
+        return False
+    return True
+
+
+def agent_days_decl(ctx, p):
+    """Σ worked_days of the hours table when it has it, else distinct (agent, day of
+    started_at) with a handled contact."""
+    if _use_hours_ctx(ctx, p):
+        return Measure(
+            "sum", "hours", value=value("worked_days"), detail="Σ worked_days (hours table)"
         )
-    v, days, how = _agent_days_contacts(env)
-    return Agg("count", num=days, keys=v.seg.groups, detail=how)
+    ctx.note("contacts")
+    handled, how = _handled(ctx)
+    return Measure(
+        "count",
+        "contacts",
+        den=handled & known("started_at"),
+        pairs=("agent_id", "started_at"),
+        detail=f"distinct (agent, day) with a handled contact; {how}",
+    )
+
+
+def productivity_decl(ctx, p):
+    """Handled contacts ÷ distinct (agent, day) with a handled contact; the settings that
+    read the hours table (per=hour, or its worked_days) are left to the in-memory engine."""
+    per = str(p.get("per", "day"))
+    if per not in ("day", "hour"):
+        raise ValueError("per must be 'day' or 'hour'")
+    if per == "hour" or _use_hours_ctx(ctx, p):
+        return None
+    ctx.note("contacts")
+    handled, how = _handled(ctx)
+    dhow = f"distinct (agent, day) with a handled contact; {how}"
+    return Measure(
+        "per",
+        "contacts",
+        den=handled & known("started_at"),
+        num=handled,
+        pairs=("agent_id", "started_at"),
+        detail=f"handled contacts ÷ agent-days ({dhow})",
+        empty="no agent-day",
+    )
 
 
 def productivity(env, p):
@@ -211,7 +267,7 @@ KPIS = [
         "custom",
         target_note="Placeholder: 20 agents × 22 days a month.",
         population="agent_days",
-        compute=agent_days,
+        compute=declared(agent_days_decl),
     ),
     KPI(
         "productivity",
@@ -240,7 +296,7 @@ KPIS = [
         "custom",
         target_note="Depends on the channel: calls, emails and chats differ.",
         population="agent_days",
-        compute=productivity,
+        compute=declared(productivity_decl, fallback=productivity),
     ),
     KPI(
         "attrition",

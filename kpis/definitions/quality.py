@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.definitions._base import MIN_N, Agg, NotComputable, as_list, in_values, mean_agg
+from kpis.declare import ALL, Measure, declared, is_num, isin, known, value, where
+from kpis.definitions._base import MIN_N, Agg, NotComputable, as_list, in_values
 from kpis.registry import KPI, Param
 
 G = "quality"
@@ -32,29 +33,44 @@ def quality_score(v) -> tuple[np.ndarray, str]:
     return score, "mean raw score (no max_score)"
 
 
-def _quality(env, p, canals, written: bool):
-    v = env.view("evaluations", ("score",))
-    score, note = quality_score(v)
+def _quality(ctx, p, canals, written: bool) -> Measure:
+    """Mean of ``score ÷ max_score × 100`` (rows with max_score > 0) when some filtered
+    evaluation has a max_score, else of the raw ``score``, over the evaluations of ``canals``."""
+    ctx.note("evaluations")  # the view's own errors first
+    score = value("score")
+    if ctx.has("evaluations", "max_score") and ctx.any("evaluations", known("max_score")):
+        ok = value("max_score") > 0
+        x = where(ok, score / value("max_score") * 100.0)
+        note = "score ÷ max_score × 100"
+        dropped = ctx.count("evaluations", is_num(score) & ~ok)
+        if dropped:
+            note += f"; {dropped} evaluation(s) without max_score left out"
+    else:
+        x, note = score, "mean raw score (no max_score)"
     canals = as_list(canals)
-    if v.has("canal"):
-        base = in_values(v.df["canal"], canals)
+    if ctx.has("evaluations", "canal"):
+        base = isin("canal", canals)
         note += f"; canal in {', '.join(map(str, canals))}"
     elif written:
         raise NotComputable(["evaluations.canal"], "needs evaluations.canal to pick email/chat")
     else:
-        base = np.ones(len(v.df), dtype=bool)
+        base = ALL
         note += "; no canal field: all evaluations"
-    if v.note:
-        note += f"; {v.note}"
-    return mean_agg(v, score, base, detail=note, empty="no evaluation")
+    v_note = ctx.note("evaluations")
+    if v_note:
+        note += f"; {v_note}"
+    return Measure(
+        "mean", "evaluations", den=base, value=x, needs=("score",), detail=note,
+        empty="no evaluation",
+    )  # fmt: skip
 
 
-def quality_calls(env, p):
-    return _quality(env, p, p["call_canals"], written=False)
+def quality_calls(ctx, p):
+    return _quality(ctx, p, p["call_canals"], written=False)
 
 
-def quality_written(env, p):
-    return _quality(env, p, p["written_canals"], written=True)
+def quality_written(ctx, p):
+    return _quality(ctx, p, p["written_canals"], written=True)
 
 
 def _codes_labels(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -174,7 +190,7 @@ KPIS = [
         "score",
         "higher",
         80.0,
-        {"evaluations": ("agent_id", "evaluated_at", "score")},
+        {"evaluations": ("score",)},
         {
             "call_canals": Param(
                 ["telephone"], "Channels counted as calls.", "Canaux comptés comme appels."
@@ -183,7 +199,7 @@ KPIS = [
         },
         "mean",
         population="evaluations",
-        compute=quality_calls,
+        compute=declared(quality_calls),
     ),
     KPI(
         "quality_written",
@@ -198,7 +214,7 @@ KPIS = [
         "score",
         "higher",
         80.0,
-        {"evaluations": ("agent_id", "evaluated_at", "score", "canal")},
+        {"evaluations": ("score", "canal")},
         {
             "written_canals": Param(
                 ["email", "chat"], "Channels counted as written.", "Canaux comptés comme écrits."
@@ -207,7 +223,7 @@ KPIS = [
         },
         "mean",
         population="evaluations",
-        compute=quality_written,
+        compute=declared(quality_written),
     ),
     KPI(
         "eval_coverage",

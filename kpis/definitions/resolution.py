@@ -9,19 +9,30 @@ contacts whose window runs past the last timestamp leave numerator and denominat
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from kpis.declare import ALL, Measure, declared, flag, isin, known, nonneg, seconds, true
+from kpis.declare import (
+    ALL,
+    Expr,
+    Measure,
+    declared,
+    elapsed,
+    fill0,
+    flag,
+    is_num,
+    isin,
+    known,
+    lit,
+    nonneg,
+    seconds,
+    true,
+    where,
+)
 from kpis.definitions._base import (
     ITEMS,
     MIN_N,
     RECONTACT_PARAMS,
-    Agg,
     NotComputable,
     as_list,
-    in_values,
-    items_mask,
-    ratio_agg,
 )
 from kpis.registry import KPI, Param
 
@@ -221,79 +232,65 @@ def mttr(ctx, p):
     )
 
 
-def _sla_seconds(v, sla) -> np.ndarray:
-    """SLA per row in seconds: a number of hours, or {canal: hours, 'default': hours}."""
-    n = len(v.df)
-    if isinstance(sla, dict):
-        default = float(sla.get("default", sla.get("*", 24)))
-        out = np.full(n, default * 3600.0)
-        if v.has("canal"):
-            for canal, hours in sla.items():
-                if canal in ("default", "*"):
-                    continue
-                out[in_values(v.df["canal"], [canal])] = float(hours) * 3600.0
-        return out
-    return np.full(n, float(sla) * 3600.0)
+def _sla_expr(ctx, sla) -> Expr:
+    """SLA per row in seconds: a number of hours, or {canal: hours, 'default': hours} (a later
+    canal of the dict overriding an earlier one)."""
+    if not isinstance(sla, dict):
+        return lit(float(sla) * 3600.0)
+    out = lit(float(sla.get("default", sla.get("*", 24))) * 3600.0)
+    if ctx.has("contacts", "canal"):
+        for canal, hours in sla.items():
+            if canal in ("default", "*"):
+                continue
+            c = isin("canal", [canal])
+            out = fill0(where(c, lit(float(hours) * 3600.0))) + fill0(where(~c, out))
+    return out
 
 
-def sla_compliance(env, p):
-    v = env.view("contacts", ("started_at", "resolved_at"))
-    d = _durations(v)
-    sla = _sla_seconds(v, p["sla_hours"])
-    start = v.values("started_at")
-    resolved = ~np.isnan(d)
-    at = v.full["started_at"].max()
-    at_ns = float(pd.Timestamp(at).value) if pd.notna(at) else np.nan
-    still_open = np.isnan(v.values("resolved_at")) & ~np.isnan(start)
-    late_open = still_open & ((at_ns - start) / NS > sla)
-    items, how = items_mask(v, p)
-    den = (resolved | late_open) & items
-    num = resolved & (d <= sla)
-    return ratio_agg(
-        v,
-        num,
-        den,
+def sla_compliance(ctx, p):
+    """100 × Σ(resolved ∧ d ≤ SLA) ÷ Σ(items ∧ (resolved ∨ open with last − start > SLA)),
+    d = resolved_at − started_at (≥ 0), last = latest started_at of the whole table."""
+    ctx.note("contacts")
+    d = nonneg(seconds("started_at", "resolved_at"))
+    sla = _sla_expr(ctx, p["sla_hours"])
+    resolved = is_num(d)
+    at_ns = ctx.last_time("contacts", "started_at")
+    if np.isnan(at_ns):
+        late_open = lit(False)
+    else:
+        still_open = ~known("resolved_at") & known("started_at")
+        late_open = still_open & (elapsed("started_at", at_ns) > sla)
+    items, how = _items(ctx, p)
+    return Measure(
+        "ratio",
+        "contacts",
+        den=(resolved | late_open) & items,
+        num=resolved & (d <= sla),
+        needs=("started_at", "resolved_at"),
         empty="no item with a known outcome",
         detail="resolved within SLA ÷ (resolved + still open past SLA at the last timestamp); "
         + how,
     )
 
 
-def motifs(env, p):
-    v = env.view("contacts", ("motif",))
-    if "motif" in env.by:
-        agg = ratio_agg(
-            v,
-            v.known("motif"),
-            v.known("motif"),
+def motifs(ctx, p):
+    """Per segment and motif m: 100 × count(motif = m) ÷ count(motif known), most frequent
+    first; segmented by motif itself, each motif's share within itself."""
+    if "motif" in ctx.by:
+        return Measure(
+            "ratio",
+            "contacts",
+            den=known("motif"),
+            num=known("motif"),
             empty="no contact with a motif",
             detail="segmented by motif: share within itself",
         )
-        return agg
-    known = v.known("motif")
-    mcodes = v.df["motif"].cat.codes.to_numpy() if hasattr(v.df["motif"], "cat") else None
-    if mcodes is None:
-        mcodes, muniq = pd.factorize(v.df["motif"], sort=True)
-        cats = pd.Index(muniq)
-    else:
-        cats = v.df["motif"].cat.categories
-    totals = v.seg.count(known)
-    g = v.seg.codes[known]
-    m = mcodes[known].astype(np.int64)
-    k = max(len(cats), 1)
-    counts = np.bincount(g * k + m, minlength=v.seg.ngroups * k)
-    nz = np.flatnonzero(counts)
-    gi, mi = nz // k, nz % k
-    keys = v.seg.groups.iloc[gi].reset_index(drop=True)
-    motif_col = pd.Series(pd.Categorical.from_codes(mi, categories=cats))
-    order = np.lexsort((-counts[nz], gi))  # within a segment: largest share first (Pareto)
-    keys = keys.iloc[order].reset_index(drop=True)
-    return Agg(
+    return Measure(
         "ratio",
-        num=counts[nz][order].astype(float),
-        den=totals[gi][order],
-        keys=keys,
-        extra={"motif": motif_col.iloc[order].reset_index(drop=True)},
+        "contacts",
+        den=known("motif"),
+        num=ALL,
+        per_value="motif",
         detail="share of contacts with a known motif (within the segment)",
         empty="no contact with a motif",
     )
@@ -535,7 +532,7 @@ KPIS = [
         },
         "ratio",
         population="items_known_outcome",
-        compute=sla_compliance,
+        compute=declared(sla_compliance),
     ),
     KPI(
         "motifs",
@@ -555,6 +552,6 @@ KPIS = [
         "custom",
         target_note="Watch when one motif carries more than ~20 % of the volume.",
         population="contacts_with_motif",
-        compute=motifs,
+        compute=declared(motifs),
     ),
 ]

@@ -12,9 +12,10 @@ both numerator and denominator of the abandon rate, the abandoned count and the 
 (not the answer rate: answer + abandon = 100 % only when the threshold is 0).
 
 Every KPI here is a declaration (``kpis.declare``: rows and values as expressions over the
-fields, run in memory or by a relational engine) except three that do not fit one table's row
-masks: opening hours (``ho_hno``: the minute of the week of each timestamp), the backlog (open
-at each period's end) and the cost per contact (costs matched to contacts by period).
+fields, run in memory or by a relational engine; opening hours through ``week_minute_in``, the
+minute of the week of each timestamp) except two that do not fit one table's row masks: the
+backlog (open at each period's end) and the cost per contact (costs matched to contacts by
+period).
 """
 
 from __future__ import annotations
@@ -27,13 +28,18 @@ import pandas as pd
 from kpis.declare import (
     ALL,
     Measure,
+    after,
+    after_period_end,
+    before,
     declared,
     fill0,
     is_num,
     isin,
     known,
+    lit,
     true,
     value,
+    week_minute_in,
     where,
 )
 from kpis.definitions._base import (
@@ -44,9 +50,6 @@ from kpis.definitions._base import (
     Agg,
     NotComputable,
     as_list,
-    count_agg,
-    items_mask,
-    ratio_agg,
 )
 from kpis.registry import KPI, Param
 from kpis.schema import CANAL_VALUES, DIRECTION_VALUES
@@ -397,50 +400,57 @@ def outside_hours(t: pd.Series, spec) -> np.ndarray:
     return ~inside & ~nat
 
 
-def ho_hno(env, p):
-    v = env.view("contacts", ("started_at",))
-    hno = outside_hours(v.df["started_at"], p["opening_hours"])
-    known = v.known("started_at")
-    return ratio_agg(
-        v, hno, known, detail=f"opening hours: {p['opening_hours']}", empty="no contact"
+def ho_hno(ctx, p):
+    """100 × count(started_at outside the opening hours) ÷ count(started_at known)."""
+    hours = parse_opening_hours(p["opening_hours"])
+    spans = [(d * 1440 + s, d * 1440 + e) for d, ds in sorted(hours.items()) for s, e in ds]
+    return Measure(
+        "ratio",
+        "contacts",
+        den=known("started_at"),
+        num=~week_minute_in("started_at", spans),
+        detail=f"opening hours: {p['opening_hours']}",
+        empty="no contact",
     )
 
 
 # Backlog ---------------------------------------------------------------------------------------
 
 
-def backlog(env, p):
-    v = env.view("contacts", ("started_at", "resolved_at"))
-    start = v.values("started_at")
-    res = v.values("resolved_at")
-    full_t = v.full["started_at"]
+def backlog(ctx, p):
+    """Items open at ``at`` (default: latest started_at of the whole table): started_at ≤ at
+    and resolved_at missing or later; per period, open at the period's last instant (at most
+    ``at``)."""
+    from kpis.definitions.resolution import _items
+
+    ctx.note("contacts")
+    needs = ("started_at", "resolved_at")
+    missing = [f"contacts.{f}" for f in needs if not ctx.has("contacts", f)]
+    if missing:
+        raise NotComputable(missing)
     at = p.get("at")
-    at_ts = pd.Timestamp(at) if at not in (None, "") else full_t.max()
+    if at not in (None, ""):
+        at_ts = pd.Timestamp(at)
+    else:
+        ns = ctx.last_time("contacts", "started_at")
+        at_ts = pd.NaT if np.isnan(ns) else pd.Timestamp(int(ns))
     if pd.isna(at_ts):
-        return count_agg(v, np.zeros(len(v.df), dtype=bool), detail="no timestamp")
+        return Measure("count", "contacts", den=lit(False), needs=needs, detail="no timestamp")
     at_ns = float(at_ts.value)
-    if env.period is None:
-        at_row = np.full(len(v.df), at_ns)
+    later = ~known("resolved_at") | after("resolved_at", at_ns)
+    if ctx.period is None:
         detail = f"open at {at_ts}"
     else:
-        # Per period: open at the end of the period (or at `at` if earlier).
-        ps = v.seg.groups["period"]
-        ends = []
-        for s in ps:
-            if pd.isna(s):
-                ends.append(at_ns)
-                continue
-            nxt = s + (
-                pd.offsets.MonthBegin(1)
-                if env.period == "month"
-                else pd.Timedelta(days=7 if env.period == "week" else 1)
-            )
-            ends.append(min(float((nxt - pd.Timedelta(1, "ns")).value), at_ns))
-        at_row = np.asarray(ends)[v.seg.codes]
+        later = later | after_period_end("resolved_at", "started_at", ctx.period)
         detail = f"open at the end of each period (at most {at_ts})"
-    items, how = items_mask(v, p)
-    open_ = items & (start <= at_row) & (np.isnan(res) | (res > at_row))
-    return count_agg(v, open_, detail=f"{detail}; {how}")
+    items, how = _items(ctx, p)
+    return Measure(
+        "count",
+        "contacts",
+        den=items & before("started_at", at_ns) & later,
+        needs=needs,
+        detail=f"{detail}; {how}",
+    )
 
 
 # Cost per contact -------------------------------------------------------------------------------
@@ -897,7 +907,7 @@ KPIS = [
         },
         "ratio",
         population="dated_contacts",
-        compute=ho_hno,
+        compute=declared(ho_hno),
     ),
     KPI(
         "backlog",
@@ -926,6 +936,6 @@ KPIS = [
         "count",
         target_note="Placeholder: about one day of volume.",
         population="open_items",
-        compute=backlog,
+        compute=declared(backlog),
     ),
 ]

@@ -7,10 +7,12 @@ Masks compile to non-null booleans (a comparison with a missing number is false,
 from __future__ import annotations
 
 import ibis
+import pandas as pd
 
 from kpis.declare import Expr
 from kpis.relational.source import POSITION
 
+_TRUNC = {"day": "D", "week": "W", "month": "M"}
 TRUE_TEXT = ("true", "1", "oui", "yes", "y", "o", "vrai")
 
 
@@ -50,6 +52,27 @@ def _compile(expr: Expr, t):
     if op == "seconds":
         start, end = t[a[0]], t[a[1]]
         return end.delta(start, unit="millisecond").cast("float64") / 1000.0
+    if op == "elapsed":
+        at = pd.Timestamp(int(a[1])).to_pydatetime()
+        return ibis.literal(at).delta(t[a[0]], unit="millisecond").cast("float64") / 1000.0
+    if op in ("before", "after"):
+        at = pd.Timestamp(int(a[1])).to_pydatetime()
+        col = t[a[0]]
+        return ((col <= at) if op == "before" else (col > at)).fill_null(False)
+    if op == "after_period_end":
+        start = t[a[1]].truncate(_TRUNC[a[2]])
+        if a[2] == "month":  # 32 days after a month's start lies in the next month
+            nxt = (start + ibis.interval(days=32)).truncate("M")
+        else:
+            nxt = start + ibis.interval(days=7 if a[2] == "week" else 1)
+        return (t[a[0]] >= nxt).fill_null(False)
+    if op == "week_minute_in":
+        col = t[a[0]]
+        wm = col.day_of_week.index().cast("int64") * 1440 + col.hour() * 60 + col.minute()
+        inside = ibis.literal(False)
+        for lo, hi in a[1]:
+            inside = inside | ((wm >= lo) & (wm < hi))
+        return inside.fill_null(False)
     if op == "flag":
         return t[f"_flag_{a[0]}"]
     if op == "lit" and isinstance(a[0], bool):  # a column, so that it can be summed

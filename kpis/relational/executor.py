@@ -78,7 +78,10 @@ def compute(
         try:
             if fn is None:
                 raise NotComputable([], NOT_DECLARED)
-            planned.append((kpi, p, fn(Context(rel), p), None))
+            m = fn(Context(rel), p)
+            if m is None:  # a setting the declaration leaves to the in-memory engine
+                raise NotComputable([], NOT_DECLARED)
+            planned.append((kpi, p, m, None))
         except NotComputable as err:
             planned.append((kpi, p, None, err))
     batches: dict[tuple, list[int]] = {}
@@ -175,6 +178,28 @@ class Context:
 
         key = ("any", table, repr(expr), repr(sorted((recontact or {}).items())))
         return self.rel.memo(key, ask)
+
+    @property
+    def period(self) -> str | None:
+        return self.rel.period
+
+    def count(self, table: str, expr, p: dict | None = None) -> int:
+        recontact = (p or {}).get("_recontact")
+
+        def ask():
+            v, _ = self.rel.view(table, (), recontact)
+            got = v.aggregate(a=mask(expr, v).cast("int64").sum()).execute()["a"].iloc[0]
+            return 0 if got is None or pd.isna(got) else int(got)
+
+        key = ("count", table, repr(expr), repr(sorted((recontact or {}).items())))
+        return self.rel.memo(key, ask)
+
+    def last_time(self, table: str, f: str) -> float:
+        def ask():
+            at = self.rel.source.table(table)[f].max().execute()
+            return float(pd.Timestamp(at).value) if at is not None and pd.notna(at) else np.nan
+
+        return self.rel.memo(("last", table, f), ask)
 
 
 class Relational:
@@ -338,10 +363,7 @@ def with_recontact_flags(t, p: Mapping, last) -> Any:
 
 
 def _fields(m: Measure) -> set[str]:
-    needed = set(m.needs)
-    for e in m.exprs():
-        needed |= e.fields()
-    return needed
+    return m.fields()
 
 
 def run_batch(rel: Relational, measures: dict[int, Measure]) -> dict[int, Any]:
@@ -379,11 +401,24 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
     dens, nums, values = {}, {}, {}
     for i, m in ready.items():
         den = dens[i] = mask(m.den, v)
-        if m.kind == "count":
+        if m.pairs:
+            ent, tf = v[m.pairs[0]], v[m.pairs[1]]
+            ok = den & ent.notnull() & tf.notnull()
+            pair = ent.cast("string") + ibis.literal("|") + tf.date().cast("string")
+            aggs[f"days{i}"] = pair.nunique(where=ok)
+        if m.kind == "per":
+            aggs[f"num{i}"] = mask(m.num, v).cast("int64").sum()
+        elif m.kind == "sum":
+            aggs[f"sum{i}"] = number(m.value, v).sum(where=den)
+        elif m.kind == "count" and m.pairs:
+            pass
+        elif m.kind == "count":
             aggs[f"den{i}"] = den.cast("int64").sum()
         elif m.kind == "ratio":
             num = nums[i] = den & mask(m.num, v)
-            if m.distinct:
+            if m.per_value:
+                aggs[f"den{i}"] = den.cast("int64").sum()
+            elif m.distinct:
                 aggs[f"den{i}"] = v[m.distinct].nunique(where=den)
                 aggs[f"num{i}"] = v[m.distinct].nunique(where=num)
             else:
@@ -412,7 +447,7 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
     clustered = [
         i
         for i, m in ready.items()
-        if m.kind == "ratio" and not m.distinct and "customer_id" in v.columns
+        if m.kind == "ratio" and not m.distinct and not m.per_value and "customer_id" in v.columns
     ]
     clusters = _cluster_sums(v, {i: (nums[i], dens[i]) for i in clustered}, g)
     timed = {i: m for i, m in ready.items() if m.kind == "mean" and m.durations}
@@ -420,8 +455,17 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
     result: dict[int, Agg] = {}
     for i, m in ready.items():
         kw = {"detail": m.detail, "empty": m.empty, "population": m.population, "extra": m.extra}
-        if m.kind == "count":
+        if m.kind == "count" and m.pairs:
+            agg = Agg("count", num=col(f"days{i}"), keys=keys_df, **kw)
+        elif m.kind == "count":
             agg = Agg("count", num=col(f"den{i}"), keys=keys_df, **kw)
+        elif m.kind == "sum":
+            agg = Agg("count", num=col(f"sum{i}"), keys=keys_df, **kw)
+        elif m.kind == "per":
+            agg = Agg("per", num=col(f"num{i}"), den=col(f"days{i}"), n=col(f"num{i}"),
+                      keys=keys_df, **kw)  # fmt: skip
+        elif m.per_value:
+            agg = _per_value(v, m.per_value, nums[i], col(f"den{i}"), keys_df, kw)
         elif m.kind == "ratio":
             agg = Agg("ratio", num=col(f"num{i}"), den=col(f"den{i}"), keys=keys_df, **kw)
             agg.cluster = clusters.get(i)
@@ -437,6 +481,21 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
                     agg.detail = median_details(m.detail, agg.duration_stats[2])
         result[i] = agg
     return result
+
+
+def _per_value(v, f: str, hit, totals: np.ndarray, keys_df: pd.DataFrame, kw: dict) -> Agg:
+    """``Measure.per_value``: rows of ``hit`` counted per segment and known value of ``f``,
+    each segment's rows by count descending then by the value (text order, as in memory)."""
+    hit = hit & v[f].notnull()
+    got = v.filter(hit).group_by([GROUP, f]).aggregate(_n=v[POSITION].count()).to_pandas()
+    got["_t"] = got[f].astype(str)
+    got = got.sort_values([GROUP, "_n", "_t"], ascending=[True, False, True], kind="stable")
+    gi = got[GROUP].to_numpy(dtype=np.int64)
+    vals = got[f].reset_index(drop=True)
+    cats = sorted(vals.unique(), key=str)
+    kw = {**kw, "extra": {**kw["extra"], f: pd.Series(pd.Categorical(vals, categories=cats))}}
+    return Agg("ratio", num=got["_n"].to_numpy(dtype="float64"), den=totals[gi],
+               keys=keys_df.iloc[gi].reset_index(drop=True), **kw)  # fmt: skip
 
 
 def _grouped(v, keys, aggs) -> pd.DataFrame:
