@@ -434,6 +434,20 @@ def _assemble(parts: list[dict], key_cols: list[str]) -> pd.DataFrame:
     return out
 
 
+def selection(kpi_ids, by, period, registry: Registry = REGISTRY) -> tuple[list[KPI], list[str]]:
+    """The KPIs asked for (all when None; ``UnknownKPI`` for an unknown id) and the segment
+    fields as a list; ValueError for an unknown period. Shared by both executors."""
+    if kpi_ids is None:
+        kpis = list(registry)
+    else:
+        ids = [kpi_ids] if isinstance(kpi_ids, str) else list(kpi_ids)
+        kpis = [registry.get(i) for i in ids]
+    by = [by] if isinstance(by, str) else list(by or [])
+    if period is not None and period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS} or None, not {period!r}")
+    return kpis, by
+
+
 def compute(
     tables: Mapping[str, pd.DataFrame],
     kpi_ids: str | Sequence[str] | None = None,
@@ -450,14 +464,7 @@ def compute(
     list}, or {time field: (start, end)}. ``params``: {name: value} for every KPI declaring it,
     and/or {kpi_id: {name: value}}. Unknown ids raise ``UnknownKPI``; unknown params ValueError.
     """
-    if kpi_ids is None:
-        kpis = list(registry)
-    else:
-        ids = [kpi_ids] if isinstance(kpi_ids, str) else list(kpi_ids)
-        kpis = [registry.get(i) for i in ids]
-    by = [by] if isinstance(by, str) else list(by or [])
-    if period is not None and period not in PERIODS:
-        raise ValueError(f"period must be one of {PERIODS} or None, not {period!r}")
+    kpis, by = selection(kpi_ids, by, period, registry)
     if "contacts" not in tables and "periods" in tables:
         # only per-period totals and averages (an ACD report): see kpis/aggregates.py
         from kpis.aggregates import compute_from_periods

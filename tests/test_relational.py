@@ -32,17 +32,7 @@ DECLARED = [
 ]
 # declared for some settings only (the others computed in memory): tested on those settings
 PARTLY = [k.id for k in REGISTRY if getattr(k.compute, "fallback", None)]
-NUMBERS = [
-    "value",
-    "numerator",
-    "denominator",
-    "ci_low",
-    "ci_high",
-    "n",
-    "median",
-    "median_ci_low",
-    "median_ci_high",
-]
+NUMBERS = list(engine.FLOAT_COLUMNS)  # every figure of the result
 BREAKDOWNS = [
     pytest.param([], None, None, id="overall"),
     pytest.param(["canal", "motif", "niveau"], None, None, id="canal-motif-niveau"),

@@ -36,13 +36,13 @@ import pandas as pd
 from kpis.declare import Measure, median_details
 from kpis.definitions import REGISTRY
 from kpis.definitions._base import Agg, NotComputable
-from kpis.engine import _assemble, _finish, _not_computable, resolve_params
+from kpis.engine import _assemble, _finish, _not_computable, resolve_params, selection
 from kpis.errors import TooManySegments
 from kpis.filters import BORROWING_TABLES, is_date_range, time_field
 from kpis.registry import Registry
 from kpis.relational.compile import mask, number
 from kpis.relational.source import POSITION, Source
-from kpis.segments import PERIOD_COLUMN, PERIODS
+from kpis.segments import PERIOD_COLUMN
 from kpis.stats import durations
 
 GROUP = "_g"
@@ -62,14 +62,7 @@ def compute(
     """``kpis.engine.compute`` on a relational source: same arguments, same table."""
     from kpis.engine import MAX_SEGMENTS
 
-    if kpi_ids is None:
-        kpis = list(registry)
-    else:
-        ids = [kpi_ids] if isinstance(kpi_ids, str) else list(kpi_ids)
-        kpis = [registry.get(i) for i in ids]
-    by = [by] if isinstance(by, str) else list(by or [])
-    if period is not None and period not in PERIODS:
-        raise ValueError(f"period must be one of {PERIODS} or None, not {period!r}")
+    kpis, by = selection(kpi_ids, by, period, registry)
     rel = Relational(source, by, period, filters, MAX_SEGMENTS)
     planned: list[tuple] = []  # (kpi, params, measure or None, error or None)
     for kpi in kpis:
