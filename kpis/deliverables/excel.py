@@ -17,8 +17,8 @@ import pandas as pd
 from kpis.deliverables import content as ct
 from kpis.deliverables.export import put_cell, sheet_name
 from kpis.deliverables.images import result_pngs
+from kpis.deliverables.words import code_free, def_columns, def_headers, def_word
 from kpis.format import KeyNumber
-from kpis.labels import code_words
 
 XL_FORMATS = {
     "%": '0.0" %"',
@@ -170,7 +170,7 @@ def _cell_sheet(ws, res, png: bytes | None, lang: str) -> None:
     table_row = r
     r = xl_table(ws, res.table, r, lang)
     for name, extra in (res.extra_tables or {}).items():
-        put_cell(ws, r, 1, name, bold=True)
+        put_cell(ws, r, 1, code_free(name, lang), bold=True)
         r = xl_table(ws, extra, r + 1, lang)
     if res.findings:
         put_cell(ws, r, 1, "Constats" if fr else "Findings", bold=True)
@@ -209,13 +209,12 @@ def write_excel(
         _cell_sheet(wb.create_sheet(name), res, png, lang)
     if registry_records:
         ws = wb.create_sheet("Définitions" if fr else "Definitions")
-        for j, h in enumerate(ct.DEF_HEADERS["fr" if fr else "en"], start=1):
+        for j, h in enumerate(def_headers(lang), start=1):
             put_cell(ws, 1, j, h, bold=True)
         for i, rec in enumerate(registry_records, start=2):
-            for j, c in enumerate(ct.DEF_COLUMNS, start=1):
+            for j, c in enumerate(def_columns(lang), start=1):
                 f = XL_FORMATS.get(rec.get("unit"), XL_DECIMAL) if c == "target" else None
-                v = rec.get(c)
-                put_cell(ws, i, j, code_words(v, lang) if isinstance(v, str) else v, f)
+                put_cell(ws, i, j, def_word(rec, c, lang), f)
         for col, width in zip("ABCDEFGH", (22, 40, 18, 80, 50, 10, 10, 10), strict=True):
             ws.column_dimensions[col].width = width
     ws = wb.create_sheet("Import")

@@ -19,7 +19,7 @@ from kpis import format as fmt
 from kpis.deliverables import content as ct
 from kpis.deliverables.images import result_pngs
 from kpis.deliverables.text import clean_text, is_nan
-from kpis.labels import code_words
+from kpis.deliverables.words import code_free, def_columns, def_headers, def_word
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
@@ -123,7 +123,7 @@ def _cell(i: int, res, png: bytes | None, lang: str) -> list[str]:
         )
     parts.append(html_table(res.table, lang))
     for name, extra in (res.extra_tables or {}).items():
-        parts.append(f"<h3>{esc(name)}</h3>{html_table(extra, lang)}")
+        parts.append(f"<h3>{esc(code_free(name, lang))}</h3>{html_table(extra, lang)}")
     parts.append(_findings(res.findings or [], lang))
     parts.append("</section>")
     return parts
@@ -164,11 +164,9 @@ def write_html(
     ):
         parts += _cell(i, res, png, lang)
     if registry_records:
-        rows = [[_def_text(rec, c, lang) for c in ct.DEF_COLUMNS] for rec in registry_records]
+        rows = [[_def_text(rec, c, lang) for c in def_columns(lang)] for rec in registry_records]
         heading = "Définitions" if fr else "Definitions"
-        parts.append(
-            _rows_table("definitions", heading, ct.DEF_HEADERS["fr" if fr else "en"], rows, lang)
-        )
+        parts.append(_rows_table("definitions", heading, def_headers(lang), rows, lang))
     rows = ct.report_rows(import_reports, lang)
     if rows:
         heading = "Rapport d’import" if fr else "Import report"
@@ -187,4 +185,4 @@ def _def_text(rec: Mapping, col: str, lang: str) -> str:
     unit = rec.get("unit") if col == "target" else None
     if ct.is_number(v):
         return ct.value_text(v, unit, lang)
-    return "" if is_nan(v) else code_words(str(v), lang)
+    return "" if is_nan(v) else str(def_word(rec, col, lang))
