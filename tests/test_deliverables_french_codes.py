@@ -48,6 +48,21 @@ def test_findings_table_in_french_words_by_hand():
     assert label("ci_low", "en") == "ci_low"  # English headers unchanged
 
 
+def test_free_text_views_and_tables_in_french_words_by_hand():
+    from kpis.deliverables.content import report_rows
+    from kpis.deliverables.words import text_words, view_title
+
+    assert text_words("(table customer_base) réglages (event_date)", "fr") == (
+        "(table « Base clients ») réglages (date de l'événement)"
+    )
+    assert text_words("Lit contacts.csat_score", "fr") == "Lit Note CSAT (Contacts)"
+    assert view_title("findings", "fr") == "Constats"
+    rows = report_rows(
+        [{"file": "b.csv", "table": "customer_base", "mapping": {"agent_id": "x"}}], "fr"
+    )
+    assert rows[0][1] == "Base clients" and rows[0][6] == "Conseiller ← x"
+
+
 def test_parameters_line_in_french_words_by_hand():
     res = SimpleNamespace(
         filters={"canal": "telephone"}, params={"kpi": "answer_rate", "by": "canal"}
@@ -67,7 +82,16 @@ def _forbidden() -> set[str]:
 
     ids = set(RULES_BY_ID) | {k.id for k in REGISTRY if "_" in k.id}
     ids |= {n for t in TABLES.values() for n in t.names if "_" in n}
+    ids |= {"customer_base", "event_date", "event_motif"}  # a table name, settings in a sentence
     return ids | {"ci_low", "ci_high", "no_data", "low_sample", "not_computable", "std_value"}
+
+
+def _whole_cell_codes() -> set[str]:
+    """Codes that are wrong as a whole cell: statuses, kinds, the views' ids (``findings``)."""
+    from kpis.views import REGISTRY
+
+    views = {v.id for v in REGISTRY.values()} | {v.cell for v in REGISTRY.values()}
+    return WHOLE_CELL_CODES | {v for v in views if v.isascii() and v.lower() == v}
 
 
 TOKEN = re.compile(r"(?<![\w.-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w-])")
@@ -75,11 +99,11 @@ TOKEN = re.compile(r"(?<![\w.-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w-])")
 
 def raw_codes(cells: list[str]) -> list[str]:
     """The French cells that still show a code (whole-cell token or an id inside a text)."""
-    forbidden = _forbidden()
+    forbidden, whole = _forbidden(), _whole_cell_codes()
     bad = []
     for c in cells:
         text = c.strip()
-        if text in WHOLE_CELL_CODES or CHANNEL_CODES.search(text):
+        if text in whole or CHANNEL_CODES.search(text):
             bad.append(text)
         elif any(m.group(1) in forbidden for m in TOKEN.finditer(text)):
             bad.append(text)

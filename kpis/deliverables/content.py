@@ -249,6 +249,7 @@ def _field(name, lang: str) -> str:
 
 def report_rows(import_reports, lang: str) -> list[list]:
     """Rows of the import sheet/section: file, table, rows in/used/set aside, reasons, mapping."""
+    from kpis.deliverables.words import table_word
     from kpis.io.pipeline import reason_label
 
     colon = " : " if lang == "fr" else ": "
@@ -265,7 +266,7 @@ def report_rows(import_reports, lang: str) -> list[list]:
         rows.append(
             [
                 r.get("file", ""),
-                r.get("table", ""),
+                table_word(r.get("table", ""), lang),
                 r.get("rows_in"),
                 r.get("rows_used"),
                 r.get("rows_set_aside"),

@@ -17,7 +17,7 @@ import pandas as pd
 from kpis.deliverables import content as ct
 from kpis.deliverables.export import put_cell, sheet_name
 from kpis.deliverables.images import result_pngs
-from kpis.deliverables.words import code_free, def_columns, def_headers, def_word
+from kpis.deliverables.words import code_free, def_columns, def_headers, def_word, view_title
 from kpis.format import KeyNumber
 
 XL_FORMATS = {
@@ -119,7 +119,8 @@ def _summary(ws, results, names, findings, title, import_reports, lang) -> None:
         put_cell(ws, row, j, h, bold=True)
     for i, res in enumerate(results):
         row += 1
-        for j, v in enumerate([i + 1, res.title, res.view, names[i], res.comment or ""], start=1):
+        view = view_title(res.view, lang)
+        for j, v in enumerate([i + 1, res.title, view, names[i], res.comment or ""], start=1):
             put_cell(ws, row, j, v)
     figures = [(i, k, v) for i, res in enumerate(results) for k, v in (res.numbers or {}).items()]
     if figures:

@@ -44,6 +44,11 @@ HEADERS = {
 }
 
 
+# settings named in the rules' sentences that the app's PARAM_LABELS do not list
+PARAM_WORDS = {
+    "event_date": ("date de l'événement", "event date"),
+    "event_motif": ("motif de l'événement", "event motif"),
+}
 DIRECTION_FR = {"higher": "plus haut = mieux", "lower": "plus bas = mieux", "neutral": "neutre"}
 
 
@@ -118,6 +123,7 @@ def _dotted(m: re.Match) -> str:
     return f"{label} ({table_label(m.group(1), 'fr')})" if label else m.group(0)
 
 
+_TABLE_WORD = re.compile(rf"(?<=\btable )({_TABLES})\b")
 _TOKEN = re.compile(r"(?<![\w.-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w-])")
 
 
@@ -135,6 +141,7 @@ def text_words(text: str, lang: str) -> str:
         r"\s*\(([a-z][a-z0-9_]*)\)", lambda m: "" if m.group(1) in REGISTRY else m.group(0), text
     )
     text = _DOTTED.sub(_dotted, text)
+    text = _TABLE_WORD.sub(lambda m: "« " + table_word(m.group(1), "fr") + " »", text)
 
     def one(m: re.Match) -> str:
         tok = m.group(1)
@@ -144,6 +151,8 @@ def text_words(text: str, lang: str) -> str:
             return rule_title(tok, lang)
         if tok in STATUS_WORDS:
             return _pick(STATUS_WORDS[tok], lang)
+        if tok in PARAM_WORDS:
+            return _pick(PARAM_WORDS[tok], lang)
         if tok in HEADERS:
             return _pick(HEADERS[tok], lang).lower()
         label = field_label(tok, lang)
@@ -237,3 +246,20 @@ def def_word(rec: Mapping, col: str, lang: str) -> Any:
     if col == "direction" and lang == "fr":
         return DIRECTION_FR.get(v, v)
     return code_free(v, lang)
+
+
+def view_title(view: Any, lang: str) -> str:
+    """A cell's view in words (``findings`` → « Constats »): the view's own title."""
+    from kpis.views import REGISTRY
+
+    for v in REGISTRY.values():
+        if view in (v.id, v.cell):
+            return v.title(lang)
+    return str(view)
+
+
+def table_word(name: Any, lang: str) -> str:
+    """A table's name in French words (``customer_base`` → « Base clients »)."""
+    from kpis.labels import table_label
+
+    return table_label(str(name), lang) if lang == "fr" and name else str(name or "")
