@@ -212,3 +212,20 @@ def test_english_outputs_have_no_channel_code(sample_reports, name):
     bad = [c for c in cells if CHANNEL_CODES.search(c)]
     assert not bad, bad[:5]
     assert "Phone" in cells
+
+
+def test_unit_in_words_keeps_the_values_format_by_hand():
+    """The unit column reads « secondes », and the values are still formatted in seconds."""
+    from kpis.deliverables.excel import xl_table
+    from kpis.deliverables.html import html_table
+
+    t = pd.DataFrame({"kpi": ["dmt"], "value": [312.0], "unit": ["s"], "n": [40]})
+    page = html_table(t, "fr")
+    assert "<td>secondes</td>" in page
+    assert "5 min 12 s" in page  # 312 s as a duration, not "312"
+    wb = openpyxl.Workbook()
+    xl_table(wb.active, t, 1, "fr")
+    heads = [c.value for c in wb.active[1]]
+    value = wb.active.cell(row=2, column=heads.index("Valeur") + 1)
+    assert value.value == 312.0 and value.number_format == '#,##0" s"'
+    assert wb.active.cell(row=2, column=heads.index("Unité") + 1).value == "secondes"

@@ -76,14 +76,15 @@ def xl_table(ws, table: pd.DataFrame, row: int, lang: str, unit: str | None = No
     """Write a result table at ``row`` (bold, filled header); returns the next free row."""
     from openpyxl.styles import PatternFill
 
-    table = ct.table_words(ct.display_table(ct.with_references(table, lang)), lang)
+    shown = ct.display_table(ct.with_references(table, lang))
+    units = ct.row_units(shown, unit)  # the unit codes, before the unit column is in words
+    table = ct.table_words(shown, lang)
     if table.empty and not len(table.columns):
         return row
     fill = PatternFill("solid", fgColor=HEADER_FILL)
     cols = [str(c) for c in table.columns]
     for j, c in enumerate(cols, start=1):
         put_cell(ws, row, j, ct.label(c, lang), bold=True).fill = fill
-    units = ct.row_units(table, unit)
     values = [table.iloc[:, j].tolist() for j in range(len(cols))]
     for i, r_unit in enumerate(units):
         for j, c in enumerate(cols):

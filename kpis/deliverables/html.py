@@ -53,7 +53,9 @@ def esc(text: Any) -> str:
 
 
 def html_table(table: pd.DataFrame | None, lang: str) -> str:
-    table = ct.table_words(ct.display_table(ct.with_references(table, lang)), lang)
+    shown = ct.display_table(ct.with_references(table, lang))
+    units = ct.row_units(shown)  # the unit codes, before the unit column is in words
+    table = ct.table_words(shown, lang)
     if table.empty and not len(table.columns):
         return ""
     cols = [str(c) for c in table.columns]
@@ -61,7 +63,7 @@ def html_table(table: pd.DataFrame | None, lang: str) -> str:
     out += [f"<th>{esc(ct.label(c, lang))}</th>" for c in cols]
     out.append("</tr></thead><tbody>")
     values = [table.iloc[:, j].tolist() for j in range(len(cols))]
-    for i, u in enumerate(ct.row_units(table)):
+    for i, u in enumerate(units):
         out.append("<tr>")
         for j, c in enumerate(cols):
             v = values[j][i]
