@@ -196,6 +196,7 @@ def test_french_html_has_no_code(sample_reports):
     assert not bad, bad[:8]
     assert "Qualité de service sous le seuil NF 345" in cells
     assert "constat" in cells and "pas de donnée" in cells
+    assert any(c.startswith("Paramètres et filtres : Indicateur : Taux de décroché") for c in cells)
 
 
 def test_french_deck_has_no_code(sample_reports):
