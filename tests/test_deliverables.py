@@ -154,7 +154,7 @@ def test_excel_contents_match_the_engine(tables, results, tmp_path):
     # definitions from the registry, import report
     defs = wb["Définitions"]
     assert defs.max_row == 1 + len(registry_records("fr"))
-    assert defs["A2"].value == registry_records("fr")[0]["id"]
+    assert defs["A2"].value == registry_records("fr")[0]["name"]  # French: no KPI id (issue 14)
     imp = wb["Import"]
     assert imp["A2"].value == "'=export.csv"
     assert imp["D2"].value == 2500 and imp["E2"].value == 100

@@ -111,8 +111,10 @@ DEF_HEADERS = {
 
 
 def label(col: str, lang: str) -> str:
-    """A column's header: French label, or the field name in English."""
-    return COLUMN_LABELS_FR.get(col, col) if lang == "fr" else col
+    """A column's header: French words (``words.header``), or the field name in English."""
+    from kpis.deliverables.words import header
+
+    return header(col, lang) if lang == "fr" else col
 
 
 def is_number(v: Any) -> bool:
@@ -179,7 +181,11 @@ def row_units(table: pd.DataFrame, default: str | None = None) -> list[str | Non
 
 
 def finding_text(f: Mapping, lang: str) -> str:
-    return str(f.get("text_fr" if lang == "fr" else "text_en") or f.get("text") or "")
+    """A finding's sentence in ``lang``, ids in words (``words.text_words``, channel codes)."""
+    from kpis.deliverables.words import code_free
+
+    text = str(f.get("text_fr" if lang == "fr" else "text_en") or f.get("text") or "")
+    return code_free(text, lang)
 
 
 def display_table(table: pd.DataFrame | None) -> pd.DataFrame:
@@ -193,10 +199,12 @@ def display_table(table: pd.DataFrame | None) -> pd.DataFrame:
 def table_words(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A table's category codes in words, as the app shows them (``kpis.labels``): a coded
     field's column (``canal``: ``telephone`` → « Téléphone », "Phone" in English), a findings'
-    ``segment`` ("canal = reseaux_sociaux" → "Canal : Réseaux sociaux"); in French, a channel
-    code left in any other text cell (``code_words``). The data keep their codes."""
+    ``segment`` ("canal = reseaux_sociaux" → "Canal : Réseaux sociaux"); any other text cell
+    through ``words.cell_word`` (rule titles, statuses, KPI names…) and a channel code left in
+    it in words (``words.code_free``). The data keep their codes."""
     from kpis.deliverables.labels import segment_text
-    from kpis.labels import category_label, code_words, labelled_field
+    from kpis.deliverables.words import cell_word, code_free
+    from kpis.labels import category_label, labelled_field
 
     if table is None or table.empty:
         return table
@@ -210,8 +218,9 @@ def table_words(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             vals = vals.map(lambda v, c=c: category_label(str(c), v, lang))
         elif str(c) == "segment":
             vals = vals.map(lambda v: segment_text(v, lang) if isinstance(v, str | Mapping) else v)
-        if lang == "fr":
-            vals = vals.map(lambda v: code_words(v, lang) if isinstance(v, str) else v)
+        elif str(c) not in ("canal", "direction"):
+            vals = vals.map(lambda v, c=c: cell_word(str(c), v, lang))
+        vals = vals.map(lambda v: code_free(v, lang) if isinstance(v, str) else v)
         if not vals.equals(col.astype(object)):
             out[c] = vals
     return table.assign(**{str(k): v for k, v in out.items()}) if out else table
@@ -232,8 +241,15 @@ def flat_reports(import_reports) -> list[dict]:
     return out
 
 
+def _field(name, lang: str) -> str:
+    from kpis.labels import field_label
+
+    return (field_label(str(name), lang) or str(name)) if lang == "fr" else str(name)
+
+
 def report_rows(import_reports, lang: str) -> list[list]:
     """Rows of the import sheet/section: file, table, rows in/used/set aside, reasons, mapping."""
+    from kpis.deliverables.words import table_word
     from kpis.io.pipeline import reason_label
 
     colon = " : " if lang == "fr" else ": "
@@ -244,13 +260,13 @@ def report_rows(import_reports, lang: str) -> list[list]:
             for k, v in (r.get("set_aside") or {}).items()
         )
         mapping = "; ".join(
-            f"{k} ← {' + '.join(v) if isinstance(v, list) else v}"
+            f"{_field(k, lang)} ← {' + '.join(v) if isinstance(v, list) else v}"
             for k, v in (r.get("mapping") or {}).items()
         )
         rows.append(
             [
                 r.get("file", ""),
-                r.get("table", ""),
+                table_word(r.get("table", ""), lang),
                 r.get("rows_in"),
                 r.get("rows_used"),
                 r.get("rows_set_aside"),
@@ -287,11 +303,18 @@ def _setting_text(v) -> str:
 
 def filters_text(res, lang: str) -> str:
     """ "Paramètres et filtres : motif = …; seuil : …" for a cell ("" when none)."""
+    from kpis.deliverables.words import code_free, setting_words
+
     colon = " : " if lang == "fr" else ": "
-    parts = [f"{k} = {_setting_text(v)}" for k, v in (getattr(res, "filters", None) or {}).items()]
-    for k, v in (getattr(res, "params", None) or {}).items():
+    filters = (getattr(res, "filters", None) or {}).items()
+    params = (getattr(res, "params", None) or {}).items()
+    if lang == "fr":  # names and values in words (« Indicateur : Taux de décroché »)
+        filters = [setting_words(k, v, lang) for k, v in filters]
+        params = [setting_words(k, v, lang) for k, v in params]
+    parts = [f"{k} = {code_free(_setting_text(v), lang)}" for k, v in filters]
+    for k, v in params:
         if v not in (None, [], {}, ""):
-            parts.append(f"{k}{colon}{_setting_text(v)}")
+            parts.append(f"{k}{colon}{code_free(_setting_text(v), lang)}")
     if not parts:
         return ""
     head = "Paramètres et filtres : " if lang == "fr" else "Parameters and filters: "

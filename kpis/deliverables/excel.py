@@ -17,8 +17,8 @@ import pandas as pd
 from kpis.deliverables import content as ct
 from kpis.deliverables.export import put_cell, sheet_name
 from kpis.deliverables.images import result_pngs
+from kpis.deliverables.words import code_free, def_columns, def_headers, def_word, view_title
 from kpis.format import KeyNumber
-from kpis.labels import code_words
 
 XL_FORMATS = {
     "%": '0.0" %"',
@@ -76,14 +76,15 @@ def xl_table(ws, table: pd.DataFrame, row: int, lang: str, unit: str | None = No
     """Write a result table at ``row`` (bold, filled header); returns the next free row."""
     from openpyxl.styles import PatternFill
 
-    table = ct.table_words(ct.display_table(ct.with_references(table, lang)), lang)
+    shown = ct.display_table(ct.with_references(table, lang))
+    units = ct.row_units(shown, unit)  # the unit codes, before the unit column is in words
+    table = ct.table_words(shown, lang)
     if table.empty and not len(table.columns):
         return row
     fill = PatternFill("solid", fgColor=HEADER_FILL)
     cols = [str(c) for c in table.columns]
     for j, c in enumerate(cols, start=1):
         put_cell(ws, row, j, ct.label(c, lang), bold=True).fill = fill
-    units = ct.row_units(table, unit)
     values = [table.iloc[:, j].tolist() for j in range(len(cols))]
     for i, r_unit in enumerate(units):
         for j, c in enumerate(cols):
@@ -119,7 +120,8 @@ def _summary(ws, results, names, findings, title, import_reports, lang) -> None:
         put_cell(ws, row, j, h, bold=True)
     for i, res in enumerate(results):
         row += 1
-        for j, v in enumerate([i + 1, res.title, res.view, names[i], res.comment or ""], start=1):
+        view = view_title(res.view, lang)
+        for j, v in enumerate([i + 1, res.title, view, names[i], res.comment or ""], start=1):
             put_cell(ws, row, j, v)
     figures = [(i, k, v) for i, res in enumerate(results) for k, v in (res.numbers or {}).items()]
     if figures:
@@ -170,7 +172,7 @@ def _cell_sheet(ws, res, png: bytes | None, lang: str) -> None:
     table_row = r
     r = xl_table(ws, res.table, r, lang)
     for name, extra in (res.extra_tables or {}).items():
-        put_cell(ws, r, 1, name, bold=True)
+        put_cell(ws, r, 1, code_free(name, lang), bold=True)
         r = xl_table(ws, extra, r + 1, lang)
     if res.findings:
         put_cell(ws, r, 1, "Constats" if fr else "Findings", bold=True)
@@ -209,13 +211,12 @@ def write_excel(
         _cell_sheet(wb.create_sheet(name), res, png, lang)
     if registry_records:
         ws = wb.create_sheet("Définitions" if fr else "Definitions")
-        for j, h in enumerate(ct.DEF_HEADERS["fr" if fr else "en"], start=1):
+        for j, h in enumerate(def_headers(lang), start=1):
             put_cell(ws, 1, j, h, bold=True)
         for i, rec in enumerate(registry_records, start=2):
-            for j, c in enumerate(ct.DEF_COLUMNS, start=1):
+            for j, c in enumerate(def_columns(lang), start=1):
                 f = XL_FORMATS.get(rec.get("unit"), XL_DECIMAL) if c == "target" else None
-                v = rec.get(c)
-                put_cell(ws, i, j, code_words(v, lang) if isinstance(v, str) else v, f)
+                put_cell(ws, i, j, def_word(rec, c, lang), f)
         for col, width in zip("ABCDEFGH", (22, 40, 18, 80, 50, 10, 10, 10), strict=True):
             ws.column_dimensions[col].width = width
     ws = wb.create_sheet("Import")

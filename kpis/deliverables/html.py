@@ -19,7 +19,7 @@ from kpis import format as fmt
 from kpis.deliverables import content as ct
 from kpis.deliverables.images import result_pngs
 from kpis.deliverables.text import clean_text, is_nan
-from kpis.labels import code_words
+from kpis.deliverables.words import code_free, def_columns, def_headers, def_word
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
@@ -53,7 +53,9 @@ def esc(text: Any) -> str:
 
 
 def html_table(table: pd.DataFrame | None, lang: str) -> str:
-    table = ct.table_words(ct.display_table(ct.with_references(table, lang)), lang)
+    shown = ct.display_table(ct.with_references(table, lang))
+    units = ct.row_units(shown)  # the unit codes, before the unit column is in words
+    table = ct.table_words(shown, lang)
     if table.empty and not len(table.columns):
         return ""
     cols = [str(c) for c in table.columns]
@@ -61,7 +63,7 @@ def html_table(table: pd.DataFrame | None, lang: str) -> str:
     out += [f"<th>{esc(ct.label(c, lang))}</th>" for c in cols]
     out.append("</tr></thead><tbody>")
     values = [table.iloc[:, j].tolist() for j in range(len(cols))]
-    for i, u in enumerate(ct.row_units(table)):
+    for i, u in enumerate(units):
         out.append("<tr>")
         for j, c in enumerate(cols):
             v = values[j][i]
@@ -123,7 +125,7 @@ def _cell(i: int, res, png: bytes | None, lang: str) -> list[str]:
         )
     parts.append(html_table(res.table, lang))
     for name, extra in (res.extra_tables or {}).items():
-        parts.append(f"<h3>{esc(name)}</h3>{html_table(extra, lang)}")
+        parts.append(f"<h3>{esc(code_free(name, lang))}</h3>{html_table(extra, lang)}")
     parts.append(_findings(res.findings or [], lang))
     parts.append("</section>")
     return parts
@@ -164,11 +166,9 @@ def write_html(
     ):
         parts += _cell(i, res, png, lang)
     if registry_records:
-        rows = [[_def_text(rec, c, lang) for c in ct.DEF_COLUMNS] for rec in registry_records]
+        rows = [[_def_text(rec, c, lang) for c in def_columns(lang)] for rec in registry_records]
         heading = "Définitions" if fr else "Definitions"
-        parts.append(
-            _rows_table("definitions", heading, ct.DEF_HEADERS["fr" if fr else "en"], rows, lang)
-        )
+        parts.append(_rows_table("definitions", heading, def_headers(lang), rows, lang))
     rows = ct.report_rows(import_reports, lang)
     if rows:
         heading = "Rapport d’import" if fr else "Import report"
@@ -187,4 +187,4 @@ def _def_text(rec: Mapping, col: str, lang: str) -> str:
     unit = rec.get("unit") if col == "target" else None
     if ct.is_number(v):
         return ct.value_text(v, unit, lang)
-    return "" if is_nan(v) else code_words(str(v), lang)
+    return "" if is_nan(v) else str(def_word(rec, col, lang))

@@ -146,13 +146,14 @@ def findings_slides(deck: Deck, findings, title: str, lang: str, sub=None, note:
 
 def table_texts(table: pd.DataFrame, view: str, lang: str, sub) -> tuple[list[str], list[list]]:
     """Headers and cell texts of a result table, with labels instead of ids."""
-    table = ct.table_words(ct.display_table(ct.with_references(table, lang)), lang)
+    shown = ct.display_table(ct.with_references(table, lang))
+    units = ct.row_units(shown)  # the unit codes, before the unit column is in words
+    table = ct.table_words(shown, lang)
     if view == "findings":  # the full texts are on the "Constats principaux" slides
         table = table.drop(
             columns=[c for c in ("kind", "constat", "finding") if c in table.columns]
         )
     cols = [str(c) for c in table.columns][:MAX_COLS]
-    units = ct.row_units(table)
     rows = []
     for i, u in enumerate(units):
         row = []
