@@ -85,24 +85,10 @@ def _agent_days_contacts(env):
 
 
 def _use_hours(env, p) -> bool:
-    src = str(p.get("agent_days_source", "auto"))
-    h = env.table("hours")
-    has = h is not None and "worked_days" in h.columns
-    if src == "hours":
-        if not has:
-            raise NotComputable(["hours.worked_days"], "agent_days_source=hours needs it")
-        return True
-    if src == "contacts":
-        return False
-    if src != "auto":
-        raise ValueError("agent_days_source must be 'auto', 'hours' or 'contacts'")
-    if not has:
-        return False
-    try:
-        env.view("hours", ("worked_days",))
-    except NotComputable:
-        return False
-    return True
+    """Whether agent-days come from the hours table (``_use_hours_ctx`` on the engine's env)."""
+    from kpis.declare import MemoryContext
+
+    return _use_hours_ctx(MemoryContext(env, None), p)
 
 
 def _handled(ctx) -> tuple:
