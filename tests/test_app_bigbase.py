@@ -139,7 +139,7 @@ def test_not_declared_kpi_says_memory_only_in_french(base):
     at = _page()
     at.radio(key="bb_kind").set_value("duckdb").run()
     at.text_input(key="bb_path").set_value(str(db)).run()
-    at.multiselect(key="bb_kpis").set_value(["backlog"]).run()
+    at.multiselect(key="bb_kpis").set_value(["eval_coverage"]).run()
     at.button(key="bb_run").click().run()
     shown = at.dataframe[-1].value
     assert shown["Statut"].tolist() == ["calculé en mémoire seulement"]

@@ -214,6 +214,8 @@ def test_connect_spark_reads_the_catalogue():
     from kpis.relational.source import spark_session
 
     spark = spark_session()
+    for name in ("contacts", "surveys", "evaluations"):  # left by other tests of this session
+        spark.catalog.dropTempView(name)
     frame = spark.createDataFrame([("C1", 1.0), ("C2", 2.0)], ["contact_id", "wait_s"])
     frame.createOrReplaceTempView("contacts")
     try:

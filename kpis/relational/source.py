@@ -77,13 +77,19 @@ def from_frames(frames: Mapping[str, pd.DataFrame], backend: str = "duckdb") -> 
         data = arrow_table(frame)
         if backend == "duckdb":
             con.create_table(name, data, overwrite=True)
-        else:  # Arrow straight to Spark: nulls stay nulls (through pandas they become NaN)
-            spark_session().createDataFrame(data).createOrReplaceTempView(name)
-        names[name] = name
+            names[name] = name
+        else:  # Arrow straight to Spark: nulls stay nulls (through pandas they become NaN);
+            # one view name per call, as the session is shared by the whole process
+            global _VIEWS
+            _VIEWS += 1
+            view = f"{name}_{_VIEWS}"
+            spark_session().createDataFrame(data).createOrReplaceTempView(view)
+            names[name] = view
     return Source(con, names, backend)
 
 
 _SPARK = None
+_VIEWS = 0  # Spark views created by from_frames in this process
 
 
 def spark_session():
