@@ -230,3 +230,14 @@ def test_unit_in_words_keeps_the_values_format_by_hand():
     value = wb.active.cell(row=2, column=heads.index("Valeur") + 1)
     assert value.value == 312.0 and value.number_format == '#,##0" s"'
     assert wb.active.cell(row=2, column=heads.index("Unité") + 1).value == "secondes"
+
+
+def test_a_kpi_name_holding_its_own_id_stays_whole():
+    from kpis.deliverables.words import text_words
+
+    # the churn KPI is named « Perte de clients (churn) »: the id in its name is not dropped
+    assert text_words("Perte de clients (churn)", "fr") == "Perte de clients (churn)"
+    # while a name followed by its id loses the id, and a bare id becomes the name
+    assert text_words("Taux de décroché (answer_rate) ; answer_rate", "fr") == (
+        "Taux de décroché ; Taux de décroché"
+    )

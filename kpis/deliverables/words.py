@@ -131,12 +131,26 @@ def text_words(text: str, lang: str) -> str:
     """Free French text with its ids in words: « Nom » (kpi_id) → « Nom »; a KPI id → its name;
     a rule id → its title; a status → its words; a field id → its label."""
     from kpis.definitions import REGISTRY
+
+    if lang != "fr" or not isinstance(text, str):
+        return text
+    # KPI names that hold their own id (« Perte de clients (churn) ») are kept whole
+    kept = [k.name(lang) for k in REGISTRY if k.name(lang) in text]
+    for i, name in enumerate(kept):
+        text = text.replace(name, f"\x00{i}\x00")
+    text = _words_of_ids(text)
+    for i, name in enumerate(kept):
+        text = text.replace(f"\x00{i}\x00", name)
+    return text
+
+
+def _words_of_ids(text: str) -> str:
+    from kpis.definitions import REGISTRY
     from kpis.deliverables.labels import rule_title
     from kpis.labels import STATUS_WORDS, field_label
     from kpis.rules.catalogue import RULES_BY_ID
 
-    if lang != "fr" or not isinstance(text, str):
-        return text
+    lang = "fr"
     text = re.sub(
         r"\s*\(([a-z][a-z0-9_]*)\)", lambda m: "" if m.group(1) in REGISTRY else m.group(0), text
     )
