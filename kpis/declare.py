@@ -258,7 +258,7 @@ def declared(fn: Callable[[Any, dict], Measure | None], fallback: Callable | Non
     by ``fallback(env, p)`` in memory and said "computed in memory only" relationally."""
 
     def compute(env, p):
-        ctx = MemoryContext(env, fn)
+        ctx = MemoryContext(env)
         m = fn(ctx, p)
         if m is None:
             if fallback is None:
@@ -279,10 +279,9 @@ def declared(fn: Callable[[Any, dict], Measure | None], fallback: Callable | Non
 class MemoryContext:
     """What a declaration may ask of the data, answered from the engine's views."""
 
-    def __init__(self, env, fn) -> None:
+    def __init__(self, env) -> None:
         self.env = env
         self.by = list(env.by)
-        self._table: str | None = None
 
     def table(self, name: str) -> bool:
         """Whether the table exists (with at least its columns)."""

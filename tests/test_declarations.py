@@ -55,7 +55,7 @@ def _measure(kpi_id: str, tables: dict) -> Measure:
     kpi = REGISTRY.get(kpi_id)
     fn = kpi.compute.declaration
     env = Env(tables, [], None, {})
-    return fn(MemoryContext(env, fn), dict(kpi.defaults))
+    return fn(MemoryContext(env), dict(kpi.defaults))
 
 
 def test_the_telephony_survey_and_resolution_ratios_are_declared():

@@ -88,7 +88,7 @@ def _use_hours(env, p) -> bool:
     """Whether agent-days come from the hours table (``_use_hours_ctx`` on the engine's env)."""
     from kpis.declare import MemoryContext
 
-    return _use_hours_ctx(MemoryContext(env, None), p)
+    return _use_hours_ctx(MemoryContext(env), p)
 
 
 def _handled(ctx) -> tuple:

@@ -202,7 +202,6 @@ class Relational:
         self.source, self.by, self.period = source, list(by), period
         self.filters = dict(filters or {})
         self.max_segments = max_segments
-        self._last: dict[str, Any] = {}
         self._memo: dict[tuple, Any] = {}
 
     def memo(self, key: tuple, ask):
@@ -275,9 +274,7 @@ class Relational:
         return t, keys
 
     def _last_time(self, t) -> Any:
-        if "last" not in self._last:
-            self._last["last"] = t["started_at"].max().execute()
-        return self._last["last"]
+        return self.memo(("last", "started_at"), lambda: t["started_at"].max().execute())
 
 
 def _range(col, lo, hi):
