@@ -4,8 +4,13 @@ executor (``kpis.relational.executor.compute``), which returns the same table as
 ``kpis.engine.compute``. The imported files keep the in-memory pages.
 
 The source is kept in the session (``SOURCE_KEY``) only as ``storable(engine)`` — a DuckDB
-path or an ``env:NAME`` reference; a connection string pasted in clear is refused, cleared from
-the input and never shown back. The workspace saves that same text (``settings.source``).
+path, ``spark`` (a local Spark session, offered when pyspark and Java are present) or an
+``env:NAME`` reference; a connection string pasted in clear is refused, cleared from the input
+and never shown back. The workspace saves that same text (``settings.source``).
+
+The sidebar's global filters and period apply here as on the other pages (the executor makes a
+KPI whose table cannot take a filter « non calculable » with the reason); the values offered
+come from the base (``ui.bigbase_data.sidebar_values``). The result table downloads as CSV.
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ from kpis.segments import PERIOD_COLUMN
 from ui.errors import md_escape
 from ui.i18n import STATUS_WORDS
 from ui.render import cell_text
-from ui.state import SEGMENT_FIELDS, TIME_FIELDS, Ctx, engine_filters, field_label, kpi_name
+from ui.state import SEGMENT_FIELDS, Ctx, engine_filters, field_label, kpi_name
 
 SOURCE_KEY = "bb_source"  # the storable engine text of the chosen source
-KINDS = ("files", "duckdb", "connection")
+KINDS = ("files", "duckdb", "connection", "spark")
+SPARK = "spark"  # the engine text of a local Spark session
 ASIDE_ROWS = 1_000  # set-aside rows offered for download (the note says how many in all)
 DEFAULT_KPIS = ("volume", "answer_rate", "service_level", "csat", "nps", "fcr_measured", "dmt")
 
@@ -84,10 +90,45 @@ def _accept(kind: str) -> None:
     ss.pop("bb_result", None)
 
 
+def _kind_changed() -> None:
+    """on_change of the source kind: Spark is its own source; a DuckDB path or an env:NAME
+    already typed becomes the source again."""
+    ss = st.session_state
+    kind = ss.get("bb_kind")
+    if kind == "spark":
+        ss[SOURCE_KEY] = SPARK
+        ss.pop("bb_refused", None)
+    elif kind in ("duckdb", "connection"):
+        if ss.get("bb_path" if kind == "duckdb" else "bb_env"):
+            _accept(kind)
+
+
 def source_kind(engine: str | None) -> str:
     if not engine:
         return "files"
+    if engine == SPARK:
+        return "spark"
     return "connection" if engine.startswith(ENV_PREFIX) else "duckdb"
+
+
+def kinds() -> tuple[str, ...]:
+    """The source choices: Spark only where it can start (``spark_unavailable``)."""
+    from ui.bigbase_data import spark_unavailable
+
+    return KINDS if spark_unavailable() is None else tuple(k for k in KINDS if k != "spark")
+
+
+def chosen_engine() -> str | None:
+    """The engine of the source chosen on the page (session state: the source kind and the
+    storable text), or None — read before the sidebar is drawn."""
+    ss = st.session_state
+    engine = ss.get(SOURCE_KEY)
+    kind = ss.get("bb_kind", source_kind(engine))
+    if kind == "spark":
+        return SPARK if "spark" in kinds() else None
+    if not engine or kind == "files" or source_kind(engine) != kind:
+        return None
+    return engine
 
 
 # ---------------------------------------------------------------- reading the source
@@ -151,18 +192,6 @@ def load_counts(source) -> pd.DataFrame | None:
 def aside_rows(source, table: str, limit: int = ASIDE_ROWS) -> pd.DataFrame | None:
     """The first ``limit`` rows set aside for ``table`` (file order)."""
     return _sql(source, f'SELECT * FROM "{aside_table(table)}" ORDER BY _row LIMIT {int(limit)}')
-
-
-def date_bounds(source):
-    """First and last day of the contacts' time field, or None."""
-    tf = TIME_FIELDS["contacts"]
-    if not source.has("contacts") or tf not in source.columns("contacts"):
-        return None
-    col = source.table("contacts")[tf]
-    lo, hi = col.min().execute(), col.max().execute()
-    if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
-        return None
-    return pd.Timestamp(lo).date(), pd.Timestamp(hi).date()
 
 
 def segment_choices(source) -> list[str]:
@@ -263,16 +292,28 @@ def source_picker(ctx: Ctx) -> str | None:
             ss["bb_path"] = duckdb_path(engine) or ""
         elif ss["bb_kind"] == "connection":
             ss["bb_env"] = engine
+    offered = kinds()
+    if ss["bb_kind"] not in offered:  # a saved Spark source where Spark cannot start
+        ss["bb_kind"] = "files"
     kind = st.radio(
         ctx.t("bb_source"),
-        KINDS,
+        offered,
         format_func=lambda k: ctx.t("bb_kind_" + k),
         horizontal=True,
         key="bb_kind",
+        on_change=_kind_changed,
     )
+    if "spark" not in offered:
+        from ui.bigbase_data import spark_unavailable
+
+        st.caption(spark_unavailable()[0 if ctx.lang == "fr" else 1])
     if kind == "files":
         st.info(ctx.t("bb_files_info"), icon=":material/upload_file:")
         return None
+    if kind == "spark":
+        ss[SOURCE_KEY] = SPARK
+        st.caption(ctx.t("bb_spark_note"))
+        return SPARK
     if kind == "duckdb":
         st.text_input(
             ctx.t("bb_path"),
@@ -353,8 +394,9 @@ def show_source(ctx: Ctx, source) -> None:
         )
 
 
-def compute_form(ctx: Ctx, source, reg) -> None:
-    """KPI, segment, period and date choices; « Calculer »; the result table."""
+def compute_form(ctx: Ctx, source, reg, engine: str) -> None:
+    """KPI, segment and period choices; « Calculer » under the sidebar's filters and period;
+    the result table (kept while the choices stay the same) and its CSV."""
     from kpis.relational.executor import compute
 
     st.subheader(ctx.t("bb_compute"))
@@ -381,45 +423,50 @@ def compute_form(ctx: Ctx, source, reg) -> None:
         format_func=lambda p: ctx.t("bb_period_none" if p == "none" else p),
         key="bb_period",
     )
-    bounds = date_bounds(source)
-    date_range = None
-    if bounds:
-        picked = st.date_input(
-            ctx.t("bb_dates"),
-            value=bounds,
-            min_value=bounds[0],
-            max_value=bounds[1],
-            format="DD/MM/YYYY",
-            key="bb_dates",
-        )
-        if isinstance(picked, tuple | list) and len(picked) == 2 and tuple(picked) != bounds:
-            date_range = (picked[0], picked[1])
     period = None if period == "none" else period
+    filters = engine_filters(ctx.filters, ctx.date_range)  # the sidebar's, as on every page
+    params = dict(st.session_state.get("params") or {})
+    asked = (engine, tuple(kpi_ids), tuple(by), period, repr(sorted(filters.items())))
+    asked += (repr(sorted(params.items())),)
     if st.button(ctx.t("bb_run"), type="primary", key="bb_run"):
         if not kpi_ids:
             st.info(ctx.t("pick_one"))
             return
-        filters = engine_filters({}, date_range)
         try:
             with st.spinner(ctx.t("computing")):
                 result = compute(
-                    source,
-                    kpi_ids,
-                    by=list(by),
-                    period=period,
-                    filters=filters,
-                    params=dict(st.session_state.get("params") or {}),
+                    source, kpi_ids, by=list(by), period=period, filters=filters, params=params
                 )
         except PiloteError as err:
             st.error(md_escape(err.message(ctx.lang)), icon=":material/error:")
             return
-        st.session_state["bb_result"] = (result, list(by), period)
+        st.session_state["bb_result"] = (asked, result, list(by), period)
     got = st.session_state.get("bb_result")
     if got is None:
         return
-    result, by_done, period_done = got
+    done, result, by_done, period_done = got
+    if done != asked:  # another source, KPI, segment, period, filter or setting since
+        st.caption(ctx.t("bb_stale"))
+        return
     st.dataframe(
         screen(result, by_done, period_done, ctx.lang, ctx.t), hide_index=True, key="bb_result_df"
+    )
+    download(ctx, result, by_done, period_done)
+
+
+def download(ctx: Ctx, result: pd.DataFrame, by: list[str], period: str | None) -> None:
+    """The result table as CSV (numbers as numbers, headers and words in the page's language,
+    through ``kpis.deliverables.export.csv_bytes``)."""
+    from kpis.deliverables.export import csv_bytes
+    from ui.bigbase_data import export_frame
+
+    st.download_button(
+        ctx.t("bb_download"),
+        csv_bytes(export_frame(result, by, period, ctx.lang), ctx.lang),
+        file_name="pilote_grande_base.csv" if ctx.lang == "fr" else "pilote_large_base.csv",
+        mime="text/csv",
+        key="bb_download",
+        icon=":material/download:",
     )
 
 
@@ -436,6 +483,6 @@ def page(ctx: Ctx, reg) -> None:
         return
     try:
         show_source(ctx, source)
-        compute_form(ctx, source, reg)
+        compute_form(ctx, source, reg, engine)
     finally:
         close(source)

@@ -859,10 +859,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "pages compute on the imported files.",
     ),
     "bb_sidebar_note": (
-        "Les filtres de la barre latérale portent sur les fichiers importés : ici, seuls les "
-        "choix de la page comptent (indicateurs, segments, période, dates).",
-        "The sidebar filters apply to the imported files: here only the page's choices count "
-        "(KPIs, segments, period, dates).",
+        "Les filtres et la période de la barre latérale s'appliquent ici comme sur les autres "
+        "pages ; sans fichier importé, les valeurs proposées sont lues dans la base.",
+        "The sidebar's filters and period apply here as on the other pages; with no imported "
+        "file, the values offered are read from the base.",
     ),
     "bb_source": ("Source des données", "Data source"),
     "bb_kind_files": ("fichiers importés", "imported files"),
@@ -921,7 +921,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bb_compute": ("Calcul des indicateurs", "KPI computation"),
     "bb_segments": ("Segments (deux au plus)", "Segments (two at most)"),
     "bb_period_none": ("aucune", "none"),
-    "bb_dates": ("Dates (du … au …)", "Dates (from … to …)"),
     "bb_run": ("Calculer", "Compute"),
     "bb_value": ("Valeur", "Value"),
     "bb_num": ("Numérateur", "Numerator"),
@@ -930,6 +929,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bb_population": ("Population", "Population"),
     "bb_status": ("Statut", "Status"),
     "bb_note": ("Remarque", "Note"),
+    # --- page ---
+    "bb_kind_spark": ("Spark (local)", "Spark (local)"),
+    "bb_spark_note": (
+        "Une session Spark locale sur cette machine (Java) : elle lit les tables canoniques "
+        "(contacts, enquêtes…) de son catalogue. Le premier calcul démarre Spark (une vingtaine "
+        "de secondes).",
+        "A local Spark session on this machine (Java): it reads the canonical tables (contacts, "
+        "surveys…) of its catalogue. The first computation starts Spark (about twenty seconds).",
+    ),
+    "bb_stale": (
+        "Les choix ou les filtres ont changé depuis le dernier calcul : cliquez sur « Calculer ».",
+        "The choices or filters changed since the last computation: click 'Compute'.",
+    ),
+    "bb_download": ("Télécharger le résultat (CSV)", "Download the result (CSV)"),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {

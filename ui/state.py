@@ -396,8 +396,10 @@ def cached_compute(
 # ---------------------------------------------------------------- setup
 
 
-def setup(page: str) -> Ctx:
-    """Page config, state defaults and the shared sidebar; returns the page's context."""
+def setup(page: str, sidebar_values=None) -> Ctx:
+    """Page config, state defaults and the shared sidebar; returns the page's context.
+    ``sidebar_values(data, values, bounds)``: a page reading elsewhere than the imported files
+    (the large base) gives the filter values and date bounds the sidebar offers."""
     st.set_page_config(
         page_title=f"Pilote — {t(page)}",
         page_icon="🎧",
@@ -445,6 +447,8 @@ def setup(page: str) -> Ctx:
     sb.divider()
     sb.subheader(t("filters", lang))
     options, bounds = _sidebar_meta(data.id, _data=data)
+    if sidebar_values is not None:
+        options, bounds = sidebar_values(data, options, bounds)
     date_range = None
     if bounds:
 
