@@ -267,3 +267,248 @@ def test_page_opens_on_the_session_source(monkeypatch):
     assert at.radio(key="bb_kind").value == "connection"
     assert at.text_input(key="bb_env").value == "env:PILOTE_BB_SAVED"
     assert any("vide ou absente" in e.value for e in at.error)
+
+
+# ---------------------------------------------------------------- global filters, Spark, download
+
+
+def _spy_downloads(monkeypatch) -> dict:
+    """{key: (file name, bytes)} of every st.download_button the page draws."""
+    import streamlit
+
+    seen: dict = {}
+    real = streamlit.download_button
+
+    def spy(label, data, *args, **kwargs):
+        seen[kwargs.get("key")] = (kwargs.get("file_name"), data)
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", spy)
+    return seen
+
+
+def _open_base(at: AppTest, db) -> AppTest:
+    at.radio(key="bb_kind").set_value("duckdb").run()
+    at.text_input(key="bb_path").set_value(str(db)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_sidebar_offers_the_base_values_when_no_file_is_imported(base):
+    """The sample (no imported file) has four channels, agents and providers; the base has
+    three channels, one motif, no agent: the sidebar offers the base's values and dates."""
+    import datetime as dt
+
+    _, _, db = base
+    at = _open_base(_page(), db)
+    canal = at.sidebar.multiselect(key="f_canal")
+    assert canal.options == ["Chat", "E-mail", "Téléphone"]
+    assert at.sidebar.multiselect(key="f_motif").options == ["facture"]
+    shown = {m.key for m in at.sidebar.multiselect}
+    assert "f_agent_id" not in shown and "f_provider" not in shown, shown
+    # rows 1..40 on days i % 28 + 1 of January 2026 (the two set-aside rows are not in the base)
+    assert at.sidebar.date_input(key="f_date").value == (dt.date(2026, 1, 1), dt.date(2026, 1, 28))
+
+
+def test_global_filter_gives_what_both_executors_give(base, monkeypatch):
+    from kpis.relational.connect import connect
+    from kpis.relational.executor import compute as on_base
+
+    csv, mapping, db = base
+    downloads = _spy_downloads(monkeypatch)
+    at = _open_base(_page(), db)
+    at.sidebar.multiselect(key="f_canal").set_value(["telephone"]).run()
+    at.multiselect(key="bb_kpis").set_value(KPIS).run()
+    assert at.sidebar.multiselect(key="f_canal").value == ["telephone"]
+    assert at.multiselect(key="bb_kpis").value == KPIS
+    at.button(key="bb_run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Filtres actifs" in e.value and "Canal \\= Téléphone" in e.value for e in at.info)
+    shown = at.dataframe[-1].value
+
+    filters = {"canal": ["telephone"]}
+    res = import_file(csv.read_bytes(), csv.name, mapping=str(mapping), key=default_key())
+    memory = compute({"contacts": res.data}, KPIS, filters=filters)
+    source = connect(str(db))
+    try:
+        relational = on_base(source, KPIS, filters=filters)
+        unfiltered = on_base(source, KPIS)
+    finally:
+        source.con.disconnect()
+    assert list(memory["kpi"]) == list(relational["kpi"]) == KPIS
+    for col in ("value", "numerator", "denominator", "ci_low", "ci_high", "n"):
+        assert relational[col].to_numpy() == pytest.approx(memory[col].to_numpy(), rel=1e-9)
+    assert len(shown) == 2
+    for got, exp in zip(shown.to_dict("records"), memory.to_dict("records"), strict=True):
+        unit = REGISTRY.get(exp["kpi"]).unit
+        assert got["Indicateur"] == REGISTRY.get(exp["kpi"]).name("fr")
+        assert got["Valeur"] == fmt.value(exp["value"], unit, "fr")
+        assert got["Numérateur"] == fmt.value(exp["numerator"], "count", "fr")
+        assert got["Dénominateur"] == fmt.value(exp["denominator"], "count", "fr")
+        assert got["IC 95 %"] == fmt.interval(exp["ci_low"], exp["ci_high"], unit, "fr")
+        assert got["n"] == fmt.integer(exp["n"], "fr")
+    # by hand: 13 phone calls (rows 3, 6, …, 39), rows 12, 24, 36 not answered → 10 / 13 (the
+    # answer rate counts phone calls only: the same unfiltered)
+    rate = shown[shown["Indicateur"] == "Taux de décroché"].iloc[0]
+    assert [rate["Numérateur"], rate["Dénominateur"]] == ["10", "13"]
+    assert rate["Valeur"] == fmt.value(100 * 10 / 13, "%", "fr")
+    # DMC (every channel): the 10 answered phone calls are rows 3, 6, 9, 15, 18, 21, 27, 30,
+    # 33, 39 (sum 201), talk 100 + 11 i → 100 + 11 × 20.1 = 321.1 s; unfiltered, the 30
+    # answered rows (i not a multiple of 4, sum 600) → 100 + 11 × 20 = 320 s
+    dmc = shown[shown["Indicateur"] != "Taux de décroché"].iloc[0]
+    assert [dmc["n"], dmc["Valeur"]] == ["10", fmt.value(321.1, "s", "fr")]
+    assert unfiltered["n"].tolist() == [13, 30]
+    assert unfiltered["value"].iloc[1] == pytest.approx(320.0)
+    assert dmc["Valeur"] != fmt.value(unfiltered["value"].iloc[1], "s", "fr")
+
+    # the download: the same numbers, French headers, ';' and a dot, UTF-8 with BOM
+    import io
+
+    import pandas as pd
+
+    name, data = downloads["bb_download"]
+    assert name == "pilote_grande_base.csv" and data.startswith(b"\xef\xbb\xbf")
+    got = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig")
+    assert list(got.columns) == [
+        "Indicateur",
+        "Valeur",
+        "Unité",
+        "Numérateur",
+        "Dénominateur",
+        "IC 95 % bas",
+        "IC 95 % haut",
+        "n",
+        "Population",
+        "Statut",
+        "Détail",
+    ]
+    row = got[got["Indicateur"] == "Taux de décroché"].iloc[0]
+    assert [row["Numérateur"], row["Dénominateur"], row["n"]] == [10, 13, 13]
+    assert row["Valeur"] == pytest.approx(100 * 10 / 13)
+    assert row["Unité"] == "%"
+    assert [row["IC 95 % bas"], row["IC 95 % haut"]] == pytest.approx(
+        [memory["ci_low"].iloc[0], memory["ci_high"].iloc[0]]
+    )
+    assert row["Population"] == rate["Population"]
+    dmc = got[got["Indicateur"] != "Taux de décroché"].iloc[0]
+    assert dmc["Valeur"] == pytest.approx(memory["value"].iloc[1])
+    assert dmc["Unité"] == "secondes"
+
+    # another filter: the result shown before is not shown under it
+    tables_and_result = len(at.dataframe)
+    at.sidebar.multiselect(key="f_canal").set_value(["email"]).run()
+    assert at.sidebar.multiselect(key="f_canal").value == ["email"]
+    assert len(at.dataframe) == tables_and_result - 1
+    assert "Taux de décroché" not in at.dataframe[-1].value.to_csv()
+    assert not [b for b in at.get("download_button") if "résultat" in b.label]
+    assert any("ont changé depuis le dernier calcul" in c.value for c in at.caption)
+
+
+def test_date_filter_of_the_sidebar_applies_on_the_base(base):
+    import datetime as dt
+
+    from kpis.relational.connect import connect
+    from kpis.relational.executor import compute as on_base
+
+    csv, mapping, db = base
+    at = _open_base(_page(), db)
+    days = (dt.date(2026, 1, 1), dt.date(2026, 1, 10))
+    at.sidebar.date_input(key="f_date").set_value(days).run()
+    at.multiselect(key="bb_kpis").set_value(["answer_rate"]).run()
+    assert at.sidebar.date_input(key="f_date").value == days
+    at.button(key="bb_run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = at.dataframe[-1].value.iloc[0]
+    filters = {"date": (pd_ts("2026-01-01"), pd_ts("2026-01-10"))}
+    res = import_file(csv.read_bytes(), csv.name, mapping=str(mapping), key=default_key())
+    memory = compute({"contacts": res.data}, ["answer_rate"], filters=filters)
+    source = connect(str(db))
+    try:
+        relational = on_base(source, ["answer_rate"], filters=filters)
+    finally:
+        source.con.disconnect()
+    assert relational["value"].iloc[0] == pytest.approx(memory["value"].iloc[0], rel=1e-9)
+    # by hand: days 1..10 are rows i with i % 28 + 1 <= 10: i = 1..9 and 28..37; the phone
+    # calls among them: 3, 6, 9, 30, 33, 36; not answered: 36 → 5 / 6 (all January: 10 / 13)
+    assert [shown["Numérateur"], shown["Dénominateur"]] == ["5", "6"]
+    assert shown["Valeur"] == fmt.value(100 * 5 / 6, "%", "fr")
+
+
+def pd_ts(text: str):
+    import pandas as pd
+
+    return pd.Timestamp(text)
+
+
+def test_filter_a_table_cannot_take_makes_its_kpis_not_computable(base):
+    """Imported files with a provider column: the sidebar offers their providers and the
+    base's channels together; the base's contacts have no provider, so its KPIs say why they
+    are not computed, in French."""
+    from ui.state import Dataset
+
+    csv, mapping, db = base
+    res = import_file(csv.read_bytes(), csv.name, mapping=str(mapping), key=default_key())
+    files = res.data.head(6).copy()
+    files["provider"] = "Prestataire Nord"
+    files["canal"] = "courrier"
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["dataset"] = Dataset("user:bb-test", "user", [res], {"contacts": files}, {})
+    at.run()
+    at.switch_page(PAGE).run()
+    _open_base(at, db)
+    # the files' channel and the base's three
+    assert at.sidebar.multiselect(key="f_canal").options == [
+        "Chat",
+        "Courrier",
+        "E-mail",
+        "Téléphone",
+    ]
+    at.sidebar.multiselect(key="f_provider").set_value(["Prestataire Nord"]).run()
+    assert at.sidebar.multiselect(key="f_provider").value == ["Prestataire Nord"]
+    at.multiselect(key="bb_kpis").set_value(KPIS).run()
+    at.button(key="bb_run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = at.dataframe[-1].value
+    assert shown["Statut"].tolist() == ["non calculable", "non calculable"]
+    assert all("Prestataire" in x and "Contacts" in x for x in shown["Remarque"]), shown
+    assert shown["Valeur"].tolist() == ["—", "—"]  # no value
+
+
+@pytest.mark.parametrize("present", [True, False])
+def test_spark_is_offered_only_where_it_can_start(monkeypatch, present):
+    from ui import bigbase_data
+
+    monkeypatch.setattr(bigbase_data, "pyspark_present", lambda: True)
+    monkeypatch.setattr(bigbase_data, "java_present", lambda: present)
+    at = _page()
+    kinds = at.radio(key="bb_kind").options
+    captions = [c.value for c in at.caption]
+    if present:
+        assert kinds[-1] == "Spark (local)", kinds
+        assert not any("Spark indisponible" in c for c in captions)
+    else:
+        assert "Spark (local)" not in kinds, kinds
+        assert "Spark indisponible : Java absent" in captions, captions
+
+
+def test_spark_said_absent_when_pyspark_is_missing(monkeypatch):
+    from ui import bigbase_data
+
+    monkeypatch.setattr(bigbase_data, "pyspark_present", lambda: False)
+    at = _page()
+    assert "Spark (local)" not in at.radio(key="bb_kind").options
+    assert "Spark indisponible : pyspark absent" in [c.value for c in at.caption]
+
+
+def test_saved_spark_source_where_spark_cannot_start_falls_back(monkeypatch):
+    from ui import bigbase_data
+
+    monkeypatch.setattr(bigbase_data, "java_present", lambda: False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["bb_source"] = "spark"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.radio(key="bb_kind").value == "files"
+    assert "Spark indisponible : Java absent" in [c.value for c in at.caption]

@@ -184,8 +184,8 @@ def export_frame(result: pd.DataFrame, by: list[str], period: str | None, lang: 
         row.update(
             value=r.get("value"),
             unit=cell_word("unit", str(r.get("unit") or ""), lang),
-            numerator=r.get("numerator"),
-            denominator=r.get("denominator"),
+            numerator=_whole(r.get("numerator")),
+            denominator=_whole(r.get("denominator")),
             ci_low=r.get("ci_low"),
             ci_high=r.get("ci_high"),
             n=int(n) if has_n else None,
@@ -204,3 +204,10 @@ def _reason(detail: str, lang: str) -> str:
     from kpis.relational.executor import NOT_DECLARED
 
     return "" if detail == NOT_DECLARED else detail_text(detail, lang)
+
+
+def _whole(x):
+    """A count as an integer (16323, not 16323.0); a fractional or missing one as it is."""
+    if isinstance(x, float | int) and x == x and float(x).is_integer():
+        return int(x)
+    return x
