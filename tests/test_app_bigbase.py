@@ -512,3 +512,22 @@ def test_saved_spark_source_where_spark_cannot_start_falls_back(monkeypatch):
     assert not at.exception, [e.message for e in at.exception]
     assert at.radio(key="bb_kind").value == "files"
     assert "Spark indisponible : Java absent" in [c.value for c in at.caption]
+
+
+def test_spark_with_an_empty_catalogue_says_so_in_french(monkeypatch):
+    """Spark present, its catalogue without any Pilote table (``spark_tables`` stubbed: no JVM
+    started here): a French sentence saying what Spark reads and what to do, no table id."""
+    from ui import bigbase_data
+
+    monkeypatch.setattr(bigbase_data, "pyspark_present", lambda: True)
+    monkeypatch.setattr(bigbase_data, "java_present", lambda: True)
+    monkeypatch.setattr(bigbase_data, "spark_tables", lambda: [])
+    at = _page()
+    at.radio(key="bb_kind").set_value("spark").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.radio(key="bb_kind").value == "spark"
+    assert at.session_state["bb_source"] == "spark"
+    warned = [w.value for w in at.warning if "Spark" in w.value]
+    assert len(warned) == 1 and "aucune table de Pilote" in warned[0], warned
+    assert "surveys" not in warned[0]
+    assert not at.error, [e.value for e in at.error]

@@ -478,6 +478,14 @@ def page(ctx: Ctx, reg) -> None:
     if path and not Path(path).is_file():
         st.error(md_escape(ctx.t("bb_missing_file", path=path)), icon=":material/error:")
         return
+    if engine == SPARK:
+        from ui.bigbase_data import spark_tables
+
+        with st.spinner(ctx.t("bb_spark_start")):
+            empty = not spark_tables()
+        if empty:
+            st.warning(ctx.t("bb_spark_empty"), icon=":material/info:")
+            return
     source = open_source(engine, ctx.lang)
     if source is None:
         return

@@ -110,7 +110,7 @@ def sidebar_values(data, options: dict, bounds):
     from ui.state import FILTER_FIELDS, TIME_FIELDS
 
     engine = chosen_engine()
-    if engine is None:
+    if engine is None or (engine == "spark" and not spark_tables()):
         return options, bounds
     key = (engine, _stamp(engine))
     memo = st.session_state.get("bb_sidebar")
@@ -148,6 +148,16 @@ def java_present() -> bool:
 
 def pyspark_present() -> bool:
     return importlib.util.find_spec("pyspark") is not None
+
+
+def spark_tables() -> list[str]:
+    """The canonical tables (``kpis.schema.TABLES``) the local Spark session's catalogue holds
+    (starts the session: about twenty seconds the first time)."""
+    from kpis.relational.source import spark_session
+    from kpis.schema import TABLES
+
+    names = {t.name for t in spark_session().catalog.listTables()}
+    return [t for t in TABLES if t in names]
 
 
 def spark_unavailable() -> tuple[str, str] | None:

@@ -943,6 +943,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The choices or filters changed since the last computation: click 'Compute'.",
     ),
     "bb_download": ("Télécharger le résultat (CSV)", "Download the result (CSV)"),
+    "bb_spark_start": ("Démarrage de Spark…", "Starting Spark…"),
+    "bb_spark_empty": (
+        "La session Spark locale ne contient aucune table de Pilote (contacts, enquêtes, "
+        "évaluations…) : Spark lit les tables déclarées dans son catalogue. Pour un export "
+        "volumineux, chargez-le dans une base DuckDB (pilote load) et choisissez « base DuckDB ».",
+        "The local Spark session holds no Pilote table (contacts, surveys, evaluations…): Spark "
+        "reads the tables declared in its catalogue. For a large export, load it into a DuckDB "
+        "base (pilote load) and choose 'DuckDB base'.",
+    ),
 }
 
 PARAM_LABELS: dict[str, tuple[str, str]] = {
