@@ -217,9 +217,15 @@ def test_page_with_a_result_speaks_the_language(base, lang):
     at.multiselect(key="bb_kpis").set_value(["answer_rate", "dmc", "csat", "backlog"]).run()
     at.multiselect(key="bb_by").set_value(["canal"]).run()
     at.selectbox(key="bb_period").set_value("month").run()
+    at.sidebar.multiselect(key="f_canal").set_value(["telephone", "email"]).run()
     at.button(key="bb_run").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.selectbox(key="bb_period").value == "month"
+    assert at.sidebar.multiselect(key="f_canal").value == ["telephone", "email"]
+    banner = "Canal \\= Téléphone, E\\-mail" if lang == "fr" else "Channel \\= Phone, Email"
+    assert [e.value for e in at.info] == [
+        ("Filtres actifs \\: " if lang == "fr" else "Active filters\\: ") + banner
+    ]
     shown = at.dataframe[-1].value
     month = "janvier 2026" if lang == "fr" else fmt.date("2026-01-01", "en", "month")
     assert month in set(shown.iloc[:, 2]), shown.iloc[:, 2].tolist()
