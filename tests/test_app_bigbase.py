@@ -537,3 +537,42 @@ def test_spark_with_an_empty_catalogue_says_so_in_french(monkeypatch):
     assert len(warned) == 1 and "aucune table de Pilote" in warned[0], warned
     assert "surveys" not in warned[0]
     assert not at.error, [e.value for e in at.error]
+
+
+def test_base_values_bounded_and_merged_with_the_files():
+    """``base_values``: distinct text values of each field over the tables holding it, empty
+    text and nulls left out, at most ``limit``; ``merged``: the base's alone with no imported
+    file, else the union of the values and the hull of the dates."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from kpis.relational.source import from_frames
+    from ui.bigbase_data import base_bounds, base_values, merged
+
+    contacts = pd.DataFrame(
+        {
+            "canal": ["telephone", "email", "telephone", None, ""],
+            "started_at": pd.to_datetime(["2026-03-02", "2026-03-05", None, "2026-03-01", None]),
+        }
+    )
+    surveys = pd.DataFrame({"canal": ["chat"], "answered_at": pd.to_datetime(["2026-04-30 10:00"])})
+    source = from_frames({"contacts": contacts, "surveys": surveys}, "duckdb")
+    values = base_values(source, ["canal", "motif"])
+    assert values == {"canal": ["chat", "email", "telephone"], "motif": []}
+    assert base_values(source, ["canal"], limit=2) == {"canal": ["chat", "email"]}
+    bounds = base_bounds(source, {"contacts": "started_at", "surveys": "answered_at"})
+    assert bounds == (dt.date(2026, 3, 1), dt.date(2026, 4, 30))
+
+    files = (
+        {"canal": ["courrier", "email"], "team": ["A"]},
+        (dt.date(2026, 2, 1), dt.date(2026, 3, 3)),
+    )
+    assert merged(files, (values, bounds), only_base=True) == (values, bounds)
+    got_values, got_bounds = merged(files, (values, bounds), only_base=False)
+    assert got_values == {
+        "canal": ["chat", "courrier", "email", "telephone"],
+        "motif": [],
+        "team": ["A"],
+    }
+    assert got_bounds == (dt.date(2026, 2, 1), dt.date(2026, 4, 30))
