@@ -933,10 +933,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bb_kind_spark": ("Spark (local)", "Spark (local)"),
     "bb_spark_note": (
         "Une session Spark locale sur cette machine (Java) : elle lit les tables canoniques "
-        "(contacts, enquêtes…) de son catalogue. Le premier calcul démarre Spark (une vingtaine "
+        "(contacts, enquêtes…) de son catalogue. Spark démarre au premier choix (une vingtaine "
         "de secondes).",
         "A local Spark session on this machine (Java): it reads the canonical tables (contacts, "
-        "surveys…) of its catalogue. The first computation starts Spark (about twenty seconds).",
+        "surveys…) of its catalogue. Spark starts when first chosen (about twenty seconds).",
     ),
     "bb_stale": (
         "Les choix ou les filtres ont changé depuis le dernier calcul : cliquez sur « Calculer ».",
