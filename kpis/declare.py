@@ -307,13 +307,6 @@ class Rows:
     keys: Any
 
 
-def text_key(x) -> str:
-    """A split field's value as the text windows compare ("nan" when missing)."""
-    import pandas as pd
-
-    return "nan" if x is None or (not isinstance(x, str) and pd.isna(x)) else str(x)
-
-
 def declared(fn: Callable[[Any, dict], Measure | None], fallback: Callable | None = None):
     """The engine's compute function for a declaration: the in-memory executor. A declaration
     returning None (a setting it cannot declare) is computed by ``fallback(env, p)`` in memory
@@ -328,7 +321,9 @@ def declared(fn: Callable[[Any, dict], Measure | None], fallback: Callable | Non
                 raise ValueError(f"{compute.__name__}: no measure and no fallback")
             return fallback(env, p)
         if isinstance(m, Combined):
-            return m.join(run_sides(m, lambda s: _side_in_memory(ctx, s, p)))
+            from kpis.combined import side_in_memory
+
+            return m.join(run_sides(m, lambda s: side_in_memory(ctx, s, p)))
         return run_in_memory(ctx, m, p)
 
     compute.declaration = fn
@@ -413,65 +408,6 @@ def run_sides(c: Combined, run: Callable) -> list:
             if j not in c.optional:
                 raise
             out.append(None)
-    return out
-
-
-def _side_in_memory(ctx: MemoryContext, side, p: dict):
-    if isinstance(side, Measure):
-        return run_in_memory(ctx, side, p)
-    if isinstance(side, Distinct):
-        return distinct_in_memory(ctx.env, side, p)
-    return windows_in_memory(ctx.env, side, p)
-
-
-def distinct_in_memory(env, d: Distinct, p: dict):
-    """``Distinct`` on the engine's view: distinct (segment, entity, unit) by integer codes,
-    then decoded."""
-    import pandas as pd
-
-    v = env.view(d.table, (d.entity, d.time))
-    ok = evaluate(d.den, v, env, p) & v.known(d.entity) & v.known(d.time)
-    col = v.df[d.entity]
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        codes, labels = col.cat.codes.to_numpy().astype(np.int64), np.asarray(col.cat.categories)
-    else:
-        codes, labels = pd.factorize(col)
-        codes, labels = codes.astype(np.int64), np.asarray(labels, dtype=object)
-    unit = {"month": "M", "day": "D"}[d.unit]
-    t = v.df[d.time].to_numpy("datetime64[ns]").astype(f"datetime64[{unit}]").view(np.int64)
-    keys = v.seg.groups.iloc[:0].reset_index(drop=True).astype("object")
-    if ok.any():
-        t0 = int(t[ok].min())
-        na, nt = max(len(labels), 1), int(t[ok].max()) - t0 + 1
-        u = pd.unique((v.seg.codes[ok] * na + codes[ok]) * nt + (t[ok] - t0))
-        gi, rest = u // (na * nt), u % (na * nt)
-        keys = v.seg.groups.iloc[gi].reset_index(drop=True).astype("object")
-        keys["_entity"] = np.asarray(labels, dtype=object)[rest // nt]
-        keys["_unit"] = (rest % nt + t0).astype(f"datetime64[{unit}]").astype("datetime64[ns]")
-    else:
-        keys["_entity"], keys["_unit"] = pd.Series(dtype=object), pd.Series(dtype="M8[ns]")
-    return keys
-
-
-def windows_in_memory(env, w: InWindows, p: dict) -> np.ndarray:
-    """``InWindows`` on the engine's view: rows grouped by their key texts, times sorted, two
-    binary searches per window."""
-    v = env.view(w.table, (w.time, *w.fields))
-    ok = evaluate(w.den, v, env, p) & v.known(w.time)
-    df = v.df.loc[ok, [*w.fields, w.time]]
-    groups: dict[tuple, np.ndarray] = {}
-    if w.fields:
-        for key, part in df.groupby(list(w.fields), observed=True, dropna=False):
-            key = key if isinstance(key, tuple) else (key,)
-            t = part[w.time].to_numpy("datetime64[ns]").view(np.int64)
-            groups[tuple(text_key(k) for k in key)] = np.sort(t)
-    else:
-        groups[()] = np.sort(df[w.time].to_numpy("datetime64[ns]").view(np.int64))
-    out = np.zeros(len(w.windows))
-    for i, (key, lo, hi) in enumerate(w.windows):
-        t = groups.get(tuple(key))
-        if t is not None:
-            out[i] = np.searchsorted(t, hi, "right") - np.searchsorted(t, lo, "left")
     return out
 
 

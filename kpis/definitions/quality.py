@@ -108,7 +108,9 @@ def _coverage(keys: list[str], evals: Agg, *months) -> Agg:
     if len(months) > 1 and months[1] is not None:
         note += " or active on contacts (at least one handled contact)"
     parts = [m for m in months if m is not None]
-    allm = pd.concat([_na(m[[*keys, "_entity", "_unit"]], [*keys, "_unit"]) for m in parts], ignore_index=True)
+    allm = pd.concat(
+        [_na(m[[*keys, "_entity", "_unit"]], [*keys, "_unit"]) for m in parts], ignore_index=True
+    )
     allm = allm.drop_duplicates()
     if not keys:
         return Agg("per", num=evals.num, den=np.array([float(len(allm))]), n=evals.num,

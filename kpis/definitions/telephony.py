@@ -24,6 +24,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from kpis.combined import text_key
 from kpis.declare import (
     ALL,
     Combined,
@@ -38,7 +39,6 @@ from kpis.declare import (
     isin,
     known,
     lit,
-    text_key,
     true,
     value,
     week_minute_in,
