@@ -56,12 +56,12 @@ def distinct_in_memory(env, d: Distinct, p: dict):
 def windows_in_memory(env, w: InWindows, p: dict) -> np.ndarray:
     """``InWindows`` on the engine's view: rows grouped by their key texts, times sorted, two
     binary searches per window."""
-    v = env.view(w.table, (w.time, *w.fields))
+    v = env.view(w.table, (w.time, *w.keys))
     ok = evaluate(w.den, v, env, p) & v.known(w.time)
-    df = v.df.loc[ok, [*w.fields, w.time]]
+    df = v.df.loc[ok, [*w.keys, w.time]]
     groups: dict[tuple, np.ndarray] = {}
-    if w.fields:
-        for key, part in df.groupby(list(w.fields), observed=True, dropna=False):
+    if w.keys:
+        for key, part in df.groupby(list(w.keys), observed=True, dropna=False):
             key = key if isinstance(key, tuple) else (key,)
             t = part[w.time].to_numpy("datetime64[ns]").view(np.int64)
             groups[tuple(text_key(k) for k in key)] = np.sort(t)

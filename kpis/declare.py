@@ -270,18 +270,18 @@ class Distinct:
 
 @dataclass(frozen=True, eq=False)
 class InWindows:
-    """``den`` rows counted per window: rows whose ``fields`` (as text, missing = "nan") equal
-    the window's key and whose ``time`` lies in [start, end]; ``windows`` = ((key texts,
-    start ns, end ns), …); one count per window, in that order."""
+    """``den`` rows counted per window: rows whose ``keys`` fields (as text, missing = "nan")
+    equal the window's key and whose ``time`` lies in [start, end]; ``windows`` = ((key
+    texts, start ns, end ns), …); one count per window, in that order."""
 
     table: str
     den: Expr
     time: str
-    fields: tuple[str, ...]
+    keys: tuple[str, ...]
     windows: tuple
 
-    def fields_read(self) -> set[str]:
-        return self.den.fields() | {self.time, *self.fields}
+    def fields(self) -> set[str]:
+        return self.den.fields() | {self.time, *self.keys}
 
 
 @dataclass(frozen=True, eq=False)

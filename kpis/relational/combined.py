@@ -97,10 +97,10 @@ def windows(rel, w: InWindows) -> np.ndarray:
     out = np.zeros(len(w.windows))
     if not w.windows:
         return out
-    v, _ = rel.view(w.table, (w.time, *w.fields), None)
+    v, _ = rel.view(w.table, (w.time, *w.keys), None)
     ok = mask(w.den, v) & v[w.time].notnull()
     texts = {
-        f"_k{j}": v[f].cast("string").fill_null(ibis.literal("nan")) for j, f in enumerate(w.fields)
+        f"_k{j}": v[f].cast("string").fill_null(ibis.literal("nan")) for j, f in enumerate(w.keys)
     }
     left = v.filter(ok).select(_t=v[w.time], **texts)
     # times held to the microsecond by the engines: start rounded up, end down (same rows)
@@ -109,7 +109,7 @@ def windows(rel, w: InWindows) -> np.ndarray:
             "_w": np.arange(len(w.windows), dtype=np.int64),
             "_lo": pd.to_datetime([-(-lo // 1000) * 1000 for _, lo, _ in w.windows]),
             "_hi": pd.to_datetime([hi // 1000 * 1000 for _, _, hi in w.windows]),
-            **{f"_c{j}": [k[j] for k, _, _ in w.windows] for j in range(len(w.fields))},
+            **{f"_c{j}": [k[j] for k, _, _ in w.windows] for j in range(len(w.keys))},
         }
     )
     right = ibis.memtable(spec)
@@ -117,7 +117,7 @@ def windows(rel, w: InWindows) -> np.ndarray:
     if backend.name == "pyspark":
         right = backend.create_view("_pilote_windows", right, overwrite=True)
     cond = [left._t >= right._lo, left._t <= right._hi]
-    cond += [left[f"_k{j}"] == right[f"_c{j}"] for j in range(len(w.fields))]
+    cond += [left[f"_k{j}"] == right[f"_c{j}"] for j in range(len(w.keys))]
     got = left.join(right, cond).group_by("_w").aggregate(_n=left._t.count()).to_pandas()
     out[got["_w"].to_numpy(dtype=np.int64)] = got["_n"].to_numpy(dtype="float64")
     return out
