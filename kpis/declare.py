@@ -22,6 +22,11 @@ backend, only aggregates brought back). ``ctx`` tells a declaration what the dat
 whole unfiltered table), ``ctx.last_time(f)`` (latest datetime of the whole table, ns since the
 epoch), ``ctx.any(expr)`` (some filtered row satisfies ``expr``) and ``ctx.count(expr)`` (how
 many filtered rows do).
+
+A KPI of several tables returns a ``Combined``: sides (``Measure``, ``Distinct`` agent-months,
+``InWindows`` counts per period window), each run with its own table's filters and segments,
+and a ``join`` of their results on the segment keys (Python, shared by both executors);
+``ctx.rows(table, fields)`` gives a small period table's filtered rows to build it.
 """
 
 from __future__ import annotations
@@ -323,7 +328,7 @@ def declared(fn: Callable[[Any, dict], Measure | None], fallback: Callable | Non
         if isinstance(m, Combined):
             from kpis.combined import side_in_memory
 
-            return m.join(run_sides(m, lambda s: side_in_memory(ctx, s, p)))
+            return m.join(run_sides(m, lambda _, s: side_in_memory(ctx, s, p)))
         return run_in_memory(ctx, m, p)
 
     compute.declaration = fn
@@ -397,13 +402,13 @@ class MemoryContext:
 
 
 def run_sides(c: Combined, run: Callable) -> list:
-    """Each side's result by ``run(side)`` in order; an optional side not readable → None."""
+    """Each side's result by ``run(j, side)`` in order; an optional side not readable → None."""
     from kpis.definitions._base import NotComputable
 
     out = []
     for j, side in enumerate(c.sides):
         try:
-            out.append(run(side))
+            out.append(run(j, side))
         except NotComputable:
             if j not in c.optional:
                 raise

@@ -42,8 +42,7 @@ def finish(rel, combined: dict[int, Combined], done: dict) -> dict[int, Any]:
     first side that stops it. ``done`` holds the batch results of the ``Measure`` sides."""
 
     def run(i):
-        def side(j_side):
-            j, s = j_side
+        def side(j, s):
             if isinstance(s, Measure):
                 got = done.pop((i, j))
                 if isinstance(got, NotComputable):
@@ -51,9 +50,7 @@ def finish(rel, combined: dict[int, Combined], done: dict) -> dict[int, Any]:
                 return got
             return distinct(rel, s) if isinstance(s, Distinct) else windows(rel, s)
 
-        c = combined[i]
-        numbered = Combined(tuple(enumerate(c.sides)), c.join, c.optional)
-        return c.join(run_sides(numbered, side))
+        return combined[i].join(run_sides(combined[i], side))
 
     out: dict[int, Any] = {}
     for i in combined:
