@@ -22,6 +22,11 @@ backend, only aggregates brought back). ``ctx`` tells a declaration what the dat
 whole unfiltered table), ``ctx.last_time(f)`` (latest datetime of the whole table, ns since the
 epoch), ``ctx.any(expr)`` (some filtered row satisfies ``expr``) and ``ctx.count(expr)`` (how
 many filtered rows do).
+
+A KPI of several tables returns a ``Combined``: sides (``Measure``, ``Distinct`` agent-months,
+``InWindows`` counts per period window), each run with its own table's filters and segments,
+and a ``join`` of their results on the segment keys (Python, shared by both executors);
+``ctx.rows(table, fields)`` gives a small period table's filtered rows to build it.
 """
 
 from __future__ import annotations
@@ -252,10 +257,66 @@ class Measure:
         return [e for e in (self.den, self.num, self.value) if e is not None]
 
 
+@dataclass(frozen=True, eq=False)
+class Distinct:
+    """The distinct (segment keys, ``entity``, start of the calendar ``unit`` of ``time``)
+    among ``den`` rows with both known: a frame of rows (columns: the segment keys, ``_entity``,
+    ``_unit``), not per-segment numbers (agent-months active in two tables)."""
+
+    table: str
+    den: Expr
+    entity: str
+    time: str
+    unit: str = "month"
+
+    def fields(self) -> set[str]:
+        return self.den.fields() | {self.entity, self.time}
+
+
+@dataclass(frozen=True, eq=False)
+class InWindows:
+    """``den`` rows counted per window: rows whose ``keys`` fields (as text, missing = "nan")
+    equal the window's key and whose ``time`` lies in [start, end]; ``windows`` = ((key
+    texts, start ns, end ns), …); one count per window, in that order."""
+
+    table: str
+    den: Expr
+    time: str
+    keys: tuple[str, ...]
+    windows: tuple
+
+    def fields(self) -> set[str]:
+        return self.den.fields() | {self.time, *self.keys}
+
+
+@dataclass(frozen=True, eq=False)
+class Combined:
+    """A KPI of several tables: each side (a ``Measure``: an ``Agg`` per segment; a
+    ``Distinct``: a frame; an ``InWindows``: counts) runs with its own table's filters,
+    borrowing and segments; ``join(results)`` then builds the ``Agg`` in Python on the segment
+    keys. A side listed in ``optional`` whose table cannot be read gives None instead of
+    stopping the KPI."""
+
+    sides: tuple
+    join: Callable[[list], Any]
+    optional: tuple[int, ...] = ()
+
+
+@dataclass
+class Rows:
+    """A small table's filtered rows (``frame``, file order), their segment numbers
+    (``codes``) and the segments' keys (``keys``, one row per segment)."""
+
+    frame: Any
+    codes: np.ndarray
+    keys: Any
+
+
 def declared(fn: Callable[[Any, dict], Measure | None], fallback: Callable | None = None):
     """The engine's compute function for a declaration: the in-memory executor. A declaration
-    returning None (a setting it cannot declare, e.g. a join with another table) is computed
-    by ``fallback(env, p)`` in memory and said "computed in memory only" relationally."""
+    returning None (a setting it cannot declare) is computed by ``fallback(env, p)`` in memory
+    and said "computed in memory only" relationally; a ``Combined`` runs each side here then
+    its join."""
 
     def compute(env, p):
         ctx = MemoryContext(env)
@@ -264,6 +325,10 @@ def declared(fn: Callable[[Any, dict], Measure | None], fallback: Callable | Non
             if fallback is None:
                 raise ValueError(f"{compute.__name__}: no measure and no fallback")
             return fallback(env, p)
+        if isinstance(m, Combined):
+            from kpis.combined import side_in_memory
+
+            return m.join(run_sides(m, lambda _, s: side_in_memory(ctx, s, p)))
         return run_in_memory(ctx, m, p)
 
     compute.declaration = fn
@@ -328,6 +393,27 @@ class MemoryContext:
 
         at = self.env.table(table)[f].max()
         return float(pd.Timestamp(at).value) if pd.notna(at) else float("nan")
+
+    def rows(self, table: str, fields) -> Rows:
+        """A small (period) table's filtered rows of ``fields``, segment numbers and keys."""
+        v = self.env.view(table, tuple(fields))
+        frame = v.df[list(fields)].reset_index(drop=True)
+        return Rows(frame, v.seg.codes, v.seg.groups.reset_index(drop=True))
+
+
+def run_sides(c: Combined, run: Callable) -> list:
+    """Each side's result by ``run(j, side)`` in order; an optional side not readable → None."""
+    from kpis.definitions._base import NotComputable
+
+    out = []
+    for j, side in enumerate(c.sides):
+        try:
+            out.append(run(j, side))
+        except NotComputable:
+            if j not in c.optional:
+                raise
+            out.append(None)
+    return out
 
 
 def evaluate(expr: Expr, v, env, p) -> np.ndarray:

@@ -76,6 +76,8 @@ def same(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> None:
 
 def test_the_declared_kpis_cover_the_headline_ones():
     assert {"fcr", "fcr_measured", "recontact_rate", "transfer_rate"} <= set(DECLARED)
+    # the KPIs of two tables too (kpis.declare.Combined): compared below with the others
+    assert {"cost_per_contact", "eval_coverage", "productivity"} <= set(DECLARED)
 
 
 @pytest.mark.parametrize(("by", "period", "filters"), BREAKDOWNS)
@@ -109,7 +111,7 @@ def test_kpis_of_period_tables_equal_in_memory(by, period):
 
 @pytest.mark.parametrize(("by", "period", "filters"), BREAKDOWNS)
 def test_agent_days_from_contacts_equal_in_memory(by, period, filters):
-    ids = ["agent_days", *PARTLY]
+    ids = ["agent_days", "productivity", *PARTLY]
     kw = {"by": by, "period": period, "filters": filters}
     kw["params"] = {"agent_days_source": "contacts"}
     a = engine.compute(sample(), ids, **kw)
@@ -118,23 +120,39 @@ def test_agent_days_from_contacts_equal_in_memory(by, period, filters):
     same(a, b, by + (["period"] if period else []))
 
 
-def test_productivity_from_the_hours_table_is_left_to_memory():
-    out = relational_compute(source("duckdb"), ["productivity"])  # the sample has worked_days
-    assert out["status"].tolist() == ["not_computable"]
-    assert "relational" in out["detail"].iloc[0]
-    out = relational_compute(source("duckdb"), ["productivity"], params={"per": "hour"})
-    assert out["status"].tolist() == ["not_computable"]
+COMBINED = ["cost_per_contact", "eval_coverage", "productivity"]
+
+
+@pytest.mark.parametrize(("by", "period", "filters"), BREAKDOWNS[:4])
+@pytest.mark.parametrize(
+    "params",
+    [{"per": "hour", "cost_base": "handled"}, {"agent_days_source": "hours"}],
+    ids=["per-hour-handled", "days-from-hours"],
+)
+def test_kpis_of_two_tables_equal_in_memory_with_their_other_settings(by, period, filters, params):
+    kw = {"by": by, "period": period, "filters": filters, "params": params}
+    a = engine.compute(sample(), COMBINED, **kw)
+    b = relational_compute(source("duckdb"), COMBINED, **kw)
+    if not filters:  # the canal filter: costs and hours lack canal (said, on both sides)
+        assert (a["status"] == "ok").sum() >= 3
+    same(a, b, by + (["period"] if period else []))
 
 
 def test_a_kpi_not_yet_declared_says_so_instead_of_a_number():
+    from dataclasses import replace
+
+    from kpis.registry import Registry
+
     plain = [
         k.id
         for k in REGISTRY
         if not getattr(k.compute, "declaration", None) and k.id not in PERIOD_KPIS
     ]
-    if not plain:
-        pytest.skip("every KPI is declared")
-    out = relational_compute(source("duckdb"), plain[:1])
+    assert plain == []  # every KPI is declared: a plain compute function written here
+    fcr = REGISTRY.get("fcr")
+    registry = Registry([replace(fcr, compute=lambda env, p: fcr.compute(env, p))])
+    assert engine.compute(sample(), ["fcr"], registry=registry)["status"].tolist() == ["ok"]
+    out = relational_compute(source("duckdb"), ["fcr"], registry=registry)
     assert out["status"].tolist() == ["not_computable"]
     assert "relational" in out["detail"].iloc[0]
 
@@ -449,3 +467,170 @@ def test_agent_days_are_distinct_agent_and_day_pairs_with_a_handled_contact(back
         out = relational_compute(from_frames(tables, backend), ids)
     assert out["value"].iloc[0] == 3
     assert (out["numerator"].iloc[1], out["denominator"].iloc[1]) == (5, 3)
+
+
+# KPIs of two tables (kpis.declare.Combined) on tables written here -----------------------------
+
+
+def run_both(backend, tables, ids, **kw):
+    if backend == "memory":
+        return engine.compute(tables, ids, **kw)
+    return relational_compute(from_frames(tables, backend), ids, **kw)
+
+
+# costs                                      contacts of the cost period (split by provider)
+# row  provider  period               cost   → started in it                   counted
+# 0    A         1–31 Jan (whole day)  100     1 Jan 00:00, 15 Jan, 31 Jan 23:30   3
+# 1    A         1–31 Jan (same)        50     the same period again: once         0
+# 2    B         1–31 Jan               90     10 Jan (1 Feb is outside)           1
+# 3    A         1 Feb – 28 Feb 12:00   30     28 Feb 12:00 (13:00 is outside)     1
+# 4    C         1–31 Jan               20     none                                0
+# the contact without time and the one without provider fall in no cost period
+# overall 290 ÷ 5 = 58; by provider A 180 ÷ 4 = 45, B 90 ÷ 1, C 20 ÷ 0;
+# answered only (31 Jan 23:30 not answered): 290 ÷ 4 = 72.5
+COSTS = pd.DataFrame(
+    {
+        "period_start": pd.to_datetime(["2026-01-01"] * 3 + ["2026-02-01", "2026-01-01"]),
+        "period_end": pd.to_datetime(
+            ["2026-01-31 00:00"] * 3 + ["2026-02-28 12:00", "2026-01-31 00:00"]
+        ),
+        "cost": [100.0, 50.0, 90.0, 30.0, 20.0],
+        "provider": ["A", "A", "B", "A", "C"],
+    }
+)
+COST_CONTACTS = pd.DataFrame(
+    {
+        "provider": ["A", "A", "A", "B", "B", "A", "A", "A", None],
+        "started_at": pd.to_datetime(
+            ["2026-01-01 00:00", "2026-01-31 23:30", "2026-01-15 10:00", "2026-01-10 10:00",
+             "2026-02-01 00:00", "2026-02-28 12:00", "2026-02-28 13:00", None,
+             "2026-01-05 10:00"]
+        ),
+        "answered": pd.array([True, False, True, True, True, True, True, True, True],
+                             dtype="boolean"),
+    }
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_cost_per_contact_counts_the_contacts_of_each_cost_period_once(backend):
+    tables = {"costs": COSTS, "contacts": COST_CONTACTS}
+    out = run_both(backend, tables, ["cost_per_contact"]).iloc[0]
+    assert (out["numerator"], out["denominator"], out["value"]) == (290, 5, 58.0)
+    assert out["detail"] == "costs ÷ contacts started in the cost periods; costs split by provider"
+    out = run_both(backend, tables, ["cost_per_contact"], by="provider")
+    assert out["provider"].tolist() == ["A", "B", "C"]
+    assert out["numerator"].tolist() == [180, 90, 20]
+    assert out["denominator"].tolist() == [4, 1, 0]
+    assert out["value"].tolist()[:2] == [45.0, 90.0]
+    out = run_both(backend, tables, ["cost_per_contact"], params={"cost_base": "handled"})
+    assert (out["denominator"].iloc[0], out["value"].iloc[0]) == (4, 72.5)
+
+
+# evaluations                          contacts (handled = answered, with agent and time)
+# agent  evaluated_at                  agent  started_at   answered
+# A      10 Jan                        A      5 Jan        yes   A-Jan (already evaluated)
+# A      20 Jan                        D      7 Jan        yes   D-Jan
+# B      15 Jan                        E      7 Feb        no    not active
+# -      25 Jan (no agent: counted,    B      10 Feb       yes   B-Feb
+#                not an agent-month)   G      3 Mar        yes   G-Mar
+# A      3 Feb                         F      (missing)    yes   outside
+# C      (missing): not counted
+# agent-months: A-Jan, B-Jan, A-Feb evaluated + D-Jan, B-Feb, G-Mar active = 6; 5 evaluations
+# by month: Jan 4 ÷ 3 (A, B, D), Feb 1 ÷ 2 (A, B), Mar 0 ÷ 1 (G: on contacts only), and the
+# segment of C's undated evaluation: 0 ÷ 0
+EVAL_ROWS = pd.DataFrame(
+    {
+        "agent_id": ["A", "A", "B", None, "A", "C"],
+        "evaluated_at": pd.to_datetime(
+            ["2026-01-10", "2026-01-20", "2026-01-15", "2026-01-25", "2026-02-03", None]
+        ),
+    }
+)
+ACTIVE = pd.DataFrame(
+    {
+        "agent_id": ["A", "D", "E", "B", "G", "F"],
+        "started_at": pd.to_datetime(
+            ["2026-01-05", "2026-01-07", "2026-02-07", "2026-02-10", "2026-03-03", None]
+        ),
+        "answered": pd.array([True, True, False, True, True, True], dtype="boolean"),
+    }
+)
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_eval_coverage_counts_agent_months_evaluated_or_active_on_contacts(backend):
+    tables = {"evaluations": EVAL_ROWS, "contacts": ACTIVE}
+    out = run_both(backend, tables, ["eval_coverage"]).iloc[0]
+    assert (out["numerator"], out["denominator"]) == (5, 6)
+    assert out["detail"].endswith("or active on contacts (at least one handled contact)")
+    out = run_both(backend, tables, ["eval_coverage"], period="month")
+    # C's evaluation without a date makes a segment of its own (no month), counted 0 ÷ 0
+    assert out["period"].astype(str).tolist()[:3] == ["2026-01-01", "2026-02-01", "2026-03-01"]
+    assert out["period"].isna().tolist() == [False, False, False, True]
+    assert out["numerator"].tolist() == [4, 1, 0, 0]
+    assert out["denominator"].tolist() == [3, 2, 1, 0]
+    out = run_both(backend, {"evaluations": EVAL_ROWS}, ["eval_coverage"]).iloc[0]
+    assert (out["numerator"], out["denominator"]) == (5, 3)  # evaluated agent-months only
+    assert out["detail"] == "agent-months = distinct (agent, month) evaluated"
+
+
+# contacts by team: X 3 handled (+1 not answered), Y 2, Z 1 (Z has no hours)
+# hours   team  worked_days  planned_h  absent_h
+#         X     10           70         7
+#         X     5            35         (missing)
+#         Y     (missing)    14         0
+#         W     3            21         0          W: no contact, left out by team
+# overall: 6 ÷ (10 + 5 + 3) days; 6 ÷ (140 − 7) hours
+# by team: X 3 ÷ 15 days, 3 ÷ 98 hours; Y 2 ÷ 0 days, 2 ÷ 14 hours; Z 1 ÷ 0
+TEAM_CONTACTS = pd.DataFrame(
+    {
+        "agent_id": ["a1", "a1", "a2", "a2", "a3", "a3", "a5"],
+        "team": ["X", "X", "X", "X", "Y", "Y", "Z"],
+        "started_at": pd.to_datetime(["2026-01-05"] * 7),
+        "answered": pd.array([True, True, True, False, True, True, True], dtype="boolean"),
+    }
+)
+TEAM_HOURS = pd.DataFrame(
+    {
+        "agent_id": ["a1", "a2", "a3", "a4"],
+        "team": ["X", "X", "Y", "W"],
+        "period_start": pd.to_datetime(["2026-01-01"] * 4),
+        "worked_days": [10.0, 5.0, np.nan, 3.0],
+        "planned_h": [70.0, 35.0, 14.0, 21.0],
+        "absent_h": [7.0, np.nan, 0.0, 0.0],
+    }
+)
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_productivity_divides_by_the_hours_table_on_the_contacts_segments(backend):
+    tables = {"contacts": TEAM_CONTACTS, "hours": TEAM_HOURS}
+    out = run_both(backend, tables, ["productivity"]).iloc[0]
+    assert (out["numerator"], out["denominator"]) == (6, 18)
+    assert out["detail"].startswith("handled contacts ÷ Σ worked_days (hours table)")
+    out = run_both(backend, tables, ["productivity"], params={"per": "hour"}).iloc[0]
+    assert (out["numerator"], out["denominator"]) == (6, 133)
+    out = run_both(backend, tables, ["productivity"], by="team")
+    assert out["team"].tolist() == ["X", "Y", "Z"]
+    assert out["numerator"].tolist() == [3, 2, 1]
+    assert out["denominator"].tolist() == [15, 0, 0]
+    out = run_both(backend, tables, ["productivity"], by="team", params={"per": "hour"})
+    assert out["denominator"].tolist() == [98, 14, 0]
+
+
+@pytest.mark.parametrize("backend", ["memory", "duckdb"])
+def test_a_kpi_of_two_tables_names_the_table_it_lacks(backend):
+    def detail(tables, kpi, **kw):
+        out = run_both(backend, tables, [kpi], **kw).iloc[0]
+        assert out["status"] == "not_computable"
+        return out["detail"]
+
+    assert detail({"contacts": COST_CONTACTS}, "cost_per_contact") == "needs table costs"
+    assert detail({"costs": COSTS}, "cost_per_contact") == "needs table contacts"
+    assert detail({"contacts": ACTIVE}, "eval_coverage") == "needs table evaluations"
+    hour = {"params": {"per": "hour"}}
+    assert detail({"contacts": TEAM_CONTACTS}, "productivity", **hour) == "needs table hours"
+    days = {"params": {"agent_days_source": "hours"}}
+    got = detail({"contacts": TEAM_CONTACTS}, "productivity", **days)
+    assert got == "agent_days_source=hours needs it"

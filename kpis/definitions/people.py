@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.declare import Measure, declared, known, true, value
+from kpis.declare import Combined, Measure, declared, fill0, known, true, value
 from kpis.definitions._base import Agg, NotComputable
 from kpis.registry import KPI, Param
 from kpis.segments import PERIOD_COLUMN
@@ -57,38 +57,6 @@ def _handled_mask(v) -> tuple[np.ndarray, str]:
     if v.has("answered"):
         return v.true("answered") & v.known("agent_id"), "handled = answered contacts"
     return v.known("agent_id"), "handled = every contact (no answered field)"
-
-
-def _agent_days_contacts(env):
-    """Distinct (agent, day) pairs with a handled contact, per segment (memoised per call)."""
-    v = env.view("contacts", ("agent_id", "started_at"))
-
-    def make():
-        mask, how = _handled_mask(v)
-        mask = mask & v.known("started_at")
-        agent = v.df["agent_id"]
-        if isinstance(agent.dtype, pd.CategoricalDtype):
-            acodes = agent.cat.codes.to_numpy().astype(np.int64)
-            na = len(agent.cat.categories)
-        else:
-            acodes, uniq = pd.factorize(agent)
-            acodes, na = acodes.astype(np.int64), len(uniq)
-        day = v.df["started_at"].to_numpy("datetime64[ns]").astype("datetime64[D]")
-        day = day.view(np.int64)
-        d0 = int(day[mask].min()) if mask.any() else 0
-        entity = np.where(mask, (day - d0) * max(na, 1) + acodes, 0)
-        days = v.seg.count_distinct(entity, mask)
-        return days, f"distinct (agent, day) with a handled contact; {how}"
-
-    days, how = v.memo("agent_days", make)
-    return v, days, how
-
-
-def _use_hours(env, p) -> bool:
-    """Whether agent-days come from the hours table (``_use_hours_ctx`` on the engine's env)."""
-    from kpis.declare import MemoryContext
-
-    return _use_hours_ctx(MemoryContext(env), p)
 
 
 def _handled(ctx) -> tuple:
@@ -138,15 +106,24 @@ def agent_days_decl(ctx, p):
 
 
 def productivity_decl(ctx, p):
-    """Handled contacts ÷ distinct (agent, day) with a handled contact; the settings that
-    read the hours table (per=hour, or its worked_days) are left to the in-memory engine."""
+    """Handled contacts ÷ agent-days: distinct (agent, day) with a handled contact, or Σ
+    worked_days of the hours table (aligned on the contacts' segments, 0 where it has none);
+    per=hour: ÷ (Σ planned_h − Σ absent_h) of the hours table, aligned the same way."""
     per = str(p.get("per", "day"))
     if per not in ("day", "hour"):
         raise ValueError("per must be 'day' or 'hour'")
-    if per == "hour" or _use_hours_ctx(ctx, p):
-        return None
     ctx.note("contacts")
     handled, how = _handled(ctx)
+    if per == "hour" or _use_hours_ctx(ctx, p):
+        if per == "hour":
+            worked = fill0(value("planned_h")) - fill0(value("absent_h"))
+            hours = Measure("sum", "hours", value=worked, needs=("planned_h", "absent_h"))
+            detail = f"handled contacts ÷ (planned_h − absent_h); {how}"
+        else:
+            hours = Measure("sum", "hours", value=value("worked_days"))
+            detail = f"handled contacts ÷ Σ worked_days (hours table); {how}"
+        contacts = Measure("count", "contacts", den=handled, needs=("agent_id", "started_at"))
+        return Combined((contacts, hours), lambda got: _per_hours(*got, detail))
     dhow = f"distinct (agent, day) with a handled contact; {how}"
     return Measure(
         "per",
@@ -159,32 +136,14 @@ def productivity_decl(ctx, p):
     )
 
 
-def productivity(env, p):
-    v = env.view("contacts", ("agent_id", "started_at"))
-    mask, how = _handled_mask(v)
-    handled = v.seg.count(mask)
-    per = str(p.get("per", "day"))
-    if per == "hour":
-        h = env.view("hours", ("planned_h", "absent_h"))
-        worked = h.seg.sum(h.values("planned_h")) - h.seg.sum(h.values("absent_h"))
-        den = align(v.seg.groups, h.seg.groups, worked)
-        detail = f"handled contacts ÷ (planned_h − absent_h); {how}"
-    elif per == "day":
-        if _use_hours(env, p):
-            h = env.view("hours", ("worked_days",))
-            den = align(v.seg.groups, h.seg.groups, h.seg.sum(h.values("worked_days")))
-            detail = f"handled contacts ÷ Σ worked_days (hours table); {how}"
-        else:
-            _, den, dhow = _agent_days_contacts(env)
-            detail = f"handled contacts ÷ agent-days ({dhow})"
-    else:
-        raise ValueError("per must be 'day' or 'hour'")
+def _per_hours(contacts: Agg, hours: Agg, detail: str) -> Agg:
+    """Handled contacts per segment of contacts ÷ the hours table's sums on those segments."""
     return Agg(
         "per",
-        num=handled,
-        den=den,
-        n=handled,
-        keys=v.seg.groups,
+        num=contacts.num,
+        den=align(contacts.keys, hours.keys, hours.num),
+        n=contacts.num,
+        keys=contacts.keys,
         detail=detail,
         empty="no agent-day",
     )
@@ -282,7 +241,7 @@ KPIS = [
         "custom",
         target_note="Depends on the channel: calls, emails and chats differ.",
         population="agent_days",
-        compute=declared(productivity_decl, fallback=productivity),
+        compute=declared(productivity_decl),
     ),
     KPI(
         "attrition",

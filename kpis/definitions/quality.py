@@ -11,9 +11,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.declare import ALL, Measure, declared, is_num, isin, known, value, where
+from kpis.declare import (
+    ALL,
+    Combined,
+    Distinct,
+    Measure,
+    declared,
+    is_num,
+    isin,
+    known,
+    true,
+    value,
+    where,
+)
 from kpis.definitions._base import MIN_N, Agg, NotComputable, as_list, in_values
 from kpis.registry import KPI, Param
+from kpis.segments import PERIOD_COLUMN
 
 G = "quality"
 
@@ -73,90 +86,55 @@ def quality_written(ctx, p):
     return _quality(ctx, p, p["written_canals"], written=True)
 
 
-def _codes_labels(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.cat.codes.to_numpy().astype(np.int64), np.asarray(s.cat.categories, object)
-    codes, uniq = pd.factorize(s)
-    return codes.astype(np.int64), np.asarray(uniq, dtype=object)
+def eval_coverage_decl(ctx, p):
+    """Evaluations (with evaluated_at) ÷ agent-months: distinct (agent, month) evaluated, or
+    active on contacts (a handled contact: answered when the table says, with agent and
+    time), per segment; segments of agent-months without evaluation show 0 evaluations."""
+    evals = Measure("count", "evaluations", den=known("evaluated_at"),
+                    needs=("agent_id", "evaluated_at"))  # fmt: skip
+    sides = [evals, Distinct("evaluations", ALL, "agent_id", "evaluated_at")]
+    if ctx.table("contacts") and {"agent_id", "started_at"} <= ctx.columns("contacts"):
+        active = true("answered") if ctx.has("contacts", "answered") else ALL
+        sides.append(Distinct("contacts", active, "agent_id", "started_at"))
+    keys = list(ctx.by) + ([PERIOD_COLUMN] if ctx.period else [])
+    return Combined(tuple(sides), lambda got: _coverage(keys, *got), optional=(2,))
 
 
-def _agent_months(df, by, agent_col, time_col, period) -> pd.DataFrame:
-    from kpis.segments import PERIOD_COLUMN, period_start
-
-    out = pd.DataFrame({b: df[b].astype("object") for b in by})
-    if period:
-        out[PERIOD_COLUMN] = period_start(df[time_col], period)
-    out["_agent"] = df[agent_col].astype("object")
-    out["_month"] = period_start(df[time_col], "month")
-    return out.dropna(subset=["_agent", "_month"])
-
-
-def eval_coverage(env, p):
-    ev = env.view("evaluations", ("agent_id", "evaluated_at"))
-    from kpis.segments import PERIOD_COLUMN
-
-    keys = list(env.by) + ([PERIOD_COLUMN] if env.period else [])
-    n_eval = ev.seg.count(ev.known("evaluated_at"))
-    parts = [_agent_months(ev.df, env.by, "agent_id", "evaluated_at", env.period)]
+def _coverage(keys: list[str], evals: Agg, *months) -> Agg:
+    """Evaluations per segment ÷ distinct (agent, month) of the union of ``months`` (frames
+    of ``Distinct``; None: a table not readable), segments of either side kept, sorted by
+    their keys (missing last)."""
     note = "agent-months = distinct (agent, month) evaluated"
-    c = env.table("contacts")
-    if c is not None and {"agent_id", "started_at"} <= set(c.columns):
-        try:
-            cv = env.view("contacts", ("agent_id", "started_at"))
-        except NotComputable:
-            cv = None
-        if cv is not None:
-            active = cv.true("answered") if cv.has("answered") else cv.ones()
-            active = active & cv.known("agent_id") & cv.known("started_at")
-            # distinct (segment, agent, month) by integer codes, then decoded (cheap at 5M)
-            acodes, labels = _codes_labels(cv.df["agent_id"])
-            mc = cv.df["started_at"].to_numpy("datetime64[ns]").astype("datetime64[M]")
-            mc = mc.view(np.int64)
-            if active.any():
-                m0 = int(mc[active].min())
-                na, nm = len(labels), int(mc[active].max()) - m0 + 1
-                comb = (cv.seg.codes[active] * na + acodes[active]) * nm + (mc[active] - m0)
-                u = pd.unique(comb)
-                gi, rest = u // (na * nm), u % (na * nm)
-                cf = cv.seg.groups.iloc[gi].reset_index(drop=True).astype("object")
-                cf["_agent"] = labels[rest // nm]
-                cf["_month"] = (rest % nm + m0).astype("datetime64[M]").astype("datetime64[ns]")
-                parts.append(cf)
-            note += " or active on contacts (at least one handled contact)"
-    allm = pd.concat(parts, ignore_index=True).drop_duplicates()
+    if len(months) > 1 and months[1] is not None:
+        note += " or active on contacts (at least one handled contact)"
+    parts = [m for m in months if m is not None]
+    allm = pd.concat(
+        [_na(m[[*keys, "_entity", "_unit"]], [*keys, "_unit"]) for m in parts], ignore_index=True
+    )
+    allm = allm.drop_duplicates()
     if not keys:
-        return Agg(
-            "per",
-            num=n_eval,
-            den=np.array([float(len(allm))]),
-            n=n_eval,
-            keys=ev.seg.groups,
-            detail=note,
-            empty="no agent-month",
-        )
-
-    def norm(frame):
-        for col in keys:
-            frame[col] = (
-                pd.to_datetime(frame[col]) if col == PERIOD_COLUMN else frame[col].astype("object")
-            )
-        return frame
-
-    den_df = norm(allm.groupby(keys, dropna=False).size().rename("_den").reset_index())
-    num_df = norm(ev.seg.groups.copy())
-    num_df["_num"] = n_eval
-    # segments with agent-months but no evaluation show 0 evaluations (never evaluated)
+        return Agg("per", num=evals.num, den=np.array([float(len(allm))]), n=evals.num,
+                   keys=evals.keys, detail=note, empty="no agent-month")  # fmt: skip
+    den_df = _na(allm.groupby(keys, dropna=False).size().rename("_den").reset_index(), keys)
+    num_df = _na(evals.keys.reset_index(drop=True).copy(), keys)
+    num_df["_num"] = evals.num
     merged = num_df.merge(den_df, how="outer", on=keys).sort_values(keys, na_position="last")
     merged = merged.reset_index(drop=True)
-    return Agg(
-        "per",
-        num=merged["_num"].fillna(0).to_numpy("float64"),
-        den=merged["_den"].fillna(0).to_numpy("float64"),
-        n=merged["_num"].fillna(0).to_numpy("float64"),
-        keys=merged[keys],
-        detail=note,
-        empty="no agent-month",
-    )
+    num = merged["_num"].fillna(0).to_numpy("float64")
+    return Agg("per", num=num, den=merged["_den"].fillna(0).to_numpy("float64"), n=num,
+               keys=merged[keys], detail=note, empty="no agent-month")  # fmt: skip
+
+
+def _na(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Key columns as Python objects (missing = NaN), the period and months as datetimes."""
+    frame = frame.copy()
+    for col in cols:
+        if col in (PERIOD_COLUMN, "_unit"):
+            frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+        else:
+            x = frame[col].astype("object")
+            frame[col] = x.where(x.notna(), np.nan)
+    return frame
 
 
 def quality_items(tables, by=None, canals=None) -> pd.DataFrame:
@@ -242,6 +220,6 @@ KPIS = [
         {},
         "custom",
         population="agent_months",
-        compute=eval_coverage,
+        compute=declared(eval_coverage_decl),
     ),
 ]

@@ -13,9 +13,8 @@ both numerator and denominator of the abandon rate, the abandoned count and the 
 
 Every KPI here is a declaration (``kpis.declare``: rows and values as expressions over the
 fields, run in memory or by a relational engine; opening hours through ``week_minute_in``, the
-minute of the week of each timestamp) except two that do not fit one table's row masks: the
-backlog (open at each period's end) and the cost per contact (costs matched to contacts by
-period).
+minute of the week of each timestamp). The cost per contact reads two tables: the costs' rows
+(small) and the contacts counted within each cost period (``Combined`` of an ``InWindows``).
 """
 
 from __future__ import annotations
@@ -25,8 +24,11 @@ import re
 import numpy as np
 import pandas as pd
 
+from kpis.combined import text_key
 from kpis.declare import (
     ALL,
+    Combined,
+    InWindows,
     Measure,
     after,
     after_period_end,
@@ -456,68 +458,77 @@ def backlog(ctx, p):
 # Cost per contact -------------------------------------------------------------------------------
 
 
-def cost_per_contact(env, p):
-    costs = env.view("costs", ("period_start", "period_end", "cost"))
-    contacts = env.view("contacts", ("started_at",))
+def cost_per_contact(ctx, p):
+    """Σ cost ÷ contacts started within the cost rows' periods [period_start, period_end] (an
+    end at midnight covers its whole day), per segment of the costs table. Cost rows split by
+    a field that contacts also carry (provider, team…) count that split's contacts; several
+    cost rows on one split and period (cost items) count the contacts once."""
+    ctx.rows("costs", ("period_start", "period_end", "cost"))  # the costs' errors first
+    ctx.note("contacts")
+    if not ctx.has("contacts", "started_at"):
+        raise NotComputable(["contacts.started_at"])
     base = str(p.get("cost_base", "contacts"))
     if base == "handled":
-        if not contacts.has("answered"):
+        if not ctx.has("contacts", "answered"):
             raise NotComputable(["contacts.answered"], "cost_base=handled needs it")
-        cmask = contacts.true("answered")
+        cmask = true("answered")
     elif base == "contacts":
-        cmask = np.ones(len(contacts.df), dtype=bool)
+        cmask = ALL
     else:
         raise ValueError("cost_base must be 'contacts' or 'handled'")
-    cd = costs.df
-    # Cost rows split by a field that contacts also carry (provider, team…) count that split's
-    # contacts; several cost rows on one split and period (cost items) count the contacts once.
-    split = list(env.by) + [
-        f for f in SPLIT_FIELDS if f in cd.columns and f in contacts.df.columns and f not in env.by
+    split = list(ctx.by) + [
+        f
+        for f in SPLIT_FIELDS
+        if ctx.has("costs", f) and ctx.has("contacts", f) and f not in ctx.by
     ]
-    cdf = contacts.df.loc[cmask, [*split, "started_at"]]
-    cdf = cdf[cdf["started_at"].notna()]
-    groups = {}
-    if split:
-        for key, part in cdf.groupby(split, observed=True, dropna=False):
-            key = key if isinstance(key, tuple) else (key,)
-            t = part["started_at"].to_numpy("datetime64[ns]").view(np.int64)
-            groups[tuple(str(k) for k in key)] = np.sort(t)
-    else:
-        groups[()] = np.sort(cdf["started_at"].to_numpy("datetime64[ns]").view(np.int64))
-    ps_raw = cd["period_start"].to_numpy("datetime64[ns]")
-    ps = ps_raw.view(np.int64)
-    pe_raw = pd.to_datetime(cd["period_end"])
-    pe = pe_raw.to_numpy("datetime64[ns]").view(np.int64).copy()
-    midnight = (pe_raw == pe_raw.dt.normalize()).to_numpy()
-    pe = np.where(midnight, pe + 86_400 * 10**9 - 1, pe)  # a date means the whole end day
-    counts = np.zeros(len(cd))
-    seen = set()
-    for i in range(len(cd)):
-        key = tuple(str(cd[b].iloc[i]) for b in split)
-        t = groups.get(key)
-        if t is None or np.isnat(ps_raw[i]) or (key, ps[i], pe[i]) in seen:
-            continue
-        seen.add((key, ps[i], pe[i]))
-        counts[i] = np.searchsorted(t, pe[i], "right") - np.searchsorted(t, ps[i], "left")
-    cost = cd["cost"].to_numpy("float64", na_value=np.nan)
-    seg = costs.seg
-    num = seg.sum(np.nan_to_num(cost))
-    den = seg.sum(counts)
+    costs = ctx.rows("costs", tuple(dict.fromkeys(("period_start", "period_end", "cost", *split))))
+    frame = costs.frame
+    windows, row_window = _cost_windows(frame, split)
+    side = InWindows("contacts", cmask, "started_at", tuple(split), windows)
     detail = (
         f"costs ÷ {'answered ' if base == 'handled' else ''}contacts started in the cost periods"
     )
-    extra = [f for f in split if f not in env.by]
+    extra = [f for f in split if f not in ctx.by]
     if extra:
         detail += f"; costs split by {', '.join(extra)}"
-    return Agg(
-        "per",
-        num=num,
-        den=den,
-        n=den,
-        keys=seg.groups,
-        detail=detail,
-        empty="no contact in the cost periods",
-    )
+
+    def join(got):
+        counts = np.where(row_window >= 0, got[0][np.maximum(row_window, 0)], 0.0)
+        g = len(costs.keys)
+        cost = np.nan_to_num(frame["cost"].to_numpy("float64", na_value=np.nan))
+        return Agg(
+            "per",
+            num=np.bincount(costs.codes, weights=cost, minlength=g),
+            den=np.bincount(costs.codes, weights=counts, minlength=g),
+            n=np.bincount(costs.codes, weights=counts, minlength=g),
+            keys=costs.keys,
+            detail=detail,
+            empty="no contact in the cost periods",
+        )
+
+    return Combined((side,), join)
+
+
+def _cost_windows(cd: pd.DataFrame, split: list[str]) -> tuple[tuple, np.ndarray]:
+    """The distinct (split key texts, start ns, end ns) of the cost rows, and each row's
+    window (-1: no start or end, or a repeat of an earlier row's window)."""
+    ps = pd.to_datetime(cd["period_start"])
+    pe = pd.to_datetime(cd["period_end"])
+    midnight = (pe == pe.dt.normalize()).to_numpy()
+    end = pe.to_numpy("datetime64[ns]").view(np.int64)
+    end = np.where(midnight, end + 86_400 * 10**9 - 1, end)  # a date means the whole end day
+    start = ps.to_numpy("datetime64[ns]").view(np.int64)
+    bad = (ps.isna() | pe.isna()).to_numpy()
+    windows: dict[tuple, int] = {}
+    row = np.full(len(cd), -1, dtype=np.int64)
+    for i in range(len(cd)):
+        if bad[i]:
+            continue
+        w = (tuple(text_key(cd[b].iloc[i]) for b in split), int(start[i]), int(end[i]))
+        if w not in windows:
+            windows[w] = len(windows)
+            row[i] = windows[w]
+    return tuple(windows), row
 
 
 def _p_short():
@@ -880,7 +891,7 @@ KPIS = [
         "custom",
         target_note="Placeholder in your currency.",
         population="cost_period_contacts",
-        compute=cost_per_contact,
+        compute=declared(cost_per_contact),
     ),
     KPI(
         "ho_hno",

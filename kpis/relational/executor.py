@@ -33,13 +33,16 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from kpis.declare import Measure, median_details
+from kpis.declare import Combined, Measure, median_details
 from kpis.definitions import REGISTRY
 from kpis.definitions._base import Agg, NotComputable
 from kpis.engine import _assemble, _finish, _not_computable, resolve_params, selection
 from kpis.errors import TooManySegments
 from kpis.filters import BORROWING_TABLES, is_date_range, time_field
 from kpis.registry import Registry
+from kpis.relational.combined import finish as join_combined
+from kpis.relational.combined import measure_sides as combined_sides
+from kpis.relational.combined import rows as combined_rows
 from kpis.relational.compile import mask, number
 from kpis.relational.source import POSITION, Source
 from kpis.segments import PERIOD_COLUMN
@@ -65,6 +68,7 @@ def compute(
     kpis, by = selection(kpi_ids, by, period, registry)
     rel = Relational(source, by, period, filters, MAX_SEGMENTS)
     planned: list[tuple] = []  # (kpi, params, measure or None, error or None)
+    combined: dict[int, Combined] = {}  # KPIs of several tables (kpis.relational.combined)
     for kpi in kpis:
         p = resolve_params(kpi, params, registry)
         fn = getattr(kpi.compute, "declaration", None)
@@ -74,17 +78,21 @@ def compute(
             m = fn(Context(rel), p)
             if m is None:  # a setting the declaration leaves to the in-memory engine
                 raise NotComputable([], NOT_DECLARED)
+            if isinstance(m, Combined):  # several tables: its sides join the batches
+                combined[len(planned)], m = m, None
             planned.append((kpi, p, m, None))
         except NotComputable as err:
             planned.append((kpi, p, None, err))
-    batches: dict[tuple, list[int]] = {}
-    for i, (_, _, m, _) in enumerate(planned):
-        if m is not None:
-            rkey = None if m.recontact is None else tuple(sorted(m.recontact.items()))
-            batches.setdefault((m.table, rkey), []).append(i)
-    done: dict[int, Any] = {}
+    measures = {i: m for i, (_, _, m, _) in enumerate(planned) if m is not None}
+    measures.update(combined_sides(combined))
+    batches: dict[tuple, list] = {}
+    for i, m in measures.items():
+        rkey = None if m.recontact is None else tuple(sorted(m.recontact.items()))
+        batches.setdefault((m.table, rkey), []).append(i)
+    done: dict[Any, Any] = {}
     for idxs in batches.values():
-        done.update(run_batch(rel, {i: planned[i][2] for i in idxs}))
+        done.update(run_batch(rel, {i: measures[i] for i in idxs}))
+    done.update(join_combined(rel, combined, done))
     small = [k.id for k, _, m, _ in planned if m is None and _reads_period_tables(k, source)]
     parts, extra_cols = [], []
     for i, (kpi, p, _, err) in enumerate(planned):
@@ -186,6 +194,12 @@ class Context:
 
         key = ("count", table, repr(expr), repr(sorted((recontact or {}).items())))
         return self.rel.memo(key, ask)
+
+    def rows(self, table: str, fields):
+        """A small (period) table's filtered rows, segment numbers and keys."""
+        return self.rel.memo(
+            ("rows", table, tuple(fields)), lambda: combined_rows(self.rel, table, fields)
+        )
 
     def last_time(self, table: str, f: str) -> float:
         def ask():
