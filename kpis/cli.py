@@ -293,9 +293,14 @@ def cmd_compute(args) -> int:
 def cmd_findings(args) -> int:
     from kpis.rules import cli_findings
 
-    tables, report, _ = _load(args)
     try:
-        doc = cli_findings(tables, _params(args.param))
+        if args.engine:  # read where the data lives (kpis.cli_relational)
+            doc, report = cli_relational.findings_on_engine(args, _params(args.param))
+        else:
+            if not args.files:
+                raise PiloteError("donnez un fichier ou --engine.", "give a file or --engine.")
+            tables, report, _ = _load(args)
+            doc = cli_findings(tables, _params(args.param))
     except ValueError as exc:
         raise PiloteError(f"paramètre invalide : {exc}", f"invalid parameter: {exc}") from exc
     if args.format == "json":
@@ -487,7 +492,8 @@ def build_parser(cls=argparse.ArgumentParser) -> argparse.ArgumentParser:
     m.add_argument("--format", choices=["text", "json", "csv"], default="json")
     m.set_defaults(func=cmd_compute)
     f = sub.add_parser("findings", help="interpretation findings / pistes d'analyse")
-    files(f)
+    files(f, "*")
+    cli_relational.add_engine_arguments(f)
     f.add_argument("--param", action="append", metavar="NAME=VALUE")
     f.add_argument("--format", choices=["text", "json"], default="json")
     f.set_defaults(func=cmd_findings)

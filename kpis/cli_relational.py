@@ -133,3 +133,25 @@ def _said(engine: str) -> str:
     import re
 
     return re.sub(r"(://)[^/@]*@", r"\1***@", engine)
+
+
+def _engine_source(args):
+    """The source ``--engine`` names (no export file with it) and what the report says of it."""
+    from kpis.relational.connect import connect
+
+    if args.files:
+        raise PiloteError(
+            "--engine lit les tables de la source : ne donnez pas aussi de fichier.",
+            "--engine reads the source's tables: do not give files as well.",
+        )
+    source = connect(args.engine, source_tables(args.source_tables))
+    return source, {"engine": _said(args.engine), "tables": dict(source.tables)}
+
+
+def findings_on_engine(args, params):
+    """``pilote findings --engine``: the rules on the source (``kpis.rules.data_relational``:
+    KPI tables computed there, rows fetched filtered and bounded)."""
+    from kpis.rules import cli_findings
+
+    source, report = _engine_source(args)
+    return cli_findings(None, params, source=source), report

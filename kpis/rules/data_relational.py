@@ -57,9 +57,7 @@ ROW_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "contacts": ("agent_id", "canal", "motif", "niveau", "provider", "segment") + _HANDLING
     },
     "avoidable_high": {"contacts": ("avoidable", "canal", "csat_score", "motif")},
-    "transfer_high": {
-        "contacts": ("canal", "csat_score", "motif", "transfer_to", "transferred")
-    },
+    "transfer_high": {"contacts": ("canal", "csat_score", "motif", "transfer_to", "transferred")},
     "survey_sample_small": {
         "surveys": ("answered_at", "canal", "ces_score", "comment", "csat_score", "nps_score")
         + ("segment",)
@@ -328,4 +326,3 @@ class WholeTables(Mapping):
 
     def __len__(self) -> int:
         return len(self.data.source.tables)
-
