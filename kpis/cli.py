@@ -432,6 +432,10 @@ def _period_files(args) -> tuple[list[str], dict, list[dict]]:
 def cmd_report(args) -> int:
     from kpis.deliverables.audit import cli_report
 
+    if args.engine:  # the deliverable of data that lives in a base (kpis.cli_relational)
+        return cli_relational.report_on_engine(args, _params(args.param))
+    if not args.files:
+        raise PiloteError("donnez un fichier ou --engine.", "give a file or --engine.")
     exports, periods, _reports = _period_files(args)
     return cli_report(
         exports,
@@ -513,7 +517,8 @@ def build_parser(cls=argparse.ArgumentParser) -> argparse.ArgumentParser:
 
     cli_relational.add_load_parser(sub)
     r = sub.add_parser("report", help="deliverable / livrable (.xlsx, .html, .pptx)")
-    files(r)
+    files(r, "*")
+    cli_relational.add_engine_arguments(r)
     r.add_argument("--workspace", help="workspace JSON (mappings, settings, targets, cells)")
     r.add_argument(
         "--key-file", help="pseudonymisation key file saved with the workspace (same pseudonyms)"

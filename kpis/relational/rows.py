@@ -26,6 +26,24 @@ from kpis.relational.source import POSITION, Source
 MAX_ROWS = 5_000_000  # rows a rule (or a report view) may bring out of the base
 
 
+def beyond_bound(counts: Mapping[str, int], bound: int, lang: str) -> str:
+    """Which tables hold too many rows to leave the base, in words: « Contacts » (30 064
+    lignes), more than the bound."""
+    from kpis import format as fmt
+    from kpis.labels import table_label
+
+    word = "lignes" if lang == "fr" else "rows"
+    parts = ", ".join(
+        (f"« {table_label(k, lang)} »" if lang == "fr" else f"'{table_label(k, lang)}'")
+        + f" ({fmt.integer(n, lang)} {word})"
+        for k, n in counts.items()
+    )
+    m = fmt.integer(bound, lang)
+    if lang == "fr":
+        return f"{parts} : plus que la limite de {m} lignes lues hors de la base"
+    return f"{parts}: more than the bound of {m} rows read out of the base"
+
+
 @dataclass
 class RowsQuery:
     """One table filtered in the engine: ``expr`` (Ibis), ``missing`` (filter fields the table

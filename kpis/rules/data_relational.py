@@ -26,7 +26,6 @@ from typing import Any
 
 import pandas as pd
 
-from kpis import format as fmt
 from kpis.relational import rows as R
 from kpis.relational.source import Source
 from kpis.rules.data import RuleData
@@ -176,16 +175,13 @@ class RelationalRuleData(RuleData):
     def bounded(self, name: str, n: int) -> None:
         """Undecidable when ``n`` rows of ``name`` would leave the base beyond the bound."""
         if n > self.max_rows:
-            fr_n, en_n = fmt.integer(n, "fr"), fmt.integer(n, "en")
-            fr_m, en_m = fmt.integer(self.max_rows, "fr"), fmt.integer(self.max_rows, "en")
+            fr = R.beyond_bound({name: n}, self.max_rows, "fr")
+            en = R.beyond_bound({name: n}, self.max_rows, "en")
             raise Undecidable(
-                f"cette règle lit les lignes de la table {name} et la base en contient "
-                f"{fr_n} (plus que la limite de {fr_m} lignes lues hors de la base) ; "
-                "calculez-la sur un extrait ou une période plus courte",
-                f"this rule reads the rows of table {name} and the base holds {en_n} of them "
-                f"(more than the bound of {en_m} rows read out of the base); run it on an "
-                "extract or a shorter period",
-                [f"{name} ≤ {en_m} rows"],
+                f"cette règle lit des lignes de la table {fr} ; lancez-la sur un extrait ou "
+                "une période plus courte",
+                f"this rule reads rows of the table {en}; run it on an extract or a shorter period",
+                [f"{name} ≤ {self.max_rows} rows"],
             )
 
     def table(self, name: str) -> pd.DataFrame | None:
