@@ -110,8 +110,11 @@ def test_beyond_the_bound_no_row_leaves_the_base():
     d = _relational(_small(), {"canal": "telephone"}, {"contacts": {"wait_s"}}, max_rows=2)
     with pytest.raises(Undecidable) as err:
         d.table("contacts")  # 3 phone contacts > 2
-    assert "la base en contient 3 (plus que la limite de 2 lignes" in err.value.needs_fr
-    assert "the base holds 3 of them (more than the bound of 2 rows" in err.value.needs_en
+    assert err.value.needs_fr.startswith(
+        "cette règle lit des lignes de la table « Contacts » (3 lignes) : plus que la limite de 2 "
+        "lignes lues hors de la base"
+    )
+    assert "the table 'Contacts' (3 rows): more than the bound of 2 rows" in err.value.needs_en
     assert "recontact" not in d._memo and ("rows", "contacts") not in d._memo
 
 
@@ -179,7 +182,7 @@ def test_low_bound_row_rules_say_why_kpi_rules_still_fire(monkeypatch):
     monkeypatch.setattr(rows_module, "MAX_ROWS", 1000)  # contacts 30 064, surveys 7 613 rows
     mem = _run()
     rel = findings_json(run_rules({}, sample_engine_params(), sample_settings(), source=_source()))
-    n = {t: len(_sample()[t]) for t in ("contacts", "surveys")}
+    n = {"Contacts": len(_sample()["contacts"]), "Enquêtes": len(_sample()["surveys"])}
     fired = {f["rule"] for f in mem if f["kind"] == "finding"}
     by_rule: dict[str, list] = {}
     for f in rel:
@@ -192,11 +195,11 @@ def test_low_bound_row_rules_say_why_kpi_rules_still_fire(monkeypatch):
         assert note["kind"] == "insufficient_data", rid
         why = note["evidence"]["why_fr"]
         assert any(
-            f"lit les lignes de la table {t} et la base en contient {fmt.integer(k, 'fr')}" in why
+            f"lit des lignes de la table « {t} » ({fmt.integer(k, 'fr')} lignes) : plus que la "
+            f"limite de {fmt.integer(1000, 'fr')} lignes lues hors de la base" in why
             for t, k in n.items()
         ), (rid, why)
-        assert "plus que la limite de 1" in why
-        assert "the base holds" in note["evidence"]["why_en"]
+        assert "rows): more than the bound of 1,000 rows" in note["evidence"]["why_en"]
     for rid in KPI_ONLY:  # the same findings as in memory
         got = [f for f in rel if f["rule"] == rid]
         want = [f for f in mem if f["rule"] == rid]
