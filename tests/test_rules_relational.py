@@ -253,3 +253,11 @@ def test_row_fields_hold_every_column_the_rules_read():
         cut = _check(rule, _CutRuleData(_sample(), params, fields), settings)
         assert whole[0] != "undecidable", (rid, whole)  # the sample lets every rule decide
         _close(cut, whole, rid)
+
+
+def test_every_rule_is_declared_row_reading_or_kpi_only():
+    from kpis.rules.catalogue import RULES
+
+    ids = [r.id for r in RULES]
+    assert sorted(ids) == sorted([*ROW_FIELDS, *KPI_ONLY])  # a new rule must be measured
+    assert not set(ROW_FIELDS) & set(KPI_ONLY)
