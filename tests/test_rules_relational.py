@@ -13,6 +13,7 @@ checked by running each rule in memory on rows cut down to its declared columns.
 from __future__ import annotations
 
 import math
+import shutil
 from functools import cache
 
 import pandas as pd
@@ -68,14 +69,24 @@ def _small():
     return {"contacts": contacts, "surveys": surveys}
 
 
-def _relational(tables, filters, fields, **kw):
+def _relational(tables, filters, fields, backend="duckdb", **kw):
     params = {"window_days": 7, "same_motif": True, "exclude_censored": True}
-    return RelationalRuleData(from_frames(tables), params, filters, fields=fields, **kw)
+    return RelationalRuleData(from_frames(tables, backend), params, filters, fields=fields, **kw)
 
 
-def test_rows_filtered_in_the_engine_with_the_asked_columns_only():
+BACKENDS = [
+    "duckdb",
+    pytest.param(
+        "spark",
+        marks=pytest.mark.skipif(shutil.which("java") is None, reason="Java absent: no Spark"),
+    ),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_rows_filtered_in_the_engine_with_the_asked_columns_only(backend):
     asked = {"contacts": {"wait_s", "canal"}, "surveys": {"csat_score"}}
-    d = _relational(_small(), {"canal": "telephone"}, asked)
+    d = _relational(_small(), {"canal": "telephone"}, asked, backend)
     c = d.need("contacts", "wait_s")
     assert list(c.columns) == ["canal", "wait_s"]  # the asked columns, in the table's order
     assert c["wait_s"].tolist() == [10.0, 30.0, 40.0]  # C1, C3, C4 in file order
@@ -92,16 +103,17 @@ def test_a_filter_the_table_cannot_take_makes_the_rule_undecided():
         d.table("contacts")
 
 
-def test_recontact_flags_from_the_whole_contacts_table():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_recontact_flags_from_the_whole_contacts_table(backend):
     # C1 (phone, 1 Jan) is followed by C2 (e-mail, 2 Jan, same customer and motif): recontacted
     # even under canal = telephone, where the next phone call C3 comes 11 days later; C3 and C4
     # have no next contact; C5 (31 Jan, the last) is censored and filtered out anyway
     asked = {"contacts": {"customer_id", "started_at", "motif"}}  # what RuleData.recontact reads
-    d = _relational(_small(), {"canal": "telephone"}, asked)
+    d = _relational(_small(), {"canal": "telephone"}, asked, backend)
     flags = d.recontact()
     assert flags["eligible"].tolist() == [True, True, True]
     assert flags["recontact"].tolist() == [True, False, False]
-    whole = _relational(_small(), None, asked).recontact()
+    whole = _relational(_small(), None, asked, backend).recontact()
     assert whole["eligible"].tolist() == [True, True, True, True, False]  # C5 censored
     assert whole["recontact"].isna().tolist() == [False, False, False, False, True]
 
