@@ -273,3 +273,24 @@ def test_every_rule_is_declared_row_reading_or_kpi_only():
     ids = [r.id for r in RULES]
     assert sorted(ids) == sorted([*ROW_FIELDS, *KPI_ONLY])  # a new rule must be measured
     assert not set(ROW_FIELDS) & set(KPI_ONLY)
+
+
+def test_the_reports_findings_cell_on_the_base_equals_the_view_in_memory():
+    from kpis.relational.report import findings_cell
+    from kpis.views.runner import run_cell
+    from kpis.workspace import Cell
+
+    settings = {"params": sample_engine_params(), "rules": sample_settings(), "lang": "en"}
+    cell = Cell("findings", {"include_undecided": True}, filters={"canal": "telephone"})
+    mem = run_cell(cell, _sample(), settings)
+    rel = findings_cell(cell, _source(), {}, settings)
+    assert mem.error is None and rel.error is None
+    assert (rel.title, rel.view, rel.view_id, rel.numbers) == (
+        mem.title,
+        mem.view,
+        mem.view_id,
+        mem.numbers,
+    )
+    assert rel.filters == mem.filters == {"canal": "telephone"}
+    pd.testing.assert_frame_equal(rel.table, mem.table)
+    assert len(mem.table) >= 20 and "finding" in set(mem.table["kind"])

@@ -84,25 +84,34 @@ def missing_text(counts: Mapping[str, int], bound: int, lang: str) -> str:
     return f"section not produced: it reads rows of tables too large, {why}"
 
 
-def engine_findings(source: Source, settings: Mapping, too_big: Mapping[str, int], bound: int):
-    """The rules run on the base (as ``kpis.views.findings.run_findings`` in memory), plus one
-    line naming the rules left undecided because they read a table beyond the bound."""
-    from kpis.rules.catalogue import RULES_BY_ID
+def rules_on_source(source: Source, settings: Mapping, filters=None, memo=None) -> list[dict]:
+    """Every rule's finding dicts on the base, as ``kpis.views.findings.run_findings`` in memory
+    (same settings: ``rules``, ``targets``, ``target_sources``, ``params``); ``memo``: a dict
+    keeping the answers of one report (the findings cell and the main findings)."""
     from kpis.rules.runner import findings_json, run_rules
-    from kpis.views.findings import finding_dict
 
+    memo = {} if memo is None else memo
+    used = {k: settings.get(k) for k in ("rules", "targets", "target_sources", "params")}
+    key = repr((used, sorted((filters or {}).items(), key=str)))
+    if key in memo:
+        return memo[key]
     rule_settings = dict(settings.get("rules") or {})
     for k in ("targets", "target_sources"):
         if settings.get(k):
             rule_settings[k] = dict(settings[k])
     found = run_rules(
-        {},
-        dict(settings.get("params") or {}),
-        rule_settings,
-        filters=settings.get("filters") or None,
-        source=source,
+        {}, dict(settings.get("params") or {}), rule_settings, filters=filters, source=source
     )
-    plain = findings_json(found)
+    memo[key] = findings_json(found)
+    return memo[key]
+
+
+def main_findings(plain: list[dict], too_big: Mapping[str, int], bound: int) -> list[dict]:
+    """The deliverable's main findings from the rules run on the base, plus one line naming the
+    rules left undecided because they read a table beyond the bound."""
+    from kpis.rules.catalogue import RULES_BY_ID
+    from kpis.views.findings import finding_dict
+
     out = [finding_dict(f) for f in plain if f["kind"] == "finding"]
     marks = tuple(f"{k} ≤ " for k in too_big)  # the notes of RelationalRuleData.bounded
     unread = [
@@ -128,6 +137,55 @@ def engine_findings(source: Source, settings: Mapping, too_big: Mapping[str, int
             }
         )
     return out
+
+
+def findings_cell(cell, source: Source, shaped: Mapping, settings: Mapping, memo=None):
+    """The findings cell computed on the base: the findings view itself (title, inputs,
+    errors), its rules run by ``rules_on_source`` under the cell's filters."""
+    import dataclasses
+
+    from kpis.views.findings import VIEW, finding_dict
+    from kpis.views.runner import default_title, view_for
+    from kpis.workspace import restore_filters
+
+    def compute(_tables, p: dict, s: dict):
+        from kpis.views.base import ViewResult, lang_of, t2, text
+
+        lang = lang_of(s)
+        params = {**(s.get("params") or {}), **(p.get("params") or {})}
+        plain = rules_on_source(source, {**s, "params": params}, s.get("filters") or None, memo)
+        found = [finding_dict(f) for f in plain]
+        if not p.get("include_undecided", True):
+            found = [f for f in found if f.get("kind", "finding") == "finding"]
+        table = pd.DataFrame(  # the columns of kpis.views.findings.run
+            {
+                "rule": [f["rule"] for f in found],
+                "severity": [f["severity"] for f in found],
+                "kind": [f.get("kind", "finding") for f in found],
+                "segment": [
+                    ", ".join(f"{k} = {text(v)}" for k, v in f["segment"].items()) for f in found
+                ],
+                t2("constat", "finding", lang): [
+                    f["text_fr"] if lang == "fr" else f["text_en"] for f in found
+                ],
+            }
+        )
+        res = ViewResult(title="", table=table, findings=found)
+        n_found = sum(1 for f in found if f.get("kind", "finding") == "finding")
+        res.add_number(t2("constats", "findings", lang), n_found, "count", lang)
+        return res
+
+    # as kpis.views.runner.run_cell, with the view's compute on the base
+    settings = {**settings, "params": dict(settings.get("params") or {})}
+    lang = settings.get("lang", "fr")
+    filters = restore_filters({**(settings.get("filters") or {}), **cell.filters})
+    _, params = view_for(cell.view, cell.params)
+    engine_view = dataclasses.replace(VIEW, compute=compute)
+    res = engine_view.run(shaped, params, {**settings, "filters": filters})
+    res.title = cell.title or default_title(cell, lang)
+    res.cell_id, res.comment = cell.id, cell.comment
+    res.params, res.filters = dict(cell.params), dict(filters)
+    return res
 
 
 def report_on_source(
@@ -176,11 +234,13 @@ def report_on_source(
         settings, cells = {}, standard_audit(shaped)
     settings["params"] = {**(settings.get("params") or {}), **dict(params or {})}
     settings["lang"] = settings.get("lang", lang)
-    results = []
+    results, memo = [], {}
     for cell in cells:
         reads = cell_tables(cell)
         out = {k: n for k, n in too_big.items() if ALL in reads or k in reads}
-        if out:
+        if cell.view == "findings":  # the rules run on the base, each within the bound
+            results.append(findings_cell(cell, source, shaped, settings, memo))
+        elif out:
             title = cell.title or default_title(cell, lang)
             res = ViewResult(title=title, table=pd.DataFrame(), view=cell.view)
             res.error = missing_text(out, bound, lang)
@@ -188,7 +248,8 @@ def report_on_source(
             results.append(res)
         else:
             results.append(run_cell(cell, tables, settings))
-    findings = engine_findings(source, settings, too_big, bound)
+    plain = rules_on_source(source, settings, settings.get("filters") or None, memo)
+    findings = main_findings(plain, too_big, bound)
     for r in results:  # the ranking and mix reversals, as kpis.deliverables.audit.main_findings
         if r.view == "comparison":
             findings += [f for f in r.findings if (f.get("evidence") or {}).get("key")]
