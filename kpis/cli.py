@@ -293,9 +293,14 @@ def cmd_compute(args) -> int:
 def cmd_findings(args) -> int:
     from kpis.rules import cli_findings
 
-    tables, report, _ = _load(args)
     try:
-        doc = cli_findings(tables, _params(args.param))
+        if args.engine:  # read where the data lives (kpis.cli_relational)
+            doc, report = cli_relational.findings_on_engine(args, _params(args.param))
+        else:
+            if not args.files:
+                raise PiloteError("donnez un fichier ou --engine.", "give a file or --engine.")
+            tables, report, _ = _load(args)
+            doc = cli_findings(tables, _params(args.param))
     except ValueError as exc:
         raise PiloteError(f"paramètre invalide : {exc}", f"invalid parameter: {exc}") from exc
     if args.format == "json":
@@ -427,6 +432,10 @@ def _period_files(args) -> tuple[list[str], dict, list[dict]]:
 def cmd_report(args) -> int:
     from kpis.deliverables.audit import cli_report
 
+    if args.engine:  # the deliverable of data that lives in a base (kpis.cli_relational)
+        return cli_relational.report_on_engine(args, _params(args.param))
+    if not args.files:
+        raise PiloteError("donnez un fichier ou --engine.", "give a file or --engine.")
     exports, periods, _reports = _period_files(args)
     return cli_report(
         exports,
@@ -487,7 +496,8 @@ def build_parser(cls=argparse.ArgumentParser) -> argparse.ArgumentParser:
     m.add_argument("--format", choices=["text", "json", "csv"], default="json")
     m.set_defaults(func=cmd_compute)
     f = sub.add_parser("findings", help="interpretation findings / pistes d'analyse")
-    files(f)
+    files(f, "*")
+    cli_relational.add_engine_arguments(f)
     f.add_argument("--param", action="append", metavar="NAME=VALUE")
     f.add_argument("--format", choices=["text", "json"], default="json")
     f.set_defaults(func=cmd_findings)
@@ -507,7 +517,8 @@ def build_parser(cls=argparse.ArgumentParser) -> argparse.ArgumentParser:
 
     cli_relational.add_load_parser(sub)
     r = sub.add_parser("report", help="deliverable / livrable (.xlsx, .html, .pptx)")
-    files(r)
+    files(r, "*")
+    cli_relational.add_engine_arguments(r)
     r.add_argument("--workspace", help="workspace JSON (mappings, settings, targets, cells)")
     r.add_argument(
         "--key-file", help="pseudonymisation key file saved with the workspace (same pseudonyms)"

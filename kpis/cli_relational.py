@@ -4,6 +4,7 @@ any Ibis URL). The relational executor is imported only when asked for."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from kpis.errors import PiloteError
@@ -133,3 +134,55 @@ def _said(engine: str) -> str:
     import re
 
     return re.sub(r"(://)[^/@]*@", r"\1***@", engine)
+
+
+def _engine_source(args):
+    """The source ``--engine`` names (no export file with it) and what the report says of it."""
+    from kpis.relational.connect import connect
+
+    if args.files:
+        raise PiloteError(
+            "--engine lit les tables de la source : ne donnez pas aussi de fichier.",
+            "--engine reads the source's tables: do not give files as well.",
+        )
+    source = connect(args.engine, source_tables(args.source_tables))
+    return source, {"engine": _said(args.engine), "tables": dict(source.tables)}
+
+
+def findings_on_engine(args, params):
+    """``pilote findings --engine``: the rules on the source (``kpis.rules.data_relational``:
+    KPI tables computed there, rows fetched filtered and bounded)."""
+    from kpis.rules import cli_findings
+
+    source, report = _engine_source(args)
+    return cli_findings(None, params, source=source), report
+
+
+def report_on_engine(args, params) -> int:
+    """``pilote report --engine``: the deliverable of the source (``kpis.relational.report``);
+    the sections that read a table too large to leave the base say so."""
+    from kpis.relational.report import report_on_source
+
+    source, said = _engine_source(args)
+    too_big = report_on_source(
+        source,
+        said["engine"],
+        args.workspace,
+        args.out,
+        params=params,
+        lang=args.lang,
+        pseudonymise_agents=args.pseudonymise_agents,
+    )
+    if too_big:
+        from kpis.relational.rows import MAX_ROWS, beyond_bound
+
+        why = beyond_bound(too_big, MAX_ROWS, args.lang)
+        print(
+            f"Tables laissées dans la base, {why} ; les sections qui les lisent sont signalées "
+            "non produites dans le livrable."
+            if args.lang == "fr"
+            else f"Tables left in the base, {why}; the sections that read them are marked not "
+            "produced in the deliverable.",
+            file=sys.stderr,
+        )
+    return 0

@@ -224,3 +224,150 @@ def test_connect_spark_reads_the_catalogue():
         assert src.table("contacts").wait_s.sum().execute() == 3.0
     finally:
         spark.catalog.dropTempView("contacts")
+
+
+# ------------------------------------------- findings and report --engine (the sample in a base)
+
+
+def _sample_exports() -> list[str]:
+    from kpis.io.sample import SAMPLE_DIR
+
+    return [str(SAMPLE_DIR / f) for f in ("contacts.csv", "enquetes.csv", "evaluations.csv")]
+
+
+SAMPLE_EXPORTS = _sample_exports()
+
+
+@pytest.fixture
+def sample_base(tmp_path, monkeypatch, capsys):
+    """The bundled sample's three exports loaded into one DuckDB file by ``pilote load``."""
+    monkeypatch.setenv("PILOTE_WORKSPACE_KEY", KEY_HEX)
+    db = tmp_path / "sample.duckdb"
+    for f in SAMPLE_EXPORTS:
+        assert main(["load", f, "--db", str(db)]) == 0
+    capsys.readouterr()
+    return db
+
+
+def _same_findings(a: list, b: list) -> None:
+    assert [(f["rule"], f["kind"], f["severity"]) for f in a] == [
+        (f["rule"], f["kind"], f["severity"]) for f in b
+    ]
+    for x, y in zip(a, b, strict=True):
+        assert (x["segment"], x["text_fr"], x["text_en"]) == (
+            y["segment"],
+            y["text_fr"],
+            y["text_en"],
+        )
+        _same_numbers(x["evidence"], y["evidence"])
+
+
+def _same_numbers(x, y) -> None:
+    if isinstance(x, dict):
+        assert set(x) == set(y)
+        for k in x:
+            _same_numbers(x[k], y[k])
+    elif isinstance(x, list):
+        assert len(x) == len(y)
+        for u, v in zip(x, y, strict=True):
+            _same_numbers(u, v)
+    elif isinstance(x, float):
+        assert x == pytest.approx(y, rel=1e-9, abs=1e-12)
+    else:
+        assert x == y
+
+
+def test_findings_engine_equals_findings_on_the_files(sample_base, capsys):
+    on_files = _json(capsys, ["findings", *SAMPLE_EXPORTS, "--format", "json"])["findings"]
+    doc = _json(capsys, ["findings", "--engine", str(sample_base), "--format", "json"])
+    names = {"contacts": "contacts", "surveys": "surveys", "evaluations": "evaluations"}
+    assert doc["import"] == {"engine": str(sample_base), "tables": names}
+    assert sum(f["kind"] == "finding" for f in on_files) >= 15  # the sample's planted findings
+    _same_findings(doc["findings"], on_files)
+
+
+def test_findings_engine_beyond_the_bound_says_why(sample_base, capsys, monkeypatch):
+    import kpis.relational.rows as rows
+
+    monkeypatch.setattr(rows, "MAX_ROWS", 1000)  # contacts 30 064, surveys 7 613, evaluations 715
+    doc = _json(
+        capsys, ["--lang", "en", "findings", "--engine", str(sample_base), "--format", "json"]
+    )
+    kinds = {}
+    for f in doc["findings"]:
+        kinds.setdefault(f["rule"], set()).add(f["kind"])
+    note = next(f for f in doc["findings"] if f["rule"] == "motifs_concentrated")
+    assert note["kind"] == "insufficient_data"
+    assert "'Contacts' (30,064 rows): more than the bound of 1,000 rows read out" in note["text_en"]
+    assert "« Contacts » (30 064 lignes) : plus que la limite de 1 000 lignes" in (
+        note["text_fr"].replace("\u202f", " ")
+    )
+    # KPI tables only: computed in the base, they still fire; evaluations are within the bound
+    for rule in ("service_level_far_below", "fcr_ok_recontact_rising", "quality_items_weak"):
+        assert kinds[rule] == {"finding"}, rule
+    assert kinds["nps_csat_disagree"] == {"insufficient_data"}  # reads survey rows
+
+
+def test_findings_and_report_engine_requests(sample_base, capsys):
+    assert main(["--lang", "en", "findings", "--format", "json"]) == 2
+    assert json.loads(capsys.readouterr().out)["error"]["message"] == "give a file or --engine."
+    assert main(["findings", "--engine", str(sample_base), SAMPLE_EXPORTS[0]]) == 2
+    assert "ne donnez pas aussi de fichier" in capsys.readouterr().err
+    assert main(["report", "--out", "x.xlsx"]) == 2
+    assert "donnez un fichier ou --engine" in capsys.readouterr().err
+
+
+def _sheets(path) -> dict[str, list]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def test_report_engine_equals_report_from_the_files(sample_base, tmp_path, capsys):
+    mem, rel = tmp_path / "files.xlsx", tmp_path / "base.xlsx"
+    assert main(["report", *SAMPLE_EXPORTS, "--out", str(mem)]) == 0
+    assert main(["report", "--engine", str(sample_base), "--out", str(rel)]) == 0
+    a, b = _sheets(mem), _sheets(rel)
+    assert list(a) == list(b) and len(a) >= 10
+    for name in a:
+        if name == "Import":  # files there, the base's tables here
+            assert [r[:4] for r in b[name][1:]] == [
+                (f"{sample_base} — {t}", word, n, n)
+                for t, word, n in (
+                    ("contacts", "Contacts", 30064),
+                    ("surveys", "Enquêtes", 7613),
+                    ("evaluations", "Évaluations qualité", 715),
+                )
+            ]
+            continue
+        rows_a, rows_b = a[name], b[name]
+        if name == list(a)[0]:  # the summary's subtitle names the files / the base
+            rows_a, rows_b = rows_a[:1] + rows_a[2:], rows_b[:1] + rows_b[2:]
+        assert rows_b == rows_a, name  # every value, interval and finding of every section
+
+
+def test_report_engine_beyond_the_bound_names_the_missing_sections(
+    sample_base, tmp_path, capsys, monkeypatch
+):
+    import kpis.relational.rows as rows
+
+    monkeypatch.setattr(rows, "MAX_ROWS", 1000)
+    out = tmp_path / "base.xlsx"
+    assert main(["report", "--engine", str(sample_base), "--out", str(out)]) == 0
+    err = capsys.readouterr().err.replace("\u202f", " ")
+    assert "Tables laissées dans la base, « Contacts » (30 064 lignes), « Enquêtes » (7 613" in err
+    sheets = _sheets(out)
+    sections = [n for n in sheets if n[:2].isdigit()]
+    assert len(sections) >= 10  # the cells the base can feed are all listed, none dropped
+    (found,) = [n for n in sections if n.endswith("Constats")]  # the rules, run on the base
+    for name in sections:  # the others read contacts rows: said, not silently left out
+        text = " ".join(str(x) for r in sheets[name] for x in r if x).replace("\u202f", " ")
+        if name == found:
+            assert "Niveau de service sur l'ensemble" in text  # a KPI-table rule fires
+            assert "impossible de trancher" in text and "« Contacts » (30 064 lignes)" in text
+            continue
+        assert "section non produite" in text and "« Contacts » (30 064 lignes)" in text, name
+    summary = " ".join(str(x) for r in sheets[list(sheets)[0]] for x in r if x)
+    assert "Constats partiels" in summary and "« Quelques motifs portent l'essentiel" in summary
+    assert "Niveau de service sur l'ensemble" in summary  # a KPI-table rule, computed in the base

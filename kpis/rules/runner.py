@@ -26,11 +26,14 @@ def run_rules(
     settings: Mapping[str, Any] | None = None,
     rules: Sequence[str] | None = None,
     filters: Mapping[str, Any] | None = None,
+    source=None,
 ) -> list[Finding]:
     """Every rule on the tables: findings (kind "finding") first by severity, then the "cannot
     decide" notes (kind "insufficient_data", severity "info"). ``tables``: the **whole** tables;
     ``filters``: the global filters, applied by ``RuleData`` (recontact flags on every contact,
-    then filtered, as the engine does) — never pass pre-filtered tables."""
+    then filtered, as the engine does) — never pass pre-filtered tables. ``source``: a
+    relational ``Source`` instead of ``tables`` (``kpis.rules.data_relational``: KPIs computed
+    in the base, rows fetched bounded)."""
     settings = dict(settings or {})
     wanted = rules or settings.get("rules")
     chosen = [RULES_BY_ID[r] for r in wanted] if wanted else RULES
@@ -38,7 +41,14 @@ def run_rules(
     hours = resolve_opening_hours(settings, params)
     if hours.confirmed:  # the KPIs read the hours the rules read
         params["opening_hours"] = hours.spec
-    data = RuleData(tables, params, filters, date_only=bool(settings.get("date_only")))
+    date_only = bool(settings.get("date_only"))
+    if source is not None:
+        from kpis.rules.data_relational import RelationalRuleData, rule_fields
+
+        fields = rule_fields([r.id for r in chosen], settings)
+        data = RelationalRuleData(source, params, filters, date_only, fields)
+    else:
+        data = RuleData(tables, params, filters, date_only=date_only)
     found, notes = [], []
     for rule in chosen:
         cfg = config(rule, settings)
@@ -133,10 +143,13 @@ def split_params(params: Mapping[str, Any] | None) -> tuple[dict, dict]:
     return engine, settings
 
 
-def cli_findings(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any] | None) -> dict:
+def cli_findings(
+    tables: Mapping[str, pd.DataFrame] | None, params: Mapping[str, Any] | None, source=None
+) -> dict:
     """What ``pilote findings`` prints (with the import report added by the CLI):
     ``{"findings": [...], "rules": n}``. ``params`` mixes engine parameters and rule settings
-    (``target_<kpi>=value`` sets a target; ``<rule_id>={...}`` one rule's thresholds)."""
+    (``target_<kpi>=value`` sets a target; ``<rule_id>={...}`` one rule's thresholds);
+    ``source``: a relational source instead of ``tables`` (``pilote findings --engine``)."""
     engine, settings = split_params(params)
-    found = run_rules(tables, engine, settings)
+    found = run_rules(tables or {}, engine, settings, source=source)
     return {"findings": findings_json(found), "rules": len(RULES)}
