@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from kpis.io import columns, events
 from kpis.io.columns import all_distinct, distinct_codes, row_hashes
+from kpis.io.detect import is_date_only
 from kpis.io.parsers import parse_datetime
 
 
@@ -87,3 +88,22 @@ def test_explicit_format_rereads_only_filled_cells():
         "2025-03-06 08:00:00",
     ]
     assert list(p.invalid) == [False, False, False, False, True, False]
+
+
+def test_date_only_from_the_integers():
+    """A timestamp column is date-only when every filled value is at midnight: a clock time
+    far after the first 1,000 rows still counts; NaT is ignored; all NaT is not date-only."""
+    days = pd.Series(pd.date_range("2025-01-01", periods=3000, freq="D"))
+    assert is_date_only(days)
+    late = days.copy()
+    late.iloc[2500] = pd.Timestamp("2031-12-01 00:00:01")
+    assert not is_date_only(late)
+    with_nat = days.copy()
+    with_nat.iloc[[0, 10]] = pd.NaT
+    assert is_date_only(with_nat)
+    assert not is_date_only(pd.Series([pd.NaT, pd.NaT], dtype="datetime64[ns]"))
+    seconds = pd.Series(["2025-03-05", "2025-03-06 12:00:00"], dtype="datetime64[s]")
+    assert not is_date_only(seconds)
+    assert is_date_only(seconds.iloc[:1])
+    aware = pd.Series(pd.to_datetime(["2025-03-05 00:00"]).tz_localize("Europe/Paris"))
+    assert is_date_only(aware)
