@@ -13,6 +13,7 @@ import pyarrow as pa
 from kpis.io import columns, events
 from kpis.io.columns import all_distinct, distinct_codes, row_hashes
 from kpis.io.detect import is_date_only
+from kpis.io.fields import normalise_category, trimmed
 from kpis.io.parsers import parse_datetime
 
 
@@ -107,3 +108,16 @@ def test_date_only_from_the_integers():
     assert is_date_only(seconds.iloc[:1])
     aware = pd.Series(pd.to_datetime(["2025-03-05 00:00"]).tz_localize("Europe/Paris"))
     assert is_date_only(aware)
+
+
+def test_category_text_trimmed_only_when_a_cell_may_be_padded():
+    """Agent ids and other many-valued categories: a column whose cells all start and end with
+    a visible ASCII character is kept as it is (no copy); any padding, Unicode spaces included,
+    is trimmed as before, so ' A1', 'A1\\t' and '\\u00a0A1' are one agent."""
+    clean = pd.Series(["A1", "B2", None, "", "A1"], dtype="str")
+    assert trimmed(clean) is clean
+    padded = pd.Series(["A1", " A1", "A1\t", "\u00a0A1", "B 2", None], dtype="str")
+    assert list(trimmed(padded).fillna("<na>")) == ["A1", "A1", "A1", "A1", "B 2", "<na>"]
+    cat = normalise_category(padded, "agent_id")
+    assert list(cat.cat.categories) == ["A1", "B 2"]
+    assert list(cat.iloc[:4]) == ["A1"] * 4
