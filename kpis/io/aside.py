@@ -130,7 +130,8 @@ def set_aside_frame(
 ) -> pd.DataFrame:
     """Rows set aside, with their source cells; customer ids and columns that look personal
     (phone, e-mail, name, address…) are replaced by their pseudonym."""
-    aside = raw.frame[~used].copy()
+    # nothing set aside (the usual case): an empty frame without a take over every column
+    aside = raw.frame.iloc[:0].copy() if used.all() else raw.frame[~used].copy()
     for col in aside.columns:  # a large file's few-valued columns were read as categories
         if isinstance(aside[col].dtype, pd.CategoricalDtype):
             aside[col] = aside[col].astype(aside[col].cat.categories.dtype)

@@ -175,11 +175,65 @@ def factorize(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
 
 def distinct_codes(s: pd.Series) -> np.ndarray:
     """``factorize``'s codes; when every value differs (the usual case for contact ids) the
-    codes are the row numbers, found with one hash pass that builds no per-row output."""
+    codes are the row numbers, found without numbering the values (``all_distinct``)."""
     arr = arrow_text(s)
-    if arr is not None and len(pc.unique(arr)) == len(arr):
+    if arr is not None and all_distinct(arr):
         return np.arange(len(arr), dtype=np.int64)
     return factorize(s)[0]
+
+
+_HASH_MUL = np.uint64(0x100000001B3)
+_HASH_LEN = np.uint64(0x9E3779B97F4A7C15)
+_HASH_POW = np.cumprod(np.full(1024, _HASH_MUL, dtype=np.uint64), dtype=np.uint64)
+_HASH_STEP = 1 << 17  # rows per step: bounds the per-byte temporaries
+
+
+def row_hashes(arr: pa.ChunkedArray) -> np.ndarray | None:
+    """A 64-bit hash of each cell's bytes (a polynomial over the bytes, mixed with the length;
+    equal texts get equal hashes), column-wise in NumPy from the Arrow buffers; None when the
+    column holds nulls or is not text. Different texts may share a hash: a caller that needs
+    an exact answer settles a shared hash with an exact test."""
+    out = np.empty(len(arr), dtype=np.uint64)
+    at = 0
+    for chunk in arr.chunks:
+        n = len(chunk)
+        if not n:
+            continue
+        if chunk.null_count or not (
+            pa.types.is_large_string(chunk.type) or pa.types.is_string(chunk.type)
+        ):
+            return None
+        _valid, offs, data = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offs, dtype=width)[chunk.offset : chunk.offset + n + 1]
+        text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        for a in range(0, n, _HASH_STEP):
+            b = min(n, a + _HASH_STEP)
+            starts = offsets[a:b].astype(np.int64)
+            length = offsets[a + 1 : b + 1].astype(np.int64) - starts
+            h = length.astype(np.uint64) * _HASH_LEN
+            body = text[starts[0] : starts[-1] + length[-1]]
+            if len(body):
+                rel = starts - starts[0]
+                pos = np.arange(len(body)) - np.repeat(rel, length)
+                terms = body.astype(np.uint64) * _HASH_POW[pos & 1023]
+                full = length > 0  # an empty cell has no bytes: its hash is its length's
+                h[full] ^= np.add.reduceat(terms, rel[full])
+            out[at + a : at + b] = h
+        at += n
+    return out
+
+
+def all_distinct(arr: pa.ChunkedArray) -> bool:
+    """True when no two cells of ``arr`` hold the same value (nulls count as one value). The
+    cells' hashes are sorted (no hash table of texts): no two equal hashes proves it; otherwise
+    Arrow's exact distinct count decides."""
+    h = row_hashes(arr)
+    if h is not None:
+        h.sort()
+        if not (h[1:] == h[:-1]).any():
+            return True
+    return len(pc.unique(arr)) == len(arr)
 
 
 def few_distinct(s: pd.Series, max_ratio: float | None = None) -> bool:

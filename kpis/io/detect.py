@@ -4,6 +4,7 @@ uniqueness, placeholder columns, date-only columns and the survey scales of the 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kpis.io.parsers import is_missing, is_placeholder, parse_datetime
@@ -133,6 +134,17 @@ def placeholder_share(series: pd.Series) -> float:
 
 def is_date_only(values: pd.Series) -> bool:
     """True when a parsed timestamp column carries no time of day (every value at 00:00:00)."""
+    dtype = getattr(values, "dtype", None)
+    if isinstance(values, pd.Series) and isinstance(dtype, np.dtype) and dtype.kind == "M":
+        # naive timestamps: the time of day is the integer modulo one day (a clock time in the
+        # first rows answers at once)
+        ticks = values.to_numpy().view(np.int64)
+        day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(dtype)[0])
+        for part in (ticks[:1000], ticks):
+            part = part[part != np.iinfo(np.int64).min]  # NaT
+            if (part % day).any():
+                return False
+        return bool(len(part))
     v = values.dropna() if hasattr(values, "dropna") else values
     if not pd.api.types.is_datetime64_any_dtype(v.dtype):
         v = pd.to_datetime(v, errors="coerce").dropna()

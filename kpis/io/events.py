@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kpis.format import integer, number
+from kpis.io import columns
 from kpis.io.parsers import is_missing, parse_datetime, parse_number
 from kpis.io.text import fold
 from kpis.schema import TABLES
@@ -151,6 +152,14 @@ def _mostly_distinct(series: pd.Series, share: float = 0.6) -> bool:
     head = series.iloc[: int(n * share)]
     if len(head) <= n / MEAN_MIN:
         return False
+    arr = columns.arrow_text(head)
+    hashes = columns.row_hashes(arr) if arr is not None else None
+    if hashes is not None and not columns.maybe_missing(arr).any():
+        # no missing cell; texts that differ may share a hash, never the reverse: the number
+        # of distinct hashes is at most that of distinct ids
+        hashes.sort()
+        if 1 + int((hashes[1:] != hashes[:-1]).sum()) > n / MEAN_MIN:
+            return True
     uniq = pd.Series(pd.unique(head))
     return int(len(uniq) - is_missing(uniq).sum()) > n / MEAN_MIN
 

@@ -75,9 +75,18 @@ def map_values(src: pd.Series, value_map: dict) -> pd.Series:
     return src.map(lambda v: lookup.get(v, v))
 
 
+def trimmed(text: pd.Series) -> pd.Series:
+    """``text.str.strip()``; the column itself (no copy of its text) when no cell's first or last
+    byte can belong to a whitespace character (``columns.maybe_padded``)."""
+    arr = columns.arrow_text(text)
+    if arr is not None and not columns.maybe_padded(arr).any():
+        return text
+    return text.str.strip()
+
+
 def normalise_category(values: pd.Series, fname: str) -> pd.Series:
     """Trimmed text as a category; canal, niveau and direction labels to their canonical form."""
-    text = values.astype("str").str.strip()
+    text = trimmed(values.astype("str"))
     table = {"canal": CANAL_VALUES, "niveau": NIVEAU_VALUES, "direction": DIRECTION_VALUES}.get(
         fname
     )
@@ -125,7 +134,7 @@ def _parse_values(fld, src: pd.Series, m, key: bytes | None) -> FieldResult:
             info = {"scale": [lo, hi]}
         return FieldResult(p.values, checks, info)
     if kind == "category":
-        text = _blanked(src.astype("str").str.strip(), src)
+        text = _blanked(trimmed(src.astype("str")), src)
         if value_map:
             text = map_values(text, value_map)
         return FieldResult(normalise_category(text, name))

@@ -222,10 +222,14 @@ def _numeric_dates(num: pd.Series, present: pd.Series) -> tuple[pd.Series, str] 
 
 def _fill_with_normalised(arr: pa.Array, out: pa.Array, formats: list[str]) -> pa.Array:
     """Re-read the values ``out`` missed, after normalising their text, with each format."""
-    # blank cells are missing, not misread: nothing to read again
-    blank = pc.or_kleene(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
-    retry = pc.and_(pc.and_(pc.is_null(out), pc.is_valid(arr)), pc.invert(blank))
-    missed = np.flatnonzero(np.asarray(_flat(pc.fill_null(retry, False))))
+    # blank cells are missing, not misread: nothing to read again (tested on the missed only)
+    written = pc.and_(pc.is_valid(arr), pc.greater(pc.binary_length(arr), 0))
+    unread = np.asarray(_flat(pc.fill_null(pc.and_(pc.is_null(out), written), False)), dtype=bool)
+    missed = np.flatnonzero(unread)
+    if not len(missed):
+        return out
+    spaces = pc.utf8_is_space(_flat(arr.take(pa.array(missed))))
+    missed = missed[~np.asarray(pc.fill_null(spaces, True), dtype=bool)]
     if not len(missed):
         return out
     idx = pa.array(missed)
