@@ -125,7 +125,10 @@ def _fetch(source, name: str) -> pd.DataFrame:
     n = int(t.count().execute())
     if n > MAX_PERIOD_ROWS:
         raise ValueError(f"period table {name} holds {n} rows: too many for a period table")
-    frame = t.drop(POSITION).to_pandas() if POSITION in t.columns else t.to_pandas()
+    if POSITION in t.columns:  # file order
+        frame = t.order_by(POSITION).drop(POSITION).to_pandas()
+    else:
+        frame = t.to_pandas()
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col].dtype):
             frame[col] = frame[col].astype("datetime64[ns]")
@@ -166,7 +169,7 @@ class Context:
         recontact = (p or {}).get("_recontact")
 
         def ask():
-            v, _ = self.rel.view(table, (), recontact)
+            v, _ = self.rel.view(table, (), recontact, grouped=False)
             return bool(v.aggregate(a=mask(expr, v).any()).execute()["a"].iloc[0])
 
         key = ("any", table, repr(expr), repr(sorted((recontact or {}).items())))
@@ -180,7 +183,7 @@ class Context:
         recontact = (p or {}).get("_recontact")
 
         def ask():
-            v, _ = self.rel.view(table, (), recontact)
+            v, _ = self.rel.view(table, (), recontact, grouped=False)
             got = v.aggregate(a=mask(expr, v).cast("int64").sum()).execute()["a"].iloc[0]
             return 0 if got is None or pd.isna(got) else int(got)
 
@@ -222,8 +225,9 @@ class Relational:
         wanted += [k for k, v in self.filters.items() if not is_date_range(k, v)]
         return [f for f in dict.fromkeys(wanted) if f not in own and f in contacts]
 
-    def view(self, name: str, needs: Sequence[str], recontact: dict | None):
-        """(filtered table with ``_g`` and the key columns, key column names)."""
+    def view(self, name: str, needs: Sequence[str], recontact: dict | None, grouped=True):
+        """(filtered table with ``_g`` and the key columns, key column names); without ``_g``
+        when not ``grouped`` (a question on the filtered rows)."""
         src = self.source
         if not src.has(name):
             raise NotComputable([name], f"needs table {name}")
@@ -266,15 +270,28 @@ class Relational:
         if self.period is not None:
             t = t.mutate(**{PERIOD_COLUMN: t[tf].truncate(_TRUNC[self.period])})
             keys.append(PERIOD_COLUMN)
+        if not grouped:
+            return t, keys
         if keys:
-            order = [ibis.asc(t[k], nulls_first=False) for k in keys]
-            t = t.mutate(**{GROUP: ibis.dense_rank().over(order_by=order)})
+            t = _numbered(t, keys)
         else:
             t = t.mutate(**{GROUP: ibis.literal(0, type="int64")})
         return t, keys
 
     def _last_time(self, t) -> Any:
         return self.memo(("last", "started_at"), lambda: t["started_at"].max().execute())
+
+
+def _numbered(t, keys: list[str]):
+    """``t`` with ``_g``: the dense rank of its segment among the segments present (keys
+    ascending, missing last), ranked on the small table of distinct segments and joined back
+    (missing keys matched as equal) rather than by a window over every row."""
+    seg = t.select(*keys).distinct()
+    order = [ibis.asc(seg[k], nulls_first=False) for k in keys]
+    seg = seg.mutate(**{GROUP: ibis.dense_rank().over(order_by=order)})
+    seg = seg.select(GROUP, **{f"_k{j}": seg[k] for j, k in enumerate(keys)})
+    on = [t[k].identical_to(seg[f"_k{j}"]) for j, k in enumerate(keys)]
+    return t.join(seg, on).select(*t.columns, GROUP)
 
 
 def _range(col, lo, hi):
@@ -388,14 +405,14 @@ def run_batch(rel: Relational, measures: dict[int, Measure]) -> dict[int, Any]:
 
 def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
     aggs: dict[str, Any] = {}
+    distinct: dict[str, tuple] = {}  # name: (rows, fields) counted apart (see _distinct)
     dens, nums, values = {}, {}, {}
     for i, m in ready.items():
         den = dens[i] = mask(m.den, v)
         if m.pairs:
             ent, tf = v[m.pairs[0]], v[m.pairs[1]]
             ok = den & ent.notnull() & tf.notnull()
-            pair = ent.cast("string") + ibis.literal("|") + tf.date().cast("string")
-            aggs[f"days{i}"] = pair.nunique(where=ok)
+            distinct[f"days{i}"] = (ok, {"_e": ent, "_d": tf.date()})
         if m.kind == "per":
             aggs[f"num{i}"] = mask(m.num, v).cast("int64").sum()
         elif m.kind == "sum":
@@ -409,8 +426,9 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
             if m.per_value:
                 aggs[f"den{i}"] = den.cast("int64").sum()
             elif m.distinct:
-                aggs[f"den{i}"] = v[m.distinct].nunique(where=den)
-                aggs[f"num{i}"] = v[m.distinct].nunique(where=num)
+                known = v[m.distinct].notnull()
+                distinct[f"den{i}"] = (den & known, {"_e": v[m.distinct]})
+                distinct[f"num{i}"] = (num & known, {"_e": v[m.distinct]})
             else:
                 aggs[f"den{i}"] = den.cast("int64").sum()
                 aggs[f"num{i}"] = num.cast("int64").sum()
@@ -424,11 +442,15 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
             else:
                 aggs[f"pro{i}"] = (ok & (x >= 9)).cast("int64").sum()
                 aggs[f"det{i}"] = (ok & (x <= 6)).cast("int64").sum()
+    if not aggs:  # only distinct counts: the segments still come from here
+        aggs["_rows"] = v[POSITION].count()
     out = _grouped(v, keys, aggs)
     g = len(out)
     if g > rel.max_segments:
         fields = rel.by + ([f"{PERIOD_COLUMN} ({rel.period})"] if rel.period else [])
         raise TooManySegments(fields, g, rel.max_segments)
+    for name, counts in _distinct(v, distinct, g).items():
+        out[name] = counts
     keys_df = out[keys].reset_index(drop=True) if keys else pd.DataFrame(index=pd.RangeIndex(g))
 
     def col(name: str) -> np.ndarray:
@@ -488,29 +510,50 @@ def _per_value(v, f: str, hit, totals: np.ndarray, keys_df: pd.DataFrame, kw: di
                keys=keys_df.iloc[gi].reset_index(drop=True), **kw)  # fmt: skip
 
 
+def _distinct(v, wanted: dict[str, tuple], g: int) -> dict[str, np.ndarray]:
+    """Per name, the number of distinct known values (tuples) of its fields among its rows, per
+    segment: each a query of its own (``SELECT DISTINCT`` then a count per ``_g``), which
+    engines run far faster than ``COUNT(DISTINCT …)`` beside many other aggregates. The same
+    rows and fields asked twice are counted once."""
+    out: dict[str, np.ndarray] = {}
+    done: dict = {}
+    for name, (rows, fields) in wanted.items():
+        key = (rows.op(), tuple((k, f.op()) for k, f in fields.items()))
+        if key not in done:
+            pairs = v.filter(rows).select(GROUP, **fields).distinct()
+            got = pairs.group_by(GROUP).aggregate(_n=pairs[GROUP].count()).to_pandas()
+            done[key] = _aligned(got, "_n", g)
+        out[name] = done[key]
+    return out
+
+
 def _grouped(v, keys, aggs) -> pd.DataFrame:
-    """Aggregates per segment ``_g`` in segment order (one row when there are no keys)."""
+    """Aggregates per segment ``_g`` in segment order (one row when there are no keys); an
+    aggregate asked twice (two KPIs counting the same agent-days) is computed once."""
+    first: dict = {}
+    same = {name: first.setdefault(expr.op(), name) for name, expr in aggs.items()}
+    aggs = {name: expr for name, expr in aggs.items() if same[name] == name}
     if keys:
         spec = {k: v[k].arbitrary() for k in keys}
         out = v.group_by(GROUP).aggregate(**spec, **aggs).order_by(GROUP).to_pandas()
         if PERIOD_COLUMN in keys:
             out[PERIOD_COLUMN] = pd.to_datetime(out[PERIOD_COLUMN]).astype("datetime64[ns]")
-        return out
-    return v.aggregate(**aggs).to_pandas()
+    else:
+        out = v.aggregate(**aggs).to_pandas()
+    for name, kept in same.items():
+        if kept != name:
+            out[name] = out[kept]
+    return out
 
 
 def _cluster_sums(v, masks: dict[int, tuple], g: int) -> dict[int, tuple]:
     """Per measure (Σ_c y_c², Σ_c y_c·n_c, Σ_c n_c², G) per segment, y and n the measure's
-    numerator and denominator rows of customer c; a row without customer is alone."""
+    numerator and denominator rows of customer c; a row without customer is alone (grouped on
+    the customer key as it is, plus the row's position when it is missing)."""
     if not masks:
         return {}
-    cust = ibis.ifelse(
-        v.customer_id.notnull(),
-        v.customer_id.cast("string"),
-        ibis.literal("\x01") + v[POSITION].cast("string"),
-    )
     rows = v.mutate(
-        _c=cust,
+        _c=ibis.ifelse(v.customer_id.isnull(), v[POSITION], ibis.null("int64")),
         **{f"y{i}": num.cast("int64") for i, (num, _) in masks.items()},
         **{f"n{i}": den.cast("int64") for i, (_, den) in masks.items()},
     )
@@ -518,7 +561,7 @@ def _cluster_sums(v, masks: dict[int, tuple], g: int) -> dict[int, tuple]:
     for i in masks:
         sums[f"y{i}"] = rows[f"y{i}"].sum()
         sums[f"n{i}"] = rows[f"n{i}"].sum()
-    pairs = rows.group_by([GROUP, "_c"]).aggregate(**sums)
+    pairs = rows.group_by([GROUP, "customer_id", "_c"]).aggregate(**sums)
     per_seg = {}
     for i in masks:
         y, n = pairs[f"y{i}"], pairs[f"n{i}"]
@@ -537,14 +580,17 @@ def _cluster_sums(v, masks: dict[int, tuple], g: int) -> dict[int, tuple]:
 
 
 def _central_sums(v, parts: dict[int, tuple], g: int) -> dict[int, tuple]:
-    """Per mean of durations: Σ(x − x̄)², Σ(x − x̄)³ per segment (x̄ by a window mean)."""
+    """Per mean of durations: Σ(x − x̄)², Σ(x − x̄)³ per segment (x̄ the segment's mean,
+    aggregated then joined back to the rows)."""
     if not parts:
         return {}
-    devs = {}
-    for i, (x, ok) in parts.items():
-        kept = ibis.ifelse(ok, x, ibis.null("float64"))
-        devs[f"d{i}"] = kept - kept.mean().over(group_by=v[GROUP])
-    rows = v.mutate(**devs)
+    kept = v.select(
+        GROUP, **{f"k{i}": ibis.ifelse(ok, x, ibis.null("float64")) for i, (x, ok) in parts.items()}
+    )
+    means = kept.group_by(GROUP).aggregate(**{f"a{i}": kept[f"k{i}"].mean() for i in parts})
+    means = means.rename(_gm=GROUP)
+    both = kept.join(means, kept[GROUP] == means._gm)
+    rows = both.select(GROUP, **{f"d{i}": both[f"k{i}"] - both[f"a{i}"] for i in parts})
     sums = {}
     for i in parts:
         d = rows[f"d{i}"]
@@ -568,11 +614,11 @@ def _duration_stats(v, x, ok, agg: Agg, central: tuple, g: int) -> tuple:
     the order statistics they read."""
     sizes = agg.den.astype(np.int64)
     n, mean, sd, skew = durations.moments_from_sums(sizes, agg.num, *central)
-    rows = v.filter(ok).select(GROUP, _x=x)
+    rows = v.filter(ok).select(GROUP, POSITION, _x=x)
     plan = durations.boot_plan(sizes)
     samples: dict[int, np.ndarray] = {}
     if plan:
-        vals = rows.filter(rows[GROUP].isin(plan)).to_pandas()
+        vals = rows.filter(rows[GROUP].isin(plan)).order_by([GROUP, POSITION]).to_pandas()
         for s, part in vals.groupby(GROUP):
             samples[int(s)] = part["_x"].to_numpy(dtype="float64")
     lo, hi = durations.interval_from_moments(n, mean, sd, skew, lambda s: samples[s])
