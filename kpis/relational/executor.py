@@ -375,8 +375,9 @@ def _fields(m: Measure) -> set[str]:
 
 def run_batch(rel: Relational, measures: dict[int, Measure]) -> dict[int, Any]:
     """The measures of one table (and one set of recontact parameters) in a few queries: one
-    for every group sum, one for every cluster sum, one for the central moments of the means
-    of durations, then per such mean its bootstrap values and order statistics. Returns, per
+    for every group sum, one per distinct count, one for every cluster sum, one for the central
+    moments of the means of durations, one for their bootstrap values, one for their order
+    statistics. Returns, per
     measure, its ``Agg`` or the ``NotComputable`` that stops it."""
     first = next(iter(measures.values()))
     try:
@@ -464,6 +465,9 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
     clusters = _cluster_sums(v, {i: (nums[i], dens[i]) for i in clustered}, g)
     timed = {i: m for i, m in ready.items() if m.kind == "mean" and m.durations}
     central = _central_sums(v, {i: (values[i], dens[i]) for i in timed}, g)
+    sizes = {i: col(f"den{i}").astype(np.int64) for i in timed}
+    samples = _boot_samples(v, {i: (values[i], dens[i]) for i in timed}, sizes)
+    stats = _order_stats(v, {i: (values[i], dens[i]) for i in timed}, sizes)
     result: dict[int, Agg] = {}
     for i, m in ready.items():
         kw = {"detail": m.detail, "empty": m.empty, "population": m.population, "extra": m.extra}
@@ -488,7 +492,7 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
             agg = Agg("mean", num=col(f"sum{i}"), den=col(f"den{i}"), sq=col(f"sq{i}"),
                       keys=keys_df, **kw)  # fmt: skip
             if i in timed:
-                agg.duration_stats = _duration_stats(v, values[i], dens[i], agg, central[i], g)
+                agg.duration_stats = _duration_stats(agg, central[i], samples[i], stats[i])
                 if m.median_in_detail:
                     agg.detail = median_details(m.detail, agg.duration_stats[2])
         result[i] = agg
@@ -608,33 +612,66 @@ def _aligned(frame: pd.DataFrame, col: str, g: int) -> np.ndarray:
     return out
 
 
-def _duration_stats(v, x, ok, agg: Agg, central: tuple, g: int) -> tuple:
+def _duration_stats(agg: Agg, central: tuple, samples: dict, stats: dict) -> tuple:
     """(mean lo, hi, median, median lo, hi) per segment, as ``stats.grouped_intervals``: Hall
-    from the moments, bootstrap-t from the values of the planned segments only, medians from
-    the order statistics they read."""
+    from the moments, bootstrap-t from the values of the planned segments only (``samples``),
+    medians from the order statistics they read (``stats``)."""
     sizes = agg.den.astype(np.int64)
     n, mean, sd, skew = durations.moments_from_sums(sizes, agg.num, *central)
-    rows = v.filter(ok).select(GROUP, POSITION, _x=x)
-    plan = durations.boot_plan(sizes)
-    samples: dict[int, np.ndarray] = {}
-    if plan:
-        vals = rows.filter(rows[GROUP].isin(plan)).order_by([GROUP, POSITION]).to_pandas()
-        for s, part in vals.groupby(GROUP):
-            samples[int(s)] = part["_x"].to_numpy(dtype="float64")
     lo, hi = durations.interval_from_moments(n, mean, sd, skew, lambda s: samples[s])
-    wanted = durations.median_ranks(sizes)
-    pairs = pd.DataFrame(
-        [(s, r) for s, ranks in wanted.items() for r in ranks], columns=[GROUP, "_r"]
-    )
-    stats: dict[int, dict[int, float]] = {s: {} for s in wanted}
-    if len(pairs):
-        ranked = rows.mutate(_r=ibis.row_number().over(group_by=rows[GROUP], order_by=rows._x))
-        want = ibis.memtable(pairs.astype("int64"))
-        backend = v.get_backend()
-        if backend.name == "pyspark":
-            want = backend.create_view("_pilote_ranks", want, overwrite=True)
-        hit = ranked.join(want, [GROUP, "_r"]).select(GROUP, "_r", "_x").to_pandas()
-        for s, r, val in hit.itertuples(index=False):
-            stats[int(s)][int(r)] = float(val)
     med, med_lo, med_hi = durations.medians_from_order_stats(sizes, stats)
     return lo, hi, med, med_lo, med_hi
+
+
+def _rows_of(v, parts: dict[int, tuple], which: dict[int, Any], extra=()):
+    """The kept values of every mean of durations in one table (``_m`` the mean, ``_x`` the
+    value), restricted to the segments ``which[i]`` names (all when None): one query."""
+    branches = [
+        v.filter(ok if which[i] is None else ok & v[GROUP].isin(list(which[i]))).select(
+            _m=ibis.literal(i, type="int64"), **{GROUP: v[GROUP]}, **{c: v[c] for c in extra},
+            _x=x,
+        )
+        for i, (x, ok) in parts.items()
+        if which[i] is None or len(which[i])
+    ]  # fmt: skip
+    if not branches:
+        return None
+    return branches[0] if len(branches) == 1 else ibis.union(*branches)
+
+
+def _boot_samples(v, parts: dict[int, tuple], sizes: dict[int, np.ndarray]) -> dict:
+    """Per mean of durations, the values of the segments that get a bootstrap interval
+    (``durations.boot_plan``), each segment's in file order: one query for all the means."""
+    plans = {i: durations.boot_plan(sizes[i]) for i in parts}
+    out: dict[int, dict[int, np.ndarray]] = {i: {} for i in parts}
+    rows = _rows_of(v, parts, plans, extra=(POSITION,))
+    if rows is None:
+        return out
+    vals = rows.order_by(["_m", GROUP, POSITION]).to_pandas()
+    for (i, s), part in vals.groupby(["_m", GROUP], sort=False):
+        out[int(i)][int(s)] = part["_x"].to_numpy(dtype="float64")
+    return out
+
+
+def _order_stats(v, parts: dict[int, tuple], sizes: dict[int, np.ndarray]) -> dict:
+    """Per mean of durations, the order statistics (rank → value) its medians and their
+    intervals read (``durations.median_ranks``): one ranking query for all the means."""
+    wanted = {i: durations.median_ranks(sizes[i]) for i in parts}
+    out = {i: {s: {} for s in wanted[i]} for i in parts}
+    pairs = pd.DataFrame(
+        [(i, s, r) for i in parts for s, ranks in wanted[i].items() for r in ranks],
+        columns=["_m", GROUP, "_r"],
+    )
+    rows = _rows_of(v, parts, {i: None if wanted[i] else [] for i in parts})
+    if rows is None or not len(pairs):
+        return out
+    order = ibis.row_number().over(group_by=[rows._m, rows[GROUP]], order_by=rows._x)
+    ranked = rows.mutate(_r=order)
+    want = ibis.memtable(pairs.astype("int64"))
+    backend = v.get_backend()
+    if backend.name == "pyspark":
+        want = backend.create_view("_pilote_ranks", want, overwrite=True)
+    hit = ranked.join(want, ["_m", GROUP, "_r"]).select("_m", GROUP, "_r", "_x").to_pandas()
+    for i, s, r, val in hit.itertuples(index=False):
+        out[int(i)][int(s)][int(r)] = float(val)
+    return out
