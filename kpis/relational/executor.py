@@ -46,6 +46,9 @@ from kpis.segments import PERIOD_COLUMN
 from kpis.stats import durations
 
 GROUP = "_g"
+# rows are counted in doubles: exact below 2**53, and engines add them faster than integers
+# (DuckDB's integer SUM is a 128-bit one)
+COUNT = "float64"
 NOT_DECLARED = "computed in memory only (not yet declared for the relational executor)"
 _TRUNC = {"day": "D", "week": "W", "month": "M"}
 
@@ -415,34 +418,34 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
             ok = den & ent.notnull() & tf.notnull()
             distinct[f"days{i}"] = (ok, {"_e": ent, "_d": tf.date()})
         if m.kind == "per":
-            aggs[f"num{i}"] = mask(m.num, v).cast("int64").sum()
+            aggs[f"num{i}"] = mask(m.num, v).cast(COUNT).sum()
         elif m.kind == "sum":
             aggs[f"sum{i}"] = number(m.value, v).sum(where=den)
         elif m.kind == "count" and m.pairs:
             pass
         elif m.kind == "count":
-            aggs[f"den{i}"] = den.cast("int64").sum()
+            aggs[f"den{i}"] = den.cast(COUNT).sum()
         elif m.kind == "ratio":
             num = nums[i] = den & mask(m.num, v)
             if m.per_value:
-                aggs[f"den{i}"] = den.cast("int64").sum()
+                aggs[f"den{i}"] = den.cast(COUNT).sum()
             elif m.distinct:
                 known = v[m.distinct].notnull()
                 distinct[f"den{i}"] = (den & known, {"_e": v[m.distinct]})
                 distinct[f"num{i}"] = (num & known, {"_e": v[m.distinct]})
             else:
-                aggs[f"den{i}"] = den.cast("int64").sum()
-                aggs[f"num{i}"] = num.cast("int64").sum()
+                aggs[f"den{i}"] = den.cast(COUNT).sum()
+                aggs[f"num{i}"] = num.cast(COUNT).sum()
         else:
             x = values[i] = number(m.value, v)
             ok = dens[i] = den & x.notnull()
-            aggs[f"den{i}"] = ok.cast("int64").sum()
+            aggs[f"den{i}"] = ok.cast(COUNT).sum()
             if m.kind == "mean":
                 aggs[f"sum{i}"] = x.sum(where=ok)
                 aggs[f"sq{i}"] = (x * x).sum(where=ok)
             else:
-                aggs[f"pro{i}"] = (ok & (x >= 9)).cast("int64").sum()
-                aggs[f"det{i}"] = (ok & (x <= 6)).cast("int64").sum()
+                aggs[f"pro{i}"] = (ok & (x >= 9)).cast(COUNT).sum()
+                aggs[f"det{i}"] = (ok & (x <= 6)).cast(COUNT).sum()
     if not aggs:  # only distinct counts: the segments still come from here
         aggs["_rows"] = v[POSITION].count()
     out = _grouped(v, keys, aggs)
@@ -558,8 +561,8 @@ def _cluster_sums(v, masks: dict[int, tuple], g: int) -> dict[int, tuple]:
         return {}
     rows = v.mutate(
         _c=ibis.ifelse(v.customer_id.isnull(), v[POSITION], ibis.null("int64")),
-        **{f"y{i}": num.cast("int64") for i, (num, _) in masks.items()},
-        **{f"n{i}": den.cast("int64") for i, (_, den) in masks.items()},
+        **{f"y{i}": num.cast(COUNT) for i, (num, _) in masks.items()},
+        **{f"n{i}": den.cast(COUNT) for i, (_, den) in masks.items()},
     )
     sums = {}
     for i in masks:
@@ -574,7 +577,7 @@ def _cluster_sums(v, masks: dict[int, tuple], g: int) -> dict[int, tuple]:
                 f"syy{i}": (y * y).sum(),
                 f"syn{i}": (y * n).sum(),
                 f"snn{i}": (n * n).sum(),
-                f"G{i}": (n > 0).cast("int64").sum(),
+                f"G{i}": (n > 0).cast(COUNT).sum(),
             }
         )
     got = pairs.group_by(GROUP).aggregate(**per_seg).to_pandas()
