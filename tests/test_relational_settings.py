@@ -96,3 +96,34 @@ def test_numeric_yes_no_codes_any_non_zero_is_yes_as_in_memory(by):
         assert list(got["canal"].astype(str)) == ["chat", "email", "telephone"]
         assert list(got["value"]) == list(memory["value"]) == [50.0, 0.0, 100.0]
         assert list(got["n"]) == list(memory["n"]) == [2, 1, 2]
+
+
+# Segments are numbered on the distinct segments then joined back: a missing canal is a segment
+# of its own, last, as in memory.
+# row  canal      first-contact resolution
+# 0    missing    yes
+# 1    telephone  no
+# 2    email      yes
+# 3    missing    yes
+# 4    chat       no
+# 5    email      yes
+# → chat 0/1, email 2/2, telephone 0/1, missing 2/2
+MISSING = pd.DataFrame(
+    {
+        "contact_id": [f"C{i}" for i in range(6)],
+        "customer_id": pd.array([1, 2, 3, 4, 5, 6], dtype="Int64"),
+        "started_at": pd.date_range("2026-01-05 09:00", periods=6, freq="h"),
+        "canal": [None, "telephone", "email", None, "chat", "email"],
+        "resolved_first_contact": pd.array([True, False, True, True, False, True]),
+    }
+)
+
+
+def test_a_missing_segment_value_is_a_segment_of_its_own_and_comes_last():
+    kw = {"by": ["canal"], "params": {"min_n": 1}}
+    memory = engine.compute({"contacts": MISSING}, ["fcr"], **kw)
+    got = relational_compute(from_frames({"contacts": MISSING}), ["fcr"], **kw)
+    assert list(got["canal"].iloc[:3].astype(str)) == ["chat", "email", "telephone"]
+    assert pd.isna(got["canal"].iloc[3]) and pd.isna(memory["canal"].iloc[3])
+    assert list(got["value"]) == list(memory["value"]) == [0.0, 100.0, 0.0, 100.0]
+    assert list(got["n"]) == list(memory["n"]) == [1, 2, 1, 2]
