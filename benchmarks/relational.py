@@ -15,11 +15,17 @@ Three steps, each a fresh process under ``/usr/bin/time -v`` (wall time, peak RS
    overall, by canal × motif × niveau, and by month, as ``benchmarks.end_to_end``).
 
 The export and the database are deleted afterwards unless ``--keep``.
+
+``--step compute --profile`` on a kept base (``--dir`` holding ``pilote_N.duckdb``) also prints,
+per grouping, the queries' count and total time and the slowest ones; ``--queries FILE`` writes
+every SQL query with its time. ``PILOTE_DUCKDB_MEMORY`` / ``PILOTE_DUCKDB_THREADS`` set the
+compute connection's memory limit and threads (``kpis.relational.source.duckdb_config``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import re
@@ -122,7 +128,51 @@ def mappings(folder: Path) -> tuple[Path, Path]:
     return c_map, s_map
 
 
-def compute_suite(db: Path) -> dict:
+class QueryLog:
+    """Every query the DuckDB Ibis backend runs (``execute``, ``to_pyarrow``, ``create_table``
+    of a cached view): (seconds, kind, SQL), while the ``with`` block lasts."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[float, str, str]] = []
+
+    def __enter__(self):
+        from ibis.backends.duckdb import Backend
+
+        self._saved = {k: getattr(Backend, k) for k in ("execute", "to_pyarrow", "create_table")}
+        for kind, fn in self._saved.items():
+            setattr(Backend, kind, self._timed(kind, fn))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from ibis.backends.duckdb import Backend
+
+        for kind, fn in self._saved.items():
+            setattr(Backend, kind, fn)
+
+    def _timed(self, kind, fn):
+        def run(backend, expr, *args, **kwargs):
+            t = time.perf_counter()
+            out = fn(backend, expr, *args, **kwargs)
+            took = time.perf_counter() - t
+            try:
+                sql = str(backend.compile(expr.as_table())) if hasattr(expr, "as_table") else ""
+            except Exception:  # noqa: BLE001 - a log line, never a failure
+                sql = ""
+            self.rows.append((took, kind, sql or f"{kind} {expr!s:.200}"))
+            return out
+
+        return run
+
+    def summary(self, top: int = 5) -> dict:
+        slow = sorted(self.rows, key=lambda r: -r[0])[:top]
+        return {
+            "queries": len(self.rows),
+            "query_s": round(sum(r[0] for r in self.rows), 1),
+            "slowest": [f"{s:.2f}s {k}: {' '.join(q.split())[:160]}" for s, k, q in slow],
+        }
+
+
+def compute_suite(db: Path, profile: bool = False, queries: Path | None = None) -> dict:
     """Every registered KPI, overall / by canal × motif × niveau / by month, on the DuckDB file,
     one ``compute`` call per grouping (the executor batches the KPIs of a table into a few
     queries). Each grouping's time goes to stderr as soon as it is known."""
@@ -135,13 +185,22 @@ def compute_suite(db: Path) -> dict:
     ids = [r["id"] for r in registry_records("en")]
     rows: dict = {"kpis": len(ids)}
     for name, kw in {"overall": {}, **{k: v for k, v in GROUPINGS.items() if v}}.items():
-        t = time.perf_counter()
-        result = compute(source, ids, **kw)
+        t, cpu = time.perf_counter(), time.process_time()
+        log = QueryLog()
+        with log if profile or queries else contextlib.nullcontext():  # logging compiles twice
+            result = compute(source, ids, **kw)
         rows[name] = {
             "rows": len(result),
             "ok": int((result["status"] == "ok").sum()),
             "s": round(time.perf_counter() - t, 1),
+            "cpu_s": round(time.process_time() - cpu, 1),  # every thread's: steadier when shared
         }
+        if profile:
+            rows[name].update(log.summary())
+        if queries is not None:
+            with open(queries, "a", encoding="utf-8") as out:
+                for took, kind, sql in log.rows:
+                    out.write(f"-- {name}: {took:.3f} s ({kind})\n{sql}\n\n")
         print(json.dumps({name: rows[name]}), file=sys.stderr, flush=True)
     return rows
 
@@ -221,13 +280,17 @@ def main(argv=None) -> int:
     p.add_argument("--block-rows", type=int, default=500_000, dest="block_rows")
     p.add_argument("--keep", action="store_true")
     p.add_argument("--step", choices=["generate", "compute"], help=argparse.SUPPRESS)
+    p.add_argument("--profile", action="store_true", help="compute: slowest queries")
+    p.add_argument("--queries", help="compute: write every SQL query and its time here")
     args = p.parse_args(argv)
     folder = Path(args.dir)
     if args.step == "generate":
         write_exports(args.n, folder)
         return 0
     if args.step == "compute":
-        print(json.dumps(compute_suite(folder / f"pilote_{args.n}.duckdb")))
+        db = folder / f"pilote_{args.n}.duckdb"
+        queries = Path(args.queries) if args.queries else None
+        print(json.dumps(compute_suite(db, args.profile, queries)))
         return 0
     result = run(args.n, folder, args.block_rows, args.keep)
     print(json.dumps(result, indent=2))

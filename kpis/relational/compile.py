@@ -1,6 +1,7 @@
 """Declaration expressions (``kpis.declare.Expr``) compiled to Ibis column expressions.
 
-Masks compile to non-null booleans (a comparison with a missing number is false, as in NumPy, so
+Masks compile to non-null booleans (a yes/no field held as numbers: any non-zero is yes, missing
+is no) (a comparison with a missing number is false, as in NumPy, so
 ``~`` means the same on both executors); numbers compile to float64 with NULL for missing.
 """
 
@@ -29,8 +30,10 @@ def _true(col):
     dtype = col.type()
     if dtype.is_boolean():
         return col.fill_null(False)
-    if dtype.is_numeric():
-        return (col == 1).fill_null(False)
+    if dtype.is_floating():  # any non-zero number is yes (NaN, like null, is no)
+        return ((col != 0) & ~col.isnan()).fill_null(False)
+    if dtype.is_numeric():  # any non-zero code is yes, as the in-memory cast to boolean
+        return (col != 0).fill_null(False)
     return col.cast("string").strip().lower().isin(TRUE_TEXT).fill_null(False)
 
 

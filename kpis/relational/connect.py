@@ -3,7 +3,10 @@
 ``connect(engine)``:
 
 - ``duckdb:///path/to/file.duckdb`` or a path ending in ``.duckdb``: the DuckDB file (read
-  only), with the canonical tables it holds (``pilote load`` writes them);
+  only), with the canonical tables it holds (``pilote load`` writes them), opened with
+  ``kpis.relational.source.duckdb_config``: memory limit 2GB unless ``memory=`` or the
+  environment variable ``PILOTE_DUCKDB_MEMORY`` (``4GB``, ``500MB``…) says otherwise, threads
+  from ``threads=`` or ``PILOTE_DUCKDB_THREADS``, spilling to ``<base>.duckdb.tmp``;
 - ``spark``: a local Spark session (``kpis.relational.source.spark_session``), with the canonical
   tables of its catalogue;
 - any other Ibis URL (``postgres://…``, ``bigquery://…``, ``snowflake://…``): ``ibis.connect``;
@@ -24,7 +27,7 @@ import re
 from pathlib import Path
 
 from kpis.errors import PiloteError
-from kpis.relational.source import Source
+from kpis.relational.source import Source, duckdb_config
 from kpis.schema import TABLES
 
 ENV_PREFIX = "env:"
@@ -80,8 +83,14 @@ def kind(engine: str) -> str:
     )
 
 
-def connect(engine: str, tables: dict[str, str] | None = None) -> Source:
-    """A ``Source`` on the engine (see the module docstring)."""
+def connect(
+    engine: str,
+    tables: dict[str, str] | None = None,
+    memory: str | None = None,
+    threads: int | None = None,
+) -> Source:
+    """A ``Source`` on the engine (see the module docstring); ``memory`` and ``threads`` set a
+    DuckDB base's memory limit and thread count."""
     import ibis
 
     text = resolve(engine)
@@ -93,7 +102,7 @@ def connect(engine: str, tables: dict[str, str] | None = None) -> Source:
                 f"base DuckDB introuvable : {path}. Chargez d'abord l'export (pilote load).",
                 f"DuckDB database not found: {path}. Load the export first (pilote load).",
             )
-        con = ibis.duckdb.connect(path, read_only=True)
+        con = ibis.duckdb.connect(path, read_only=True, **duckdb_config(path, memory, threads))
         backend = "duckdb"
     elif what == "spark":
         from kpis.relational.source import spark_session

@@ -45,10 +45,18 @@ from kpis.relational.combined import measure_sides as combined_sides
 from kpis.relational.combined import rows as combined_rows
 from kpis.relational.compile import mask, number
 from kpis.relational.source import POSITION, Source
+from kpis.relational.sums import (
+    COUNT,
+    GROUP,
+    _boot_samples,
+    _central_sums,
+    _cluster_sums,
+    _distinct,
+    _duration_stats,
+    _order_stats,
+)
 from kpis.segments import PERIOD_COLUMN
-from kpis.stats import durations
 
-GROUP = "_g"
 NOT_DECLARED = "computed in memory only (not yet declared for the relational executor)"
 _TRUNC = {"day": "D", "week": "W", "month": "M"}
 
@@ -133,7 +141,10 @@ def _fetch(source, name: str) -> pd.DataFrame:
     n = int(t.count().execute())
     if n > MAX_PERIOD_ROWS:
         raise ValueError(f"period table {name} holds {n} rows: too many for a period table")
-    frame = t.drop(POSITION).to_pandas() if POSITION in t.columns else t.to_pandas()
+    if POSITION in t.columns:  # file order
+        frame = t.order_by(POSITION).drop(POSITION).to_pandas()
+    else:
+        frame = t.to_pandas()
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col].dtype):
             frame[col] = frame[col].astype("datetime64[ns]")
@@ -174,7 +185,7 @@ class Context:
         recontact = (p or {}).get("_recontact")
 
         def ask():
-            v, _ = self.rel.view(table, (), recontact)
+            v, _ = self.rel.view(table, (), recontact, grouped=False)
             return bool(v.aggregate(a=mask(expr, v).any()).execute()["a"].iloc[0])
 
         key = ("any", table, repr(expr), repr(sorted((recontact or {}).items())))
@@ -188,7 +199,7 @@ class Context:
         recontact = (p or {}).get("_recontact")
 
         def ask():
-            v, _ = self.rel.view(table, (), recontact)
+            v, _ = self.rel.view(table, (), recontact, grouped=False)
             got = v.aggregate(a=mask(expr, v).cast("int64").sum()).execute()["a"].iloc[0]
             return 0 if got is None or pd.isna(got) else int(got)
 
@@ -236,8 +247,9 @@ class Relational:
         wanted += [k for k, v in self.filters.items() if not is_date_range(k, v)]
         return [f for f in dict.fromkeys(wanted) if f not in own and f in contacts]
 
-    def view(self, name: str, needs: Sequence[str], recontact: dict | None):
-        """(filtered table with ``_g`` and the key columns, key column names)."""
+    def view(self, name: str, needs: Sequence[str], recontact: dict | None, grouped=True):
+        """(filtered table with ``_g`` and the key columns, key column names); without ``_g``
+        when not ``grouped`` (a question on the filtered rows)."""
         src = self.source
         if not src.has(name):
             raise NotComputable([name], f"needs table {name}")
@@ -280,15 +292,28 @@ class Relational:
         if self.period is not None:
             t = t.mutate(**{PERIOD_COLUMN: t[tf].truncate(_TRUNC[self.period])})
             keys.append(PERIOD_COLUMN)
+        if not grouped:
+            return t, keys
         if keys:
-            order = [ibis.asc(t[k], nulls_first=False) for k in keys]
-            t = t.mutate(**{GROUP: ibis.dense_rank().over(order_by=order)})
+            t = _numbered(t, keys)
         else:
             t = t.mutate(**{GROUP: ibis.literal(0, type="int64")})
         return t, keys
 
     def _last_time(self, t) -> Any:
         return self.memo(("last", "started_at"), lambda: t["started_at"].max().execute())
+
+
+def _numbered(t, keys: list[str]):
+    """``t`` with ``_g``: the dense rank of its segment among the segments present (keys
+    ascending, missing last), ranked on the small table of distinct segments and joined back
+    (missing keys matched as equal) rather than by a window over every row."""
+    seg = t.select(*keys).distinct()
+    order = [ibis.asc(seg[k], nulls_first=False) for k in keys]
+    seg = seg.mutate(**{GROUP: ibis.dense_rank().over(order_by=order)})
+    seg = seg.select(GROUP, **{f"_k{j}": seg[k] for j, k in enumerate(keys)})
+    on = [t[k].identical_to(seg[f"_k{j}"]) for j, k in enumerate(keys)]
+    return t.join(seg, on).select(*t.columns, GROUP)
 
 
 def _range(col, lo, hi):
@@ -372,8 +397,9 @@ def _fields(m: Measure) -> set[str]:
 
 def run_batch(rel: Relational, measures: dict[int, Measure]) -> dict[int, Any]:
     """The measures of one table (and one set of recontact parameters) in a few queries: one
-    for every group sum, one for every cluster sum, one for the central moments of the means
-    of durations, then per such mean its bootstrap values and order statistics. Returns, per
+    for every group sum, one per distinct count, one for every cluster sum, one for the central
+    moments of the means of durations, one for their bootstrap values, one per such mean for its
+    order statistics. Returns, per
     measure, its ``Agg`` or the ``NotComputable`` that stops it."""
     first = next(iter(measures.values()))
     try:
@@ -402,47 +428,52 @@ def run_batch(rel: Relational, measures: dict[int, Measure]) -> dict[int, Any]:
 
 def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
     aggs: dict[str, Any] = {}
+    distinct: dict[str, tuple] = {}  # name: (rows, fields) counted apart (see _distinct)
     dens, nums, values = {}, {}, {}
     for i, m in ready.items():
         den = dens[i] = mask(m.den, v)
         if m.pairs:
             ent, tf = v[m.pairs[0]], v[m.pairs[1]]
             ok = den & ent.notnull() & tf.notnull()
-            pair = ent.cast("string") + ibis.literal("|") + tf.date().cast("string")
-            aggs[f"days{i}"] = pair.nunique(where=ok)
+            distinct[f"days{i}"] = (ok, {"_e": ent, "_d": tf.date()})
         if m.kind == "per":
-            aggs[f"num{i}"] = mask(m.num, v).cast("int64").sum()
+            aggs[f"num{i}"] = mask(m.num, v).cast(COUNT).sum()
         elif m.kind == "sum":
             aggs[f"sum{i}"] = number(m.value, v).sum(where=den)
         elif m.kind == "count" and m.pairs:
             pass
         elif m.kind == "count":
-            aggs[f"den{i}"] = den.cast("int64").sum()
+            aggs[f"den{i}"] = den.cast(COUNT).sum()
         elif m.kind == "ratio":
             num = nums[i] = den & mask(m.num, v)
             if m.per_value:
-                aggs[f"den{i}"] = den.cast("int64").sum()
+                aggs[f"den{i}"] = den.cast(COUNT).sum()
             elif m.distinct:
-                aggs[f"den{i}"] = v[m.distinct].nunique(where=den)
-                aggs[f"num{i}"] = v[m.distinct].nunique(where=num)
+                known = v[m.distinct].notnull()
+                distinct[f"den{i}"] = (den & known, {"_e": v[m.distinct]})
+                distinct[f"num{i}"] = (num & known, {"_e": v[m.distinct]})
             else:
-                aggs[f"den{i}"] = den.cast("int64").sum()
-                aggs[f"num{i}"] = num.cast("int64").sum()
+                aggs[f"den{i}"] = den.cast(COUNT).sum()
+                aggs[f"num{i}"] = num.cast(COUNT).sum()
         else:
             x = values[i] = number(m.value, v)
             ok = dens[i] = den & x.notnull()
-            aggs[f"den{i}"] = ok.cast("int64").sum()
+            aggs[f"den{i}"] = ok.cast(COUNT).sum()
             if m.kind == "mean":
                 aggs[f"sum{i}"] = x.sum(where=ok)
                 aggs[f"sq{i}"] = (x * x).sum(where=ok)
             else:
-                aggs[f"pro{i}"] = (ok & (x >= 9)).cast("int64").sum()
-                aggs[f"det{i}"] = (ok & (x <= 6)).cast("int64").sum()
+                aggs[f"pro{i}"] = (ok & (x >= 9)).cast(COUNT).sum()
+                aggs[f"det{i}"] = (ok & (x <= 6)).cast(COUNT).sum()
+    if not aggs:  # only distinct counts: the segments still come from here
+        aggs["_rows"] = v[POSITION].count()
     out = _grouped(v, keys, aggs)
     g = len(out)
     if g > rel.max_segments:
         fields = rel.by + ([f"{PERIOD_COLUMN} ({rel.period})"] if rel.period else [])
         raise TooManySegments(fields, g, rel.max_segments)
+    for name, counts in _distinct(v, distinct, g).items():
+        out[name] = counts
     keys_df = out[keys].reset_index(drop=True) if keys else pd.DataFrame(index=pd.RangeIndex(g))
 
     def col(name: str) -> np.ndarray:
@@ -456,6 +487,9 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
     clusters = _cluster_sums(v, {i: (nums[i], dens[i]) for i in clustered}, g)
     timed = {i: m for i, m in ready.items() if m.kind == "mean" and m.durations}
     central = _central_sums(v, {i: (values[i], dens[i]) for i in timed}, g)
+    sizes = {i: col(f"den{i}").astype(np.int64) for i in timed}
+    samples = _boot_samples(v, {i: (values[i], dens[i]) for i in timed}, sizes)
+    stats = _order_stats(v, {i: (values[i], dens[i]) for i in timed}, sizes)
     result: dict[int, Agg] = {}
     for i, m in ready.items():
         kw = {"detail": m.detail, "empty": m.empty, "population": m.population, "extra": m.extra}
@@ -480,7 +514,7 @@ def _batch_aggs(rel, v, keys, ready: dict[int, Measure]) -> dict[int, Agg]:
             agg = Agg("mean", num=col(f"sum{i}"), den=col(f"den{i}"), sq=col(f"sq{i}"),
                       keys=keys_df, **kw)  # fmt: skip
             if i in timed:
-                agg.duration_stats = _duration_stats(v, values[i], dens[i], agg, central[i], g)
+                agg.duration_stats = _duration_stats(agg, central[i], samples[i], stats[i])
                 if m.median_in_detail:
                     agg.detail = median_details(m.detail, agg.duration_stats[2])
         result[i] = agg
@@ -503,106 +537,19 @@ def _per_value(v, f: str, hit, totals: np.ndarray, keys_df: pd.DataFrame, kw: di
 
 
 def _grouped(v, keys, aggs) -> pd.DataFrame:
-    """Aggregates per segment ``_g`` in segment order (one row when there are no keys)."""
+    """Aggregates per segment ``_g`` in segment order (one row when there are no keys); an
+    aggregate asked twice (two KPIs counting the same agent-days) is computed once."""
+    first: dict = {}
+    same = {name: first.setdefault(expr.op(), name) for name, expr in aggs.items()}
+    aggs = {name: expr for name, expr in aggs.items() if same[name] == name}
     if keys:
         spec = {k: v[k].arbitrary() for k in keys}
         out = v.group_by(GROUP).aggregate(**spec, **aggs).order_by(GROUP).to_pandas()
         if PERIOD_COLUMN in keys:
             out[PERIOD_COLUMN] = pd.to_datetime(out[PERIOD_COLUMN]).astype("datetime64[ns]")
-        return out
-    return v.aggregate(**aggs).to_pandas()
-
-
-def _cluster_sums(v, masks: dict[int, tuple], g: int) -> dict[int, tuple]:
-    """Per measure (Σ_c y_c², Σ_c y_c·n_c, Σ_c n_c², G) per segment, y and n the measure's
-    numerator and denominator rows of customer c; a row without customer is alone."""
-    if not masks:
-        return {}
-    cust = ibis.ifelse(
-        v.customer_id.notnull(),
-        v.customer_id.cast("string"),
-        ibis.literal("\x01") + v[POSITION].cast("string"),
-    )
-    rows = v.mutate(
-        _c=cust,
-        **{f"y{i}": num.cast("int64") for i, (num, _) in masks.items()},
-        **{f"n{i}": den.cast("int64") for i, (_, den) in masks.items()},
-    )
-    sums = {}
-    for i in masks:
-        sums[f"y{i}"] = rows[f"y{i}"].sum()
-        sums[f"n{i}"] = rows[f"n{i}"].sum()
-    pairs = rows.group_by([GROUP, "_c"]).aggregate(**sums)
-    per_seg = {}
-    for i in masks:
-        y, n = pairs[f"y{i}"], pairs[f"n{i}"]
-        per_seg.update(
-            {
-                f"syy{i}": (y * y).sum(),
-                f"syn{i}": (y * n).sum(),
-                f"snn{i}": (n * n).sum(),
-                f"G{i}": (n > 0).cast("int64").sum(),
-            }
-        )
-    got = pairs.group_by(GROUP).aggregate(**per_seg).to_pandas()
-    return {
-        i: tuple(_aligned(got, f"{c}{i}", g) for c in ("syy", "syn", "snn", "G")) for i in masks
-    }
-
-
-def _central_sums(v, parts: dict[int, tuple], g: int) -> dict[int, tuple]:
-    """Per mean of durations: Σ(x − x̄)², Σ(x − x̄)³ per segment (x̄ by a window mean)."""
-    if not parts:
-        return {}
-    devs = {}
-    for i, (x, ok) in parts.items():
-        kept = ibis.ifelse(ok, x, ibis.null("float64"))
-        devs[f"d{i}"] = kept - kept.mean().over(group_by=v[GROUP])
-    rows = v.mutate(**devs)
-    sums = {}
-    for i in parts:
-        d = rows[f"d{i}"]
-        sums[f"m2{i}"] = (d * d).sum()
-        sums[f"m3{i}"] = (d * d * d).sum()
-    got = rows.group_by(GROUP).aggregate(**sums).to_pandas()
-    return {i: (_aligned(got, f"m2{i}", g), _aligned(got, f"m3{i}", g)) for i in parts}
-
-
-def _aligned(frame: pd.DataFrame, col: str, g: int) -> np.ndarray:
-    out = np.zeros(g)
-    if len(frame):
-        idx = frame[GROUP].to_numpy(dtype=np.int64)
-        out[idx] = frame[col].fillna(0).to_numpy(dtype="float64")
+    else:
+        out = v.aggregate(**aggs).to_pandas()
+    for name, kept in same.items():
+        if kept != name:
+            out[name] = out[kept]
     return out
-
-
-def _duration_stats(v, x, ok, agg: Agg, central: tuple, g: int) -> tuple:
-    """(mean lo, hi, median, median lo, hi) per segment, as ``stats.grouped_intervals``: Hall
-    from the moments, bootstrap-t from the values of the planned segments only, medians from
-    the order statistics they read."""
-    sizes = agg.den.astype(np.int64)
-    n, mean, sd, skew = durations.moments_from_sums(sizes, agg.num, *central)
-    rows = v.filter(ok).select(GROUP, _x=x)
-    plan = durations.boot_plan(sizes)
-    samples: dict[int, np.ndarray] = {}
-    if plan:
-        vals = rows.filter(rows[GROUP].isin(plan)).to_pandas()
-        for s, part in vals.groupby(GROUP):
-            samples[int(s)] = part["_x"].to_numpy(dtype="float64")
-    lo, hi = durations.interval_from_moments(n, mean, sd, skew, lambda s: samples[s])
-    wanted = durations.median_ranks(sizes)
-    pairs = pd.DataFrame(
-        [(s, r) for s, ranks in wanted.items() for r in ranks], columns=[GROUP, "_r"]
-    )
-    stats: dict[int, dict[int, float]] = {s: {} for s in wanted}
-    if len(pairs):
-        ranked = rows.mutate(_r=ibis.row_number().over(group_by=rows[GROUP], order_by=rows._x))
-        want = ibis.memtable(pairs.astype("int64"))
-        backend = v.get_backend()
-        if backend.name == "pyspark":
-            want = backend.create_view("_pilote_ranks", want, overwrite=True)
-        hit = ranked.join(want, [GROUP, "_r"]).select(GROUP, "_r", "_x").to_pandas()
-        for s, r, val in hit.itertuples(index=False):
-            stats[int(s)][int(r)] = float(val)
-    med, med_lo, med_hi = durations.medians_from_order_stats(sizes, stats)
-    return lo, hi, med, med_lo, med_hi

@@ -11,16 +11,40 @@ order (the bootstrap of a small segment, recontact ties) match the in-memory exe
   local Spark session (tests, and the app's "same numbers on both executors" check).
 - ``connect(engine)``: ``duckdb:///path/to/file.duckdb`` (or a path ending in ``.duckdb``),
   ``spark`` (local session), or any Ibis URL (``postgres://…``, ``bigquery://…``).
+
+DuckDB compute connections get ``duckdb_config()``: a memory limit (``PILOTE_DUCKDB_MEMORY``,
+default ``2GB``: DuckDB's own default is 80 % of the RAM), a thread count
+(``PILOTE_DUCKDB_THREADS``, default DuckDB's: one per core), spilling to ``temp_directory`` (next
+to the base file: ``<base>.tmp``) and ``preserve_insertion_order = false`` (every query whose
+row order matters orders by ``_pos``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 POSITION = "_pos"
+MEMORY_ENV, THREADS_ENV = "PILOTE_DUCKDB_MEMORY", "PILOTE_DUCKDB_THREADS"
+DEFAULT_MEMORY = "2GB"
+
+
+def duckdb_config(path: str | None = None, memory: str | None = None, threads=None) -> dict:
+    """Settings of a DuckDB compute connection: ``memory_limit`` (argument, else
+    ``PILOTE_DUCKDB_MEMORY``, else 2GB), ``threads`` (argument, else ``PILOTE_DUCKDB_THREADS``,
+    else DuckDB's default), ``temp_directory`` ``<path>.tmp`` for a base file (what does not fit
+    spills there) and ``preserve_insertion_order`` off."""
+    memory = memory or os.environ.get(MEMORY_ENV, "").strip() or DEFAULT_MEMORY
+    threads = threads or os.environ.get(THREADS_ENV, "").strip() or None
+    config: dict = {"memory_limit": str(memory), "preserve_insertion_order": False}
+    if threads:
+        config["threads"] = int(threads)
+    if path:
+        config["temp_directory"] = f"{path}.tmp"
+    return config
 
 
 @dataclass
@@ -28,13 +52,16 @@ class Source:
     con: object
     tables: dict[str, str] = field(default_factory=dict)
     backend: str = "duckdb"
+    _tables: dict = field(default_factory=dict, repr=False, compare=False)
 
     def has(self, name: str) -> bool:
         return name in self.tables
 
     def table(self, name: str):
-        """The Ibis table expression of a canonical table."""
-        return self.con.table(self.tables[name])
+        """The Ibis table expression of a canonical table (its schema asked once)."""
+        if name not in self._tables:
+            self._tables[name] = self.con.table(self.tables[name])
+        return self._tables[name]
 
     def columns(self, name: str) -> list[str]:
         return [c for c in self.table(name).columns if c != POSITION]
@@ -65,7 +92,7 @@ def from_frames(frames: Mapping[str, pd.DataFrame], backend: str = "duckdb") -> 
     import ibis
 
     if backend == "duckdb":
-        con = ibis.duckdb.connect()
+        con = ibis.duckdb.connect(**duckdb_config())
     elif backend == "spark":
         con = ibis.pyspark.connect(spark_session())
     else:
