@@ -144,36 +144,17 @@ def findings_cell(cell, source: Source, shaped: Mapping, settings: Mapping, memo
     errors), its rules run by ``rules_on_source`` under the cell's filters."""
     import dataclasses
 
-    from kpis.views.findings import VIEW, finding_dict
+    from kpis.views.findings import VIEW, finding_dict, findings_result
     from kpis.views.runner import default_title, view_for
     from kpis.workspace import restore_filters
 
     def compute(_tables, p: dict, s: dict):
-        from kpis.views.base import ViewResult, lang_of, t2, text
+        from kpis.views.base import lang_of
 
         lang = lang_of(s)
         params = {**(s.get("params") or {}), **(p.get("params") or {})}
         plain = rules_on_source(source, {**s, "params": params}, s.get("filters") or None, memo)
-        found = [finding_dict(f) for f in plain]
-        if not p.get("include_undecided", True):
-            found = [f for f in found if f.get("kind", "finding") == "finding"]
-        table = pd.DataFrame(  # the columns of kpis.views.findings.run
-            {
-                "rule": [f["rule"] for f in found],
-                "severity": [f["severity"] for f in found],
-                "kind": [f.get("kind", "finding") for f in found],
-                "segment": [
-                    ", ".join(f"{k} = {text(v)}" for k, v in f["segment"].items()) for f in found
-                ],
-                t2("constat", "finding", lang): [
-                    f["text_fr"] if lang == "fr" else f["text_en"] for f in found
-                ],
-            }
-        )
-        res = ViewResult(title="", table=table, findings=found)
-        n_found = sum(1 for f in found if f.get("kind", "finding") == "finding")
-        res.add_number(t2("constats", "findings", lang), n_found, "count", lang)
-        return res
+        return findings_result([finding_dict(f) for f in plain], p, lang)
 
     # as kpis.views.runner.run_cell, with the view's compute on the base
     settings = {**settings, "params": dict(settings.get("params") or {})}

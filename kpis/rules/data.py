@@ -169,20 +169,20 @@ class RuleData:
     def compute(self, kpi_ids, by=None, period=None, filters=None) -> pd.DataFrame:
         """``kpis.engine.compute`` on the whole tables under the data's filters (``filters``
         adds to them, overriding field by field)."""
-        from kpis.engine import compute
-
         filters = {**self.filters, **(filters or {})}
         key = ("compute", tuple(kpi_ids), tuple(by or ()), period, repr(filters))
         if key not in self._memo:
-            self._memo[key] = compute(
-                self.tables,
-                list(kpi_ids),
-                by=by,
-                period=period,
-                filters=filters or None,
+            self._memo[key] = self._engine_compute(
+                list(kpi_ids), by=by, period=period, filters=filters or None,
                 params=self.params or None,
-            )
+            )  # fmt: skip
         return self._memo[key]
+
+    def _engine_compute(self, kpi_ids, **kw) -> pd.DataFrame:
+        """The engine that computes the KPI tables: in memory on the whole tables."""
+        from kpis.engine import compute
+
+        return compute(self.tables, kpi_ids, **kw)
 
     def kpi(self, kpi_id: str, by=None, period=None, filters=None) -> pd.DataFrame:
         """One KPI's rows; Undecidable when it is not computable."""

@@ -253,22 +253,11 @@ class RelationalRuleData(RuleData):
 
     # ------------------------------------------------------------ KPI tables
 
-    def compute(self, kpi_ids, by=None, period=None, filters=None) -> pd.DataFrame:
-        """``kpis.relational.executor.compute`` on the source under the data's filters."""
+    def _engine_compute(self, kpi_ids, **kw) -> pd.DataFrame:
+        """The KPI tables from ``kpis.relational.executor.compute`` on the source."""
         from kpis.relational.executor import compute
 
-        filters = {**self.filters, **(filters or {})}
-        key = ("compute", tuple(kpi_ids), tuple(by or ()), period, repr(filters))
-        if key not in self._memo:
-            self._memo[key] = compute(
-                self.source,
-                list(kpi_ids),
-                by=by,
-                period=period,
-                filters=filters or None,
-                params=self.params or None,
-            )
-        return self._memo[key]
+        return compute(self.source, kpi_ids, **kw)
 
     def _span(self) -> tuple | None:
         """(first, last) ``started_at`` of the filtered contacts (one MIN/MAX query)."""

@@ -81,6 +81,13 @@ def run(tables, p: dict, settings: dict) -> ViewResult:
     lang = lang_of(settings)
     params = {**(settings.get("params") or {}), **(p.get("params") or {})}
     found = run_findings(tables, params, settings, filters=settings.get("filters") or None)
+    return findings_result(found, p, lang)
+
+
+def findings_result(found: list[dict], p: dict, lang: str) -> ViewResult:
+    """The findings view's result from its findings (``finding_dict`` rows): one table row per
+    finding (rule, severity, kind, segment, text), "cannot decide" notes dropped when
+    ``p["include_undecided"]`` is false, and the number of findings as key number."""
     if not p.get("include_undecided", True):
         found = [f for f in found if f.get("kind", "finding") == "finding"]
     table = pd.DataFrame(
