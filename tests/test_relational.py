@@ -252,23 +252,60 @@ SHARED_FILES = [
 ]
 
 
+@cache
+def shared_tables(rel: str) -> dict:
+    from kpis.io.pipeline import combine, import_file
+
+    return combine([import_file(SHARED / rel, key=b"s" * 32)])
+
+
+def shared_breakdowns(tables: dict) -> list[tuple]:
+    """(by, period, filters) of a public dataset: overall; by every segment field of canal ×
+    motif × niveau it holds; by month; and filtered — its most frequent canal (else motif)
+    and the first half of its dates — by that field × month."""
+    cols = {c for t in tables.values() for c in t.columns}
+    by = [f for f in ("canal", "motif", "niveau") if f in cols]
+    first = next(t for t in tables.values() if by and by[0] in t.columns) if by else None
+    timed = [(t, f) for t in tables.values() for f in ("started_at", "answered_at") if f in t]
+    out = [([], None, None), (by, None, None)]
+    if timed:
+        out.append(([], "month", None))
+    filters = {}
+    if first is not None:
+        filters[by[0]] = str(first[by[0]].value_counts().index[0])
+    if timed:
+        t, f = timed[0]
+        lo, hi = t[f].min(), t[f].max()
+        filters["date"] = (str(lo.date()), str((lo + (hi - lo) / 2).date()))
+    if filters:
+        out.append((by[:1], "month" if timed else None, filters))
+    return out
+
+
 @pytest.mark.shared_data
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data absent (dev/CI workspace only)")
 @pytest.mark.parametrize("rel", SHARED_FILES)
 def test_duckdb_equals_in_memory_on_each_shared_dataset(rel):
-    from kpis.io.pipeline import combine, import_file
-
-    tables = combine([import_file(SHARED / rel, key=b"s" * 32)])
+    tables = shared_tables(rel)
     src = from_frames(tables, "duckdb")
-    a = engine.compute(tables, DECLARED)
-    b = relational_compute(src, DECLARED)
-    assert (a["status"] == "ok").any(), "no declared KPI computable on this dataset"
-    same(a, b, [])
-    by = [f for f in ("canal", "motif") if any(f in t.columns for t in tables.values())][:1]
-    period = "month" if "contacts" in tables and "started_at" in tables["contacts"] else None
-    a = engine.compute(tables, DECLARED, by=by, period=period)
-    b = relational_compute(src, DECLARED, by=by, period=period)
-    same(a, b, by + (["period"] if period else []))
+    assert (engine.compute(tables, DECLARED)["status"] == "ok").any(), "no declared KPI computable"
+    for by, period, filters in shared_breakdowns(tables):
+        a = engine.compute(tables, DECLARED, by=by, period=period, filters=filters)
+        b = relational_compute(src, DECLARED, by=by, period=period, filters=filters)
+        same(a, b, by + (["period"] if period else []))
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data absent (dev/CI workspace only)")
+@pytest.mark.skipif(NO_JAVA, reason="Spark needs a Java runtime (java not found on PATH)")
+@pytest.mark.parametrize("rel", SHARED_FILES)
+def test_spark_equals_in_memory_on_each_shared_dataset(rel):
+    tables = shared_tables(rel)
+    src = from_frames(tables, "spark")
+    for by, period, filters in [shared_breakdowns(tables)[i] for i in (0, -1)]:
+        a = engine.compute(tables, DECLARED, by=by, period=period, filters=filters)
+        b = relational_compute(src, DECLARED, by=by, period=period, filters=filters)
+        same(a, b, by + (["period"] if period else []))
 
 
 # Newly declared KPIs on tables written here --------------------------------------------------
