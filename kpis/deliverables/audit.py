@@ -97,6 +97,24 @@ def main_findings(tables, settings: Mapping, results) -> list[dict]:
     return found
 
 
+def audit_plan(tables, workspace_path=None, params=None, lang: str = "fr") -> tuple[dict, list]:
+    """(settings, cells) of a report: the workspace's run settings and cells (its cells, else
+    the standard audit of ``tables``), or the standard audit alone; ``params`` override the
+    workspace's parameters."""
+    from kpis.views.runner import standard_audit
+    from kpis.workspace import Workspace
+
+    if workspace_path:
+        ws = Workspace.load(workspace_path)
+        settings = ws.run_settings()
+        cells = ws.cells or standard_audit(tables, settings)
+    else:
+        settings, cells = {}, standard_audit(tables)
+    settings["params"] = {**(settings.get("params") or {}), **dict(params or {})}
+    settings["lang"] = settings.get("lang", lang)
+    return settings, cells
+
+
 def report_from_tables(
     tables: Mapping[str, pd.DataFrame],
     import_report,
@@ -110,17 +128,9 @@ def report_from_tables(
     """Run the workspace's cells (or the standard audit) on ``tables`` and write the report."""
     from kpis.deliverables.labels import data_period
     from kpis.engine import registry_records
-    from kpis.views.runner import run_cell, standard_audit
-    from kpis.workspace import Workspace
+    from kpis.views.runner import run_cell
 
-    if workspace_path:
-        ws = Workspace.load(workspace_path)
-        settings = ws.run_settings()
-        cells = ws.cells or standard_audit(tables, settings)
-    else:
-        settings, cells = {}, standard_audit(tables)
-    settings["params"] = {**(settings.get("params") or {}), **dict(params or {})}
-    settings["lang"] = settings.get("lang", lang)
+    settings, cells = audit_plan(tables, workspace_path, params, lang)
     results = [run_cell(c, tables, settings) for c in cells]
     findings = main_findings(tables, settings, results)
     return write_report(

@@ -181,12 +181,11 @@ def report_on_source(
 ) -> dict[str, int]:
     """Write the deliverable of ``source`` (see the module docstring); returns the tables left
     in the base, {name: rows}. The bound is ``rows.MAX_ROWS``, the rules' own."""
-    from kpis.deliverables.audit import report_from_tables, write_report
+    from kpis.deliverables.audit import audit_plan, report_from_tables, write_report
     from kpis.deliverables.labels import data_period
     from kpis.engine import registry_records
     from kpis.views import ViewResult
-    from kpis.views.runner import default_title, run_cell, standard_audit
-    from kpis.workspace import Workspace
+    from kpis.views.runner import default_title, run_cell
 
     bound = R.MAX_ROWS
     tables, counts = fetch_tables(source, bound)
@@ -207,14 +206,7 @@ def report_on_source(
         )
         return {}
     shaped = {**tables, **{k: stand_in(source, k) for k in too_big}}
-    if workspace_path:
-        ws = Workspace.load(workspace_path)
-        settings = ws.run_settings()
-        cells = ws.cells or standard_audit(shaped, settings)
-    else:
-        settings, cells = {}, standard_audit(shaped)
-    settings["params"] = {**(settings.get("params") or {}), **dict(params or {})}
-    settings["lang"] = settings.get("lang", lang)
+    settings, cells = audit_plan(shaped, workspace_path, params, lang)
     results, memo = [], {}
     for cell in cells:
         reads = cell_tables(cell)

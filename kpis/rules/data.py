@@ -64,6 +64,16 @@ def labels(values: pd.Series) -> np.ndarray:
     return text.mask(text.isna() | (text == ""), BLANK).astype(str).to_numpy()
 
 
+def filter_cannot_apply(name: str, missing) -> Undecidable:
+    """The rules reading ``name`` cannot decide: a filter's field is absent from it."""
+    fields = ", ".join(missing)
+    return Undecidable(
+        f"le filtre sur {fields} ne s'applique pas à {name} (champ absent)",
+        f"the filter on {fields} cannot apply to {name} (field absent)",
+        [f"{name}.{f}" for f in missing],
+    )
+
+
 class RuleData:
     """The tables, engine parameters, filters and memoised engine calls shared by every rule.
 
@@ -109,12 +119,7 @@ class RuleData:
         if picked is None:
             return None
         if picked.missing:
-            fields = ", ".join(picked.missing)
-            raise Undecidable(
-                f"le filtre sur {fields} ne s'applique pas à {name} (champ absent)",
-                f"the filter on {fields} cannot apply to {name} (field absent)",
-                [f"{name}.{f}" for f in picked.missing],
-            )
+            raise filter_cannot_apply(name, picked.missing)
         rows = picked.rows
         return rows.drop(columns=picked.borrowed) if picked.borrowed else rows
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from kpis.relational import rows as R
 from kpis.relational.source import Source
-from kpis.rules.data import RuleData
+from kpis.rules.data import RuleData, filter_cannot_apply
 from kpis.rules.model import Undecidable
 
 ITEMS = "item:*"  # every grid item column (item:<label>) of evaluations
@@ -191,12 +191,7 @@ class RelationalRuleData(RuleData):
         if q is None:
             return None
         if q.missing:
-            fields = ", ".join(q.missing)
-            raise Undecidable(
-                f"le filtre sur {fields} ne s'applique pas à {name} (champ absent)",
-                f"the filter on {fields} cannot apply to {name} (field absent)",
-                [f"{name}.{f}" for f in q.missing],
-            )
+            raise filter_cannot_apply(name, q.missing)
         key = ("rows", name)
         if key not in self._memo:
             n = self._memo.setdefault(("n", name), R.count(q.expr))
