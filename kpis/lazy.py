@@ -1,5 +1,9 @@
 """Heavy modules loaded on first use, so that importing the engine, the CLI or a page does not
-pay for scipy (about a second) before a statistic is actually asked for."""
+pay for scipy before a statistic is actually asked for.
+
+The KPI engine's intervals need only quantile functions: they come from ``scipy.special``
+(``ndtri``, ``stdtrit``, ``bdtr``, ``bdtrik``: the functions ``scipy.stats`` itself calls), about
+0.2 s to load against 0.8 s for ``scipy.stats``, which only tests, comparisons and rules load."""
 
 from __future__ import annotations
 
@@ -28,3 +32,4 @@ class LazyModule:
 
 
 scipy_stats = LazyModule("scipy.stats")
+scipy_special = LazyModule("scipy.special")
