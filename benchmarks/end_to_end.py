@@ -17,13 +17,13 @@ comma, 'dd/mm/yyyy HH:MM:SS', 'oui'/'non', French headers.
   then the same suite in SQL as ``benchmarks.run`` (recontact flags materialised once, then one
   aggregate query per grouping for contacts, one for the motif shares, one for surveys).
 
-Each run is a fresh process under ``/usr/bin/time -v`` (whole process = wall time of that
-process, imports included; peak RSS = its maximum resident set size); the engines alternate
-within each of ``--repeat`` rounds (the order rotates), and the table reports medians and the
-ratios of the medians from the same run. Polars and DuckDB use 2 threads. With the environment
-variable ``BENCH_DATA_DIR`` set, the files are written there once and reused. Polars and DuckDB are
-benchmark-only dependencies (the ``bench`` extra).
-"""
+Each engine's process imports only what its own pipeline needs (the Polars process loads neither
+pandas nor NumPy through this harness). Each run is a fresh process under ``/usr/bin/time -v``
+(whole process = wall time of that process, imports included; peak RSS = its maximum resident set
+size); the engines alternate within each of ``--repeat`` rounds (the order rotates), and the table
+reports medians and the ratios of the medians from the same run. Polars and DuckDB use 2 threads.
+With the environment variable ``BENCH_DATA_DIR`` set, the files are written there once and reused.
+Polars and DuckDB are benchmark-only dependencies (the ``bench`` extra)."""
 
 from __future__ import annotations
 
@@ -36,9 +36,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
 
 from benchmarks.import_bench import HEADERS as IMPORT_HEADERS
 from benchmarks.sizes import results_per_size
@@ -80,9 +77,12 @@ def mapping_yaml(table: str, headers: dict, dates: tuple[str, ...]) -> str:
     return f"table: {table}\ncolumns:\n{cols}formats:\n{fmts}"
 
 
-def french_csv(frame: pd.DataFrame, headers: dict, path, with_header: bool = True) -> None:
+def french_csv(frame, headers: dict, path, with_header: bool = True) -> None:
     """The frame as a French export at ``path`` (a path, or an open text file to append to:
     ``with_header=False`` for the blocks after the first)."""
+    import numpy as np
+    import pandas as pd
+
     out = pd.DataFrame(index=frame.index)
     for field, header in headers.items():
         col = frame[field]
@@ -100,6 +100,9 @@ def french_csv(frame: pd.DataFrame, headers: dict, path, with_header: bool = Tru
 def write_files(n: int, folder: Path) -> tuple[Path, Path]:
     """The two French exports of ``n`` contacts in ``folder`` (reused when ``folder`` already
     holds them: the files are the same for a given ``n``, seeded)."""
+    import numpy as np
+    import pandas as pd
+
     from benchmarks import synthetic
 
     c_path, s_path = folder / f"contacts_{n}.csv", folder / f"enquetes_{n}.csv"
@@ -181,7 +184,7 @@ def duckdb_run(con, c_path: Path, s_path: Path) -> tuple[float, float]:
 
 def polars_run(c_path: Path, s_path: Path) -> tuple[float, float, int]:
     from benchmarks import polars_suite as ps
-    from benchmarks.run import GROUPINGS
+    from benchmarks.groupings import GROUPINGS
 
     t0 = time.perf_counter()
     c = ps.read_french_csv(

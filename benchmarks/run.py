@@ -25,15 +25,11 @@ import tracemalloc
 
 import numpy as np
 
+from benchmarks.groupings import GROUPINGS
 from benchmarks.sizes import results_per_size
 
 SIZES = (100_000, 1_000_000, 5_000_000)
 REFILTER = {"provider": "Interne", "canal": "telephone"}
-GROUPINGS = {
-    "overall": {},
-    "canal×motif×niveau": {"by": ["canal", "motif", "niveau"]},
-    "month": {"period": "month"},
-}
 
 
 def rss_mb() -> float:
