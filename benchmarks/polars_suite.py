@@ -64,19 +64,21 @@ def contact_aggs(last) -> list[pl.Expr]:
     short = ~(~ans & (wait < 5))
     mins = st.dt.hour().cast(pl.Int32) * 60 + st.dt.minute().cast(pl.Int32)
     ticket, res = c("ticket_id").is_not_null(), c("resolved_at")
-    dur = (res - st).dt.total_seconds()
+    dur = (res - st).dt.total_seconds(fractional=True)
     done = ticket & (res >= st)
     elig, fol, cust = c("eligible"), c("followed"), c("customer_id")
+    # telephony KPIs: inbound calls presented = the telephone channel (no direction mapped)
+    tel = c("canal") == "telephone"
     return [
-        ans.count().alias("offered"),
-        ans.sum().alias("handled"),
-        (~ans).sum().alias("abandoned"),
+        (ans.is_not_null() & tel).sum().alias("offered"),
+        (ans & tel).sum().alias("handled"),
+        (~ans & tel).sum().alias("abandoned"),
         pl.len().alias("volume"),
-        (ans & (wait <= 20)).sum().alias("sl_num"),
-        (ans.is_not_null() & short).sum().alias("sl5_den"),
-        (ans & (wait <= 20) & short).sum().alias("sl5_num"),
-        *_stat("asa", wait, ans),
-        *_stat("wait", wait, ans.is_not_null()),
+        (ans & (wait <= 20) & tel).sum().alias("sl_num"),
+        (ans.is_not_null() & short & tel).sum().alias("sl5_den"),
+        (ans & (wait <= 20) & short & tel).sum().alias("sl5_num"),
+        *_stat("asa", wait, ans & tel),
+        *_stat("wait", wait, ans.is_not_null() & tel),
         *_stat("dmc", t0 + h0, ans & (talk.is_not_null() | hold.is_not_null())),
         *_stat("acw", acw, ans),
         *_stat(
@@ -102,7 +104,10 @@ def contact_aggs(last) -> list[pl.Expr]:
         (done & (dur <= 86400)).sum().alias("sla_num"),
         (
             ticket
-            & ((res >= st) | (res.is_null() & ((pl.lit(last) - st).dt.total_seconds() > 86400)))
+            & (
+                (res >= st)
+                | (res.is_null() & ((pl.lit(last) - st).dt.total_seconds(fractional=True) > 86400))
+            )
         )
         .sum()
         .alias("sla_den"),

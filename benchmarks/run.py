@@ -60,20 +60,25 @@ class PeakRSS:
 
 # DuckDB version of the suite ---------------------------------------------------------------------
 
+# The telephony KPIs count inbound calls presented: the telephone channel only (Pilote's default
+# ``telephony_channels``), every contact inbound and presented when, as here, no direction or
+# offered flag is mapped.
 CONTACT_AGGS_RAW = """
-  count(answered) AS offered,
-  count(*) FILTER (WHERE answered) AS handled,
-  count(*) FILTER (WHERE NOT answered) AS abandoned,
+  count(answered) FILTER (WHERE canal = 'telephone') AS offered,
+  count(*) FILTER (WHERE answered AND canal = 'telephone') AS handled,
+  count(*) FILTER (WHERE NOT answered AND canal = 'telephone') AS abandoned,
   count(*) AS volume,
-  count(*) FILTER (WHERE answered AND wait_s <= 20) AS sl_num,
-  count(*) FILTER (WHERE answered IS NOT NULL AND NOT (NOT answered AND wait_s < 5)) AS sl5_den,
-  count(*) FILTER (WHERE answered AND wait_s <= 20 AND NOT (NOT answered AND wait_s < 5))
-    AS sl5_num,
-  sum(wait_s) FILTER (WHERE answered) AS asa_sum, count(wait_s) FILTER (WHERE answered) AS asa_n,
-  sum(wait_s * wait_s) FILTER (WHERE answered) AS asa_sq,
-  sum(wait_s) FILTER (WHERE answered IS NOT NULL) AS wait_sum,
-  count(wait_s) FILTER (WHERE answered IS NOT NULL) AS wait_n,
-  sum(wait_s * wait_s) FILTER (WHERE answered IS NOT NULL) AS wait_sq,
+  count(*) FILTER (WHERE answered AND wait_s <= 20 AND canal = 'telephone') AS sl_num,
+  count(*) FILTER (WHERE answered IS NOT NULL AND NOT (NOT answered AND wait_s < 5)
+    AND canal = 'telephone') AS sl5_den,
+  count(*) FILTER (WHERE answered AND wait_s <= 20 AND NOT (NOT answered AND wait_s < 5)
+    AND canal = 'telephone') AS sl5_num,
+  sum(wait_s) FILTER (WHERE answered AND canal = 'telephone') AS asa_sum,
+  count(wait_s) FILTER (WHERE answered AND canal = 'telephone') AS asa_n,
+  sum(wait_s * wait_s) FILTER (WHERE answered AND canal = 'telephone') AS asa_sq,
+  sum(wait_s) FILTER (WHERE answered IS NOT NULL AND canal = 'telephone') AS wait_sum,
+  count(wait_s) FILTER (WHERE answered IS NOT NULL AND canal = 'telephone') AS wait_n,
+  sum(wait_s * wait_s) FILTER (WHERE answered IS NOT NULL AND canal = 'telephone') AS wait_sq,
   sum(coalesce(talk_s, 0) + coalesce(hold_s, 0))
     FILTER (WHERE answered AND (talk_s IS NOT NULL OR hold_s IS NOT NULL)) AS dmc_sum,
   count(*) FILTER (WHERE answered AND (talk_s IS NOT NULL OR hold_s IS NOT NULL)) AS dmc_n,
