@@ -101,6 +101,12 @@ def _decode(codes: np.ndarray, size: int, decoder, name: str) -> pd.Series:
         return out
 
 
+#: below this share of true rows a mask's codes are gathered before counting; above it, the mask
+#: weighs a single pass over every code (a random boolean gather of 1M codes costs 2–5 ms against
+#: 1.5 ms for the weighted count)
+SPARSE_MASK = 0.05
+
+
 class Segmenter:
     """Group codes of a table's rows by ``keys`` (+ ``period`` of ``time_field``)."""
 
@@ -190,10 +196,13 @@ class Segmenter:
         if hit is not None and hit[0]() is mask:
             return hit[1].copy()
         m = np.asarray(mask, dtype=bool)
+        hits = np.count_nonzero(m)
         if self.ngroups == 1:
-            out = np.array([float(np.count_nonzero(m))])
-        else:
+            out = np.array([float(hits)])
+        elif hits < SPARSE_MASK * len(m):  # few rows: take their codes
             out = np.bincount(self.codes[m], minlength=self.ngroups).astype("float64")
+        else:  # the mask as 0/1 weights: one pass, no gather of the codes (exact below 2⁵³)
+            out = np.bincount(self.codes, weights=m, minlength=self.ngroups)
         try:  # a weak reference: the memo must not keep temporary masks alive
             self._counts[id(mask)] = (weakref.ref(mask), out)
         except TypeError:

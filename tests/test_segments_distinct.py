@@ -48,3 +48,20 @@ def test_segmenter_distinct_any_by_hand():
     # mail: customer 2 (row 4 not eligible) -> 1 customer, 0 followed
     # tel: customers 1 and 5 -> 2; customer 1 followed once -> 1
     assert got == {"mail": (1.0, 0.0), "tel": (2.0, 1.0)}
+
+
+@pytest.mark.parametrize("ones", [[7], [0, 3, 4, 9, 10, 11, 12, 13, 15, 19]])
+def test_segmenter_count_by_hand_sparse_and_dense_masks(ones):
+    # 40 rows in 3 canals (tel on rows % 3 == 0, mail on % 3 == 1, chat on % 3 == 2); one true
+    # row (2.5 % of rows: the codes of the true rows are gathered) or ten (25 %: the mask weighs
+    # every code) — the same count either way
+    names = np.array(["tel", "mail", "chat"])[np.arange(40) % 3]
+    seg = Segmenter(pd.DataFrame({"canal": pd.Categorical(names)}), ["canal"], None, None)
+    mask = np.zeros(40, dtype=bool)
+    mask[ones] = True
+    got = dict(zip(seg.groups["canal"].astype(str), seg.count(mask).tolist(), strict=True))
+    expected = {"tel": 0.0, "mail": 0.0, "chat": 0.0}
+    for row in ones:  # by hand: row r is in canal r % 3
+        expected[["tel", "mail", "chat"][row % 3]] += 1
+    assert got == expected
+    assert seg.count(mask).dtype == np.float64
