@@ -58,8 +58,7 @@ import pandas as pd
 from kpis import format as fmt
 from kpis.filters import DATE_FILTER_KEYS, filter_rows, time_field
 from kpis.labels import category_label
-from kpis.lazy import scipy_stats as sps
-from kpis.stats import Z95, adjust_pvalues
+from kpis.stats import Z95, adjust_pvalues, dist
 
 GRAINS = ("month", "week")
 CELL_FIELDS = ("motif", "canal", "niveau")
@@ -137,7 +136,7 @@ def _p_from_interval(d: float, lo: float, hi: float) -> float:
     half = d - lo if d >= 0 else hi - d
     if not half > 0:
         return math.nan
-    return float(2 * sps.norm.sf(abs(d) / (half / Z95)))
+    return float(2 * dist.norm_sf(abs(d) / (half / Z95)))
 
 
 def mover_change(x0, lo0, hi0, x1, lo1, hi1) -> dict:
@@ -158,15 +157,15 @@ def welch_change(x0, lo0, hi0, n0, x1, lo1, hi1, n1) -> dict:
         not math.isfinite(float(v)) for v in (x0, lo0, hi0, x1, lo1, hi1)
     ):
         return out
-    v0 = ((hi0 - lo0) / (2 * sps.t.ppf(0.975, n0 - 1))) ** 2
-    v1 = ((hi1 - lo1) / (2 * sps.t.ppf(0.975, n1 - 1))) ** 2
+    v0 = ((hi0 - lo0) / (2 * dist.t_ppf(0.975, n0 - 1))) ** 2
+    v1 = ((hi1 - lo1) / (2 * dist.t_ppf(0.975, n1 - 1))) ** 2
     se = math.sqrt(v0 + v1)
     if not se > 0:
         return out
     df = (v0 + v1) ** 2 / (v0**2 / (n0 - 1) + v1**2 / (n1 - 1))
-    q = float(sps.t.ppf(0.975, df))
+    q = float(dist.t_ppf(0.975, df))
     d = out["diff"]
-    out.update(low=d - q * se, high=d + q * se, p=float(2 * sps.t.sf(abs(d) / se, df)))
+    out.update(low=d - q * se, high=d + q * se, p=float(2 * dist.t_sf(abs(d) / se, df)))
     return out
 
 
@@ -185,7 +184,7 @@ def count_change(c0, c1, days0: float = 1.0, days1: float = 1.0, phi: float = 1.
         "diff": 100 * (ratio - 1),
         "low": 100 * (ratio * math.exp(-Z95 * se) - 1),
         "high": 100 * (ratio * math.exp(Z95 * se) - 1),
-        "p": float(2 * sps.norm.sf(abs(math.log(ratio)) / se)),
+        "p": float(2 * dist.norm_sf(abs(math.log(ratio)) / se)),
     }
 
 

@@ -10,11 +10,10 @@ import pandas as pd
 
 from kpis import format as fmt
 from kpis.definitions._base import in_values
-from kpis.lazy import scipy_stats as sps
 from kpis.rules.data import RuleData, excluded_agents, sentinel_agents
 from kpis.rules.model import Undecidable, records, require_n, target
 from kpis.rules.wording import field_label, make_finding, population_n
-from kpis.stats import holm, score_test, wilson
+from kpis.stats import dist, holm, score_test, wilson
 
 # ---------------------------------------------------------------- rules 6 and own: DMT
 
@@ -75,10 +74,10 @@ def _check_dmt(rule, d: RuleData, cfg, settings, direction: str):
         )
     t = g["mean"] / (g["std"] / np.sqrt(g["count"]))
     dfree = g["count"] - 1
-    p = sps.t.cdf(t, dfree) if direction == "short" else sps.t.sf(t, dfree)
+    p = dist.t_cdf(t, dfree) if direction == "short" else dist.t_sf(t, dfree)
     g = g.assign(ratio=np.exp(g["mean"]), p=p)
     g["p_holm"] = holm(g["p"].to_numpy())
-    q = sps.t.ppf(0.975, dfree)
+    q = dist.t_ppf(0.975, dfree)
     g["ratio_low"] = np.exp(g["mean"] - q * g["std"] / np.sqrt(g["count"]))
     g["ratio_high"] = np.exp(g["mean"] + q * g["std"] / np.sqrt(g["count"]))
     gap = float(cfg["min_gap"])

@@ -13,7 +13,7 @@ from kpis.rules.checks_handling import _dmt_residuals
 from kpis.rules.data import RuleData, labels, sentinel_agents
 from kpis.rules.model import Undecidable, require_n
 from kpis.rules.wording import make_finding, population_n
-from kpis.stats import holm, two_proportions
+from kpis.stats import dist, holm, two_proportions
 
 ITEM = "item:"
 
@@ -45,7 +45,7 @@ def check_quality_items_weak(rule, d: RuleData, cfg, settings):
         sd = gap.std(ddof=1)
         se = sd / np.sqrt(len(gap)) if len(gap) > 1 else np.nan
         t = gap.mean() / se if se > 0 else (-np.inf if gap.mean() < 0 else 0.0)
-        q = sps.t.ppf(0.975, len(gap) - 1)
+        q = dist.t_ppf(0.975, len(gap) - 1)
         rows.append(
             {
                 "item": col[len(ITEM) :],
@@ -54,7 +54,7 @@ def check_quality_items_weak(rule, d: RuleData, cfg, settings):
                 "gap_low": float(gap.mean() - q * se),
                 "gap_high": float(gap.mean() + q * se),
                 "n": int(ok.sum()),
-                "p": float(sps.t.cdf(t, len(gap) - 1)),
+                "p": float(dist.t_cdf(t, len(gap) - 1)),
             }
         )
     if not rows:
@@ -132,7 +132,7 @@ def check_short_dmt_recontacts(rule, d: RuleData, cfg, settings):
                 by: str(a),
                 "dmt_ratio": float(np.exp(row["mean"])),
                 "n_dmt": int(row["count"]),
-                "p_dmt": float(sps.t.cdf(t, row["count"] - 1)),
+                "p_dmt": float(dist.t_cdf(t, row["count"] - 1)),
                 "recontact": 100 * k1 / n1,
                 "recontact_others": 100 * k2 / n2 if n2 else np.nan,
                 "diff_low": tp["ci_low"],
@@ -253,7 +253,7 @@ def check_churn_after_satisfaction_drop(rule, d: RuleData, cfg, settings):
                 "nps_gap_low": v1 - v2 - 1.96 * np.sqrt(var1 + var2),
                 "nps_gap_high": v1 - v2 + 1.96 * np.sqrt(var1 + var2),
                 "n_nps": int(a["ok"]),
-                "p_nps": float(sps.norm.cdf(zn)),
+                "p_nps": float(dist.norm_cdf(zn)),
             }
         )
     table = pd.DataFrame(rows)
@@ -353,7 +353,7 @@ def check_overload_absence(rule, d: RuleData, cfg, settings):
             if se > 0
             else float(diff.mean() <= 0)
         )
-        q = sps.t.ppf(0.975, len(diff) - 1)
+        q = dist.t_ppf(0.975, len(diff) - 1)
         rows.append(
             {
                 "period": m,
@@ -472,7 +472,7 @@ def check_automation_candidates(rule, d: RuleData, cfg, settings):
         sel = ok & (key == m)
         x = euros[sel]
         n = len(x)
-        lo_mean = x.mean() - sps.t.ppf(0.975, n - 1) * x.std(ddof=1) / np.sqrt(n) if n > 1 else 0
+        lo_mean = x.mean() - dist.t_ppf(0.975, n - 1) * x.std(ddof=1) / np.sqrt(n) if n > 1 else 0
         known = sel & ~np.isnan(av)
         k = float(np.nansum(av[known]))
         a_lo, _ = wilson(k, int(known.sum())) if known.any() else (np.nan, np.nan)

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 
 from kpis import format as fmt
-from kpis.lazy import scipy_stats as sps
 from kpis.rules.data import RuleData, labels
 from kpis.rules.model import Undecidable, records, require_n
 from kpis.rules.wording import label, make_finding, population_n
 from kpis.stats import (
     chi2_heterogeneity,
+    dist,
     holm,
     paired_gap,
     partial_corr,
@@ -258,7 +258,7 @@ def check_recontact_follows_volume(rule, d: RuleData, cfg, settings):
         y = w["value"].to_numpy(float)[lag:]
         c = partial_corr(x, y)
         c["p_one_sided"] = float(
-            sps.norm.sf(math.atanh(max(min(c["r"], 0.999999), -0.999999)) * math.sqrt(c["m"] - 4))
+            dist.norm_sf(math.atanh(max(min(c["r"], 0.999999), -0.999999)) * math.sqrt(c["m"] - 4))
         )
         lags.append({"lag": lag, **c})
     lt = pd.DataFrame(lags)

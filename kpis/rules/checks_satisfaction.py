@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 
 from kpis import format as fmt
-from kpis.lazy import scipy_stats as sps
 from kpis.rules.data import RuleData
 from kpis.rules.model import Undecidable, records, require_n
 from kpis.rules.wording import label, make_finding
-from kpis.stats import Z95, holm, paired_gap, wls_slope
+from kpis.stats import Z95, dist, holm, paired_gap, wls_slope
 
 # ---------------------------------------------------------------- rule 9
 
@@ -195,7 +194,7 @@ def check_score_after_event(rule, d: RuleData, cfg, settings):
                     "did": diff,
                     "ci_low": diff - Z95 * se,
                     "ci_high": diff + Z95 * se,
-                    "p": float(2 * sps.norm.sf(abs(z))),
+                    "p": float(2 * dist.norm_sf(abs(z))),
                 }
             )
     if not tests:

@@ -10,11 +10,10 @@ import numpy as np
 import pandas as pd
 
 from kpis import format as fmt
-from kpis.lazy import scipy_stats as sps
 from kpis.rules.data import RuleData, labels
 from kpis.rules.model import Undecidable, records, require_n, target, target_text
 from kpis.rules.wording import make_finding, population_n
-from kpis.stats import holm, mean_ci, score_test, wilson
+from kpis.stats import dist, holm, mean_ci, score_test, wilson
 
 # ---------------------------------------------------------------- rule 5
 
@@ -47,7 +46,7 @@ def _wait_test(w: np.ndarray, tgt: float) -> dict:
     p = math.nan
     if n >= 2:
         se = float(np.nanstd(w[np.isfinite(w)], ddof=1)) / math.sqrt(n)
-        p = float(sps.t.sf((mean - tgt) / se, n - 1)) if se > 0 else float(mean <= tgt)
+        p = float(dist.t_sf((mean - tgt) / se, n - 1)) if se > 0 else float(mean <= tgt)
     return {"value": mean, "ci_low": lo, "ci_high": hi, "n": n, "p": p}
 
 

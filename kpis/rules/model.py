@@ -211,7 +211,7 @@ def records(df: pd.DataFrame, limit: int = 60) -> list[dict]:
 def welch_p(a, b, alternative: str = "two-sided") -> float:
     """Welch t-test p-value of mean(a) − mean(b) ("two-sided" or "greater"); when both samples
     are constant the difference is exact: 0 when it lies in the tested direction, else 1."""
-    from scipy import stats as sps
+    from kpis.stats import dist
 
     a, b = np.asarray(a, float), np.asarray(b, float)
     diff = a.mean() - b.mean()
@@ -220,5 +220,5 @@ def welch_p(a, b, alternative: str = "two-sided") -> float:
         return 0.0 if (diff > 0 if alternative == "greater" else diff != 0) else 1.0
     t = diff / math.sqrt(va + vb)
     dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    p = sps.t.sf(t, dof) if alternative == "greater" else 2 * sps.t.sf(abs(t), dof)
+    p = dist.t_sf(t, dof) if alternative == "greater" else 2 * dist.t_sf(abs(t), dof)
     return float(p) if np.isfinite(p) else 1.0

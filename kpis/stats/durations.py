@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kpis.lazy import scipy_special as _spec
+from kpis.stats import dist
 
 BOOT_MAX_N = 1000  # bootstrap below this many units per segment, Hall's transformation above
 BOOT_B = 499  # resamples
@@ -46,7 +46,7 @@ def hall_interval(n, mean, sd, skew, conf: float = 0.95) -> tuple[np.ndarray, np
     """Hall's skewness-removing transformation interval of a mean from n, x̄, s and γ̂ = m₃/s³
     (arrays); NaN where n < 2; a zero skewness gives the z interval."""
     n, mean, sd, g = (np.asarray(a, dtype="float64") for a in (n, mean, sd, skew))
-    z = float(_spec.ndtri(0.5 + conf / 2))  # norm.ppf
+    z = float(dist.norm_ppf(0.5 + conf / 2))
     ok = n >= 2
     n_ = np.where(ok, n, 2.0)
     b = g / (6 * n_)
@@ -199,17 +199,12 @@ def median_rank(n, conf: float = 0.95) -> np.ndarray:
     n = np.asarray(n, dtype="float64")
     a = (1 - conf) / 2
     # j = #{k ≥ 0 : cdf(k) ≤ α/2}, the largest j with P(B < j) = cdf(j − 1) ≤ α/2, B ~ Bin(n, ½):
-    # started from the normal approximation, then moved to the exact integer by the cdf itself,
-    # cdf(k) = betaincc(k + 1, n − k, ½) (Boost's regularised incomplete beta, as scipy.stats)
+    # started from the normal approximation, then moved to the exact integer by the cdf itself
     m = np.where(n > 0, n, 1.0)
-
-    def cdf(k):
-        return np.where(k >= m, 1.0, _spec.betaincc(k + 1, np.maximum(m - k, 1.0), 0.5))
-
-    j = np.clip(np.floor(m / 2 + _spec.ndtri(a) * np.sqrt(m) / 2), 0, m)
-    while (up := cdf(j) <= a).any():
+    j = np.clip(np.floor(m / 2 + dist.norm_ppf(a) * np.sqrt(m) / 2), 0, m)
+    while (up := dist.binom_cdf(j, m, 0.5) <= a).any():
         j = np.where(up, j + 1, j)
-    while (down := (j > 0) & (cdf(j - 1) > a)).any():
+    while (down := (j > 0) & (dist.binom_cdf(j - 1, m, 0.5) > a)).any():
         j = np.where(down, j - 1, j)
     return np.where(n > 0, j, 0).astype(np.int64)
 

@@ -25,20 +25,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from kpis.lazy import scipy_special as _spec
+from kpis.stats import dist
 
 Z95 = 1.959963984540054
 EMPTY_DENOMINATOR = "empty denominator"
 
 
 def _z(conf: float) -> float:
-    return Z95 if conf == 0.95 else float(_spec.ndtri(0.5 + conf / 2))  # norm.ppf
-
-
-def t_quantile(q: float, df) -> np.ndarray:
-    """Student t quantile ``q`` at ``df`` (> 0) degrees of freedom: ``scipy.special.stdtrit``,
-    the function ``scipy.stats.t.ppf`` calls."""
-    return _spec.stdtrit(df, q)
+    return Z95 if conf == 0.95 else float(dist.norm_ppf(0.5 + conf / 2))
 
 
 def _arr(x) -> np.ndarray:
@@ -130,7 +124,7 @@ def cluster_ratio_interval(
     srs = r * (1 - r) / n_
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = np.where(ok & (srs > 0), np.maximum(var / np.where(srs > 0, srs, 1.0), 1.0), 1.0)
-    df_adj = np.where(ok, (z / t_quantile(0.5 + conf / 2, g_ - 1)) ** 2, 1.0)
+    df_adj = np.where(ok, (z / dist.t_ppf(0.5 + conf / 2, g_ - 1)) ** 2, 1.0)
     n_eff = np.where(ok, n_ / deff * df_adj, n)
     return wilson_interval(np.where(ok, r * n_eff, k), n_eff, conf)
 
@@ -142,7 +136,7 @@ def t_interval(n, total, total_sq, conf: float = 0.95) -> tuple[np.ndarray, np.n
     n_ = np.where(bad, 2.0, n)
     mean = s / n_
     var = np.maximum((ss - s * s / n_) / (n_ - 1), 0.0)
-    q = t_quantile(0.5 + conf / 2, n_ - 1)
+    q = dist.t_ppf(0.5 + conf / 2, n_ - 1)
     half = q * np.sqrt(var / n_)
     return np.where(bad, np.nan, mean - half), np.where(bad, np.nan, mean + half)
 

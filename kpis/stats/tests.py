@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from kpis.lazy import scipy_stats as sps
+from kpis.stats import dist
 from kpis.stats.intervals import Z95 as Z
 from kpis.stats.intervals import wilson_interval
 
@@ -28,7 +29,7 @@ def score_test(k: float, n: float, p0: float, alternative: str = "greater") -> f
     if n <= 0 or not 0 < p0 < 1:
         return 1.0
     z = (k / n - p0) / math.sqrt(p0 * (1 - p0) / n)
-    return float(sps.norm.sf(z) if alternative == "greater" else sps.norm.cdf(z))
+    return float(dist.norm_sf(z) if alternative == "greater" else dist.norm_cdf(z))
 
 
 def two_proportions(k1, n1, k2, n2) -> dict:
@@ -47,8 +48,8 @@ def two_proportions(k1, n1, k2, n2) -> dict:
         "ci_low": 100 * lo,
         "ci_high": 100 * hi,
         "z": z,
-        "p_two_sided": float(2 * sps.norm.sf(abs(z))),
-        "p_greater": float(sps.norm.sf(z)),
+        "p_two_sided": float(2 * dist.norm_sf(abs(z))),
+        "p_greater": float(dist.norm_sf(z)),
     }
 
 
@@ -69,7 +70,7 @@ def wls_slope(x, y, w=None) -> dict:
     resid = y - icpt - slope * x
     s2 = np.sum(w * resid**2) / (k - 2)
     se = math.sqrt(max(s2 / sxx, 0.0))
-    q = float(sps.t.ppf(0.975, k - 2))
+    q = float(dist.t_ppf(0.975, k - 2))
     t = slope / se if se > 0 else (math.inf if slope != 0 else 0.0)
     return {
         "slope": float(slope),
@@ -77,7 +78,7 @@ def wls_slope(x, y, w=None) -> dict:
         "se": se,
         "ci_low": float(slope - q * se),
         "ci_high": float(slope + q * se),
-        "p": float(2 * sps.t.sf(abs(t), k - 2)),
+        "p": float(2 * dist.t_sf(abs(t), k - 2)),
         "df": k - 2,
     }
 
@@ -101,7 +102,7 @@ def partial_corr(x, y) -> dict:
         "r": r,
         "ci_low": math.tanh(z - Z * se),
         "ci_high": math.tanh(z + Z * se),
-        "p": float(2 * sps.norm.sf(abs(z) / se)),
+        "p": float(2 * dist.norm_sf(abs(z) / se)),
         "m": m,
     }
 
@@ -121,7 +122,7 @@ def paired_gap(a, b) -> dict:
     elif bc + cb < 25:
         p = float(sps.binomtest(bc, bc + cb, 0.5).pvalue)
     else:
-        p = float(sps.chi2.sf((abs(bc - cb) - 1) ** 2 / (bc + cb), 1))
+        p = float(dist.chi2_sf((abs(bc - cb) - 1) ** 2 / (bc + cb), 1))
     return {
         "n": n,
         "a_pct": 100 * a.mean(),
@@ -143,7 +144,7 @@ def mean_ci(x) -> tuple[float, float, float, int]:
     if n < 2:
         return (float(x.mean()) if n else math.nan), math.nan, math.nan, n
     m, s = float(x.mean()), float(x.std(ddof=1))
-    h = float(sps.t.ppf(0.975, n - 1)) * s / math.sqrt(n)
+    h = float(dist.t_ppf(0.975, n - 1)) * s / math.sqrt(n)
     return m, m - h, m + h, n
 
 
@@ -184,5 +185,5 @@ def p_two_sided(diff, var) -> np.ndarray:
     diff, var = np.asarray(diff, float), np.asarray(var, float)
     with np.errstate(divide="ignore", invalid="ignore"):
         zval = diff / np.sqrt(var)
-    p = 2.0 * sps.norm.sf(np.abs(zval))
+    p = 2.0 * dist.norm_sf(np.abs(zval))
     return np.where((var > 0) & np.isfinite(zval), p, np.nan)
