@@ -2,7 +2,10 @@
 
 Cells keep their type (numbers, dates, datetimes); a time of day becomes 'HH:MM:SS' text. Parquet
 columns pandas cannot hold (nested, binary, timestamps outside its range) are read as text with a
-note in the report. Both refuse files over ``MAX_COLUMNS`` columns at once.
+note in the report. Typed Parquet columns reach the field parsers typed, never through text, and
+read as the same export in CSV would: integers and booleans with nulls stay exact (nullable
+pandas types, not float/object), timestamps are cut to the second (as the date parser cuts a
+written fraction), dates become datetimes. Both refuse files over ``MAX_COLUMNS`` columns at once.
 """
 
 from __future__ import annotations
@@ -104,14 +107,32 @@ def _plain_column(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, str | None]:
             hi is not None and hi.year > _NS_MAX.year - 1
         ):
             return pc.cast(col, pa.large_string()), "out_of_range_dates"
+        if pa.types.is_timestamp(t) and t.unit != "s":
+            # the text of a timestamp loses its fraction of a second when parsed: same here
+            return pc.floor_temporal(col, unit="second"), None
     return col, None
+
+
+#: Arrow types that pandas would turn into float64 (integers with nulls: large ids lose digits)
+#: or object (booleans with nulls), as pandas' nullable types instead
+_NULLABLE = {
+    pa.bool_(): pd.BooleanDtype(),
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.uint8(): pd.UInt8Dtype(),
+    pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(),
+    pa.uint64(): pd.UInt64Dtype(),
+}
 
 
 def read_parquet(data: bytes, filename: str) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(io.BytesIO(data))
+        table = pq.read_table(pa.BufferReader(data))  # no copy; decoded on Arrow's threads
     except Exception as exc:  # pyarrow raises ArrowInvalid / OSError on damage
         raise ImportFailed(
             "fichier Parquet illisible ou endommagé.",
@@ -127,7 +148,7 @@ def read_parquet(data: bytes, filename: str) -> RawTable:
             table = table.set_column(i, name, col)
             notes[name] = note
     try:
-        frame = table.to_pandas()
+        frame = table.to_pandas(types_mapper=_NULLABLE.get, date_as_object=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError, TypeError) as exc:
         raise ImportFailed(
             f"fichier Parquet d'un type non pris en charge ({exc}).",
