@@ -143,9 +143,11 @@ def read_parquet(data: bytes, filename: str) -> RawTable:
         raise _too_wide(table.num_columns, filename)
     notes = {}
     for i, name in enumerate(table.column_names):
-        col, note = _plain_column(table.column(i))
-        if note:
+        before = table.column(i)
+        col, note = _plain_column(before)
+        if col is not before:
             table = table.set_column(i, name, col)
+        if note:
             notes[name] = note
     try:
         frame = table.to_pandas(types_mapper=_NULLABLE.get, date_as_object=False)
