@@ -182,3 +182,66 @@ def test_a_date_column_reads_as_midnight_like_its_text():
         assert res.set_aside["_row"].tolist() == [3]
         assert res.set_aside["reason"].tolist() == ["missing_required"]
         assert res.report["date_only"] == ["started_at"]
+
+
+def _text_rows(n: int) -> dict[str, list[str]]:
+    """``n`` rows of text as a French export holds them: few-valued columns (channel, yes/no,
+    durations) beside distinct contact ids; a few rows to set aside among them."""
+    canals = ["Téléphone", " chat", "E-mail", ""]
+    answered = ["oui", "non", "", "N/A"]
+    waits = ["12", "0", "-3", "", "7,5", "abc"]
+    return {
+        "Date": [f"{1 + i % 28:02d}/03/2026 {8 + i % 10:02d}:{i % 60:02d}:00" for i in range(n)],
+        "Id": [f"CT{i}" for i in range(n)],
+        "Client": [f"CLI-{i % 97}" if i % 13 else "" for i in range(n)],
+        "Canal": [canals[i % 4] for i in range(n)],
+        "Decroche": [answered[i % 4] for i in range(n)],
+        "Attente": [waits[i % 6] for i in range(n)],
+        "Comm": [str(30 + i % 5) for i in range(n)],
+    }
+
+
+def test_few_valued_text_columns_read_as_categories_give_the_same_import(monkeypatch):
+    """A large text Parquet reads its few-valued columns as dictionaries (categories): the
+    import is the same as with every column read as text, and as the same rows in CSV."""
+    import kpis.io.sheets as sheets
+
+    cols = _text_rows(3000)
+    buf = io.BytesIO()
+    pq.write_table(pa.table(cols), buf)
+    data = buf.getvalue()
+    lines = [";".join(cols)] + [";".join(row) for row in zip(*cols.values(), strict=True)]
+    text = ("\n".join(lines) + "\n").encode("utf-8")
+    with monkeypatch.context() as mp:
+        mp.setattr(sheets, "CATEGORY_MIN_ROWS", 0)
+        coded = import_file(data, "t.parquet", mapping=MAPPING, key=KEY)
+    with monkeypatch.context() as mp:
+        mp.setattr(sheets, "CATEGORY_MIN_ROWS", 10**12)
+        plain = import_file(data, "t.parquet", mapping=MAPPING, key=KEY)
+    from_csv = import_file(text, "t.csv", mapping=MAPPING, key=KEY)
+    kinds = {c: str(t) for c, t in coded.raw.frame.dtypes.items()}
+    assert [c for c, t in kinds.items() if t == "category"] == [
+        "Client",  # 97 customers and the empty cell: 98 values in 3000 rows
+        "Canal",
+        "Decroche",
+        "Attente",
+        "Comm",
+    ]
+    assert "category" not in {str(t) for t in plain.raw.frame.dtypes}
+    # by hand: 3000 rows; "-3" (i % 6 == 2) and "abc" (i % 6 == 5) set aside, 500 each
+    rep = coded.report
+    assert (rep["rows_in"], rep["rows_used"]) == (3000, 2000)
+    assert rep["set_aside"] == {"negative_duration": 500, "unparseable_duration": 500}
+    canal = coded.data["canal"]
+    assert canal.isna().sum() == 500  # the empty channel cells (i % 4 == 3)
+    assert canal.dropna().astype(str).value_counts().to_dict() == {
+        "telephone": 500,
+        "chat": 500,
+        "email": 500,
+    }
+    for other in (plain, from_csv):
+        pd.testing.assert_frame_equal(
+            coded.data.drop(columns="_file"), other.data.drop(columns="_file")
+        )
+        pd.testing.assert_frame_equal(coded.set_aside, other.set_aside)
+    assert coded.report == plain.report

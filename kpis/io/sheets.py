@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpis.errors import ImportFailed
-from kpis.io.readers import MAX_COLUMNS, RawTable, _dedupe, _too_wide
+from kpis.io.readers import CATEGORY_MAX_SHARE, MAX_COLUMNS, RawTable, _dedupe, _too_wide
 
 
 def _cell_value(value) -> object:
@@ -128,11 +128,50 @@ _NULLABLE = {
 }
 
 
+#: Parquet files from this many rows read their few-valued text columns as categories
+CATEGORY_MIN_ROWS = 50_000
+_SAMPLE_ROWS = 20_000
+
+
+def _few_valued_text(pf) -> list[str]:
+    """Text columns whose first rows repeat a few values (at most ``CATEGORY_MAX_SHARE`` of them
+    distinct), to be read as dictionaries: Parquet stores such columns dictionary-encoded, so
+    they arrive as categories without a string per row, and each value is parsed once later.
+    Only for large files; [] when unclear. The values are the same either way."""
+    if pf.metadata.num_rows < CATEGORY_MIN_ROWS:
+        return []
+    fields = list(pf.schema_arrow)
+    names = [f.name for f in fields]
+    text = [
+        f.name
+        for f in fields
+        if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+        and names.count(f.name) == 1
+    ]
+    if not text:
+        return []
+    try:
+        batch = next(pf.iter_batches(batch_size=_SAMPLE_ROWS, columns=text), None)
+    except Exception:  # a damaged file: read_table says so
+        return []
+    if batch is None or batch.num_rows < 1000:
+        return []
+    most = CATEGORY_MAX_SHARE * batch.num_rows
+    return [c for c in text if pc.count_distinct(batch.column(c)).as_py() <= most]
+
+
 def read_parquet(data: bytes, filename: str) -> RawTable:
+    """A Parquet file through pyarrow (see module docstring)."""
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(pa.BufferReader(data))  # no copy; decoded on Arrow's threads
+        pf = pq.ParquetFile(pa.BufferReader(data))  # no copy of the bytes
+        if len(pf.schema_arrow) > MAX_COLUMNS:  # refused before anything is decoded
+            raise _too_wide(len(pf.schema_arrow), filename)
+        few = _few_valued_text(pf)
+        table = pq.read_table(pa.BufferReader(data), read_dictionary=few or None)
+    except ImportFailed:
+        raise
     except Exception as exc:  # pyarrow raises ArrowInvalid / OSError on damage
         raise ImportFailed(
             "fichier Parquet illisible ou endommagé.",
