@@ -245,3 +245,40 @@ def test_few_valued_text_columns_read_as_categories_give_the_same_import(monkeyp
         )
         pd.testing.assert_frame_equal(coded.set_aside, other.set_aside)
     assert coded.report == plain.report
+
+
+def test_decimal_durations_read_as_their_text():
+    """Decimal columns (as databases export amounts and durations) give what their text gives
+    in a CSV: 30.50 s, a negative value set aside, a null missing."""
+    import decimal
+
+    values = [decimal.Decimal("30.50"), decimal.Decimal("-0.01"), None, decimal.Decimal("7")]
+    table = pa.table(
+        {
+            "Date": pa.array([dt.datetime(2026, 3, 2, 9, i) for i in range(4)], pa.timestamp("s")),
+            "Id": ["A", "B", "C", "D"],
+            "Comm": pa.array(values, pa.decimal128(10, 2)),
+        }
+    )
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    mapping = (
+        'table: contacts\ncolumns:\n  started_at: "Date"\n  contact_id: "Id"\n  talk_s: "Comm"\n'
+    )
+    from_pq = import_file(buf.getvalue(), "d.parquet", mapping=mapping, key=KEY)
+    text = (
+        "Date;Id;Comm\n2026-03-02 09:00:00;A;30.50\n2026-03-02 09:01:00;B;-0.01\n"
+        "2026-03-02 09:02:00;C;\n2026-03-02 09:03:00;D;7.00\n"
+    )
+    from_csv = import_file(text.encode(), "d.csv", mapping=mapping, key=KEY)
+    for res in (from_pq, from_csv):
+        assert res.data["talk_s"].tolist()[0] == 30.5
+        assert np.isnan(res.data["talk_s"].tolist()[1])
+        assert res.data["talk_s"].tolist()[2] == 7.0
+        aside = res.set_aside[["_row", "reason", "detail"]]
+        assert [tuple(r) for r in aside.itertuples(index=False)] == [
+            (3, "negative_duration", "talk_s (Comm): '-0.01'")
+        ]
+    pd.testing.assert_frame_equal(
+        from_pq.data.drop(columns="_file"), from_csv.data.drop(columns="_file")
+    )

@@ -100,6 +100,10 @@ def _plain_column(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, str | None]:
     if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
         text = [None if v is None else v.decode("utf-8", errors="replace") for v in col.to_pylist()]
         return pa.chunked_array([pa.array(text, pa.large_string())]), "binary"
+    if pa.types.is_decimal(t):
+        # pandas holds decimals as Python objects, read through their text one by one: the
+        # same text ('30.50', '-0.01'), written by Arrow for the whole column at once
+        return pc.cast(col, pa.large_string()), None
     if pa.types.is_timestamp(t) or pa.types.is_date(t):
         bounds = pc.min_max(col)
         lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
