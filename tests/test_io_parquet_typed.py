@@ -282,3 +282,34 @@ def test_decimal_durations_read_as_their_text():
     pd.testing.assert_frame_equal(
         from_pq.data.drop(columns="_file"), from_csv.data.drop(columns="_file")
     )
+
+
+def test_time_of_day_durations_read_as_their_text():
+    """A time-of-day column used as a duration (talk time 00:06:12) gives what 'HH:MM:SS' text
+    gives in a CSV: 372 s; the fraction of a second is cut, as before."""
+    times = [dt.time(0, 6, 12, 700000), None, dt.time(1, 0, 0)]
+    table = pa.table(
+        {
+            "Date": pa.array([dt.datetime(2026, 3, 2, 9, i) for i in range(3)], pa.timestamp("s")),
+            "Id": ["A", "B", "C"],
+            "Comm": pa.array(times, pa.time64("us")),
+        }
+    )
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    mapping = (
+        'table: contacts\ncolumns:\n  started_at: "Date"\n  contact_id: "Id"\n  talk_s: "Comm"\n'
+    )
+    from_pq = import_file(buf.getvalue(), "t.parquet", mapping=mapping, key=KEY)
+    text = (
+        "Date;Id;Comm\n2026-03-02 09:00:00;A;00:06:12\n2026-03-02 09:01:00;B;\n"
+        "2026-03-02 09:02:00;C;01:00:00\n"
+    )
+    from_csv = import_file(text.encode(), "t.csv", mapping=mapping, key=KEY)
+    for res in (from_pq, from_csv):
+        talk = res.data["talk_s"].tolist()
+        assert talk[0] == 372.0 and np.isnan(talk[1]) and talk[2] == 3600.0
+        assert res.report["rows_used"] == 3
+    pd.testing.assert_frame_equal(
+        from_pq.data.drop(columns="_file"), from_csv.data.drop(columns="_file")
+    )

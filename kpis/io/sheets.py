@@ -104,6 +104,9 @@ def _plain_column(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, str | None]:
         # pandas holds decimals as Python objects, read through their text one by one: the
         # same text ('30.50', '-0.01'), written by Arrow for the whole column at once
         return pc.cast(col, pa.large_string()), None
+    if pa.types.is_time(t):
+        # a time of day, as in a workbook: 'HH:MM:SS' text (a duration or a time), to the second
+        return pc.cast(pc.cast(col, pa.time32("s"), safe=False), pa.large_string()), None
     if pa.types.is_timestamp(t) or pa.types.is_date(t):
         bounds = pc.min_max(col)
         lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
