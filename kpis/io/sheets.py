@@ -2,10 +2,13 @@
 
 Cells keep their type (numbers, dates, datetimes); a time of day becomes 'HH:MM:SS' text. Parquet
 columns pandas cannot hold (nested, binary, timestamps outside its range) are read as text with a
-note in the report. Typed Parquet columns reach the field parsers typed, never through text, and
-read as the same export in CSV would: integers and booleans with nulls stay exact (nullable
-pandas types, not float/object), timestamps are cut to the second (as the date parser cuts a
-written fraction), dates become datetimes. Both refuse files over ``MAX_COLUMNS`` columns at once.
+note in the report. Typed Parquet columns reach the field parsers typed, without a round trip
+through text, and read as the same export in CSV would: integers and booleans with nulls stay
+exact (nullable pandas types, not float/object), timestamps are cut to the second (as the date
+parser cuts a written fraction), dates become datetimes; decimals and times of day, which pandas
+would hold as one Python object per cell, become their text in one Arrow cast. A large file's
+few-valued text columns are read as dictionaries (categories). Both refuse files over
+``MAX_COLUMNS`` columns at once.
 """
 
 from __future__ import annotations
