@@ -428,11 +428,21 @@ def parse_number(s: pd.Series, decimal: str | None = None) -> Parsed:
     """Numbers with '.' or ',' decimals, spaces/dots as thousands separators, a trailing %."""
     present = ~is_missing(s)
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-        values = s.astype("float64")
-        return Parsed(values, pd.Series(False, index=s.index), {"decimal": "native"})
+        values, invalid = _native_floats(s)
+        return Parsed(values, invalid, {"decimal": "native"})
     nums, decimal = _numbers_from_text(_arrow_text(s), decimal)
     values = pd.Series(nums, index=s.index, dtype="float64")
     return Parsed(values, present & values.isna(), {"decimal": decimal})
+
+
+def _native_floats(s: pd.Series, factor: float = 1.0) -> tuple[pd.Series, pd.Series]:
+    """A numeric column as float64 times ``factor``, and its invalid mask: an infinite value is
+    not a number (the text "inf" is not read either), so it is NaN and invalid."""
+    values = s.astype("float64")
+    infinite = np.isinf(values.to_numpy())
+    if infinite.any():
+        values = values.mask(infinite)
+    return values * factor if factor != 1.0 else values, pd.Series(infinite, index=s.index)
 
 
 def score_text(s: pd.Series) -> pd.Series:
@@ -477,8 +487,8 @@ def parse_duration(s: pd.Series, unit: str = "s", decimal: str | None = None) ->
     if pd.api.types.is_timedelta64_dtype(s.dtype):
         return Parsed(s.dt.total_seconds(), pd.Series(False, index=s.index), {"form": "native"})
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-        values = s.astype("float64") * factor
-        return Parsed(values, pd.Series(False, index=s.index), {**info, "form": "number"})
+        values, invalid = _native_floats(s, factor)
+        return Parsed(values, invalid, {**info, "form": "number"})
     if s.dtype == object and present.any() and s[present].map(lambda v: hasattr(v, "hour")).all():
         secs = s.map(
             lambda v: v.hour * 3600 + v.minute * 60 + v.second if hasattr(v, "hour") else np.nan
