@@ -157,7 +157,7 @@ def _strptime(arr: pa.Array, fmt: str) -> pa.Array:
     """strptime with nulls for failures and for dates outside 1900–2199 (year 26 is a typo)."""
     out = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
     if pa.types.is_timestamp(out.type) and out.type.tz is not None:
-        out = pc.local_timestamp(out)  # keep wall-clock time; UTC stays as written
+        out = _written_wall_clock(arr, out)
     out = out.cast(pa.timestamp("s"))
     bad = np.asarray(
         pc.fill_null(pc.or_(pc.less(out, _LOW), pc.greater_equal(out, _HIGH)), False)
@@ -179,13 +179,36 @@ def _strptime(arr: pa.Array, fmt: str) -> pa.Array:
     return pc.if_else(pa.array(bad), pa.scalar(None, type=pa.timestamp("s")), out)
 
 
+# a UTC offset at the end of a cell, or before the year ("Tue Oct 31 22:10:47 +0000 2017")
+_OFFSET = r"(?P<sign>[+-])(?P<hh>\d{2}):?(?P<mm>\d{2})(?:\s+\d{4})?$"
+
+
+def _written_wall_clock(arr, utc) -> pa.Array:
+    """Timestamps read with their UTC offset (``utc``: the instants, in UTC) back to the time of
+    day written in the cell — timestamps are naive local time: "2026-07-15T23:30:00+02:00" is
+    23:30 on the 15th, not 21:30 — by adding each cell's offset back ('Z': none)."""
+    parts = pc.extract_regex(_flat(arr), _OFFSET)  # null where no numeric offset
+    minutes = pc.add(
+        pc.multiply(pc.cast(pc.struct_field(parts, "hh"), pa.int64()), 60),
+        pc.cast(pc.struct_field(parts, "mm"), pa.int64()),
+    )
+    sign = pc.if_else(pc.equal(pc.struct_field(parts, "sign"), "-"), -60, 60)
+    shift = pc.cast(pc.fill_null(pc.multiply(sign, minutes), 0), pa.duration("s"))
+    return pc.add(pc.local_timestamp(_flat(utc)), shift)
+
+
 def _flat(arr) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
-_ROUND_TRIP = re.compile(r"(%[dmYyHMSIp]|[-/. :T])+")
+_ROUND_TRIP = re.compile(r"(%[dmYyHMSIpz]|[-/. :TZ])+")
 # any other field: one or two digits (so compact "%y%m%d%H%M%S" splits as written)
-_DIRECTIVES = {"d": r"(?P<day>\d{1,2})", "p": r"[A-Za-z]+", "Y": r"\d{4}"}
+_DIRECTIVES = {
+    "d": r"(?P<day>\d{1,2})",
+    "p": r"[A-Za-z]+",
+    "Y": r"\d{4}",
+    "z": r"(?:Z|[+-]\d{2}:?\d{2})",
+}
 
 
 def _day_pattern(fmt: str) -> str | None:
