@@ -247,17 +247,15 @@ def test_few_valued_text_columns_read_as_categories_give_the_same_import(monkeyp
     assert coded.report == plain.report
 
 
-def test_decimal_durations_read_as_their_text():
-    """Decimal columns (as databases export amounts and durations) give what their text gives
-    in a CSV: 30.50 s, a negative value set aside, a null missing."""
-    import decimal
-
-    values = [decimal.Decimal("30.50"), decimal.Decimal("-0.01"), None, decimal.Decimal("7")]
+def _talk_time_both_ways(comm: pa.Array, text: str):
+    """The same contacts imported from Parquet (talk time ``comm``, one row a minute from
+    09:00, ids A, B, C…) and from the CSV ``text``, with one mapping: (from Parquet, from CSV)."""
+    n = len(comm)
     table = pa.table(
         {
-            "Date": pa.array([dt.datetime(2026, 3, 2, 9, i) for i in range(4)], pa.timestamp("s")),
-            "Id": ["A", "B", "C", "D"],
-            "Comm": pa.array(values, pa.decimal128(10, 2)),
+            "Date": pa.array([dt.datetime(2026, 3, 2, 9, i) for i in range(n)], pa.timestamp("s")),
+            "Id": [chr(ord("A") + i) for i in range(n)],
+            "Comm": comm,
         }
     )
     buf = io.BytesIO()
@@ -265,12 +263,23 @@ def test_decimal_durations_read_as_their_text():
     mapping = (
         'table: contacts\ncolumns:\n  started_at: "Date"\n  contact_id: "Id"\n  talk_s: "Comm"\n'
     )
-    from_pq = import_file(buf.getvalue(), "d.parquet", mapping=mapping, key=KEY)
+    return (
+        import_file(buf.getvalue(), "t.parquet", mapping=mapping, key=KEY),
+        import_file(text.encode(), "t.csv", mapping=mapping, key=KEY),
+    )
+
+
+def test_decimal_durations_read_as_their_text():
+    """Decimal columns (as databases export amounts and durations) give what their text gives
+    in a CSV: 30.50 s, a negative value set aside, a null missing."""
+    import decimal
+
+    values = [decimal.Decimal("30.50"), decimal.Decimal("-0.01"), None, decimal.Decimal("7")]
     text = (
         "Date;Id;Comm\n2026-03-02 09:00:00;A;30.50\n2026-03-02 09:01:00;B;-0.01\n"
         "2026-03-02 09:02:00;C;\n2026-03-02 09:03:00;D;7.00\n"
     )
-    from_csv = import_file(text.encode(), "d.csv", mapping=mapping, key=KEY)
+    from_pq, from_csv = _talk_time_both_ways(pa.array(values, pa.decimal128(10, 2)), text)
     for res in (from_pq, from_csv):
         assert res.data["talk_s"].tolist()[0] == 30.5
         assert np.isnan(res.data["talk_s"].tolist()[1])
@@ -288,24 +297,11 @@ def test_time_of_day_durations_read_as_their_text():
     """A time-of-day column used as a duration (talk time 00:06:12) gives what 'HH:MM:SS' text
     gives in a CSV: 372 s; the fraction of a second is cut, as before."""
     times = [dt.time(0, 6, 12, 700000), None, dt.time(1, 0, 0)]
-    table = pa.table(
-        {
-            "Date": pa.array([dt.datetime(2026, 3, 2, 9, i) for i in range(3)], pa.timestamp("s")),
-            "Id": ["A", "B", "C"],
-            "Comm": pa.array(times, pa.time64("us")),
-        }
-    )
-    buf = io.BytesIO()
-    pq.write_table(table, buf)
-    mapping = (
-        'table: contacts\ncolumns:\n  started_at: "Date"\n  contact_id: "Id"\n  talk_s: "Comm"\n'
-    )
-    from_pq = import_file(buf.getvalue(), "t.parquet", mapping=mapping, key=KEY)
     text = (
         "Date;Id;Comm\n2026-03-02 09:00:00;A;00:06:12\n2026-03-02 09:01:00;B;\n"
         "2026-03-02 09:02:00;C;01:00:00\n"
     )
-    from_csv = import_file(text.encode(), "t.csv", mapping=mapping, key=KEY)
+    from_pq, from_csv = _talk_time_both_ways(pa.array(times, pa.time64("us")), text)
     for res in (from_pq, from_csv):
         talk = res.data["talk_s"].tolist()
         assert talk[0] == 372.0 and np.isnan(talk[1]) and talk[2] == 3600.0
