@@ -309,3 +309,33 @@ def test_time_of_day_durations_read_as_their_text():
     pd.testing.assert_frame_equal(
         from_pq.data.drop(columns="_file"), from_csv.data.drop(columns="_file")
     )
+
+
+def test_auto_mapping_of_a_typed_parquet_matches_the_csv():
+    """No mapping given: the sample's first 3,000 contacts as Parquet, their whole-number columns
+    (waits, talk and hold times) stored as int64 with nulls, are recognised, mapped and read as
+    the same rows in CSV are — same columns chosen, same values, nothing set aside."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "contacts.csv"
+    text = pd.read_csv(sample, sep=";", dtype=str, nrows=3000, keep_default_na=False)
+    columns, ints = {}, []
+    for name in text.columns:
+        cells = text[name].replace("", None)
+        num = pd.to_numeric(cells.str.replace(",", ".", regex=False), errors="coerce")
+        whole = cells.notna().any() and num.notna().sum() == cells.notna().sum()
+        if whole and (num.dropna() % 1 == 0).all():
+            columns[name] = pa.array(num.astype("Int64"), pa.int64())
+            ints.append(name)
+        else:
+            columns[name] = pa.array(text[name].tolist(), pa.string())
+    assert {"Temps d'attente", "Durée de communication"} <= set(ints)  # the typed case is real
+    buf = io.BytesIO()
+    pq.write_table(pa.table(columns), buf)
+    from_pq = import_file(buf.getvalue(), "appels.parquet", key=KEY)
+    from_csv = import_file(text.to_csv(sep=";", index=False).encode(), "appels.csv", key=KEY)
+    assert from_pq.mapping.columns == from_csv.mapping.columns
+    assert from_pq.report["rows_used"] == from_csv.report["rows_used"] == 3000
+    pd.testing.assert_frame_equal(
+        from_pq.data.drop(columns="_file"), from_csv.data.drop(columns="_file")
+    )
