@@ -1,9 +1,9 @@
 """Heavy modules loaded on first use, so that importing the engine, the CLI or a page does not
 pay for scipy before a statistic is actually asked for.
 
-The KPI engine's intervals need only quantile functions: they come from ``scipy.special``
-(``ndtri``, ``stdtrit``, ``bdtr``, ``bdtrik``: the functions ``scipy.stats`` itself calls), about
-0.2 s to load against 0.8 s for ``scipy.stats``, which only tests, comparisons and rules load."""
+The intervals, period comparisons and rules need only distribution functions: they come from
+``scipy.special`` through ``kpis.stats.dist``; ``scipy.stats`` is loaded only by the exact tests
+that need it (binomial test, contingency table, one-sample t test) and by statsmodels."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ def test_first_use_loads_scipy_special_and_gives_its_numbers():
 def test_every_kpi_on_the_sample_needs_no_scipy_stats():
     """The engine's intervals (Wilson, cluster, t, Hall, bootstrap, median order statistics) take
     their quantiles from scipy.special: computing every KPI, overall, by canal and by month,
-    loads no scipy.stats (which only tests, comparisons and rules need)."""
+    loads no scipy.stats (which only the binomial, contingency and one-sample t tests need)."""
     code = (
         "from kpis.engine import compute\n"
         "from kpis.io.sample import load_sample\n"

@@ -188,8 +188,6 @@ def read_parquet(data: bytes, filename: str) -> RawTable:
             "unreadable or damaged Parquet file.",
             file=filename,
         ) from exc
-    if table.num_columns > MAX_COLUMNS:
-        raise _too_wide(table.num_columns, filename)
     notes = {}
     for i, name in enumerate(table.column_names):
         before = table.column(i)
