@@ -190,6 +190,21 @@ def test_a_16384_column_xlsx_is_refused_with_a_clear_message(tmp_path):
     assert "16\u202f384 colonnes" in err.value.message("fr")
 
 
+def test_a_2001_column_parquet_is_refused_with_a_clear_message():
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({f"c{j}": [j] for j in range(2_001)})
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    with pytest.raises(ImportFailed) as err:
+        import_file(buf.getvalue(), "large.parquet", key=KEY)
+    msg = err.value.message("fr")
+    assert "2\u202f001 colonnes" in msg and "2\u202f000" in msg and "large.parquet" in msg
+
+
 def test_wide_but_allowed_files_map_their_few_known_columns():
     header = ["Date du contact", "Canal", "Motif"] + [f"col_{i}" for i in range(1_990)]
     row = ["02/01/2026 09:00", "Mail", "Facturation"] + ["7"] * 1_990
