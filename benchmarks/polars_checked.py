@@ -8,13 +8,14 @@ cannot use, with the reason and the cells as written. To compare like with like,
 does a *subset* of those checks the way a Polars user would — every column read as text (the
 set-aside rows quote their cells as written), then one expression per field:
 
-- dates: ``str.to_datetime`` with the mapping's format; a written cell that does not read, or a
-  year outside 1900–2199, sets the row aside (``unparseable_date``);
+- any column: trimmed only when one of its cells starts or ends with a space (one scan);
+- dates: ``str.to_datetime`` with the mapping's format (31/02 does not read); a written cell
+  that does not read, or a year outside 1900–2199, sets the row aside (``unparseable_date``);
 - yes/no: the distinct values looked up once in Pilote's vocabulary (``oui``, ``non``, ``1``…,
   case ignored), then replaced; any other written value → ``unparseable_bool``;
 - durations: decimal comma → float; unreadable, negative, over 24 h → the three reasons;
 - scores: decimal comma → float; unreadable, outside the scale;
-- categories: trimmed only when a cell starts or ends with a space (one scan), then categorical;
+- categories: categorical;
 - contact ids of a contacts file: a second occurrence among the rows kept is set aside
   (``duplicate_contact_id``, the first one kept);
 - customer ids: Polars' seeded 64-bit hash (not a keyed pseudorandom function as Pilote's
@@ -22,7 +23,7 @@ set-aside rows quote their cells as written), then one expression per field:
 - an empty row, and a required field (the start time, the answer time) left empty.
 
 Left out, so that the figure stays a lower bound: placeholders (``N/A``, ``-``…) as missing,
-whitespace-only cells, the re-read of cells a format missed (fractions of seconds, ``UTC``),
+whitespace-only cells, tabs and other spaces at the ends of cells, accents in yes/no values, the re-read of cells a format missed (fractions of seconds, ``UTC``),
 ``h:mm:ss`` durations, day-first/month-first detection, event-log detection, the most complete
 row kept among duplicates, labels normalised (``Téléphone`` → ``telephone``), the report, and
 the conversion to pandas that Pilote's engine reads.
