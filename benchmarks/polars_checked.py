@@ -23,10 +23,11 @@ set-aside rows quote their cells as written), then one expression per field:
 - an empty row, and a required field (the start time, the answer time) left empty.
 
 Left out, so that the figure stays a lower bound: placeholders (``N/A``, ``-``…) as missing,
-whitespace-only cells, tabs and other spaces at the ends of cells, accents in yes/no values, the re-read of cells a format missed (fractions of seconds, ``UTC``),
-``h:mm:ss`` durations, day-first/month-first detection, event-log detection, the most complete
-row kept among duplicates, labels normalised (``Téléphone`` → ``telephone``), the report, and
-the conversion to pandas that Pilote's engine reads.
+whitespace-only cells, tabs and other spaces at the ends of cells, accents in yes/no values, the
+re-read of cells a format missed (fractions of seconds, ``UTC``), ``h:mm:ss`` durations, day-
+first/month-first detection, event-log detection, the most complete row kept among duplicates,
+labels normalised (``Téléphone`` → ``telephone``), the report, and the conversion to pandas that
+Pilote's engine reads.
 """
 
 from __future__ import annotations
