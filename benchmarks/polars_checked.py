@@ -24,8 +24,8 @@ set-aside rows quote their cells as written), then one expression per field:
 
 Left out, so that the figure stays a lower bound: placeholders (``N/A``, ``-``…) as missing,
 whitespace-only cells, tabs and other spaces at the ends of cells, accents in yes/no values, the
-re-read of cells a format missed (fractions of seconds, ``UTC``), ``h:mm:ss`` durations, day-
-first/month-first detection, event-log detection, the most complete row kept among duplicates,
+re-read of cells a format missed (fractions of seconds, ``UTC``), ``h:mm:ss`` durations,
+day-first/month-first detection, event-log detection, the most complete row kept among duplicates,
 labels normalised (``Téléphone`` → ``telephone``), the report, and the conversion to pandas that
 Pilote's engine reads.
 """
