@@ -119,3 +119,17 @@ def test_checked_polars_vocabulary_is_pilotes():
 
     assert polars_checked.TRUE_VALUES == TRUE_VALUES
     assert polars_checked.FALSE_VALUES == FALSE_VALUES
+
+
+def test_end_to_end_engines_read_every_row_of_a_small_export(tmp_path):
+    """Each engine of ``benchmarks.end_to_end`` (in this process, on 3,000 contacts) reads every
+    row of the clean export: a harness that dropped rows would time less work."""
+    pytest.importorskip("polars", reason="polars is in the dev extra; install .[dev]")
+    from benchmarks import end_to_end
+
+    c_path, s_path = end_to_end.write_files(3000, tmp_path)
+    assert set(end_to_end.available_engines()) == set(end_to_end.ENGINES)
+    for engine in end_to_end.ENGINES:
+        res = end_to_end.one_engine(engine, c_path, s_path)
+        assert res["rows"] == 3000, engine
+        assert res["import"] > 0 and res["suite"] > 0
