@@ -416,8 +416,35 @@ def run_sides(c: Combined, run: Callable) -> list:
     return out
 
 
+def _shape(expr: Expr) -> tuple:
+    """The structure of an expression as a hashable key: two declarations building the same
+    expression (the offered calls of every telephony KPI) get the same key. Values carry their
+    type (``lit(True)`` is not ``lit(1.0)``)."""
+    return (expr.op, *(_shape(a) if isinstance(a, Expr) else (type(a), a) for a in expr.args))
+
+
 def evaluate(expr: Expr, v, env, p) -> np.ndarray:
-    """The expression on a view's rows: bool masks, float64 numbers (NaN = missing)."""
+    """The expression on a view's rows: bool masks, float64 numbers (NaN = missing). A mask
+    built of several nodes is memoised on the view (one ``compute`` call, one filtered table),
+    keyed by its structure and the recontact parameters: the same mask object comes back to
+    every KPI declaring it, so its segment counts are memoised too. The arrays returned are
+    shared: callers never write to them."""
+    if expr.op in _COMPOUND:
+        key = ("expr", _shape(expr), tuple(sorted((p.get("_recontact") or {}).items())))
+        hit = v._memo.get(key)
+        if hit is not None:
+            return hit
+        out = _evaluate(expr, v, env, p)
+        if out.dtype == bool:
+            v._memo[key] = out
+        return out
+    return _evaluate(expr, v, env, p)
+
+
+_COMPOUND = frozenset({"and", "or", "not", "is_num", "lt", "le", "gt", "ge", "eq"})
+
+
+def _evaluate(expr: Expr, v, env, p) -> np.ndarray:
     op, a = expr.op, expr.args
     if op == "true":
         return v.true(a[0])

@@ -1,0 +1,82 @@
+"""Memoised masks of the in-memory executor (``kpis.declare.evaluate``): an expression built
+twice gets the same mask, an expression differing in a value, a recontact parameter or the
+view gets its own. Expectations are counted by hand on the tables written here."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpis import recontact
+from kpis.declare import evaluate, flag, known, true, value
+from kpis.engine import Env, compute
+
+WAITS = [5.0, 15.0, 25.0, 35.0]
+
+
+def _contacts() -> pd.DataFrame:
+    # customer 1 comes back 3 days later on the same motif; customer 2 once; the last row is
+    # 20 days later so that the first two rows' windows (1 or 7 days) are not censored
+    return pd.DataFrame(
+        {
+            "contact_id": ["a", "b", "c", "d"],
+            "customer_id": pd.array([1, 1, 2, 3], dtype="Int64"),
+            "started_at": pd.to_datetime(
+                ["2024-01-01 09:00", "2024-01-04 09:00", "2024-01-02 09:00", "2024-01-21 09:00"]
+            ),
+            "canal": pd.Categorical(["telephone", "telephone", "email", "telephone"]),
+            "motif": ["m", "m", "m", "m"],
+            "answered": pd.array([True, True, False, True], dtype="boolean"),
+            "wait_s": WAITS,
+        }
+    )
+
+
+def _view(filters=None):
+    env = Env({"contacts": _contacts()}, [], None, filters or {})
+    return env, env.view("contacts")
+
+
+def test_same_expression_twice_is_one_mask():
+    env, v = _view()
+    a = evaluate(true("answered") & (value("wait_s") <= 20), v, env, {})
+    b = evaluate(true("answered") & (value("wait_s") <= 20), v, env, {})
+    assert a is b
+    assert a.tolist() == [True, True, False, False]
+
+
+def test_a_different_threshold_gets_its_own_mask():
+    env, v = _view()
+    le20 = evaluate(known("wait_s") & (value("wait_s") <= 20), v, env, {})
+    le30 = evaluate(known("wait_s") & (value("wait_s") <= 30), v, env, {})
+    assert le20.tolist() == [True, True, False, False]
+    assert le30.tolist() == [True, True, True, False]
+    other_field = evaluate(known("wait_s") & (value("customer_id") <= 20), v, env, {})
+    assert other_field.tolist() == [True] * 4
+
+
+def test_recontact_window_is_part_of_the_key():
+    recontact.clear_cache()
+    env, v = _view()
+    expr = flag("followed") & known("customer_id")
+    week = {"window_days": 7, "same_motif": True, "exclude_censored": True}
+    day = {**week, "window_days": 1}
+    # row a is followed by row b 3 days later: within 7 days, not within 1
+    assert evaluate(expr, v, env, {"_recontact": week}).tolist() == [True, False, False, False]
+    assert evaluate(expr, v, env, {"_recontact": day}).tolist() == [False] * 4
+
+
+def test_a_filtered_view_has_its_own_masks():
+    tables = {"contacts": _contacts()}
+    # service level, default 20 s, abandons counted: telephone rows a, b, d answered, waits
+    # 5, 15, 35 → 2 of 3; all channels (c is an email, not a call) → the same 3 calls
+    phone = compute(tables, ["service_level"], filters={"canal": "telephone"})
+    everyone = compute(tables, ["service_level"])
+    assert phone["numerator"].tolist() == [2.0] and phone["denominator"].tolist() == [3.0]
+    assert everyone["numerator"].tolist() == [2.0]
+    # answered calls among the rows: a filtered view (email only) has none
+    email = compute(tables, ["answer_rate", "handled"], filters={"canal": "email"})
+    assert email.set_index("kpi").loc["handled", "value"] == 0.0
+    everyone = compute(tables, ["handled"])
+    assert everyone["value"].tolist() == [3.0]
+    assert np.isnan(email.set_index("kpi").loc["answer_rate", "value"])
