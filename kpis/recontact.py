@@ -24,6 +24,8 @@ from collections import OrderedDict
 import numpy as np
 import pandas as pd
 
+from kpis.clusters import _radix_order
+
 _CACHE: OrderedDict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
 _CACHE_SIZE = 8
 NS_PER_DAY = 86_400 * 10**9
@@ -142,7 +144,8 @@ def recontact_flags(
 
 def _compute(df: pd.DataFrame, window_days: float, same_motif: bool) -> pd.DataFrame:
     n = len(df)
-    cust, has_cust = _int_codes(df["customer_id"])
+    cust = customer_codes(df)  # dense codes, shared with the cluster-robust intervals
+    has_cust = cust >= 0
     t_series = df["started_at"]
     has_time = t_series.notna().to_numpy()
     t = t_series.to_numpy(dtype="datetime64[ns]").view(np.int64)
@@ -165,11 +168,19 @@ def _compute(df: pd.DataFrame, window_days: float, same_motif: bool) -> pd.DataF
         if not np.all((dt > 0) | ((dt == 0) & (dfo > 0))):
             idx = idx[np.lexsort((forder, ti))]
         del forder, ti, dt, dfo  # free before the sorts (memory peak at 5M rows)
+        # one stable sort on (customer, motif): radix passes over the dense codes' bits
+        key = cust[idx]
+        bits = max(int(key.max()).bit_length(), 1)
         if same_motif:
             m = motif[idx]
-            m = m.astype(np.uint16) if m.max() < 2**16 else m  # radix sort for small codes
-            idx = idx[np.argsort(m, kind="stable")]
-        idx = idx[np.argsort(cust[idx], kind="stable")]
+            mbits = max(int(m.max()).bit_length(), 1)
+            if bits + mbits <= 62:
+                key = (key << mbits) | m
+            bits += mbits
+        if bits <= 62:
+            idx = idx[_radix_order(key, bits)]
+        else:  # beyond int64: stable sorts on each code
+            idx = idx[np.lexsort((m, key))]
         same = cust[idx[1:]] == cust[idx[:-1]]
         if same_motif:
             same &= motif[idx[1:]] == motif[idx[:-1]]
