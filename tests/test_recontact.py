@@ -101,3 +101,26 @@ def test_censoring_edge_a_window_ending_on_the_last_timestamp_is_complete():
     g = recontact.recontact_flags(journeys([(5, 23, "A"), (5, 30, "A")]))
     assert list(g["followed"]) == [True, False]
     assert list(g["censored"]) == [False, True]
+
+
+def test_same_motif_skips_an_other_motif_in_between():
+    # customer 1: A on day 0, B on day 1, A on day 2: with same_motif the next contact of
+    # row 0 is row 2 (2 days later: followed); without, it is row 1 (1 day: followed too,
+    # but row 1 is then followed by row 2 on another motif)
+    rows = [(1, 0, "A"), (2, 0.5, "A"), (1, 1, "B"), (1, 2, "A"), (3, 40, "A")]
+    same = recontact.recontact_flags(journeys(rows), 7, same_motif=True)
+    assert list(same["followed"]) == [True, False, False, False, False]
+    anym = recontact.recontact_flags(journeys(rows), 7, same_motif=False)
+    assert list(anym["followed"]) == [True, False, True, False, False]
+
+
+def test_many_customers_and_motifs():
+    # 70 000 customers (codes past 16 bits: several radix passes), each with motif A on day 0,
+    # motif B on day 1 and motif A on day 3, interleaved in time order; one last contact on
+    # day 40 closes the data. Same motif: only each day-0 contact is followed (by day 3).
+    k = 70_000
+    rows = [(c, d + c / (10 * k), m) for d, m in ((0, "A"), (1, "B"), (3, "A")) for c in range(k)]
+    rows.append((k, 40, "A"))
+    f = recontact.recontact_flags(journeys(rows), 7, same_motif=True)
+    assert list(f["followed"][:k]) == [True] * k
+    assert int(f["followed"].sum()) == k
