@@ -130,6 +130,7 @@ class Segmenter:
             cols.append((PERIOD_COLUMN, df[time_field]))
             parts.append(_period_codes(df[time_field], period))
         self.columns = [c for c, _ in cols]
+        self._starts: np.ndarray | None = None
         if not cols:
             self.codes = np.zeros(n, dtype=np.int64)
             self.ngroups = 1
@@ -174,6 +175,12 @@ class Segmenter:
                 for (name, _), codes, (_, size, dec) in zip(cols, per_key, parts, strict=True)
             }
         )
+        c = self.codes
+        if self.ngroups > 1 and not np.any(c[1:] < c[:-1]):
+            # rows already grouped (time-ordered rows by period): each group is one run of
+            # rows, counted by one pass over the mask (a bincount accumulating into the same
+            # slot row after row is ~3× slower)
+            self._starts = np.searchsorted(c, np.arange(self.ngroups))
 
     def sum(self, values, mask: np.ndarray | None = None, clean: bool = False) -> np.ndarray:
         """Σ values per group (missing values count as 0), optionally over rows where mask.
@@ -199,6 +206,8 @@ class Segmenter:
         hits = np.count_nonzero(m)
         if self.ngroups == 1:
             out = np.array([float(hits)])
+        elif self._starts is not None and len(m) == self.n_rows:  # groups are runs of rows
+            out = np.add.reduceat(m, self._starts, dtype=np.int64).astype("float64")
         elif hits < SPARSE_MASK * len(m):  # few rows: take their codes
             out = np.bincount(self.codes[m], minlength=self.ngroups).astype("float64")
         else:  # the mask as 0/1 weights: one pass, no gather of the codes (exact below 2⁵³)
