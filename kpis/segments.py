@@ -10,7 +10,6 @@ Groups come out sorted by key (category order for categoricals, missing last).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -119,7 +118,7 @@ class Segmenter:
     ) -> None:
         self.keys = list(keys)
         self.period = period
-        self._counts: dict[int, tuple] = {}
+        self._counts: dict[bytes, np.ndarray] = {}
         n = len(df)
         self.n_rows = n
         cols: list[tuple[str, pd.Series]] = [(k, df[k]) for k in self.keys]
@@ -198,24 +197,23 @@ class Segmenter:
         return np.bincount(self.codes, weights=v, minlength=self.ngroups)
 
     def count(self, mask: np.ndarray) -> np.ndarray:
-        """Number of rows where mask, per group (memoised on the mask object)."""
-        hit = self._counts.get(id(mask))
-        if hit is not None and hit[0]() is mask:
-            return hit[1].copy()
+        """Number of rows where mask, per group (memoised on the mask's content: two KPIs
+        building the same rows from different expressions count them once)."""
         m = np.asarray(mask, dtype=bool)
-        hits = np.count_nonzero(m)
-        if self.ngroups == 1:
-            out = np.array([float(hits)])
-        elif self._starts is not None and len(m) == self.n_rows:  # groups are runs of rows
+        if self.ngroups == 1:  # cheaper than the memo's key
+            return np.array([float(np.count_nonzero(m))])
+        # the packed bits themselves are the key (1 bit a row): equal keys, equal masks
+        key = np.packbits(m).tobytes() + len(m).to_bytes(8, "little")
+        hit = self._counts.get(key)
+        if hit is not None:
+            return hit.copy()
+        if self._starts is not None and len(m) == self.n_rows:  # groups are runs of rows
             out = np.add.reduceat(m, self._starts, dtype=np.int64).astype("float64")
-        elif hits < SPARSE_MASK * len(m):  # few rows: take their codes
+        elif np.count_nonzero(m) < SPARSE_MASK * len(m):  # few rows: take their codes
             out = np.bincount(self.codes[m], minlength=self.ngroups).astype("float64")
         else:  # the mask as 0/1 weights: one pass, no gather of the codes (exact below 2⁵³)
             out = np.bincount(self.codes, weights=m, minlength=self.ngroups)
-        try:  # a weak reference: the memo must not keep temporary masks alive
-            self._counts[id(mask)] = (weakref.ref(mask), out)
-        except TypeError:
-            pass
+        self._counts[key] = out
         return out.copy()
 
     def count_distinct(self, entity: np.ndarray, mask: np.ndarray) -> np.ndarray:

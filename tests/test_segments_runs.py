@@ -47,3 +47,19 @@ def test_counts_by_key_then_month():
     seg = Segmenter(df, ["canal"], "month", "t")
     assert seg.ngroups == 3
     assert seg.count(MASK).tolist() == [2.0, 0.0, 3.0]
+
+
+def test_masks_with_as_many_rows_are_counted_apart():
+    # shuffled rows (a bincount, not runs): two masks of 2 rows each, in different months
+    order = [8, 0, 4, 2, 6, 1, 3, 7, 5]  # months of the rows: Mar Jan Feb Jan Mar Jan Feb Mar Mar
+    seg = Segmenter(pd.DataFrame({"t": TIMES[order]}), [], "month", "t")
+    jan = np.array([False, True, False, True, False, False, False, False, False])
+    mar = np.array([True, False, False, False, True, False, False, False, False])
+    assert seg.count(jan).tolist() == [2.0, 0.0, 0.0]
+    assert seg.count(mar).tolist() == [0.0, 0.0, 2.0]
+    # the same rows in another array give the same counts; writing to a result changes
+    # nothing for the next caller
+    got = seg.count(jan.copy())
+    assert got.tolist() == [2.0, 0.0, 0.0]
+    got[0] = 99.0
+    assert seg.count(jan).tolist() == [2.0, 0.0, 0.0]
