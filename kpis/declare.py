@@ -569,7 +569,15 @@ def run_in_memory(ctx: MemoryContext, m: Measure, p: dict):
     x = evaluate(m.value, v, env, q)
     if m.kind == "mean":
         agg = mean_agg(v, x, den, durations=m.durations, **kw)
-        if m.median_in_detail:
+        if m.median_in_detail and agg.units is not None:
+            # the intervals now: their medians (exact order statistics, the midpoint of the
+            # two middle values for an even count) are the segments' medians for the detail
+            from kpis.stats import grouped_intervals
+
+            agg.duration_stats = grouped_intervals(*agg.units, scratch=True)
+            agg.units = None
+            agg.detail = median_details(m.detail, agg.duration_stats[2])
+        elif m.median_in_detail:
             import pandas as pd
 
             ok = den & ~np.isnan(x)
