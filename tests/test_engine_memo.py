@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from kpis import recontact
-from kpis.declare import evaluate, flag, known, true, value
+from kpis.declare import evaluate, fill0, flag, known, true, value
 from kpis.engine import Env, compute
 
 WAITS = [5.0, 15.0, 25.0, 35.0]
@@ -80,3 +80,23 @@ def test_a_filtered_view_has_its_own_masks():
     everyone = compute(tables, ["handled"])
     assert everyone["value"].tolist() == [3.0]
     assert np.isnan(email.set_index("kpi").loc["answer_rate", "value"])
+
+
+def test_fill0_counts_missing_as_zero_and_keeps_the_rest():
+    # fill0: NaN → 0; an infinite value → the largest float of its sign (as NumPy's
+    # nan_to_num); -0.0 stays -0.0
+    df = pd.DataFrame({"x": [1.5, np.nan, np.inf, -np.inf, -0.0]})
+    env = Env({"contacts": df}, [], None, {})
+    v = env.view("contacts")
+    got = evaluate(fill0(value("x")), v, env, {})
+    big = np.finfo(np.float64).max
+    assert got.tolist() == [1.5, 0.0, big, -big, 0.0]
+    assert np.signbit(got[4])
+    finite = evaluate(fill0(value("x")), *_finite_view(), {})
+    assert finite.tolist() == [2.0, 0.0, 3.0]
+    assert np.signbit(finite[1]) is np.False_
+
+
+def _finite_view():
+    env = Env({"contacts": pd.DataFrame({"x": [2.0, np.nan, 3.0]})}, [], None, {})
+    return env.view("contacts"), env
