@@ -65,3 +65,13 @@ def test_segmenter_count_by_hand_sparse_and_dense_masks(ones):
         expected[["tel", "mail", "chat"][row % 3]] += 1
     assert got == expected
     assert seg.count(mask).dtype == np.float64
+
+
+@pytest.mark.parametrize("width", [128, 3_000_000])
+def test_bytes_and_bits_paths_count_alike(width):
+    # width 128: one byte a (group, code) slot; 3 million codes in 2 groups: too many slots
+    # for bytes at 7 rows, so one bit a slot. Group 0: codes 3, 3, 70 -> 2 distinct;
+    # group 1: 3, 64, 64 and the last code -> 3
+    g = np.array([0, 0, 0, 1, 1, 1, 1])
+    e = np.array([3, 3, 70, 3, 64, 64, width - 1])
+    assert _bitset_counts(g, e, 2, width=width).tolist() == [2.0, 3.0]
