@@ -280,9 +280,10 @@ def _bitset_width(e: np.ndarray, ngroups: int) -> int | None:
 
 
 def _bitset_counts(g: np.ndarray, e: np.ndarray, ngroups: int, width: int) -> np.ndarray:
-    """Distinct ``e`` (codes in [0, width)) per group ``g``, with one bit per (group, code): each
-    group's bits start on a 64-bit word, so a popcount per word summed by group gives the
-    counts (faster than hashing the pairs, and 1 bit per slot)."""
+    """Distinct ``e`` (codes in [0, width)) per group ``g``: one byte per (group, code) slot when
+    the slots take at most 8 bytes a row, else one bit per slot, each group's bits starting on
+    a 64-bit word so that a popcount per word summed by group gives the counts (both faster
+    than hashing the pairs)."""
     words_per_group = (width + 63) // 64
     if len(e) == 0:
         return np.zeros(ngroups)
