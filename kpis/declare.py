@@ -576,9 +576,9 @@ def run_in_memory(ctx: MemoryContext, m: Measure, p: dict):
         if m.median_in_detail and agg.units is not None:
             # the intervals now: their medians (exact order statistics, the midpoint of the
             # two middle values for an even count) are the segments' medians for the detail
-            from kpis.stats import grouped_intervals
+            from kpis import engine
 
-            agg.duration_stats = grouped_intervals(*agg.units, scratch=True)
+            agg.duration_stats = engine._duration_intervals(agg.units, v.seg.ngroups)
             agg.units = None
             agg.detail = median_details(m.detail, agg.duration_stats[2])
         elif m.median_in_detail:
