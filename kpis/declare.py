@@ -426,17 +426,16 @@ def _shape(expr: Expr) -> tuple:
 def evaluate(expr: Expr, v, env, p) -> np.ndarray:
     """The expression on a view's rows: bool masks, float64 numbers (NaN = missing). A mask
     built of several nodes is memoised on the view (one ``compute`` call, one filtered table),
-    keyed by its structure and the recontact parameters: the same mask object comes back to
-    every KPI declaring it, so its segment counts are memoised too. The arrays returned are
-    shared: callers never write to them."""
+    keyed by its structure and the recontact parameters, as packed bits (1 bit a row): KPIs
+    declaring the same population evaluate it once; each gets its own array."""
     if expr.op in _COMPOUND:
         key = ("expr", _shape(expr), tuple(sorted((p.get("_recontact") or {}).items())))
         hit = v._memo.get(key)
         if hit is not None:
-            return hit
+            return np.unpackbits(hit, count=len(v.df)).view(bool)
         out = _evaluate(expr, v, env, p)
-        if out.dtype == bool:
-            v._memo[key] = out
+        if out.dtype == bool and out.ndim == 1 and len(out) == len(v.df):
+            v._memo[key] = np.packbits(out)
         return out
     return _evaluate(expr, v, env, p)
 

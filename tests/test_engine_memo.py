@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis import recontact
+from kpis import declare, recontact
 from kpis.declare import evaluate, fill0, flag, known, true, value
 from kpis.engine import Env, compute
 
@@ -37,12 +37,25 @@ def _view(filters=None):
     return env, env.view("contacts")
 
 
-def test_same_expression_twice_is_one_mask():
+def test_same_expression_twice_is_evaluated_once(monkeypatch):
     env, v = _view()
+    ands = []
+    real = declare._evaluate
+
+    def spy(expr, *args):
+        if expr.op == "and":
+            ands.append(expr)
+        return real(expr, *args)
+
+    monkeypatch.setattr(declare, "_evaluate", spy)
     a = evaluate(true("answered") & (value("wait_s") <= 20), v, env, {})
     b = evaluate(true("answered") & (value("wait_s") <= 20), v, env, {})
-    assert a is b
-    assert a.tolist() == [True, True, False, False]
+    assert len(ands) == 1  # the second one came from the memo
+    assert a.tolist() == b.tolist() == [True, True, False, False]
+    # each caller gets its own array: writing to one changes nothing for the next
+    a[:] = False
+    again = evaluate(true("answered") & (value("wait_s") <= 20), v, env, {})
+    assert again.tolist() == [True, True, False, False]
 
 
 def test_a_different_threshold_gets_its_own_mask():
