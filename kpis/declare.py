@@ -416,34 +416,8 @@ def run_sides(c: Combined, run: Callable) -> list:
     return out
 
 
-def _shape(expr: Expr) -> tuple:
-    """The structure of an expression as a hashable key: two declarations building the same
-    expression (the offered calls of every telephony KPI) get the same key. Values carry their
-    type (``lit(True)`` is not ``lit(1.0)``)."""
-    return (expr.op, *(_shape(a) if isinstance(a, Expr) else (type(a), a) for a in expr.args))
-
-
 def evaluate(expr: Expr, v, env, p) -> np.ndarray:
-    """The expression on a view's rows: bool masks, float64 numbers (NaN = missing). A mask
-    built of several nodes is memoised on the view (one ``compute`` call, one filtered table),
-    keyed by its structure and the recontact parameters, as packed bits (1 bit a row): KPIs
-    declaring the same population evaluate it once; each gets its own array."""
-    if expr.op in _COMPOUND:
-        key = ("expr", _shape(expr), tuple(sorted((p.get("_recontact") or {}).items())))
-        hit = v._memo.get(key)
-        if hit is not None:
-            return np.unpackbits(hit, count=len(v.df)).view(bool)
-        out = _evaluate(expr, v, env, p)
-        if out.dtype == bool and out.ndim == 1 and len(out) == len(v.df):
-            v._memo[key] = np.packbits(out)
-        return out
-    return _evaluate(expr, v, env, p)
-
-
-_COMPOUND = frozenset({"and", "or", "not", "is_num", "lt", "le", "gt", "ge", "eq"})
-
-
-def _evaluate(expr: Expr, v, env, p) -> np.ndarray:
+    """The expression on a view's rows: bool masks, float64 numbers (NaN = missing)."""
     op, a = expr.op, expr.args
     if op == "true":
         return v.true(a[0])
