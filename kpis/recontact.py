@@ -180,7 +180,7 @@ def _compute(df: pd.DataFrame, window_days: float, same_motif: bool) -> pd.DataF
         if bits <= 62:
             idx = idx[_radix_order(key, bits)]
         else:  # beyond int64: stable sorts on each code
-            idx = idx[np.lexsort((m, key))]
+            idx = idx[np.lexsort((m, key)) if same_motif else np.argsort(key, kind="stable")]
         same = cust[idx[1:]] == cust[idx[:-1]]
         if same_motif:
             same &= motif[idx[1:]] == motif[idx[:-1]]
