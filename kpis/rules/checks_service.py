@@ -13,7 +13,7 @@ from kpis import format as fmt
 from kpis.rules.data import RuleData, labels
 from kpis.rules.model import Undecidable, require_n, target, welch_p
 from kpis.rules.wording import field_label, make_finding, population_n
-from kpis.stats import dist, holm, mean_ci, score_test
+from kpis.stats import Z95, dist, holm, mean_ci, score_test
 
 # ---------------------------------------------------------------- service level, SLA
 
@@ -164,7 +164,7 @@ def check_mttr_by_segment(rule, d: RuleData, cfg, settings):
             f"no value of {by} with {cfg['min_n']} resolved items",
         )
     r["segment"] = labels(r[by])
-    se = (r["ci_high"] - r["ci_low"]) / (2 * dist.norm_ppf(0.975))
+    se = (r["ci_high"] - r["ci_low"]) / (2 * Z95)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (r["value"] - tgt) / se
     r["p"] = dist.norm_sf(z.fillna(0).to_numpy())
