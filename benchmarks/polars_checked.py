@@ -131,16 +131,17 @@ def read_checked(
         values.append(v.alias(field))
     req = REQUIRED[table]
     flag(pl.col(headers[req]).is_null(), "missing_required")
-    masks = [cond.alias(f"_check{i}") for i, (_code, cond) in enumerate(checks)]
+    names = [f"_check{i}" for i in range(len(checks))]
+    masks = [cond.alias(name) for name, (_code, cond) in zip(names, checks, strict=True)]
     frame = raw.lazy().select(*values, *masks).collect()  # lazy: shared sub-expressions once
-    # the reason column is built from the checks some row fails (usually none)
-    hit = frame.select(pl.col(m.meta.output_name()).any() for m in masks).row(0)
-    reason = pl.coalesce(
-        [pl.when(pl.col(f"_check{i}")).then(pl.lit(code)) for i, (code, _c) in enumerate(checks)]
-        + [pl.lit(None, dtype=pl.String)]
-        if any(hit)
-        else [pl.lit(None, dtype=pl.String)]
-    )
+    # the reason column is built from the checks some row fails (usually none), in field order
+    hit = frame.select(pl.col(name).any() for name in names).row(0)
+    firing = [
+        pl.when(pl.col(name)).then(pl.lit(code))
+        for name, (code, _cond), fired in zip(names, checks, hit, strict=True)
+        if fired
+    ]
+    reason = pl.coalesce([*firing, pl.lit(None, dtype=pl.String)])
     frame = frame.select(pl.exclude("^_check.*$"), reason.alias("reason"))
     ids = pl.col("contact_id")
     # distinct 64-bit hashes prove distinct ids (Pilote's shortcut too); else the exact test
